@@ -1,0 +1,16 @@
+//! leadup's domain model and the rules that hold whatever stores or shows it.
+//!
+//! Values enter the core only through validation (`*Input::validate`), which turns loosely
+//! typed input (from JSON, forms or the command line) into domain values or into a list of
+//! [`FieldError`]s naming every invalid field. Nothing here does IO, SQL or HTTP.
+
+pub mod alignment;
+pub mod date;
+pub mod initiative;
+pub mod money;
+pub mod roadmap;
+pub mod strategy;
+pub mod team;
+pub mod validation;
+
+pub use validation::{FieldError, ValidationErrors};

@@ -1,0 +1,73 @@
+//! leadup's storage: one [`Store`] over SQLite (the default, one file) or PostgreSQL,
+//! chosen by the database URL's scheme.
+//!
+//! Every method is written once and compiled for both backends (see `dispatch!`), so the
+//! two cannot drift apart; what differs per backend is only the connection set-up and the
+//! migrations under `migrations/sqlite` and `migrations/postgres`. Every write runs in one
+//! transaction and checks references before it changes anything, so a rejected write
+//! leaves the database as it was.
+
+mod connect;
+mod error;
+mod initiatives;
+mod objectives;
+mod rows;
+mod teams;
+mod workspace;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use connect::{DEFAULT_DATABASE_URL, redact};
+pub use error::StoreError;
+
+use sqlx::{PgPool, SqlitePool};
+
+/// The database behind leadup. Cheap to clone: clones share one connection pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: Pool,
+}
+
+#[derive(Clone, Debug)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Which database a [`Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite, one file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// Runs the same block of code on whichever pool the store holds; the block is compiled
+/// once per backend, so SQL text and row mapping are shared by construction. SQL uses
+/// `$1`-style placeholders, which both SQLite and PostgreSQL understand.
+macro_rules! dispatch {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite($pool) => $body,
+            $crate::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use dispatch;
+
+impl Store {
+    /// The backend this store runs on.
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes every connection, waiting for running queries to finish.
+    pub async fn close(&self) {
+        dispatch!(self, pool => pool.close().await);
+    }
+}

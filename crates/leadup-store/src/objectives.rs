@@ -1,0 +1,100 @@
+//! Objectives and their key results.
+
+use leadup_core::strategy::{Objective, ObjectiveDraft};
+
+use crate::rows::{self, KeyResultRow, ObjectiveRow};
+use crate::{Store, StoreError, dispatch};
+
+const SELECT_OBJECTIVES: &str = "SELECT id, title, description, owner FROM objectives";
+const SELECT_KEY_RESULTS: &str =
+    "SELECT objective_id, metric, unit, baseline, target, current_value, due FROM key_results";
+
+impl Store {
+    /// Every objective with its key results, oldest first.
+    pub async fn objectives(&self) -> Result<Vec<Objective>, StoreError> {
+        let (objectives, key_results): (Vec<ObjectiveRow>, Vec<KeyResultRow>) = dispatch!(self, pool => {
+            let objectives = sqlx::query_as(&format!("{SELECT_OBJECTIVES} ORDER BY id")).fetch_all(pool).await?;
+            let key_results = sqlx::query_as(&format!("{SELECT_KEY_RESULTS} ORDER BY objective_id, ord"))
+                .fetch_all(pool)
+                .await?;
+            (objectives, key_results)
+        });
+        Ok(rows::objectives(objectives, key_results))
+    }
+
+    /// One objective with its key results.
+    pub async fn objective(&self, id: i64) -> Result<Objective, StoreError> {
+        let (objectives, key_results): (Vec<ObjectiveRow>, Vec<KeyResultRow>) = dispatch!(self, pool => {
+            let objectives = sqlx::query_as(&format!("{SELECT_OBJECTIVES} WHERE id = $1")).bind(id).fetch_all(pool).await?;
+            let key_results = sqlx::query_as(&format!("{SELECT_KEY_RESULTS} WHERE objective_id = $1 ORDER BY ord"))
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
+            (objectives, key_results)
+        });
+        rows::objectives(objectives, key_results).pop().ok_or(StoreError::not_found("objective", id))
+    }
+
+    /// Stores a new objective and returns it with its id.
+    pub async fn create_objective(&self, draft: &ObjectiveDraft) -> Result<Objective, StoreError> {
+        let id = self.save_objective(None, draft).await?;
+        self.objective(id).await
+    }
+
+    /// Replaces objective `id` (and all its key results) with `draft`.
+    pub async fn update_objective(&self, id: i64, draft: &ObjectiveDraft) -> Result<Objective, StoreError> {
+        self.save_objective(Some(id), draft).await?;
+        self.objective(id).await
+    }
+
+    async fn save_objective(&self, id: Option<i64>, draft: &ObjectiveDraft) -> Result<i64, StoreError> {
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let saved: Option<i64> = match id {
+                None => sqlx::query_scalar("INSERT INTO objectives (title, description, owner) VALUES ($1, $2, $3) RETURNING id")
+                    .bind(&draft.title).bind(&draft.description).bind(&draft.owner)
+                    .fetch_optional(&mut *tx).await?,
+                Some(id) => sqlx::query_scalar("UPDATE objectives SET title = $1, description = $2, owner = $3 WHERE id = $4 RETURNING id")
+                    .bind(&draft.title).bind(&draft.description).bind(&draft.owner).bind(id)
+                    .fetch_optional(&mut *tx).await?,
+            };
+            let saved = saved.ok_or(StoreError::not_found("objective", id.unwrap_or_default()))?;
+            sqlx::query("DELETE FROM key_results WHERE objective_id = $1").bind(saved).execute(&mut *tx).await?;
+            for (ord, kr) in draft.key_results.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO key_results (objective_id, ord, metric, unit, baseline, target, current_value, due) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(saved).bind(ord as i64).bind(&kr.metric).bind(&kr.unit)
+                .bind(kr.baseline).bind(kr.target).bind(kr.current).bind(kr.due)
+                .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(saved)
+        })
+    }
+
+    /// Deletes objective `id`; refused while initiatives serve it, since deleting it would
+    /// silently leave them unaligned.
+    pub async fn delete_objective(&self, id: i64) -> Result<(), StoreError> {
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let served_by: Vec<i64> = sqlx::query_scalar(
+                "SELECT initiative_id FROM initiative_objectives WHERE objective_id = $1 ORDER BY initiative_id",
+            )
+            .bind(id).fetch_all(&mut *tx).await?;
+            if !served_by.is_empty() {
+                let list = served_by.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                return Err(StoreError::Conflict(format!(
+                    "objective {id} is served by initiatives {list}; link them elsewhere first"
+                )));
+            }
+            let deleted = sqlx::query("DELETE FROM objectives WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            if deleted.rows_affected() == 0 {
+                return Err(StoreError::not_found("objective", id));
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,141 @@
+//! Rows as the database returns them, and their assembly into domain values.
+
+use std::collections::HashMap;
+
+use leadup_core::initiative::{Horizon, Initiative, Status, TargetWindow};
+use leadup_core::money::Currency;
+use leadup_core::strategy::{KeyResult, Objective};
+use leadup_core::team::Team;
+use time::Date;
+
+use crate::StoreError;
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ObjectiveRow {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub owner: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct KeyResultRow {
+    pub objective_id: i64,
+    pub metric: String,
+    pub unit: String,
+    pub baseline: f64,
+    pub target: f64,
+    pub current_value: f64,
+    pub due: Date,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct TeamRow {
+    pub id: i64,
+    pub name: String,
+    pub manager: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PersonRow {
+    pub team_id: i64,
+    pub role: String,
+    pub name: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct InitiativeRow {
+    pub id: i64,
+    pub team_id: i64,
+    pub title: String,
+    pub outcome: String,
+    pub horizon: Option<String>,
+    pub target_start: Option<Date>,
+    pub target_end: Option<Date>,
+    pub status: String,
+    pub budget_planned: i64,
+    pub budget_actual: i64,
+    pub currency: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct LinkRow {
+    pub initiative_id: i64,
+    pub objective_id: i64,
+}
+
+/// Joins objectives with their key results (which arrive ordered by objective and position).
+pub(crate) fn objectives(rows: Vec<ObjectiveRow>, key_results: Vec<KeyResultRow>) -> Vec<Objective> {
+    let mut by_objective: HashMap<i64, Vec<KeyResult>> = HashMap::new();
+    for kr in key_results {
+        by_objective.entry(kr.objective_id).or_default().push(KeyResult {
+            metric: kr.metric,
+            unit: kr.unit,
+            baseline: kr.baseline,
+            target: kr.target,
+            current: kr.current_value,
+            due: kr.due,
+        });
+    }
+    rows.into_iter()
+        .map(|o| Objective {
+            key_results: by_objective.remove(&o.id).unwrap_or_default(),
+            id: o.id,
+            title: o.title,
+            description: o.description,
+            owner: o.owner,
+        })
+        .collect()
+}
+
+/// Joins teams with their people (which arrive ordered by team, role and position).
+pub(crate) fn teams(rows: Vec<TeamRow>, people: Vec<PersonRow>) -> Vec<Team> {
+    let mut by_team: HashMap<i64, (Vec<String>, Vec<String>)> = HashMap::new();
+    for person in people {
+        let entry = by_team.entry(person.team_id).or_default();
+        if person.role == "executive" { entry.1.push(person.name) } else { entry.0.push(person.name) }
+    }
+    rows.into_iter()
+        .map(|t| {
+            let (members, executives) = by_team.remove(&t.id).unwrap_or_default();
+            Team { id: t.id, name: t.name, manager: t.manager, members, executives }
+        })
+        .collect()
+}
+
+/// Joins initiatives with the objectives they serve (links arrive ordered by position).
+pub(crate) fn initiatives(rows: Vec<InitiativeRow>, links: Vec<LinkRow>) -> Result<Vec<Initiative>, StoreError> {
+    let mut by_initiative: HashMap<i64, Vec<i64>> = HashMap::new();
+    for link in links {
+        by_initiative.entry(link.initiative_id).or_default().push(link.objective_id);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let corrupt =
+                |what: &str, value: &str| StoreError::Corrupt(format!("initiative {}: {what} '{value}'", row.id));
+            let horizon = match &row.horizon {
+                Some(h) => Some(Horizon::parse(h).ok_or_else(|| corrupt("horizon", h))?),
+                None => None,
+            };
+            let status = Status::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?;
+            let currency = Currency::parse(&row.currency).ok_or_else(|| corrupt("currency", &row.currency))?;
+            let window = match (row.target_start, row.target_end) {
+                (Some(start), Some(end)) => Some(TargetWindow { start, end }),
+                _ => None,
+            };
+            Ok(Initiative {
+                objective_ids: by_initiative.remove(&row.id).unwrap_or_default(),
+                id: row.id,
+                team_id: row.team_id,
+                title: row.title,
+                outcome: row.outcome,
+                horizon,
+                window,
+                status,
+                budget_planned: row.budget_planned,
+                budget_actual: row.budget_actual,
+                currency,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,62 @@
+//! Fresh, throw-away databases for tests, on either backend.
+//!
+//! PostgreSQL tests need a server: set `LEADUP_TEST_POSTGRES_URL` to a URL whose user may
+//! create databases (`scripts/test` starts one on loopback and sets it). Without it the
+//! PostgreSQL half of a test is skipped, unless `LEADUP_TEST_REQUIRE_ALL` is set (as
+//! `scripts/test` does), in which case it fails. Test databases are left on the server,
+//! which `scripts/test` throws away whole.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::Connection;
+
+/// The environment variable naming the PostgreSQL server for tests.
+pub const POSTGRES_URL_VAR: &str = "LEADUP_TEST_POSTGRES_URL";
+
+/// The environment variable that turns a skipped part of a test into a failure.
+pub const REQUIRE_ALL_VAR: &str = "LEADUP_TEST_REQUIRE_ALL";
+
+/// Notes that a test skips a part whose outside dependency (a server, a browser) is
+/// missing; panics with `why` instead when `LEADUP_TEST_REQUIRE_ALL` forbids skipping.
+pub fn skip(why: &str) {
+    assert!(std::env::var_os(REQUIRE_ALL_VAR).is_none(), "{why}, and {REQUIRE_ALL_VAR} is set");
+    eprintln!("skipping: {why}");
+}
+
+/// Tells apart the databases one test process creates.
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A database that exists for one test and is removed afterwards.
+pub struct TestDatabase {
+    /// The URL to open it with.
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    /// A new SQLite file in a temporary directory, removed when dropped.
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("leadup.db").display());
+        Self { url, _dir: Some(dir) }
+    }
+
+    /// A new, empty database on the test PostgreSQL server, or `None` when no server is
+    /// configured outside CI.
+    pub async fn postgres() -> Option<Self> {
+        let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
+            skip(&format!("{POSTGRES_URL_VAR} is not set"));
+            return None;
+        };
+        let name = format!(
+            "leadup_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            time::OffsetDateTime::now_utc().unix_timestamp_nanos() % 1_000_000
+        );
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("the test PostgreSQL server answers");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("CREATE DATABASE");
+        let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+        Some(Self { url: format!("{base}/{name}"), _dir: None })
+    }
+}

@@ -1,0 +1,278 @@
+//! The storage conformance suite: every test runs against SQLite and against PostgreSQL,
+//! and both backends must give the same answers.
+
+use leadup_core::initiative::{Horizon, InitiativeInput, Status};
+use leadup_core::strategy::{ObjectiveDraft, ObjectiveInput, Workspace};
+use leadup_core::team::{TeamDraft, TeamInput};
+use leadup_store::testing::TestDatabase;
+use leadup_store::{Store, StoreError};
+use serde_json::json;
+
+/// Generates `sqlite::NAME` and `postgres::NAME` from `async fn NAME(store: Store)`.
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = leadup_store::testing::TestDatabase::sqlite();
+                    let store = leadup_store::Store::connect(&db.url).await.unwrap();
+                    assert_eq!(store.backend(), leadup_store::Backend::Sqlite);
+                    super::$name(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = leadup_store::testing::TestDatabase::postgres().await else { return };
+                    let store = leadup_store::Store::connect(&db.url).await.unwrap();
+                    assert_eq!(store.backend(), leadup_store::Backend::Postgres);
+                    super::$name(store).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    workspace_is_created_then_replaced,
+    objectives_round_trip_with_key_results,
+    objective_updates_replace_key_results,
+    teams_round_trip_and_names_are_unique,
+    initiatives_round_trip,
+    unknown_references_are_named_and_nothing_is_written,
+    linked_records_cannot_be_deleted,
+    missing_ids_are_not_found,
+);
+
+fn objective(title: &str) -> ObjectiveDraft {
+    serde_json::from_value::<ObjectiveInput>(json!({
+        "title": title,
+        "description": "Why it matters",
+        "owner": "Dana Whitfield",
+        "key_results": [
+            {"metric": "Net revenue retention", "unit": "%", "baseline": 98.5, "target": 110, "current": 103.25, "due": "2026-12-31"},
+            {"metric": "Logo churn", "unit": "%", "baseline": 8, "target": 5, "due": "2027-03-31"}
+        ]
+    }))
+    .unwrap()
+    .validate()
+    .unwrap()
+}
+
+fn team(name: &str) -> TeamDraft {
+    TeamInput {
+        name: name.into(),
+        manager: "Priya Natarajan".into(),
+        members: vec!["Tom".into(), "Ana".into()],
+        executives: vec!["Dana Whitfield".into()],
+    }
+    .validate()
+    .unwrap()
+}
+
+fn initiative(value: serde_json::Value) -> leadup_core::initiative::InitiativeDraft {
+    serde_json::from_value::<InitiativeInput>(value).unwrap().validate().unwrap()
+}
+
+async fn workspace_is_created_then_replaced(store: Store) {
+    assert_eq!(store.workspace().await.unwrap(), None);
+    let first = Workspace { name: "Acme".into(), mission: "Make invoices boring".into() };
+    store.save_workspace(&first).await.unwrap();
+    assert_eq!(store.workspace().await.unwrap(), Some(first));
+    let second = Workspace { name: "Acme Ltd".into(), mission: "Make payments boring".into() };
+    store.save_workspace(&second).await.unwrap();
+    assert_eq!(store.workspace().await.unwrap(), Some(second));
+}
+
+async fn objectives_round_trip_with_key_results(store: Store) {
+    let created = store.create_objective(&objective("Grow retention")).await.unwrap();
+    let other = store.create_objective(&objective("Enter Germany")).await.unwrap();
+    assert!(other.id > created.id);
+    assert_eq!(created.title, "Grow retention");
+    assert_eq!(created.key_results.len(), 2);
+    assert_eq!(created.key_results[0].metric, "Net revenue retention");
+    assert!((created.key_results[0].current - 103.25).abs() < f64::EPSILON);
+    assert!((created.key_results[1].current - 8.0).abs() < f64::EPSILON, "current defaults to baseline");
+    assert_eq!(leadup_core::date::format(created.key_results[1].due), "2027-03-31");
+    let all = store.objectives().await.unwrap();
+    assert_eq!(all, vec![created.clone(), other]);
+    assert_eq!(store.objective(created.id).await.unwrap(), created);
+}
+
+async fn objective_updates_replace_key_results(store: Store) {
+    let created = store.create_objective(&objective("Grow retention")).await.unwrap();
+    let mut draft = objective("Grow retention in EMEA");
+    draft.key_results.remove(0);
+    let updated = store.update_objective(created.id, &draft).await.unwrap();
+    assert_eq!(updated.id, created.id);
+    assert_eq!(updated.title, "Grow retention in EMEA");
+    assert_eq!(updated.key_results.iter().map(|k| k.metric.as_str()).collect::<Vec<_>>(), ["Logo churn"]);
+    store.delete_objective(created.id).await.unwrap();
+    assert!(store.objectives().await.unwrap().is_empty());
+}
+
+async fn teams_round_trip_and_names_are_unique(store: Store) {
+    let payments = store.create_team(&team("Payments")).await.unwrap();
+    let growth = store.create_team(&team("Growth")).await.unwrap();
+    assert_eq!(payments.members, ["Tom", "Ana"], "member order is kept");
+    assert_eq!(payments.executives, ["Dana Whitfield"]);
+    let names: Vec<String> = store.teams().await.unwrap().into_iter().map(|t| t.name).collect();
+    assert_eq!(names, ["Growth", "Payments"], "teams are listed by name");
+    assert_eq!(store.team_named("Growth").await.unwrap(), Some(growth.clone()));
+    assert_eq!(store.team_named("growth").await.unwrap(), None);
+
+    match store.create_team(&team("Payments")).await {
+        Err(StoreError::Invalid(errors)) => {
+            assert_eq!(errors.summary(), "name: a team named 'Payments' already exists");
+        }
+        other => panic!("expected a name clash, got {other:?}"),
+    }
+    let renamed = store.update_team(growth.id, &team("Growth")).await.unwrap();
+    assert_eq!(renamed.id, growth.id, "keeping one's own name is no clash");
+    assert!(matches!(store.update_team(growth.id, &team("Payments")).await, Err(StoreError::Invalid(_))));
+    assert_eq!(store.teams().await.unwrap().len(), 2);
+}
+
+async fn initiatives_round_trip(store: Store) {
+    let o1 = store.create_objective(&objective("Grow retention")).await.unwrap();
+    let o2 = store.create_objective(&objective("Enter Germany")).await.unwrap();
+    let t = store.create_team(&team("Payments")).await.unwrap();
+    let dated = store
+        .create_initiative(&initiative(json!({
+            "title": "SEPA instant payouts", "outcome": "Merchants get paid in seconds", "team_id": t.id,
+            "objective_ids": [o2.id, o1.id], "target_start": "2027-01-01", "target_end": "2027-03-31",
+            "status": "planned", "budget_planned": 12_000_000, "budget_actual": 150_050, "currency": "eur"
+        })))
+        .await
+        .unwrap();
+    assert_eq!(dated.objective_ids, vec![o2.id, o1.id], "link order is kept");
+    assert_eq!(dated.status, Status::Planned);
+    assert_eq!(dated.horizon, None);
+    assert_eq!(dated.window.map(|w| leadup_core::date::format(w.end)).as_deref(), Some("2027-03-31"));
+    assert_eq!((dated.budget_planned, dated.budget_actual, dated.currency.as_str()), (12_000_000, 150_050, "EUR"));
+
+    let loose = store
+        .create_initiative(&initiative(json!({"title": "Explore crypto", "team_id": t.id, "horizon": "later"})))
+        .await
+        .unwrap();
+    assert_eq!(loose.horizon, Some(Horizon::Later));
+    assert_eq!(loose.objective_ids, Vec::<i64>::new());
+    assert_eq!(store.initiatives().await.unwrap(), vec![dated.clone(), loose.clone()]);
+
+    let mut input = dated.to_input();
+    input.objective_ids = vec![o1.id];
+    input.target_start = None;
+    input.target_end = None;
+    input.horizon = Some("next".into());
+    let updated = store.update_initiative(dated.id, &input.validate().unwrap()).await.unwrap();
+    assert_eq!(updated.objective_ids, vec![o1.id]);
+    assert_eq!(updated.window, None);
+    assert_eq!(updated.horizon, Some(Horizon::Next));
+
+    store.delete_initiative(loose.id).await.unwrap();
+    assert_eq!(store.initiatives().await.unwrap(), vec![updated]);
+}
+
+async fn unknown_references_are_named_and_nothing_is_written(store: Store) {
+    let o = store.create_objective(&objective("Grow retention")).await.unwrap();
+    let t = store.create_team(&team("Payments")).await.unwrap();
+    let bad =
+        initiative(json!({"title": "Ghost", "team_id": t.id + 100, "objective_ids": [o.id, 4242], "horizon": "now"}));
+    match store.create_initiative(&bad).await {
+        Err(StoreError::Invalid(errors)) => assert_eq!(
+            errors.summary(),
+            format!("team_id: unknown team {}; objective_ids: unknown objective 4242", t.id + 100)
+        ),
+        other => panic!("expected unknown references, got {other:?}"),
+    }
+    assert!(store.initiatives().await.unwrap().is_empty(), "nothing was written");
+
+    let good = store
+        .create_initiative(&initiative(
+            json!({"title": "Real", "team_id": t.id, "objective_ids": [o.id], "horizon": "now"}),
+        ))
+        .await
+        .unwrap();
+    let mut input = good.to_input();
+    input.title = "Renamed".into();
+    input.objective_ids = vec![4242];
+    assert!(matches!(store.update_initiative(good.id, &input.validate().unwrap()).await, Err(StoreError::Invalid(_))));
+    assert_eq!(store.initiative(good.id).await.unwrap(), good, "a rejected update changes nothing");
+}
+
+async fn linked_records_cannot_be_deleted(store: Store) {
+    let o = store.create_objective(&objective("Grow retention")).await.unwrap();
+    let t = store.create_team(&team("Payments")).await.unwrap();
+    let i = store
+        .create_initiative(&initiative(
+            json!({"title": "Real", "team_id": t.id, "objective_ids": [o.id], "horizon": "now"}),
+        ))
+        .await
+        .unwrap();
+    match store.delete_objective(o.id).await {
+        Err(StoreError::Conflict(message)) => {
+            assert_eq!(
+                message,
+                format!("objective {} is served by initiatives {}; link them elsewhere first", o.id, i.id)
+            );
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert!(matches!(store.delete_team(t.id).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.objectives().await.unwrap().len(), 1);
+    assert_eq!(store.teams().await.unwrap().len(), 1);
+    store.delete_initiative(i.id).await.unwrap();
+    store.delete_objective(o.id).await.unwrap();
+    store.delete_team(t.id).await.unwrap();
+    assert!(store.teams().await.unwrap().is_empty());
+}
+
+async fn missing_ids_are_not_found(store: Store) {
+    let not_found = |r: Result<(), StoreError>, entity: &str| match r {
+        Err(StoreError::NotFound { entity: e, id: 99 }) => assert_eq!(e, entity),
+        other => panic!("expected {entity} 99 not found, got {other:?}"),
+    };
+    not_found(store.objective(99).await.map(drop), "objective");
+    not_found(store.team(99).await.map(drop), "team");
+    not_found(store.initiative(99).await.map(drop), "initiative");
+    not_found(store.update_objective(99, &objective("x")).await.map(drop), "objective");
+    not_found(store.update_team(99, &team("x")).await.map(drop), "team");
+    not_found(store.delete_objective(99).await, "objective");
+    not_found(store.delete_team(99).await, "team");
+    not_found(store.delete_initiative(99).await, "initiative");
+}
+
+#[tokio::test]
+async fn sqlite_files_are_in_wal_mode() {
+    let db = TestDatabase::sqlite();
+    let store = Store::connect(&db.url).await.unwrap();
+    store.save_workspace(&Workspace { name: "Acme".into(), mission: String::new() }).await.unwrap();
+    let mut raw: sqlx::SqliteConnection = sqlx::Connection::connect(&db.url).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut raw).await.unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_sqlite_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    let notes = "These are my meeting notes, not a database. ".repeat(200);
+    std::fs::write(&path, &notes).unwrap();
+    let error = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap_err();
+    assert!(matches!(error, StoreError::NotSqlite(_)), "got {error:?}");
+    assert_eq!(error.to_string(), format!("'{}' is not a SQLite database", path.display()));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), notes, "the file is left alone");
+}
+
+#[tokio::test]
+async fn unknown_url_schemes_are_refused() {
+    let error = Store::connect("mysql://root:hunter2@localhost/leadup").await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "unsupported database URL 'mysql://root:***@localhost/leadup': use sqlite://FILE or postgres://USER@HOST/DB"
+    );
+    assert!(matches!(Store::connect("leadup.db").await, Err(StoreError::UnsupportedUrl(_))));
+}

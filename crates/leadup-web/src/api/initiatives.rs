@@ -1,0 +1,46 @@
+//! `/api/v1/initiatives`: roadmap items, and the alignment they add up to.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use leadup_core::alignment::Alignment;
+use leadup_core::initiative::{Initiative, InitiativeInput, InitiativePatch};
+
+use super::{Id, Json, created};
+use crate::{AppError, AppState};
+
+pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<Vec<Initiative>>, AppError> {
+    Ok(Json(state.store.initiatives().await?))
+}
+
+pub(crate) async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<Initiative>, AppError> {
+    Ok(Json(state.store.initiative(id).await?))
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    Json(input): Json<InitiativeInput>,
+) -> Result<Response, AppError> {
+    let initiative = state.store.create_initiative(&input.validate()?).await?;
+    Ok(created(format!("/api/v1/initiatives/{}", initiative.id), initiative))
+}
+
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    Id(id): Id,
+    Json(patch): Json<InitiativePatch>,
+) -> Result<Json<Initiative>, AppError> {
+    let mut input = state.store.initiative(id).await?.to_input();
+    patch.apply(&mut input);
+    Ok(Json(state.store.update_initiative(id, &input.validate()?).await?))
+}
+
+pub(crate) async fn delete(State(state): State<AppState>, Id(id): Id) -> Result<StatusCode, AppError> {
+    state.store.delete_initiative(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn alignment(State(state): State<AppState>) -> Result<Json<Alignment>, AppError> {
+    let (objectives, initiatives) = (state.store.objectives().await?, state.store.initiatives().await?);
+    Ok(Json(Alignment::of(&objectives, &initiatives)))
+}

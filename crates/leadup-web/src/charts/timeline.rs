@@ -1,0 +1,67 @@
+//! The roadmap timeline: quarters across, one bar per dated initiative, in groups.
+
+use leadup_core::date;
+use leadup_core::initiative::{Status, TargetWindow};
+use leadup_core::roadmap::TimeAxis;
+use maud::{Markup, html};
+use time::Date;
+
+use super::{px, truncate};
+
+/// One line of the timeline.
+pub(crate) enum Row<'a> {
+    /// A heading that starts a group (a team or an objective).
+    Group(&'a str),
+    /// An initiative's bar.
+    Bar { title: &'a str, href: String, window: TargetWindow, status: Status },
+}
+
+const WIDTH: f64 = 1080.0;
+const LABEL_WIDTH: f64 = 300.0;
+const HEADER: f64 = 40.0;
+const ROW: f64 = 30.0;
+const GROUP: f64 = 34.0;
+
+/// Draws `rows` against `axis`, with a line at `today`.
+pub(crate) fn svg(axis: &TimeAxis, rows: &[Row<'_>], today: Date) -> Markup {
+    let chart = WIDTH - LABEL_WIDTH - 10.0;
+    let x = |position: f64| LABEL_WIDTH + position * chart;
+    let mut y = HEADER;
+    let mut tops = Vec::with_capacity(rows.len());
+    for row in rows {
+        tops.push(y);
+        y += if matches!(row, Row::Group(_)) { GROUP } else { ROW };
+    }
+    let height = y + 10.0;
+    let today_x = x(axis.position(today));
+    html! {
+        svg.timeline xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH) " " (px(height)) }
+            role="img" aria-label="Roadmap timeline" {
+            @for quarter in &axis.quarters {
+                @let (x0, x1) = (x(axis.position(quarter.first_day())), x(axis.position_after(quarter.last_day())));
+                rect.quarter x=(px(x0)) y="0" width=(px(x1 - x0)) height=(px(height)) {}
+                text.quarter-label x=(px(f64::midpoint(x0, x1))) y="24" text-anchor="middle" { (quarter) }
+            }
+            line.axis x1=(px(LABEL_WIDTH)) y1=(HEADER - 4.0) x2=(WIDTH - 10.0) y2=(HEADER - 4.0) {}
+            @for (row, top) in rows.iter().zip(&tops) {
+                @match row {
+                    Row::Group(label) => {
+                        rect.group-band x="0" y=(px(*top + 4.0)) width=(WIDTH) height=(GROUP - 6.0) {}
+                        text.group-label x="10" y=(px(*top + 23.0)) { (truncate(label, 90)) }
+                    }
+                    Row::Bar { title, href, window, status } => {
+                        @let (x0, x1) = (x(axis.position(window.start)), x(axis.position_after(window.end)));
+                        a href=(href) {
+                            title { (title) ": " (date::format(window.start)) " to " (date::format(window.end)) " (" (status.label()) ")" }
+                            text.bar-label x="18" y=(px(*top + 19.0)) { (truncate(title, 38)) }
+                            rect class={ "bar status-" (status.as_str()) } x=(px(x0)) y=(px(*top + 6.0))
+                                width=(px((x1 - x0).max(4.0))) height=(ROW - 12.0) rx="4" {}
+                        }
+                    }
+                }
+            }
+            line.today x1=(px(today_x)) y1=(HEADER - 12.0) x2=(px(today_x)) y2=(px(height - 4.0)) {}
+            text.today-label x=(px(today_x + 4.0)) y=(HEADER - 14.0) { "Today" }
+        }
+    }
+}

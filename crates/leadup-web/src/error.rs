@@ -1,0 +1,162 @@
+//! The one error type of the web layer, answered as RFC 9457 problem+json.
+
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use leadup_core::{FieldError, ValidationErrors};
+use leadup_store::StoreError;
+use serde::Serialize;
+
+/// Everything a handler can fail with. Server-side failures are logged and answered with a
+/// generic message: their details may hold things a client must not see.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The input has invalid fields (422).
+    #[error("{0}")]
+    Invalid(ValidationErrors),
+    /// The body is not JSON at all, or not of the right content type (400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Nothing lives at this address (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The change clashes with stored data (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// Something failed on the server (500).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// The HTTP status this error is answered with.
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What a person may be told: the message, except for server-side failures.
+    pub fn public_detail(&self) -> String {
+        match self {
+            Self::Internal(_) => "The server failed to handle this request; the details are in its log.".to_owned(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound { .. } => Self::NotFound(error.to_string()),
+            StoreError::Invalid(errors) => Self::Invalid(errors),
+            StoreError::Conflict(message) => Self::Conflict(message),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ValidationErrors> for AppError {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonDataError(e) => {
+                let message = e.body_text();
+                let detail = message
+                    .strip_prefix("Failed to deserialize the JSON body into the target type: ")
+                    .unwrap_or(&message);
+                let (field, reason) = field_of(detail);
+                Self::Invalid(ValidationErrors::single(field, reason))
+            }
+            other => Self::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::NotFound(format!("no such resource: {}", rejection.body_text()))
+    }
+}
+
+/// Splits a serde message such as ``budget_planned: invalid type: string "x", expected i64``
+/// or ``missing field `title` `` into the field it is about and the reason.
+fn field_of(message: &str) -> (String, String) {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    for marker in ["missing field `", "unknown field `"] {
+        if let Some(rest) = message.split_once(marker).map(|(_, rest)| rest) {
+            let field = rest.split('`').next().unwrap_or_default();
+            let reason = if marker.starts_with("missing") {
+                "is required".to_owned()
+            } else {
+                "is not a known field".to_owned()
+            };
+            return (field.to_owned(), reason);
+        }
+    }
+    match message.split_once(": ") {
+        Some((path, reason)) if !path.contains(' ') => (path.to_owned(), reason.to_owned()),
+        _ => ("body".to_owned(), message.to_owned()),
+    }
+}
+
+/// The problem+json body.
+#[derive(Serialize)]
+struct Problem<'a> {
+    r#type: &'static str,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status_code();
+        if let Self::Internal(detail) = &self {
+            eprintln!("leadup: internal error: {detail}");
+        }
+        let errors = match &self {
+            Self::Invalid(errors) => errors.0.as_slice(),
+            _ => &[],
+        };
+        let body = Problem {
+            r#type: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            detail: self.public_detail(),
+            errors,
+        };
+        let json = serde_json::to_vec(&body).expect("a problem always serialises");
+        (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_of;
+
+    #[test]
+    fn serde_messages_name_their_field() {
+        assert_eq!(
+            field_of("budget_planned: invalid type: string \"x\", expected i64 at line 1 column 30"),
+            ("budget_planned".into(), "invalid type: string \"x\", expected i64".into())
+        );
+        assert_eq!(field_of("missing field `title` at line 1 column 2"), ("title".into(), "is required".into()));
+        assert_eq!(
+            field_of("unknown field `colour`, expected one of `title`"),
+            ("colour".into(), "is not a known field".into())
+        );
+        assert_eq!(field_of("expected value"), ("body".into(), "expected value".into()));
+    }
+}

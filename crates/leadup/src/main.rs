@@ -1,0 +1,83 @@
+//! The `leadup` binary: parses the command line, opens the store, and runs one command.
+//! Invalid input exits with status 2, any other failure with 1; a closed pipe is not an error.
+
+mod cli;
+mod demo;
+mod output;
+mod records;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use leadup_core::ValidationErrors;
+use leadup_store::{Store, StoreError};
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {}", one_line(&error));
+            ExitCode::from(if is_bad_input(&error) { 2 } else { 1 })
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let store = Store::connect(&cli.database_url).await?;
+    let result = match cli.command {
+        Command::Init(args) => records::init(&store, args).await,
+        Command::Serve(args) => serve::serve(&store, &cli.database_url, args).await,
+        Command::Demo(args) => serve::demo(&store, &cli.database_url, args).await,
+        Command::Workspace(command) => records::workspace(&store, command).await,
+        Command::Objective(command) => records::objective(&store, command).await,
+        Command::Team(command) => records::team(&store, command).await,
+        Command::Initiative(command) => records::initiative(&store, command).await,
+    };
+    store.close().await;
+    result
+}
+
+/// The error and its causes on one line, without repeating a cause already in the message.
+fn one_line(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+fn is_bad_input(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.is::<ValidationErrors>()
+            || matches!(
+                cause.downcast_ref::<StoreError>(),
+                Some(StoreError::Invalid(_) | StoreError::UnsupportedUrl(_))
+            )
+    })
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                .is_some_and(|kind| kind == std::io::ErrorKind::BrokenPipe)
+    })
+}

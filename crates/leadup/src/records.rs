@@ -1,0 +1,403 @@
+//! The record commands: workspace, objectives, teams and initiatives, each printed as a
+//! table or as JSON. Changes go through the same patch-then-validate path as the API.
+
+use anyhow::{Context, bail};
+use leadup_core::initiative::{Initiative, InitiativeInput, InitiativePatch};
+use leadup_core::money::parse_major_units;
+use leadup_core::strategy::{KeyResultInput, Objective, ObjectiveInput, ObjectivePatch, Workspace};
+use leadup_core::team::{Team, TeamInput, TeamPatch};
+use leadup_core::{ValidationErrors, date};
+use leadup_store::Store;
+
+use crate::cli::{
+    Format, InitArgs, InitiativeCommand, InitiativeFields, ObjectiveCommand, ObjectiveFields, TeamCommand, TeamFields,
+    WorkspaceCommand,
+};
+use crate::output;
+
+/// `leadup init`: creates the workspace, or renames an existing one.
+pub async fn init(store: &Store, args: InitArgs) -> anyhow::Result<()> {
+    let existed = store.workspace().await?.is_some();
+    let workspace = Workspace { name: args.name, mission: args.mission }.validate()?;
+    store.save_workspace(&workspace).await?;
+    let verb = if existed { "updated" } else { "created" };
+    output::line(&format!("{verb} workspace '{}'", workspace.name))
+}
+
+/// `leadup workspace ...`
+pub async fn workspace(store: &Store, command: WorkspaceCommand) -> anyhow::Result<()> {
+    let current = store.workspace().await?;
+    let (workspace, format) = match command {
+        WorkspaceCommand::Show(format) => {
+            (current.context("no workspace yet: run `leadup init --name NAME` first")?, format)
+        }
+        WorkspaceCommand::Set { name, mission, format } => {
+            let current = current.context("no workspace yet: run `leadup init --name NAME` first")?;
+            let workspace =
+                Workspace { name: name.unwrap_or(current.name), mission: mission.unwrap_or(current.mission) }
+                    .validate()?;
+            store.save_workspace(&workspace).await?;
+            (workspace, format)
+        }
+    };
+    if format.json {
+        return output::json(&workspace);
+    }
+    output::fields(&[("Name", workspace.name), ("Mission", workspace.mission)])
+}
+
+/// `leadup objective ...`
+pub async fn objective(store: &Store, command: ObjectiveCommand) -> anyhow::Result<()> {
+    match command {
+        ObjectiveCommand::List(format) => {
+            let objectives = store.objectives().await?;
+            if format.json {
+                return output::json(&objectives);
+            }
+            let rows: Vec<Vec<String>> = objectives
+                .iter()
+                .map(|o| {
+                    vec![
+                        o.id.to_string(),
+                        o.title.clone(),
+                        o.owner.clone(),
+                        o.key_results.len().to_string(),
+                        o.progress().map_or_else(|| "-".to_owned(), percent),
+                    ]
+                })
+                .collect();
+            output::table(&["ID", "TITLE", "OWNER", "KEY RESULTS", "PROGRESS"], &rows)
+        }
+        ObjectiveCommand::Show { id, format } => print_objective(&store.objective(id).await?, format),
+        ObjectiveCommand::Add { fields, format } => {
+            let title = required(fields.title.clone(), "--title")?;
+            let owner = required(fields.owner.clone(), "--owner")?;
+            let mut input = ObjectiveInput { title, owner, description: String::new(), key_results: vec![] };
+            objective_patch(fields)?.apply(&mut input);
+            print_objective(&store.create_objective(&input.validate()?).await?, format)
+        }
+        ObjectiveCommand::Update { id, fields, format } => {
+            let mut input = store.objective(id).await?.to_input();
+            objective_patch(fields)?.apply(&mut input);
+            print_objective(&store.update_objective(id, &input.validate()?).await?, format)
+        }
+        ObjectiveCommand::Delete { id } => {
+            store.delete_objective(id).await?;
+            output::line(&format!("deleted objective {id}"))
+        }
+    }
+}
+
+fn objective_patch(fields: ObjectiveFields) -> anyhow::Result<ObjectivePatch> {
+    let key_results = if fields.key_results.is_empty() {
+        None
+    } else {
+        let mut errors = ValidationErrors::default();
+        let parsed: Vec<KeyResultInput> = fields
+            .key_results
+            .iter()
+            .enumerate()
+            .filter_map(|(i, pairs)| {
+                key_result(pairs).map_err(|message| errors.add(format!("--key-result {}", i + 1), message)).ok()
+            })
+            .collect();
+        errors.into_result(|| ())?;
+        Some(parsed)
+    };
+    Ok(ObjectivePatch { title: fields.title, description: fields.description, owner: fields.owner, key_results })
+}
+
+/// Reads `metric=NAME,unit=UNIT,baseline=N,target=N[,current=N],due=YYYY-MM-DD`.
+fn key_result(pairs: &str) -> Result<KeyResultInput, String> {
+    let (mut metric, mut unit, mut baseline, mut target, mut current, mut due) =
+        (None, String::new(), None, None, None, None);
+    for pair in pairs.split(',') {
+        let (key, value) = pair.split_once('=').ok_or_else(|| format!("'{pair}' is not key=value"))?;
+        let (key, value) = (key.trim(), value.trim());
+        let number = || value.parse::<f64>().map_err(|_| format!("{key}: '{value}' is not a number"));
+        match key {
+            "metric" => metric = Some(value.to_owned()),
+            "unit" => value.clone_into(&mut unit),
+            "baseline" => baseline = Some(number()?),
+            "target" => target = Some(number()?),
+            "current" => current = Some(number()?),
+            "due" => due = Some(value.to_owned()),
+            other => return Err(format!("unknown key '{other}' (use metric, unit, baseline, target, current, due)")),
+        }
+    }
+    let missing = |name: &str| format!("{name}= is required");
+    Ok(KeyResultInput {
+        metric: metric.ok_or_else(|| missing("metric"))?,
+        unit,
+        baseline: baseline.ok_or_else(|| missing("baseline"))?,
+        target: target.ok_or_else(|| missing("target"))?,
+        current,
+        due: due.ok_or_else(|| missing("due"))?,
+    })
+}
+
+fn print_objective(objective: &Objective, format: Format) -> anyhow::Result<()> {
+    if format.json {
+        return output::json(objective);
+    }
+    output::fields(&[
+        ("Objective", format!("{} (id {})", objective.title, objective.id)),
+        ("Owner", objective.owner.clone()),
+        ("Description", objective.description.clone()),
+        ("Progress", objective.progress().map_or_else(|| "-".to_owned(), percent)),
+    ])?;
+    let rows: Vec<Vec<String>> = objective
+        .key_results
+        .iter()
+        .map(|kr| {
+            vec![
+                kr.metric.clone(),
+                format!("{} {}", kr.baseline, kr.unit),
+                format!("{} {}", kr.current, kr.unit),
+                format!("{} {}", kr.target, kr.unit),
+                percent(kr.progress()),
+                date::format(kr.due),
+            ]
+        })
+        .collect();
+    output::line("")?;
+    output::table(&["KEY RESULT", "BASELINE", "CURRENT", "TARGET", "PROGRESS", "DUE"], &rows)
+}
+
+/// `leadup team ...`
+pub async fn team(store: &Store, command: TeamCommand) -> anyhow::Result<()> {
+    match command {
+        TeamCommand::List(format) => {
+            let teams = store.teams().await?;
+            if format.json {
+                return output::json(&teams);
+            }
+            let rows: Vec<Vec<String>> = teams
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.id.to_string(),
+                        t.name.clone(),
+                        t.manager.clone(),
+                        t.members.len().to_string(),
+                        t.executives.join(", "),
+                    ]
+                })
+                .collect();
+            output::table(&["ID", "NAME", "MANAGER", "MEMBERS", "EXECUTIVES"], &rows)
+        }
+        TeamCommand::Show { team, format } => print_team(&find_team(store, &team).await?, format),
+        TeamCommand::Add { fields, format } => {
+            let name = required(fields.name.clone(), "--name")?;
+            let manager = required(fields.manager.clone(), "--manager")?;
+            let mut input = TeamInput { name, manager, members: vec![], executives: vec![] };
+            team_patch(fields).apply(&mut input);
+            print_team(&store.create_team(&input.validate()?).await?, format)
+        }
+        TeamCommand::Update { team, fields, format } => {
+            let team = find_team(store, &team).await?;
+            let mut input = team.to_input();
+            team_patch(fields).apply(&mut input);
+            print_team(&store.update_team(team.id, &input.validate()?).await?, format)
+        }
+        TeamCommand::Delete { team } => {
+            let team = find_team(store, &team).await?;
+            store.delete_team(team.id).await?;
+            output::line(&format!("deleted team '{}' (id {})", team.name, team.id))
+        }
+    }
+}
+
+fn team_patch(fields: TeamFields) -> TeamPatch {
+    TeamPatch {
+        name: fields.name,
+        manager: fields.manager,
+        members: (!fields.members.is_empty()).then_some(fields.members),
+        executives: (!fields.executives.is_empty()).then_some(fields.executives),
+    }
+}
+
+/// The team with this id, or else with exactly this name.
+async fn find_team(store: &Store, team: &str) -> anyhow::Result<Team> {
+    if let Ok(id) = team.parse::<i64>() {
+        if let Ok(found) = store.team(id).await {
+            return Ok(found);
+        }
+    }
+    store.team_named(team).await?.with_context(|| format!("no team with id or name '{team}' (see `leadup team list`)"))
+}
+
+fn print_team(team: &Team, format: Format) -> anyhow::Result<()> {
+    if format.json {
+        return output::json(team);
+    }
+    output::fields(&[
+        ("Team", format!("{} (id {})", team.name, team.id)),
+        ("Manager", team.manager.clone()),
+        ("Members", team.members.join(", ")),
+        ("Executives", team.executives.join(", ")),
+    ])
+}
+
+/// `leadup initiative ...`
+pub async fn initiative(store: &Store, command: InitiativeCommand) -> anyhow::Result<()> {
+    match command {
+        InitiativeCommand::List(format) => {
+            let initiatives = store.initiatives().await?;
+            if format.json {
+                return output::json(&initiatives);
+            }
+            let teams = store.teams().await?;
+            let team_name =
+                |id: i64| teams.iter().find(|t| t.id == id).map_or_else(|| id.to_string(), |t| t.name.clone());
+            let rows: Vec<Vec<String>> = initiatives
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.id.to_string(),
+                        i.title.clone(),
+                        team_name(i.team_id),
+                        i.horizon.map_or_else(|| "-".to_owned(), |h| h.to_string()),
+                        window(i),
+                        i.status.label().to_owned(),
+                        i.planned().display(),
+                        objectives_served(i),
+                    ]
+                })
+                .collect();
+            output::table(&["ID", "TITLE", "TEAM", "HORIZON", "TARGET WINDOW", "STATUS", "BUDGET", "OBJECTIVES"], &rows)
+        }
+        InitiativeCommand::Show { id, format } => print_initiative(store, &store.initiative(id).await?, format).await,
+        InitiativeCommand::Add { fields, format } => {
+            let title = required(fields.title.clone(), "--title")?;
+            let team = find_team(store, &required(fields.team.clone(), "--team")?).await?;
+            let mut input = InitiativeInput {
+                title,
+                outcome: String::new(),
+                team_id: team.id,
+                objective_ids: vec![],
+                horizon: None,
+                target_start: None,
+                target_end: None,
+                status: "proposed".to_owned(),
+                budget_planned: 0,
+                budget_actual: 0,
+                currency: leadup_core::initiative::DEFAULT_CURRENCY.to_owned(),
+            };
+            initiative_patch(store, fields, false, false).await?.apply(&mut input);
+            print_initiative(store, &store.create_initiative(&input.validate()?).await?, format).await
+        }
+        InitiativeCommand::Update { id, fields, clear_horizon, clear_window, format } => {
+            let mut input = store.initiative(id).await?.to_input();
+            initiative_patch(store, fields, clear_horizon, clear_window).await?.apply(&mut input);
+            print_initiative(store, &store.update_initiative(id, &input.validate()?).await?, format).await
+        }
+        InitiativeCommand::Delete { id } => {
+            store.delete_initiative(id).await?;
+            output::line(&format!("deleted initiative {id}"))
+        }
+    }
+}
+
+async fn initiative_patch(
+    store: &Store,
+    fields: InitiativeFields,
+    clear_horizon: bool,
+    clear_window: bool,
+) -> anyhow::Result<InitiativePatch> {
+    let mut errors = ValidationErrors::default();
+    let mut amount = |flag: &str, text: Option<String>| {
+        text.and_then(|t| {
+            let parsed = parse_major_units(&t);
+            if parsed.is_none() {
+                errors.add(flag, format!("'{t}' is not an amount such as 250000 or 1250.50"));
+            }
+            parsed
+        })
+    };
+    let budget_planned = amount("--budget", fields.budget);
+    let budget_actual = amount("--spent", fields.spent);
+    errors.into_result(|| ())?;
+    let team_id = match fields.team {
+        Some(team) => Some(find_team(store, &team).await?.id),
+        None => None,
+    };
+    let nullable = |value: Option<String>, clear: bool| if clear { Some(None) } else { value.map(Some) };
+    Ok(InitiativePatch {
+        title: fields.title,
+        outcome: fields.outcome,
+        team_id,
+        objective_ids: (!fields.objectives.is_empty()).then_some(fields.objectives),
+        horizon: nullable(fields.horizon, clear_horizon),
+        target_start: nullable(fields.start, clear_window),
+        target_end: nullable(fields.end, clear_window),
+        status: fields.status,
+        budget_planned,
+        budget_actual,
+        currency: fields.currency,
+    })
+}
+
+async fn print_initiative(store: &Store, initiative: &Initiative, format: Format) -> anyhow::Result<()> {
+    if format.json {
+        return output::json(initiative);
+    }
+    let team = store.team(initiative.team_id).await?;
+    output::fields(&[
+        ("Initiative", format!("{} (id {})", initiative.title, initiative.id)),
+        ("Team", team.name),
+        ("Outcome", initiative.outcome.clone()),
+        ("Objectives", objectives_served(initiative)),
+        ("Horizon", initiative.horizon.map_or_else(|| "-".to_owned(), |h| h.to_string())),
+        ("Target window", window(initiative)),
+        ("Status", initiative.status.label().to_owned()),
+        ("Budget", initiative.planned().display()),
+        ("Spent", initiative.actual().display()),
+    ])
+}
+
+fn window(initiative: &Initiative) -> String {
+    initiative
+        .window
+        .map_or_else(|| "-".to_owned(), |w| format!("{} to {}", date::format(w.start), date::format(w.end)))
+}
+
+fn objectives_served(initiative: &Initiative) -> String {
+    if initiative.objective_ids.is_empty() {
+        "none (unaligned)".to_owned()
+    } else {
+        initiative.objective_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+    }
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+/// The value of a flag that `add` needs, or a usage error naming it.
+fn required(value: Option<String>, flag: &str) -> anyhow::Result<String> {
+    match value {
+        Some(value) => Ok(value),
+        None => bail!(ValidationErrors::single(flag, "is required")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_result;
+
+    #[test]
+    fn key_results_read_from_pairs() {
+        let kr = key_result("metric=Net revenue retention,unit=%,baseline=98.5,target=110,due=2026-12-31").unwrap();
+        assert_eq!(
+            (kr.metric.as_str(), kr.unit.as_str(), kr.baseline, kr.target, kr.current),
+            ("Net revenue retention", "%", 98.5, 110.0, None)
+        );
+        assert_eq!(key_result("metric=x,baseline=abc").unwrap_err(), "baseline: 'abc' is not a number");
+        assert_eq!(key_result("metric=x,baseline=1,target=2").unwrap_err(), "due= is required");
+        assert_eq!(
+            key_result("metric=x,colour=red").unwrap_err(),
+            "unknown key 'colour' (use metric, unit, baseline, target, current, due)"
+        );
+    }
+}

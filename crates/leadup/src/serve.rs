@@ -1,0 +1,40 @@
+//! `leadup serve` and `leadup demo`: start the web server on a store.
+
+use anyhow::Context;
+use leadup_store::{Store, redact};
+use leadup_web::AppState;
+use time::OffsetDateTime;
+
+use crate::cli::ServeArgs;
+use crate::demo;
+
+/// Serves an existing workspace.
+pub async fn serve(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    if store.workspace().await?.is_none() {
+        anyhow::bail!(
+            "{} holds no workspace yet: run `leadup init --name NAME` first, or `leadup demo` for a demo",
+            redact(database_url)
+        );
+    }
+    run(store, database_url, args).await
+}
+
+/// Creates the demo workspace in an empty database, then serves.
+pub async fn demo(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    if store.workspace().await?.is_none() {
+        demo::seed(store, OffsetDateTime::now_utc().date()).await.context("creating the demo workspace")?;
+        eprintln!("leadup: created the demo workspace in {}", redact(database_url));
+    } else {
+        eprintln!("leadup: {} already holds a workspace; serving it unchanged", redact(database_url));
+    }
+    run(store, database_url, args).await
+}
+
+async fn run(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let listener = leadup_web::bind(args.bind).await.with_context(|| format!("cannot listen on {}", args.bind))?;
+    let address = listener.local_addr()?;
+    eprintln!("leadup: serving {} on http://{address}/ (Ctrl-C stops)", redact(database_url));
+    leadup_web::serve(listener, AppState::new(store.clone())).await.context("the web server failed")?;
+    eprintln!("leadup: stopped");
+    Ok(())
+}
