@@ -12,5 +12,6 @@ pub mod roadmap;
 pub mod strategy;
 pub mod team;
 pub mod validation;
+pub mod work_item;
 
 pub use validation::{FieldError, ValidationErrors};

@@ -18,7 +18,7 @@ pub(crate) enum Row<'a> {
 
 const WIDTH: f64 = 1080.0;
 const LABEL_WIDTH: f64 = 300.0;
-const HEADER: f64 = 40.0;
+const HEADER: f64 = 50.0;
 const ROW: f64 = 30.0;
 const GROUP: f64 = 34.0;
 
@@ -40,7 +40,7 @@ pub(crate) fn svg(axis: &TimeAxis, rows: &[Row<'_>], today: Date) -> Markup {
             @for quarter in &axis.quarters {
                 @let (x0, x1) = (x(axis.position(quarter.first_day())), x(axis.position_after(quarter.last_day())));
                 rect.quarter x=(px(x0)) y="0" width=(px(x1 - x0)) height=(px(height)) {}
-                text.quarter-label x=(px(f64::midpoint(x0, x1))) y="24" text-anchor="middle" { (quarter) }
+                text.quarter-label x=(px(f64::midpoint(x0, x1))) y="20" text-anchor="middle" { (quarter) }
             }
             line.axis x1=(px(LABEL_WIDTH)) y1=(HEADER - 4.0) x2=(WIDTH - 10.0) y2=(HEADER - 4.0) {}
             @for (row, top) in rows.iter().zip(&tops) {
@@ -60,8 +60,8 @@ pub(crate) fn svg(axis: &TimeAxis, rows: &[Row<'_>], today: Date) -> Markup {
                     }
                 }
             }
-            line.today x1=(px(today_x)) y1=(HEADER - 12.0) x2=(px(today_x)) y2=(px(height - 4.0)) {}
-            text.today-label x=(px(today_x + 4.0)) y=(HEADER - 14.0) { "Today" }
+            line.today x1=(px(today_x)) y1=(HEADER - 16.0) x2=(px(today_x)) y2=(px(height - 4.0)) {}
+            text.today-label x=(px(today_x + 4.0)) y=(HEADER - 8.0) { "Today " (date::format(today)) }
         }
     }
 }

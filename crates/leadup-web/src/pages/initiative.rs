@@ -26,10 +26,7 @@ pub(crate) async fn page(State(state): State<AppState>, Path(id): Path<String>) 
     };
     let content = html! {
         p.crumbs { a href="/roadmap" { "Roadmap" } " / " (team.name) }
-        div.page-head {
-            h1 { (initiative.title) }
-            (status_badge(initiative.status))
-        }
+        h1 { (initiative.title) " " (status_badge(initiative.status)) }
         div.grid-2 {
             section.card {
                 h2 { "Outcome" }

@@ -44,8 +44,7 @@ pub(crate) fn page(title: &str, workspace: Option<&Workspace>, active: Option<Se
                 main { (content) }
                 footer {
                     "leadup · "
-                    a href="/api/openapi.json" { "API" }
-                    " · data as of the last import"
+                    a href="/api/openapi.json" { "API (OpenAPI)" }
                 }
             }
         }
