@@ -3,6 +3,8 @@
 //!
 //! - [`exact`]: the exact distributions for one team and one question (no sampling).
 //! - [`throughput`]: daily done counts, their distribution, and a team's done dates.
+//! - [`flow`]: flow metrics over a window of days: throughput, cycle time, work in progress,
+//!   aging, and started versus finished.
 //! - [`backtest`](mod@backtest): walk-forward replays of a team's history that measure how
 //!   often forecasts were met, per percentile.
 //! - [`calibration`]: learning from a team's own past forecast errors (and other teams') how
@@ -18,6 +20,7 @@ pub mod backtest;
 pub mod calibration;
 pub mod error;
 pub mod exact;
+pub mod flow;
 pub mod montecarlo;
 pub mod percentiles;
 pub mod question;
@@ -29,6 +32,7 @@ pub use backtest::{BacktestForecast, BacktestReport, BacktestSettings, Method, b
 pub use calibration::{Calibration, CalibrationSettings, PastForecasts, Prior};
 pub use error::ForecastError;
 pub use exact::{HowManyForecast, WhenForecast, WhenOptions, how_many, when, when_with};
+pub use flow::{Aging, CycleTime, CycleTimePoint, FlowItem, FlowMetrics, WeekCount, Window, flow_metrics};
 pub use montecarlo::{Completion, Initiative, Portfolio, PortfolioForecast, Risk, Simulation, SplitRate, simulate};
 pub use percentiles::{LEVELS, Percentiles};
 pub use question::Question;
