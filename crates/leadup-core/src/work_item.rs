@@ -75,3 +75,110 @@ pub struct WorkItem {
     /// The milestone or fix version.
     pub milestone: Option<String>,
 }
+
+/// What an attach rule looks at on a work item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// The item's parent or epic key.
+    Parent,
+    /// One of the item's labels.
+    Label,
+    /// The item's milestone or fix version.
+    Milestone,
+    /// The item's own key.
+    Key,
+}
+
+impl RuleKind {
+    /// Every kind, in display order.
+    pub const ALL: [Self; 4] = [Self::Parent, Self::Label, Self::Milestone, Self::Key];
+
+    /// The snake-case name used in the API, the CLI and storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Parent => "parent",
+            Self::Label => "label",
+            Self::Milestone => "milestone",
+            Self::Key => "key",
+        }
+    }
+
+    /// Parses `parent`, `label`, `milestone` or `key`.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
+    }
+}
+
+/// A rule, kept per initiative, that attaches the team's work items to it: every item whose
+/// parent, label, milestone or key equals `value` (exactly, case-sensitive) belongs to the
+/// initiative. An initiative's items are those matching any of its rules.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AttachRule {
+    /// What the rule looks at.
+    pub kind: RuleKind,
+    /// The value it must equal.
+    pub value: String,
+}
+
+impl AttachRule {
+    /// Validates a rule: the value must not be empty or surrounded by spaces.
+    pub fn new(kind: RuleKind, value: &str) -> Result<Self, crate::ValidationErrors> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(crate::ValidationErrors::single(kind.as_str(), "must not be empty"));
+        }
+        Ok(Self { kind, value: value.to_owned() })
+    }
+
+    /// Whether `item` falls under this rule.
+    pub fn matches(&self, item: &WorkItem) -> bool {
+        match self.kind {
+            RuleKind::Parent => item.parent.as_deref() == Some(&self.value),
+            RuleKind::Label => item.labels.contains(&self.value),
+            RuleKind::Milestone => item.milestone.as_deref() == Some(&self.value),
+            RuleKind::Key => item.key == self.value,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item() -> WorkItem {
+        WorkItem {
+            key: "PAY-7".to_owned(),
+            title: "Refunds".to_owned(),
+            kind: String::new(),
+            status: "Open".to_owned(),
+            category: StatusCategory::ToDo,
+            created: None,
+            started: None,
+            done: None,
+            estimate: None,
+            parent: Some("PAY-1".to_owned()),
+            labels: vec!["checkout".to_owned(), "q3".to_owned()],
+            milestone: Some("v2.0".to_owned()),
+        }
+    }
+
+    #[test]
+    fn each_rule_kind_matches_its_own_field_only() {
+        let rule = |kind, value| AttachRule::new(kind, value).unwrap();
+        assert!(rule(RuleKind::Parent, "PAY-1").matches(&item()));
+        assert!(!rule(RuleKind::Key, "PAY-1").matches(&item()));
+        assert!(rule(RuleKind::Label, "q3").matches(&item()));
+        assert!(!rule(RuleKind::Label, "Q3").matches(&item()));
+        assert!(rule(RuleKind::Milestone, "v2.0").matches(&item()));
+        assert!(!rule(RuleKind::Milestone, "checkout").matches(&item()));
+        assert!(rule(RuleKind::Key, " PAY-7 ").matches(&item()));
+    }
+
+    #[test]
+    fn empty_values_and_unknown_kinds_are_refused() {
+        assert_eq!(AttachRule::new(RuleKind::Label, "  ").unwrap_err().to_string(), "label: must not be empty");
+        assert_eq!(RuleKind::parse("epic"), None);
+        assert_eq!(RuleKind::parse("milestone"), Some(RuleKind::Milestone));
+    }
+}

@@ -13,6 +13,7 @@ mod initiatives;
 mod objectives;
 mod rows;
 mod teams;
+mod work_items;
 mod workspace;
 
 #[cfg(feature = "testing")]
@@ -20,6 +21,7 @@ pub mod testing;
 
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
+pub use work_items::{ImportSummary, WorkItemImport};
 
 use sqlx::{PgPool, SqlitePool};
 

@@ -4,9 +4,11 @@
 use leadup_core::initiative::{Horizon, InitiativeInput, Status};
 use leadup_core::strategy::{ObjectiveDraft, ObjectiveInput, Workspace};
 use leadup_core::team::{TeamDraft, TeamInput};
+use leadup_core::work_item::{AttachRule, RuleKind, StatusCategory, WorkItem};
 use leadup_store::testing::TestDatabase;
-use leadup_store::{Store, StoreError};
+use leadup_store::{ImportSummary, Store, StoreError};
 use serde_json::json;
+use time::macros::datetime;
 
 /// Generates `sqlite::NAME` and `postgres::NAME` from `async fn NAME(store: Store)`.
 macro_rules! conformance {
@@ -45,6 +47,9 @@ conformance!(
     unknown_references_are_named_and_nothing_is_written,
     linked_records_cannot_be_deleted,
     missing_ids_are_not_found,
+    work_items_import_and_reimport_updates,
+    an_abandoned_import_writes_nothing,
+    attach_rules_select_an_initiatives_items,
 );
 
 fn objective(title: &str) -> ObjectiveDraft {
@@ -275,4 +280,104 @@ async fn unknown_url_schemes_are_refused() {
         "unsupported database URL 'mysql://root:***@localhost/leadup': use sqlite://FILE or postgres://USER@HOST/DB"
     );
     assert!(matches!(Store::connect("leadup.db").await, Err(StoreError::UnsupportedUrl(_))));
+}
+
+fn item(key: &str, done: Option<time::OffsetDateTime>) -> WorkItem {
+    WorkItem {
+        key: key.into(),
+        title: format!("Item {key}"),
+        kind: "Story".into(),
+        status: if done.is_some() { "Done" } else { "Open" }.into(),
+        category: StatusCategory::from_times(None, done),
+        created: Some(datetime!(2026-01-05 09:30 +01:00)),
+        started: None,
+        done,
+        estimate: Some(2.5),
+        parent: Some("PAY-1".into()),
+        labels: vec!["checkout".into(), "q1".into()],
+        milestone: None,
+    }
+}
+
+async fn work_items_import_and_reimport_updates(store: Store) {
+    let t = store.create_team(&team("Payments")).await.unwrap();
+    let other = store.create_team(&team("Platform")).await.unwrap();
+    let mut import = store.begin_import(t.id).await.unwrap();
+    // More than one batch, with a key repeated inside the file.
+    for n in 0..1_203 {
+        import.upsert(item(&format!("PAY-{n}"), None)).await.unwrap();
+    }
+    import.upsert(item("PAY-5", Some(datetime!(2026-02-01 17:00 UTC)))).await.unwrap();
+    assert_eq!(import.commit().await.unwrap(), ImportSummary { inserted: 1_203, updated: 1 });
+
+    let items = store.work_items(t.id).await.unwrap();
+    assert_eq!(items.len(), 1_203);
+    let five = items.iter().find(|i| i.key == "PAY-5").unwrap();
+    assert_eq!(five.category, StatusCategory::Done);
+    assert_eq!(five.done, Some(datetime!(2026-02-01 17:00 UTC)));
+    assert_eq!(items[0].created, Some(datetime!(2026-01-05 08:30 UTC)), "times come back as the same instant");
+    assert_eq!(items[0].labels, vec!["checkout".to_owned(), "q1".to_owned()]);
+    assert_eq!(items[0].estimate, Some(2.5));
+
+    // Re-importing updates in place; the same key in another team is another item.
+    let mut again = store.begin_import(t.id).await.unwrap();
+    again.upsert(item("PAY-0", Some(datetime!(2026-02-03 10:00 UTC)))).await.unwrap();
+    again.upsert(item("PAY-9999", None)).await.unwrap();
+    assert_eq!(again.commit().await.unwrap(), ImportSummary { inserted: 1, updated: 1 });
+    assert_eq!(store.work_item_count(t.id).await.unwrap(), 1_204);
+    let mut elsewhere = store.begin_import(other.id).await.unwrap();
+    elsewhere.upsert(item("PAY-0", None)).await.unwrap();
+    elsewhere.commit().await.unwrap();
+    assert_eq!(store.work_item_count(other.id).await.unwrap(), 1);
+    assert_eq!(
+        store.done_times(t.id).await.unwrap(),
+        vec![datetime!(2026-02-01 17:00 UTC), datetime!(2026-02-03 10:00 UTC)]
+    );
+    assert!(matches!(store.begin_import(9_999).await, Err(StoreError::NotFound { entity: "team", id: 9_999 })));
+}
+
+async fn an_abandoned_import_writes_nothing(store: Store) {
+    let t = store.create_team(&team("Payments")).await.unwrap();
+    let mut import = store.begin_import(t.id).await.unwrap();
+    for n in 0..700 {
+        import.upsert(item(&format!("PAY-{n}"), None)).await.unwrap();
+    }
+    drop(import);
+    assert_eq!(store.work_item_count(t.id).await.unwrap(), 0);
+    assert_eq!(store.work_items(t.id).await.unwrap(), Vec::new());
+}
+
+async fn attach_rules_select_an_initiatives_items(store: Store) {
+    let t = store.create_team(&team("Payments")).await.unwrap();
+    let i = store
+        .create_initiative(&initiative(json!({"title": "Refunds", "team_id": t.id, "horizon": "now"})))
+        .await
+        .unwrap();
+    let mut import = store.begin_import(t.id).await.unwrap();
+    let mut labelled = item("PAY-2", None);
+    labelled.parent = None;
+    labelled.labels = vec!["refunds".into()];
+    let mut keyed = item("PAY-3", None);
+    keyed.parent = None;
+    keyed.labels = Vec::new();
+    for it in [item("PAY-1", None), labelled, keyed] {
+        import.upsert(it).await.unwrap();
+    }
+    import.commit().await.unwrap();
+    assert_eq!(store.initiative_work_items(i.id).await.unwrap(), Vec::new(), "no rules, no items");
+
+    let rule = |kind, value| AttachRule::new(kind, value).unwrap();
+    let rules = [rule(RuleKind::Label, "refunds"), rule(RuleKind::Key, "PAY-3"), rule(RuleKind::Label, "refunds")];
+    store.set_initiative_rules(i.id, &rules).await.unwrap();
+    assert_eq!(
+        store.initiative_rules(i.id).await.unwrap(),
+        vec![rule(RuleKind::Label, "refunds"), rule(RuleKind::Key, "PAY-3")]
+    );
+    let keys = |items: Vec<WorkItem>| items.into_iter().map(|i| i.key).collect::<Vec<_>>();
+    assert_eq!(keys(store.initiative_work_items(i.id).await.unwrap()), vec!["PAY-2", "PAY-3"]);
+
+    store.set_initiative_rules(i.id, &[rule(RuleKind::Parent, "PAY-1"), rule(RuleKind::Key, "PAY-3")]).await.unwrap();
+    assert_eq!(keys(store.initiative_work_items(i.id).await.unwrap()), vec!["PAY-1", "PAY-3"]);
+    assert!(matches!(store.set_initiative_rules(777, &rules).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(store.initiative_rules(777).await, Err(StoreError::NotFound { .. })));
 }

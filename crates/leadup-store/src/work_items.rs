@@ -1,0 +1,328 @@
+//! Work items imported from trackers, and the rules that attach them to initiatives.
+//!
+//! Imports go through a [`WorkItemImport`]: one transaction per file, rows upserted in
+//! batches of multi-row `INSERT ... ON CONFLICT (team_id, key) DO UPDATE`, so re-importing
+//! a file updates its items instead of duplicating them, and an import that is abandoned
+//! (dropped without [`WorkItemImport::commit`], e.g. a `--strict` import that met a bad row)
+//! writes nothing.
+
+use std::collections::HashMap;
+
+use leadup_core::work_item::{AttachRule, RuleKind, StatusCategory, WorkItem};
+use sqlx::{Postgres, Sqlite, Transaction};
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::{Pool, Store, StoreError, dispatch};
+
+/// Rows per `INSERT` statement: 13 parameters each, well inside both backends' limits.
+const BATCH: usize = 500;
+const COLUMNS: &str = "team_id, key, title, kind, status, category, created_at, started_at, done_at, estimate, \
+                       parent, labels, milestone";
+const PARAMS_PER_ROW: usize = 13;
+const SELECT_ITEMS: &str = "SELECT key, title, kind, status, category, created_at, started_at, done_at, estimate, \
+                            parent, labels, milestone FROM work_items";
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Items that were new to the team.
+    pub inserted: u64,
+    /// Rows that replaced an item the team already had (a key seen twice in one file
+    /// counts once as inserted and once as updated).
+    pub updated: u64,
+}
+
+enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs the same block on whichever transaction the import holds (see `dispatch!`).
+macro_rules! on_tx {
+    ($import:expr, $tx:ident => $body:expr) => {
+        match &mut $import.tx {
+            Tx::Sqlite($tx) => $body,
+            Tx::Postgres($tx) => $body,
+        }
+    };
+}
+
+/// An import of work items into one team, in one transaction. Call
+/// [`upsert`](Self::upsert) per item, then [`commit`](Self::commit); dropping it instead
+/// rolls everything back.
+pub struct WorkItemImport {
+    tx: Tx,
+    team_id: i64,
+    before: i64,
+    written: u64,
+    pending: Vec<WorkItem>,
+    pending_keys: HashMap<String, usize>,
+}
+
+impl Store {
+    /// Starts an import into team `team_id`.
+    pub async fn begin_import(&self, team_id: i64) -> Result<WorkItemImport, StoreError> {
+        let tx = match &self.pool {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        };
+        let mut import = WorkItemImport {
+            tx,
+            team_id,
+            before: 0,
+            written: 0,
+            pending: Vec::with_capacity(BATCH),
+            pending_keys: HashMap::with_capacity(BATCH),
+        };
+        let (exists, before) = import.counts().await?;
+        if exists == 0 {
+            return Err(StoreError::not_found("team", team_id));
+        }
+        import.before = before;
+        Ok(import)
+    }
+
+    /// Every work item of team `team_id`, in import order.
+    pub async fn work_items(&self, team_id: i64) -> Result<Vec<WorkItem>, StoreError> {
+        let rows: Vec<WorkItemRow> = dispatch!(self, pool => {
+            sqlx::query_as(&format!("{SELECT_ITEMS} WHERE team_id = $1 ORDER BY id")).bind(team_id).fetch_all(pool).await?
+        });
+        rows.into_iter().map(WorkItemRow::into_item).collect()
+    }
+
+    /// How many work items team `team_id` has.
+    pub async fn work_item_count(&self, team_id: i64) -> Result<u64, StoreError> {
+        let count: i64 = dispatch!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM work_items WHERE team_id = $1").bind(team_id).fetch_one(pool).await?
+        });
+        Ok(count.unsigned_abs())
+    }
+
+    /// When each of team `team_id`'s finished items was done, oldest first.
+    pub async fn done_times(&self, team_id: i64) -> Result<Vec<OffsetDateTime>, StoreError> {
+        Ok(dispatch!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT done_at FROM work_items WHERE team_id = $1 AND done_at IS NOT NULL ORDER BY done_at",
+            )
+            .bind(team_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The rules that attach work items to initiative `initiative_id`, sorted.
+    pub async fn initiative_rules(&self, initiative_id: i64) -> Result<Vec<AttachRule>, StoreError> {
+        let rows: Vec<(i64, Option<String>, Option<String>)> = dispatch!(self, pool => {
+            sqlx::query_as(
+                "SELECT i.id, r.kind, r.value FROM initiatives i \
+                 LEFT JOIN initiative_rules r ON r.initiative_id = i.id WHERE i.id = $1 ORDER BY r.kind, r.value",
+            )
+            .bind(initiative_id)
+            .fetch_all(pool)
+            .await?
+        });
+        if rows.is_empty() {
+            return Err(StoreError::not_found("initiative", initiative_id));
+        }
+        let mut rules = rows
+            .into_iter()
+            .filter_map(|(_, kind, value)| Some((kind?, value?)))
+            .map(|(kind, value)| {
+                let kind = RuleKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("rule kind '{kind}'")))?;
+                Ok(AttachRule { kind, value })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        rules.sort();
+        Ok(rules)
+    }
+
+    /// Replaces initiative `initiative_id`'s attach rules with `rules` (duplicates dropped).
+    pub async fn set_initiative_rules(&self, initiative_id: i64, rules: &[AttachRule]) -> Result<(), StoreError> {
+        let mut rules = rules.to_vec();
+        rules.sort();
+        rules.dedup();
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM initiatives WHERE id = $1")
+                .bind(initiative_id).fetch_optional(&mut *tx).await?;
+            if found.is_none() {
+                return Err(StoreError::not_found("initiative", initiative_id));
+            }
+            sqlx::query("DELETE FROM initiative_rules WHERE initiative_id = $1").bind(initiative_id)
+                .execute(&mut *tx).await?;
+            for rule in &rules {
+                sqlx::query("INSERT INTO initiative_rules (initiative_id, kind, value) VALUES ($1, $2, $3)")
+                    .bind(initiative_id).bind(rule.kind.as_str()).bind(&rule.value)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The work items attached to initiative `initiative_id`: those of its team that match
+    /// any of its rules, in import order. An initiative without rules has none.
+    pub async fn initiative_work_items(&self, initiative_id: i64) -> Result<Vec<WorkItem>, StoreError> {
+        let rules = self.initiative_rules(initiative_id).await?;
+        if rules.is_empty() {
+            return Ok(Vec::new());
+        }
+        let team_id: i64 = dispatch!(self, pool => {
+            sqlx::query_scalar("SELECT team_id FROM initiatives WHERE id = $1").bind(initiative_id).fetch_one(pool).await?
+        });
+        let mut items = self.work_items(team_id).await?;
+        items.retain(|item| rules.iter().any(|rule| rule.matches(item)));
+        Ok(items)
+    }
+}
+
+impl WorkItemImport {
+    /// Adds or replaces the item with `item.key` in this team. Written in batches; a key
+    /// repeated within a batch keeps its last version.
+    pub async fn upsert(&mut self, item: WorkItem) -> Result<(), StoreError> {
+        match self.pending_keys.get(&item.key) {
+            Some(&index) => self.pending[index] = item,
+            None => {
+                self.pending_keys.insert(item.key.clone(), self.pending.len());
+                self.pending.push(item);
+            }
+        }
+        if self.pending.len() >= BATCH {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is pending, commits, and says what changed.
+    pub async fn commit(mut self) -> Result<ImportSummary, StoreError> {
+        self.flush().await?;
+        let (_, after) = self.counts().await?;
+        match self.tx {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        let inserted = (after - self.before).unsigned_abs();
+        Ok(ImportSummary { inserted, updated: self.written - inserted })
+    }
+
+    /// Whether the team exists (0 or 1) and how many work items it has.
+    async fn counts(&mut self) -> Result<(i64, i64), StoreError> {
+        let team_id = self.team_id;
+        Ok(on_tx!(self, tx => {
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM teams WHERE id = $1), (SELECT COUNT(*) FROM work_items WHERE team_id = $1)",
+            )
+            .bind(team_id)
+            .fetch_one(&mut **tx)
+            .await?
+        }))
+    }
+
+    async fn flush(&mut self) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let sql = upsert_sql(self.pending.len());
+        let team_id = self.team_id;
+        let pending = std::mem::take(&mut self.pending);
+        self.pending_keys.clear();
+        on_tx!(self, tx => {
+            let mut query = sqlx::query(&sql);
+            for item in &pending {
+                query = query
+                    .bind(team_id)
+                    .bind(&item.key)
+                    .bind(&item.title)
+                    .bind(&item.kind)
+                    .bind(&item.status)
+                    .bind(item.category.as_str())
+                    .bind(item.created.map(utc))
+                    .bind(item.started.map(utc))
+                    .bind(item.done.map(utc))
+                    .bind(item.estimate)
+                    .bind(&item.parent)
+                    .bind(join_labels(&item.labels))
+                    .bind(&item.milestone);
+            }
+            query.execute(&mut **tx).await?;
+        });
+        self.written += pending.len() as u64;
+        self.pending = pending;
+        self.pending.clear();
+        Ok(())
+    }
+}
+
+fn upsert_sql(rows: usize) -> String {
+    let mut sql = format!("INSERT INTO work_items ({COLUMNS}) VALUES ");
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..PARAMS_PER_ROW {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", row * PARAMS_PER_ROW + column + 1));
+        }
+        sql.push(')');
+    }
+    sql.push_str(
+        " ON CONFLICT (team_id, key) DO UPDATE SET title = excluded.title, kind = excluded.kind, \
+         status = excluded.status, category = excluded.category, created_at = excluded.created_at, \
+         started_at = excluded.started_at, done_at = excluded.done_at, estimate = excluded.estimate, \
+         parent = excluded.parent, labels = excluded.labels, milestone = excluded.milestone",
+    );
+    sql
+}
+
+fn utc(time: OffsetDateTime) -> OffsetDateTime {
+    time.to_offset(UtcOffset::UTC)
+}
+
+/// Labels joined by newlines; a newline inside a label becomes a space.
+fn join_labels(labels: &[String]) -> String {
+    labels.iter().map(|label| label.replace('\n', " ")).collect::<Vec<_>>().join("\n")
+}
+
+#[derive(sqlx::FromRow)]
+struct WorkItemRow {
+    key: String,
+    title: String,
+    kind: String,
+    status: String,
+    category: String,
+    created_at: Option<OffsetDateTime>,
+    started_at: Option<OffsetDateTime>,
+    done_at: Option<OffsetDateTime>,
+    estimate: Option<f64>,
+    parent: Option<String>,
+    labels: String,
+    milestone: Option<String>,
+}
+
+impl WorkItemRow {
+    fn into_item(self) -> Result<WorkItem, StoreError> {
+        let category = StatusCategory::parse(&self.category)
+            .ok_or_else(|| StoreError::Corrupt(format!("work item {}: category '{}'", self.key, self.category)))?;
+        Ok(WorkItem {
+            key: self.key,
+            title: self.title,
+            kind: self.kind,
+            status: self.status,
+            category,
+            created: self.created_at,
+            started: self.started_at,
+            done: self.done_at,
+            estimate: self.estimate,
+            parent: self.parent,
+            labels: if self.labels.is_empty() {
+                Vec::new()
+            } else {
+                self.labels.split('\n').map(str::to_owned).collect()
+            },
+            milestone: self.milestone,
+        })
+    }
+}
