@@ -7,6 +7,7 @@
 //! writes nothing.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use leadup_core::work_item::{AttachRule, RuleKind, StatusCategory, WorkItem};
 use sqlx::{Postgres, Sqlite, Transaction};
@@ -180,12 +181,11 @@ impl WorkItemImport {
     /// Adds or replaces the item with `item.key` in this team. Written in batches; a key
     /// repeated within a batch keeps its last version.
     pub async fn upsert(&mut self, item: WorkItem) -> Result<(), StoreError> {
-        match self.pending_keys.get(&item.key) {
-            Some(&index) => self.pending[index] = item,
-            None => {
-                self.pending_keys.insert(item.key.clone(), self.pending.len());
-                self.pending.push(item);
-            }
+        if let Some(&index) = self.pending_keys.get(&item.key) {
+            self.pending[index] = item;
+        } else {
+            self.pending_keys.insert(item.key.clone(), self.pending.len());
+            self.pending.push(item);
         }
         if self.pending.len() >= BATCH {
             self.flush().await?;
@@ -264,7 +264,7 @@ fn upsert_sql(rows: usize) -> String {
             if column > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("${}", row * PARAMS_PER_ROW + column + 1));
+            write!(sql, "${}", row * PARAMS_PER_ROW + column + 1).expect("writing to a String cannot fail");
         }
         sql.push(')');
     }
