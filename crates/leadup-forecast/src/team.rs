@@ -200,6 +200,19 @@ pub fn team_how_many(
     Ok(TeamForecast { forecast, backtest })
 }
 
+/// The walk-forward backtest, up to the end of `today`, of the calibrated method
+/// [`team_when`] and [`team_how_many`] use for `question`: what their forecasts state as
+/// their calibration, without making today's forecast.
+pub fn team_backtest(
+    history: &TeamHistory,
+    today: Date,
+    question: Question,
+    settings: &TeamSettings,
+    prior: Option<&Prior>,
+) -> Result<BacktestReport, ForecastError> {
+    learn(history, today, question, settings, prior).map(|(_, _, report)| report)
+}
+
 fn learn(
     history: &TeamHistory,
     today: Date,

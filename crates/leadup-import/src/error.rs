@@ -13,7 +13,7 @@ pub struct Row {
 }
 
 /// A record that could not be turned into a work item.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
 #[error("line {line}: {message}")]
 pub struct RowError {
     /// 1-based line number where the record starts (for an unreadable input: where reading

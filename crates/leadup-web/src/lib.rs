@@ -7,7 +7,10 @@
 mod api;
 mod charts;
 mod error;
+pub mod forecasts;
+pub mod imports;
 mod pages;
+pub mod progress;
 
 use std::net::SocketAddr;
 

@@ -36,9 +36,187 @@ pub enum Command {
     /// List, show, add, update or delete teams.
     #[command(subcommand)]
     Team(TeamCommand),
-    /// List, show, add, update or delete initiatives (roadmap items).
+    /// List, show, add, update or delete initiatives (roadmap items); attach work items.
     #[command(subcommand)]
     Initiative(InitiativeCommand),
+    /// Import work items from a tracker export (Jira CSV, GitHub issues JSON, any CSV).
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Forecast from a team's throughput: when N items will be done, or how many by a date.
+    #[command(subcommand)]
+    Forecast(ForecastCommand),
+    /// Replay a team's history and report how often its forecasts were met, per percentile.
+    Backtest(BacktestArgs),
+    /// Flow metrics of a team or an initiative: throughput, cycle time, WIP, age.
+    Flow(FlowArgs),
+}
+
+/// `leadup import ...`: every format shares these.
+#[derive(Args, Debug)]
+pub struct ImportTarget {
+    /// The team the items belong to, by id or exact name; a new name creates the team.
+    #[arg(long)]
+    pub team: String,
+    /// Reject the whole file if any row is bad; then nothing is written.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `leadup import jira|github|csv`
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// A Jira "all fields" CSV export (Issues > Export > CSV (all fields)).
+    Jira {
+        /// The exported file.
+        file: std::path::PathBuf,
+        /// How dates are written, as Jira's pattern (e.g. 'dd/MMM/yy h:mm a') or strftime
+        /// (e.g. '%d.%m.%Y %H:%M'). Default: detect Jira's usual formats and ISO 8601.
+        #[arg(long, value_name = "FMT")]
+        date_format: Option<String>,
+        /// The UTC offset of dates written without one, e.g. +01:00 (default UTC).
+        #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+        utc_offset: Option<String>,
+        /// The column with the date work started (default: the first of Jira's usual start-date fields).
+        #[arg(long, value_name = "COL")]
+        started: Option<String>,
+        #[command(flatten)]
+        target: ImportTarget,
+    },
+    /// GitHub issues as the REST API returns them: one JSON array, or several pages (files or
+    /// concatenated arrays). Pull requests are skipped.
+    Github {
+        /// The JSON files, one per page.
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        target: ImportTarget,
+    },
+    /// Any CSV, with a column mapping.
+    Csv {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// The field separator: one character, or 'tab'.
+        #[arg(long, default_value = ",")]
+        delimiter: String,
+        /// The column with each item's unique key.
+        #[arg(long, value_name = "COL")]
+        key: String,
+        /// The column with the creation date.
+        #[arg(long, value_name = "COL")]
+        created: Option<String>,
+        /// The column with the date work started.
+        #[arg(long, value_name = "COL")]
+        started: Option<String>,
+        /// The column with the date it was finished (empty: not finished).
+        #[arg(long, value_name = "COL")]
+        done: String,
+        /// The column with the title.
+        #[arg(long, value_name = "COL")]
+        title: Option<String>,
+        /// How dates are written, strftime-style (e.g. '%d.%m.%Y') or Java-style ('dd.MM.yyyy').
+        /// Default: ISO 8601, with or without time and offset.
+        #[arg(long, value_name = "FMT")]
+        date_format: Option<String>,
+        /// The UTC offset of dates written without one, e.g. +01:00 (default UTC).
+        #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+        utc_offset: Option<String>,
+        #[command(flatten)]
+        target: ImportTarget,
+    },
+}
+
+/// Where a forecast's throughput comes from, and as of when.
+#[derive(Args, Debug)]
+pub struct ForecastSource {
+    /// Forecast for this team (id or name), calibrated on its own history.
+    #[arg(long, conflicts_with = "throughput")]
+    pub team: Option<String>,
+    /// Daily done counts, oldest first, e.g. 2,0,1,3 (the raw model, uncalibrated).
+    #[arg(long, value_name = "COUNTS", value_delimiter = ',')]
+    pub throughput: Option<Vec<u32>>,
+    /// Days of throughput history to forecast from, ending today (default 90; with
+    /// --throughput, default all the counts given).
+    #[arg(long, value_name = "D", value_parser = clap::value_parser!(u32).range(1..))]
+    pub history_days: Option<u32>,
+    /// The forecast date (YYYY-MM-DD); default today (UTC).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `leadup forecast ...`
+#[derive(Subcommand, Debug)]
+pub enum ForecastCommand {
+    /// When will N more items be done? Days (and dates) at P50, P70, P85, P95.
+    When {
+        /// How many items remain.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        items: u32,
+        /// Also give the probability of being done by this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", conflicts_with = "by_days")]
+        by: Option<String>,
+        /// Also give the probability of being done within K days.
+        #[arg(long, value_name = "K")]
+        by_days: Option<u32>,
+        #[command(flatten)]
+        source: ForecastSource,
+    },
+    /// How many items will be done in the next D days? Counts at P50, P70, P85, P95.
+    HowMany {
+        /// Days ahead.
+        #[arg(long, value_name = "D", value_parser = clap::value_parser!(u32).range(1..))]
+        days: u32,
+        #[command(flatten)]
+        source: ForecastSource,
+    },
+}
+
+/// `leadup backtest`
+#[derive(Args, Debug)]
+pub struct BacktestArgs {
+    /// The team to replay (id or name); default every team in the workspace, pooled.
+    #[arg(long)]
+    pub team: Option<String>,
+    /// The question replayed: when will the next N items be done?
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub items: u32,
+    /// Days of throughput history each forecast uses.
+    #[arg(long, value_name = "D", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..))]
+    pub history_days: u32,
+    /// Days between replayed forecast dates.
+    #[arg(long, value_name = "S", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub step_days: u32,
+    /// Replay up to this date (YYYY-MM-DD); default each team's last done day.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `leadup flow`
+#[derive(Args, Debug)]
+pub struct FlowArgs {
+    /// The team, by id or name.
+    #[arg(long, required_unless_present = "initiative", conflicts_with = "initiative")]
+    pub team: Option<String>,
+    /// An initiative's id: only its attached work items.
+    #[arg(long, value_name = "ID")]
+    pub initiative: Option<i64>,
+    /// The window's length in days, ending today.
+    #[arg(long, value_name = "D", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..))]
+    pub days: u32,
+    /// The window's last day (YYYY-MM-DD); default today (UTC).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `leadup init`.
@@ -231,6 +409,38 @@ pub enum InitiativeCommand {
         /// The initiative's id.
         id: i64,
     },
+    /// Attach the team's work items to an initiative by parent/epic key, label, milestone or key.
+    Attach {
+        /// The initiative's id.
+        id: i64,
+        #[command(flatten)]
+        rules: RuleFields,
+    },
+    /// Remove attach rules from an initiative.
+    Detach {
+        /// The initiative's id.
+        id: i64,
+        #[command(flatten)]
+        rules: RuleFields,
+    },
+}
+
+/// Attach rules; each flag may repeat.
+#[derive(Args, Debug)]
+#[group(required = true, multiple = true)]
+pub struct RuleFields {
+    /// Items whose parent or epic key is KEY.
+    #[arg(long, value_name = "KEY")]
+    pub parent: Vec<String>,
+    /// Items with this label.
+    #[arg(long, value_name = "LABEL")]
+    pub label: Vec<String>,
+    /// Items in this milestone or fix version.
+    #[arg(long, value_name = "NAME")]
+    pub milestone: Vec<String>,
+    /// The item with this key.
+    #[arg(long, value_name = "KEY")]
+    pub key: Vec<String>,
 }
 
 /// The fields of an initiative; on `add`, title and team are required.

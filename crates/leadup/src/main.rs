@@ -3,6 +3,9 @@
 
 mod cli;
 mod demo;
+mod flow;
+mod forecast;
+mod import;
 mod output;
 mod records;
 mod serve;
@@ -44,6 +47,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Objective(command) => records::objective(&store, command).await,
         Command::Team(command) => records::team(&store, command).await,
         Command::Initiative(command) => records::initiative(&store, command).await,
+        Command::Import(command) => import::import(&store, command).await,
+        Command::Forecast(command) => forecast::forecast(&store, command).await,
+        Command::Backtest(args) => forecast::backtest(&store, args).await,
+        Command::Flow(args) => flow::flow(&store, args).await,
     };
     store.close().await;
     result
@@ -68,6 +75,10 @@ fn is_bad_input(error: &anyhow::Error) -> bool {
             || matches!(
                 cause.downcast_ref::<StoreError>(),
                 Some(StoreError::Invalid(_) | StoreError::UnsupportedUrl(_))
+            )
+            || matches!(
+                cause.downcast_ref::<leadup_web::imports::ImportFailure>(),
+                Some(leadup_web::imports::ImportFailure::File(_))
             )
     })
 }

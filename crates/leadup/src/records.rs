@@ -6,12 +6,13 @@ use leadup_core::initiative::{Initiative, InitiativeInput, InitiativePatch};
 use leadup_core::money::parse_major_units;
 use leadup_core::strategy::{KeyResultInput, Objective, ObjectiveInput, ObjectivePatch, Workspace};
 use leadup_core::team::{Team, TeamInput, TeamPatch};
+use leadup_core::work_item::{AttachRule, RuleKind};
 use leadup_core::{ValidationErrors, date};
 use leadup_store::Store;
 
 use crate::cli::{
-    Format, InitArgs, InitiativeCommand, InitiativeFields, ObjectiveCommand, ObjectiveFields, TeamCommand, TeamFields,
-    WorkspaceCommand,
+    Format, InitArgs, InitiativeCommand, InitiativeFields, ObjectiveCommand, ObjectiveFields, RuleFields, TeamCommand,
+    TeamFields, WorkspaceCommand,
 };
 use crate::output;
 
@@ -218,7 +219,7 @@ fn team_patch(fields: TeamFields) -> TeamPatch {
 }
 
 /// The team with this id, or else with exactly this name.
-async fn find_team(store: &Store, team: &str) -> anyhow::Result<Team> {
+pub async fn find_team(store: &Store, team: &str) -> anyhow::Result<Team> {
     if let Ok(id) = team.parse::<i64>() {
         if let Ok(found) = store.team(id).await {
             return Ok(found);
@@ -296,7 +297,54 @@ pub async fn initiative(store: &Store, command: InitiativeCommand) -> anyhow::Re
             store.delete_initiative(id).await?;
             output::line(&format!("deleted initiative {id}"))
         }
+        InitiativeCommand::Attach { id, rules } => {
+            let mut all = store.initiative_rules(id).await?;
+            all.extend(attach_rules(rules)?);
+            store.set_initiative_rules(id, &all).await?;
+            print_rules(store, id).await
+        }
+        InitiativeCommand::Detach { id, rules } => {
+            let remove = attach_rules(rules)?;
+            let mut all = store.initiative_rules(id).await?;
+            all.retain(|rule| !remove.contains(rule));
+            store.set_initiative_rules(id, &all).await?;
+            print_rules(store, id).await
+        }
     }
+}
+
+fn attach_rules(fields: RuleFields) -> Result<Vec<AttachRule>, ValidationErrors> {
+    let mut rules = Vec::new();
+    let mut errors = ValidationErrors::default();
+    for (kind, values) in [
+        (RuleKind::Parent, fields.parent),
+        (RuleKind::Label, fields.label),
+        (RuleKind::Milestone, fields.milestone),
+        (RuleKind::Key, fields.key),
+    ] {
+        for value in values {
+            match AttachRule::new(kind, &value) {
+                Ok(rule) => rules.push(rule),
+                Err(error) => errors.0.extend(error.0),
+            }
+        }
+    }
+    errors.into_result(|| rules)
+}
+
+async fn print_rules(store: &Store, id: i64) -> anyhow::Result<()> {
+    let items = store.initiative_work_items(id).await?;
+    output::fields(&[
+        ("Attach rules", rules_text(&store.initiative_rules(id).await?)),
+        ("Work items", items.len().to_string()),
+    ])
+}
+
+fn rules_text(rules: &[AttachRule]) -> String {
+    if rules.is_empty() {
+        return "none (attach work items with `leadup initiative attach`)".to_owned();
+    }
+    rules.iter().map(|rule| format!("{}={}", rule.kind.as_str(), rule.value)).collect::<Vec<_>>().join(", ")
 }
 
 async fn initiative_patch(
@@ -343,6 +391,9 @@ async fn print_initiative(store: &Store, initiative: &Initiative, format: Format
         return output::json(initiative);
     }
     let team = store.team(initiative.team_id).await?;
+    let rules = store.initiative_rules(initiative.id).await?;
+    let items = store.initiative_work_items(initiative.id).await?;
+    let done = items.iter().filter(|item| item.done.is_some()).count();
     output::fields(&[
         ("Initiative", format!("{} (id {})", initiative.title, initiative.id)),
         ("Team", team.name),
@@ -353,6 +404,8 @@ async fn print_initiative(store: &Store, initiative: &Initiative, format: Format
         ("Status", initiative.status.label().to_owned()),
         ("Budget", initiative.planned().display()),
         ("Spent", initiative.actual().display()),
+        ("Attach rules", rules_text(&rules)),
+        ("Work items", format!("{} ({done} done)", items.len())),
     ])
 }
 

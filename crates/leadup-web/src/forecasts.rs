@@ -1,0 +1,228 @@
+//! Team forecasts as leadup shows them everywhere (pages, API, `leadup forecast` and
+//! `leadup backtest`): calibrated on the team's own past forecast errors, starting from what
+//! the workspace's other teams taught, and always with the backtest of exactly that method
+//! on the team's history.
+
+use leadup_forecast::{
+    BacktestReport, CalibratedHowMany, CalibratedWhen, ForecastError, Percentiles, Prior, Question, TeamForecast,
+    TeamHistory, TeamSettings, team_backtest, team_how_many, team_when,
+};
+use leadup_store::{Store, StoreError};
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+
+/// Why a team forecast could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ForecastFailure {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The forecast is not possible on this history (e.g. nothing done yet).
+    #[error("{0}")]
+    Forecast(#[from] ForecastError),
+}
+
+/// One team's done dates and those of every other team in the workspace.
+#[derive(Debug, Clone)]
+pub struct Histories {
+    own: Option<TeamHistory>,
+    others: Vec<TeamHistory>,
+}
+
+impl Histories {
+    /// Loads the done dates (UTC calendar days) of team `team_id` and of the other teams.
+    pub async fn load(store: &Store, team_id: i64) -> Result<Self, StoreError> {
+        let mut own = None;
+        let mut others = Vec::new();
+        for team in store.teams().await? {
+            let dates = store.done_times(team.id).await?.into_iter().map(utc_date);
+            let history = TeamHistory::new(dates).ok();
+            if team.id == team_id {
+                own = history;
+            } else {
+                others.extend(history);
+            }
+        }
+        Ok(Self { own, others })
+    }
+
+    /// The team's own history; fails when it has nothing done.
+    pub fn own(&self) -> Result<&TeamHistory, ForecastError> {
+        self.own.as_ref().ok_or(ForecastError::NoDoneItems)
+    }
+
+    /// The day the team last finished something.
+    pub fn last_done(&self) -> Option<Date> {
+        self.own.as_ref().map(TeamHistory::last_done)
+    }
+
+    /// "When will the next `items` be done?" as of the end of `today`.
+    pub fn when(
+        &self,
+        today: Date,
+        items: u32,
+        settings: &TeamSettings,
+    ) -> Result<TeamForecast<CalibratedWhen>, ForecastError> {
+        let prior = self.prior(today, Question::When { items }, settings)?;
+        team_when(self.own()?, today, items, settings, prior.as_ref())
+    }
+
+    /// "How many items in the next `days` days?" as of the end of `today`.
+    pub fn how_many(
+        &self,
+        today: Date,
+        days: u32,
+        settings: &TeamSettings,
+    ) -> Result<TeamForecast<CalibratedHowMany>, ForecastError> {
+        let prior = self.prior(today, Question::HowMany { days }, settings)?;
+        team_how_many(self.own()?, today, days, settings, prior.as_ref())
+    }
+
+    /// The backtest, up to the end of `today`, of the calibrated "when will the next `items` be
+    /// done?" forecasts this team is shown.
+    pub fn backtest(&self, today: Date, items: u32, settings: &TeamSettings) -> Result<BacktestReport, ForecastError> {
+        let question = Question::When { items };
+        let prior = self.prior(today, question, settings)?;
+        team_backtest(self.own()?, today, question, settings, prior.as_ref())
+    }
+
+    fn prior(&self, today: Date, question: Question, settings: &TeamSettings) -> Result<Option<Prior>, ForecastError> {
+        if self.others.is_empty() {
+            return Ok(None);
+        }
+        let prior = Prior::replay(&self.others, today, question, &settings.calibration_settings())?;
+        Ok((!prior.is_empty()).then_some(prior))
+    }
+}
+
+/// The UTC calendar day of a timestamp.
+pub fn utc_date(time: OffsetDateTime) -> Date {
+    time.to_offset(time::UtcOffset::UTC).date()
+}
+
+/// How often a forecast method was met on a team's history, as shown beside a forecast.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Calibration {
+    /// `calibrated` (learned from past errors) or `raw` (the bare model).
+    pub method: &'static str,
+    /// Past forecasts checked by the backtest.
+    pub forecasts: usize,
+    /// Share met at P50.
+    pub p50_hit: f64,
+    /// Share met at P70.
+    pub p70_hit: f64,
+    /// Share met at P85.
+    pub p85_hit: f64,
+    /// Share met at P95.
+    pub p95_hit: f64,
+    /// One sentence for people.
+    pub statement: String,
+}
+
+impl Calibration {
+    /// The calibration statement of a calibrated team forecast.
+    pub fn of(report: &BacktestReport) -> Self {
+        let [p50_hit, p70_hit, p85_hit, p95_hit] = report.hit_rates().map(|rate| (rate * 1000.0).round() / 1000.0);
+        Self {
+            method: "calibrated",
+            forecasts: report.forecasts,
+            p50_hit,
+            p70_hit,
+            p85_hit,
+            p95_hit,
+            statement: report.statement(),
+        }
+    }
+
+    /// The statement of a forecast from a bare throughput history, which has no past to check.
+    pub fn raw() -> Self {
+        Self {
+            method: "raw",
+            forecasts: 0,
+            p50_hit: 0.0,
+            p70_hit: 0.0,
+            p85_hit: 0.0,
+            p95_hit: 0.0,
+            statement: "not backtested: a bare throughput history has no dates to replay, so this is the raw model, \
+                        which is usually over-confident"
+                .to_owned(),
+        }
+    }
+}
+
+/// A "when" forecast in the shape the API and `leadup forecast when --json` give.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WhenAnswer {
+    /// Items to finish.
+    pub items: u32,
+    /// The forecast is as of the end of this day.
+    #[serde(with = "leadup_core::date::iso_date")]
+    pub today: Date,
+    /// Days of throughput history used.
+    pub history_days: u32,
+    /// Days until done, at 50% confidence.
+    pub p50: u32,
+    /// At 70%.
+    pub p70: u32,
+    /// At 85%.
+    pub p85: u32,
+    /// At 95%.
+    pub p95: u32,
+    /// The same as calendar dates.
+    pub dates: DatePercentiles,
+    /// Probability of being done by `by`, when asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability_by: Option<f64>,
+    /// The date asked about.
+    #[serde(skip_serializing_if = "Option::is_none", with = "leadup_core::date::iso_date_option")]
+    pub by: Option<Date>,
+    /// How often such forecasts were met.
+    pub calibration: Calibration,
+}
+
+/// Percentile dates of a "when" forecast.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct DatePercentiles {
+    /// P50 date.
+    #[serde(with = "leadup_core::date::iso_date")]
+    pub p50: Date,
+    /// P70 date.
+    #[serde(with = "leadup_core::date::iso_date")]
+    pub p70: Date,
+    /// P85 date.
+    #[serde(with = "leadup_core::date::iso_date")]
+    pub p85: Date,
+    /// P95 date.
+    #[serde(with = "leadup_core::date::iso_date")]
+    pub p95: Date,
+}
+
+impl DatePercentiles {
+    /// Days after `today` as dates.
+    pub fn after(today: Date, days: Percentiles) -> Self {
+        let at = |d: u32| today.saturating_add(time::Duration::days(i64::from(d)));
+        Self { p50: at(days.p50), p70: at(days.p70), p85: at(days.p85), p95: at(days.p95) }
+    }
+}
+
+/// A "how many" forecast in the shape the API and `leadup forecast how-many --json` give.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HowManyAnswer {
+    /// Days ahead.
+    pub days: u32,
+    /// The forecast is as of the end of this day.
+    #[serde(with = "leadup_core::date::iso_date")]
+    pub today: Date,
+    /// Days of throughput history used.
+    pub history_days: u32,
+    /// Items done at least, at 50% confidence.
+    pub p50: u32,
+    /// At 70%.
+    pub p70: u32,
+    /// At 85%.
+    pub p85: u32,
+    /// At 95%.
+    pub p95: u32,
+    /// How often such forecasts were met.
+    pub calibration: Calibration,
+}

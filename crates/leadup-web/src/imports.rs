@@ -1,0 +1,138 @@
+//! Importing a tracker export into a team: the one procedure behind `leadup import`, the
+//! import page's file upload and `POST /api/v1/teams/{id}/imports`.
+//!
+//! Rows stream from the reader into one store transaction. Every bad row is reported with
+//! its line and reason; the good ones are kept, unless the import is strict, in which case
+//! one bad row means nothing is written. An error that stops the reading (the file cannot
+//! be read any further) also writes nothing.
+
+use std::io::Read;
+
+use leadup_core::ValidationErrors;
+use leadup_core::team::{Team, TeamInput};
+use leadup_import::{CsvMapping, ImportError, JiraOptions, Row, RowError, generic_csv, github_json, jira_csv};
+use leadup_store::{Store, StoreError};
+use serde::Serialize;
+
+/// Which reader parses the file.
+#[derive(Debug, Clone)]
+pub enum Format {
+    /// Jira's "all fields" CSV export.
+    Jira(JiraOptions),
+    /// GitHub REST issue objects: one array, or several pages one after another.
+    Github,
+    /// Any CSV, with a column mapping.
+    Csv(CsvMapping),
+}
+
+impl Format {
+    /// The name used on the command line and in the API: `jira`, `github` or `csv`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Jira(_) => "jira",
+            Self::Github => "github",
+            Self::Csv(_) => "csv",
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The team imported into.
+    pub team_id: i64,
+    /// Records read, good and bad.
+    pub rows: u64,
+    /// Items new to the team.
+    pub inserted: u64,
+    /// Items that replaced one the team already had.
+    pub updated: u64,
+    /// Whether anything was written (false when a strict import met a bad row).
+    pub written: bool,
+    /// Every bad row, in file order.
+    pub errors: Vec<RowError>,
+}
+
+/// Why an import could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFailure {
+    /// The file's header or start is wrong (a missing column, an empty file...).
+    #[error(transparent)]
+    File(#[from] ImportError),
+    /// Reading stopped part-way; nothing was written.
+    #[error("{0}; nothing was imported")]
+    Stopped(RowError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The team called `name` (or with that id); created, with an unassigned manager, if there
+/// is none. Returns the team and whether it was created.
+pub async fn team_for_import(store: &Store, name: &str) -> Result<(Team, bool), StoreError> {
+    if let Ok(id) = name.parse::<i64>()
+        && let Ok(team) = store.team(id).await
+    {
+        return Ok((team, false));
+    }
+    if let Some(team) = store.team_named(name).await? {
+        return Ok((team, false));
+    }
+    let draft = TeamInput {
+        name: name.trim().to_owned(),
+        manager: "Unassigned".to_owned(),
+        members: Vec::new(),
+        executives: Vec::new(),
+    }
+    .validate()
+    .map_err(|errors: ValidationErrors| StoreError::Invalid(rename_team_field(errors)))?;
+    Ok((store.create_team(&draft).await?, true))
+}
+
+fn rename_team_field(errors: ValidationErrors) -> ValidationErrors {
+    let mut renamed = ValidationErrors::default();
+    for error in errors.0 {
+        renamed.add(if error.field == "name" { "team".to_owned() } else { error.field }, error.message);
+    }
+    renamed
+}
+
+/// Imports everything `reader` holds into team `team_id`. `progress` is called with the
+/// number of records read so far every few thousand records.
+pub async fn import<R: Read>(
+    store: &Store,
+    team_id: i64,
+    reader: R,
+    format: &Format,
+    strict: bool,
+    mut progress: impl FnMut(u64),
+) -> Result<ImportReport, ImportFailure> {
+    let rows: Box<dyn Iterator<Item = Result<Row, RowError>>> = match format {
+        Format::Jira(options) => Box::new(jira_csv(reader, options)?),
+        Format::Github => Box::new(github_json(reader)?),
+        Format::Csv(mapping) => Box::new(generic_csv(reader, mapping)?),
+    };
+    let mut import = store.begin_import(team_id).await?;
+    let mut report = ImportReport { team_id, rows: 0, inserted: 0, updated: 0, written: false, errors: Vec::new() };
+    for row in rows {
+        report.rows += 1;
+        if report.rows % 4096 == 0 {
+            progress(report.rows);
+        }
+        match row {
+            Ok(row) if report.errors.is_empty() || !strict => import.upsert(row.item).await?,
+            Ok(_) => {}
+            Err(error) if error.fatal => return Err(ImportFailure::Stopped(error)),
+            Err(error) => report.errors.push(error),
+        }
+    }
+    progress(report.rows);
+    if strict && !report.errors.is_empty() {
+        return Ok(report);
+    }
+    let summary = import.commit().await?;
+    report.inserted = summary.inserted;
+    report.updated = summary.updated;
+    report.written = true;
+    Ok(report)
+}

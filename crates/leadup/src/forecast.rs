@@ -1,0 +1,260 @@
+//! `leadup forecast` and `leadup backtest`: a team's calibrated forecasts, with the backtest
+//! that states how often such forecasts were met, or the raw model on a bare throughput list.
+
+use anyhow::Context;
+use leadup_core::{ValidationErrors, date};
+use leadup_forecast::{BacktestReport, TeamSettings};
+use leadup_store::Store;
+use leadup_web::forecasts::{Calibration, DatePercentiles, Histories, HowManyAnswer, WhenAnswer};
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+
+use crate::cli::{BacktestArgs, ForecastCommand, ForecastSource};
+use crate::output;
+use crate::records::find_team;
+
+/// `leadup forecast when|how-many ...`
+pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result<()> {
+    match command {
+        #[allow(clippy::single_match_else)] // Two sources, read side by side.
+        ForecastCommand::When { items, by, by_days, source } => {
+            let today = today(source.today.as_deref())?;
+            let by = match (by, by_days) {
+                (Some(by), _) => Some(parse_date("--by", &by)?),
+                (None, Some(days)) => Some(today + time::Duration::days(i64::from(days))),
+                (None, None) => None,
+            };
+            let within = by
+                .map(|by| u32::try_from((by - today).whole_days()))
+                .transpose()
+                .map_err(|_| ValidationErrors::single("--by", "must not be before the forecast date (--today)"))?;
+            let answer = match source.throughput {
+                Some(counts) => {
+                    let counts = last(&counts, source.history_days);
+                    let raw = leadup_forecast::when(counts, items)?;
+                    let days = raw.percentiles();
+                    WhenAnswer {
+                        items,
+                        today,
+                        history_days: counts.len() as u32,
+                        p50: days.p50,
+                        p70: days.p70,
+                        p85: days.p85,
+                        p95: days.p95,
+                        dates: DatePercentiles::after(today, days),
+                        probability_by: within.map(|d| round4(raw.probability_within(d))),
+                        by,
+                        calibration: Calibration::raw(),
+                    }
+                }
+                None => {
+                    let (histories, settings) = team(store, &source).await?;
+                    let forecast = histories.when(today, items, &settings)?;
+                    let days = forecast.forecast.percentiles()?;
+                    WhenAnswer {
+                        items,
+                        today,
+                        history_days: settings.history_days,
+                        p50: days.p50,
+                        p70: days.p70,
+                        p85: days.p85,
+                        p95: days.p95,
+                        dates: DatePercentiles::after(today, days),
+                        probability_by: within.map(|d| round4(forecast.forecast.probability_within(d))),
+                        by,
+                        calibration: Calibration::of(&forecast.backtest),
+                    }
+                }
+            };
+            if source.json {
+                return output::json(&answer);
+            }
+            let mut lines = vec![
+                ("Question", format!("when will {items} more items be done (as of {})", date::format(today))),
+                ("P50", format!("{} days ({})", answer.p50, date::format(answer.dates.p50))),
+                ("P70", format!("{} days ({})", answer.p70, date::format(answer.dates.p70))),
+                ("P85", format!("{} days ({})", answer.p85, date::format(answer.dates.p85))),
+                ("P95", format!("{} days ({})", answer.p95, date::format(answer.dates.p95))),
+            ];
+            if let (Some(p), Some(by)) = (answer.probability_by, by) {
+                lines.push(("Done by", format!("{} with probability {:.1}%", date::format(by), p * 100.0)));
+            }
+            lines.push(("Calibration", answer.calibration.statement));
+            output::fields(&lines)
+        }
+        #[allow(clippy::single_match_else)]
+        ForecastCommand::HowMany { days, source } => {
+            let today = today(source.today.as_deref())?;
+            let answer = match source.throughput {
+                Some(counts) => {
+                    let counts = last(&counts, source.history_days);
+                    let p = leadup_forecast::how_many(counts, days)?.percentiles();
+                    let history_days = counts.len() as u32;
+                    let calibration = Calibration::raw();
+                    HowManyAnswer {
+                        days,
+                        today,
+                        history_days,
+                        p50: p.p50,
+                        p70: p.p70,
+                        p85: p.p85,
+                        p95: p.p95,
+                        calibration,
+                    }
+                }
+                None => {
+                    let (histories, settings) = team(store, &source).await?;
+                    let forecast = histories.how_many(today, days, &settings)?;
+                    let p = forecast.forecast.percentiles();
+                    let calibration = Calibration::of(&forecast.backtest);
+                    let history_days = settings.history_days;
+                    HowManyAnswer {
+                        days,
+                        today,
+                        history_days,
+                        p50: p.p50,
+                        p70: p.p70,
+                        p85: p.p85,
+                        p95: p.p95,
+                        calibration,
+                    }
+                }
+            };
+            if source.json {
+                return output::json(&answer);
+            }
+            output::fields(&[
+                ("Question", format!("how many items in the {days} days after {}", date::format(today))),
+                ("P50", format!("at least {}", answer.p50)),
+                ("P70", format!("at least {}", answer.p70)),
+                ("P85", format!("at least {}", answer.p85)),
+                ("P95", format!("at least {}", answer.p95)),
+                ("Calibration", answer.calibration.statement),
+            ])
+        }
+    }
+}
+
+/// The backtest of one team, in `leadup backtest --json`.
+#[derive(Serialize)]
+struct TeamBacktest {
+    team: String,
+    #[serde(with = "leadup_core::date::iso_date")]
+    today: Date,
+    #[serde(flatten)]
+    rates: Calibration,
+}
+
+/// `leadup backtest --json`
+#[derive(Serialize)]
+struct BacktestAnswer {
+    items: u32,
+    history_days: u32,
+    step_days: u32,
+    #[serde(flatten)]
+    pooled: Calibration,
+    teams: Vec<TeamBacktest>,
+}
+
+/// `leadup backtest ...`
+pub async fn backtest(store: &Store, args: BacktestArgs) -> anyhow::Result<()> {
+    let teams = match &args.team {
+        Some(team) => vec![find_team(store, team).await?],
+        None => store.teams().await?,
+    };
+    let settings =
+        TeamSettings { history_days: args.history_days, backtest_step_days: args.step_days, ..TeamSettings::default() };
+    let pinned = args.today.as_deref().map(|d| parse_date("--today", d)).transpose()?;
+    let mut reports = Vec::new();
+    let mut rows = Vec::new();
+    for team in teams {
+        let histories = Histories::load(store, team.id).await?;
+        let Some(today) = pinned.or(histories.last_done()) else {
+            if args.team.is_some() {
+                anyhow::bail!("team '{}' has no done items to replay (import some with `leadup import`)", team.name);
+            }
+            continue;
+        };
+        let report =
+            histories.backtest(today, args.items, &settings).with_context(|| format!("team '{}'", team.name))?;
+        rows.push(TeamBacktest { team: team.name, today, rates: Calibration::of(&report) });
+        reports.push(report);
+    }
+    if reports.is_empty() {
+        anyhow::bail!("no team has done items to replay (import some with `leadup import`)");
+    }
+    let pooled = BacktestReport::pooled(&reports);
+    let answer = BacktestAnswer {
+        items: args.items,
+        history_days: args.history_days,
+        step_days: args.step_days,
+        pooled: Calibration::of(&pooled),
+        teams: rows,
+    };
+    if args.json {
+        return output::json(&answer);
+    }
+    let percent = |rate: f64| format!("{:.1}%", rate * 100.0);
+    let mut table: Vec<Vec<String>> = answer
+        .teams
+        .iter()
+        .map(|t| {
+            let r = &t.rates;
+            vec![
+                t.team.clone(),
+                r.forecasts.to_string(),
+                percent(r.p50_hit),
+                percent(r.p70_hit),
+                percent(r.p85_hit),
+                percent(r.p95_hit),
+            ]
+        })
+        .collect();
+    let p = &answer.pooled;
+    table.push(vec![
+        "all".into(),
+        p.forecasts.to_string(),
+        percent(p.p50_hit),
+        percent(p.p70_hit),
+        percent(p.p85_hit),
+        percent(p.p95_hit),
+    ]);
+    output::line(&format!(
+        "Calibrated forecasts of \"when will the next {} items be done\", replayed every {} days from {} days of history.\nShare of real outcomes at or before each percentile (an honest Pxx is met xx% of the time):\n",
+        args.items, args.step_days, args.history_days
+    ))?;
+    output::table(&["TEAM", "FORECASTS", "P50", "P70", "P85", "P95"], &table)
+}
+
+async fn team(store: &Store, source: &ForecastSource) -> anyhow::Result<(Histories, TeamSettings)> {
+    let name = source
+        .team
+        .as_deref()
+        .ok_or_else(|| ValidationErrors::single("--team", "give --team TEAM or --throughput COUNTS"))?;
+    let team = find_team(store, name).await?;
+    let settings = TeamSettings { history_days: source.history_days.unwrap_or(90), ..TeamSettings::default() };
+    let histories = Histories::load(store, team.id).await?;
+    if histories.last_done().is_none() {
+        anyhow::bail!("team '{}' has no done items yet (import some with `leadup import`)", team.name);
+    }
+    Ok((histories, settings))
+}
+
+/// The last `days` counts (all of them when not given).
+fn last(counts: &[u32], days: Option<u32>) -> &[u32] {
+    let keep = days.map_or(counts.len(), |d| (d as usize).min(counts.len()));
+    &counts[counts.len() - keep..]
+}
+
+fn today(given: Option<&str>) -> Result<Date, ValidationErrors> {
+    given.map_or_else(|| Ok(OffsetDateTime::now_utc().date()), |text| parse_date("--today", text))
+}
+
+fn parse_date(flag: &str, text: &str) -> Result<Date, ValidationErrors> {
+    date::parse(text).ok_or_else(|| ValidationErrors::single(flag, format!("'{text}' is not a date (YYYY-MM-DD)")))
+}
+
+/// A probability rounded to 4 decimals, inside 0..=1 (no "-0" from rounding noise).
+fn round4(p: f64) -> f64 {
+    (p.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0 + 0.0
+}

@@ -1,0 +1,170 @@
+//! `leadup import`: reads a tracker export into a team, with a progress bar on a terminal
+//! and every bad row reported by line.
+
+use std::fs::File;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use leadup_core::ValidationErrors;
+use leadup_import::{CountingReader, CsvMapping, DateFormat, JiraOptions};
+use leadup_store::Store;
+use leadup_web::imports::{self, Format, ImportReport};
+use time::UtcOffset;
+
+use crate::cli::{ImportCommand, ImportTarget};
+use crate::output;
+
+/// `leadup import jira|github|csv ...`
+pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<()> {
+    let (files, format, target) = match command {
+        ImportCommand::Jira { file, date_format, utc_offset, started, target } => {
+            let options = JiraOptions {
+                date_format: date_format.as_deref().map(parse_format).transpose()?,
+                utc_offset: parse_offset(utc_offset.as_deref())?,
+                started_column: started,
+            };
+            (vec![file], Format::Jira(options), target)
+        }
+        ImportCommand::Github { files, target } => (files, Format::Github, target),
+        ImportCommand::Csv { file, delimiter, key, created, started, done, title, date_format, utc_offset, target } => {
+            let mapping = CsvMapping {
+                delimiter: parse_delimiter(&delimiter)?,
+                created,
+                started,
+                title,
+                date_format: date_format.as_deref().map(parse_format).transpose()?,
+                utc_offset: parse_offset(utc_offset.as_deref())?,
+                ..CsvMapping::new(key, done)
+            };
+            (vec![file], Format::Csv(mapping), target)
+        }
+    };
+    let (reader, total) = open_all(&files)?;
+    let (team, created) = imports::team_for_import(store, &target.team).await?;
+    if created {
+        eprintln!(
+            "created team '{}' (set its manager with `leadup team update {} --manager NAME`)",
+            team.name, team.id
+        );
+    }
+    let reader = CountingReader::new(reader);
+    let bytes = reader.counter();
+    let mut bar = Progress::new(total, !target.json && std::io::stderr().is_terminal());
+    let report = imports::import(store, team.id, reader, &format, target.strict, |rows| bar.draw(bytes.get(), rows))
+        .await
+        .with_context(|| format!("cannot import {}", names(&files)))?;
+    bar.clear();
+    finish(&report, &team.name, &files, &format, &target)
+}
+
+fn finish(
+    report: &ImportReport,
+    team: &str,
+    files: &[PathBuf],
+    format: &Format,
+    target: &ImportTarget,
+) -> anyhow::Result<()> {
+    if target.json {
+        output::json(report)?;
+    } else {
+        let mut err = std::io::stderr().lock();
+        for error in &report.errors {
+            writeln!(err, "{}: {error}", names(files))?;
+        }
+        let bad = report.errors.len();
+        if report.written {
+            output::line(&format!(
+                "imported {} ({}) into team '{team}': {} rows, {} new, {} updated, {bad} bad",
+                names(files),
+                format.name(),
+                report.rows,
+                report.inserted,
+                report.updated
+            ))?;
+        }
+    }
+    if !report.written {
+        let bad = report.errors.len();
+        return Err(ValidationErrors::single(
+            "file",
+            format!(
+                "{bad} bad row{} in {}; with --strict nothing was written",
+                if bad == 1 { "" } else { "s" },
+                names(files)
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The files one after another, and their total size.
+fn open_all(files: &[PathBuf]) -> anyhow::Result<(Box<dyn Read + Send>, u64)> {
+    let mut total = 0;
+    let mut reader: Box<dyn Read + Send> = Box::new(std::io::empty());
+    for path in files {
+        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        total += file.metadata().map_or(0, |m| m.len());
+        // A newline between files keeps concatenated JSON pages apart.
+        reader = Box::new(reader.chain(&b"\n"[..]).chain(file));
+    }
+    Ok((reader, total))
+}
+
+fn names(files: &[PathBuf]) -> String {
+    files.iter().map(|p| display(p)).collect::<Vec<_>>().join(", ")
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn parse_format(pattern: &str) -> Result<DateFormat, ValidationErrors> {
+    pattern.parse().map_err(|error| ValidationErrors::single("--date-format", format!("'{pattern}': {error}")))
+}
+
+fn parse_offset(offset: Option<&str>) -> Result<UtcOffset, ValidationErrors> {
+    let Some(text) = offset else { return Ok(UtcOffset::UTC) };
+    let format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+    UtcOffset::parse(text, &format).map_err(|_| {
+        ValidationErrors::single("--utc-offset", format!("'{text}' is not an offset like +01:00 or -05:00"))
+    })
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, ValidationErrors> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
+        _ => Err(ValidationErrors::single("--delimiter", format!("'{text}' is not one ASCII character (or 'tab')"))),
+    }
+}
+
+/// A one-line progress bar on standard error, drawn only on a terminal.
+struct Progress {
+    total: u64,
+    enabled: bool,
+    drawn: bool,
+}
+
+impl Progress {
+    fn new(total: u64, enabled: bool) -> Self {
+        Self { total, enabled, drawn: false }
+    }
+
+    fn draw(&mut self, bytes: u64, rows: u64) {
+        if !self.enabled {
+            return;
+        }
+        let share = if self.total == 0 { 1.0 } else { (bytes as f64 / self.total as f64).min(1.0) };
+        let filled = (share * 30.0).round() as usize;
+        eprint!("\rimporting [{}{}] {:>3.0}%  {rows} rows", "#".repeat(filled), "-".repeat(30 - filled), share * 100.0);
+        self.drawn = true;
+    }
+
+    fn clear(&mut self) {
+        if self.drawn {
+            eprint!("\r{}\r", " ".repeat(72));
+        }
+    }
+}
