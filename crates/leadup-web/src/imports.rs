@@ -41,6 +41,10 @@ impl Format {
 pub struct ImportReport {
     /// The team imported into.
     pub team_id: i64,
+    /// Its name.
+    pub team: String,
+    /// Whether the import created the team.
+    pub team_created: bool,
     /// Records read, good and bad.
     pub rows: u64,
     /// Items new to the team.
@@ -69,7 +73,7 @@ pub enum ImportFailure {
 
 /// The team called `name` (or with that id); created, with an unassigned manager, if there
 /// is none. Returns the team and whether it was created.
-pub async fn team_for_import(store: &Store, name: &str) -> Result<(Team, bool), StoreError> {
+async fn team_for_import(store: &Store, name: &str) -> Result<(Team, bool), StoreError> {
     if let Ok(id) = name.parse::<i64>()
         && let Ok(team) = store.team(id).await
     {
@@ -97,23 +101,50 @@ fn rename_team_field(errors: ValidationErrors) -> ValidationErrors {
     renamed
 }
 
-/// Imports everything `reader` holds into team `team_id`. `progress` is called with the
+/// Imports everything `reader` holds into the team called `team` (a name or an id; a new
+/// name creates the team, unless the import writes nothing). `progress` is called with the
 /// number of records read so far every few thousand records.
 pub async fn import<R: Read>(
     store: &Store,
-    team_id: i64,
+    team: &str,
     reader: R,
     format: &Format,
     strict: bool,
-    mut progress: impl FnMut(u64),
+    progress: impl FnMut(u64),
 ) -> Result<ImportReport, ImportFailure> {
+    // The header is checked before anything is written, the team included.
     let rows: Box<dyn Iterator<Item = Result<Row, RowError>>> = match format {
         Format::Jira(options) => Box::new(jira_csv(reader, options)?),
         Format::Github => Box::new(github_json(reader)?),
         Format::Csv(mapping) => Box::new(generic_csv(reader, mapping)?),
     };
-    let mut import = store.begin_import(team_id).await?;
-    let mut report = ImportReport { team_id, rows: 0, inserted: 0, updated: 0, written: false, errors: Vec::new() };
+    let (team, created) = team_for_import(store, team).await?;
+    let result = import_rows(store, &team, created, rows, strict, progress).await;
+    if created && !matches!(result, Ok(ImportReport { written: true, .. })) {
+        store.delete_team(team.id).await?;
+    }
+    result
+}
+
+async fn import_rows(
+    store: &Store,
+    team: &Team,
+    created: bool,
+    rows: impl Iterator<Item = Result<Row, RowError>>,
+    strict: bool,
+    mut progress: impl FnMut(u64),
+) -> Result<ImportReport, ImportFailure> {
+    let mut import = store.begin_import(team.id).await?;
+    let mut report = ImportReport {
+        team_id: team.id,
+        team: team.name.clone(),
+        team_created: created,
+        rows: 0,
+        inserted: 0,
+        updated: 0,
+        written: false,
+        errors: Vec::new(),
+    };
     for row in rows {
         report.rows += 1;
         if report.rows % 4096 == 0 {
@@ -128,6 +159,7 @@ pub async fn import<R: Read>(
     }
     progress(report.rows);
     if strict && !report.errors.is_empty() {
+        report.team_created = false;
         return Ok(report);
     }
     let summary = import.commit().await?;

@@ -41,30 +41,24 @@ pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<()>
         }
     };
     let (reader, total) = open_all(&files)?;
-    let (team, created) = imports::team_for_import(store, &target.team).await?;
-    if created {
-        eprintln!(
-            "created team '{}' (set its manager with `leadup team update {} --manager NAME`)",
-            team.name, team.id
-        );
-    }
     let reader = CountingReader::new(reader);
     let bytes = reader.counter();
     let mut bar = Progress::new(total, !target.json && std::io::stderr().is_terminal());
-    let report = imports::import(store, team.id, reader, &format, target.strict, |rows| bar.draw(bytes.get(), rows))
-        .await
-        .with_context(|| format!("cannot import {}", names(&files)))?;
+    let report =
+        imports::import(store, &target.team, reader, &format, target.strict, |rows| bar.draw(bytes.get(), rows))
+            .await
+            .with_context(|| format!("cannot import {}", names(&files)))?;
     bar.clear();
-    finish(&report, &team.name, &files, &format, &target)
+    if report.team_created && !target.json {
+        eprintln!(
+            "created team '{}' (set its manager with `leadup team update {} --manager NAME`)",
+            report.team, report.team_id
+        );
+    }
+    finish(&report, &files, &format, &target)
 }
 
-fn finish(
-    report: &ImportReport,
-    team: &str,
-    files: &[PathBuf],
-    format: &Format,
-    target: &ImportTarget,
-) -> anyhow::Result<()> {
+fn finish(report: &ImportReport, files: &[PathBuf], format: &Format, target: &ImportTarget) -> anyhow::Result<()> {
     if target.json {
         output::json(report)?;
     } else {
@@ -75,9 +69,10 @@ fn finish(
         let bad = report.errors.len();
         if report.written {
             output::line(&format!(
-                "imported {} ({}) into team '{team}': {} rows, {} new, {} updated, {bad} bad",
+                "imported {} ({}) into team '{}': {} rows, {} new, {} updated, {bad} bad",
                 names(files),
                 format.name(),
+                report.team,
                 report.rows,
                 report.inserted,
                 report.updated

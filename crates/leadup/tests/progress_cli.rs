@@ -1,0 +1,254 @@
+//! Imports, flow metrics, forecasts and backtests through the command line, on the FlowPulse
+//! demo file and the importers' fixtures, with the exact flags and JSON keys scripts rely on.
+
+mod support;
+
+use leadup_store::testing::TestDatabase;
+use serde_json::Value;
+use support::{leadup, stderr, stdout};
+
+const FLOWPULSE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/flowpulse-demo/DemoFile.csv");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../leadup-import/tests/fixtures");
+
+fn json(url: &str, args: &[&str]) -> Value {
+    let output = leadup(url, args);
+    assert!(output.status.success(), "leadup {args:?} failed: {}", stderr(&output));
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("no JSON from {args:?} ({e}): {}", stdout(&output)))
+}
+
+fn import_flowpulse(url: &str) -> Value {
+    json(
+        url,
+        &[
+            "import",
+            "csv",
+            FLOWPULSE,
+            "--team",
+            "Flow",
+            "--delimiter",
+            ";",
+            "--key",
+            "id",
+            "--started",
+            "started_date",
+            "--done",
+            "closed_date",
+            "--date-format",
+            "%d.%m.%Y",
+            "--json",
+        ],
+    )
+}
+
+#[test]
+fn the_flowpulse_file_imports_and_reimports_without_duplicates() {
+    let db = TestDatabase::sqlite();
+    let first = import_flowpulse(&db.url);
+    assert_eq!(
+        (first["rows"].as_u64(), first["inserted"].as_u64(), first["updated"].as_u64()),
+        (Some(1562), Some(1562), Some(0))
+    );
+    assert_eq!(first["team_created"], true);
+    let again = import_flowpulse(&db.url);
+    assert_eq!((again["inserted"].as_u64(), again["updated"].as_u64()), (Some(0), Some(1562)));
+    let flow = json(&db.url, &["flow", "--team", "Flow", "--today", "2025-02-21", "--json"]);
+    assert_eq!(flow["items"], 1562);
+    // Computed independently from the file (see crates/leadup-forecast/tests/flow.rs).
+    assert_eq!(flow["finished"], 81);
+    assert_eq!(flow["wip"], 13);
+    assert_eq!(flow["cycle_time"]["p50"], 6);
+    assert_eq!(flow["cycle_time"]["p85"], 12);
+    assert_eq!(flow["cycle_time"]["p95"], 16);
+}
+
+#[test]
+fn raw_forecasts_from_the_imported_history_match_the_reference() {
+    let db = TestDatabase::sqlite();
+    import_flowpulse(&db.url);
+    let flow = json(&db.url, &["flow", "--team", "Flow", "--today", "2025-02-21", "--days", "90", "--json"]);
+    let counts: Vec<String> =
+        flow["throughput_daily"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap().to_string()).collect();
+    assert_eq!(counts.len(), 90);
+    let counts = counts.join(",");
+    let when =
+        json(&db.url, &["forecast", "when", "--items", "121", "--throughput", &counts, "--by-days", "120", "--json"]);
+    let p = |v: &Value| [&v["p50"], &v["p70"], &v["p85"], &v["p95"]].map(|x| x.as_u64().unwrap());
+    assert_eq!(p(&when), [135, 144, 154, 166]);
+    assert_eq!(when["probability_by"].as_f64(), Some(0.2021));
+    assert_eq!(when["calibration"]["method"], "raw");
+    let in14 = json(&db.url, &["forecast", "how-many", "--days", "14", "--throughput", &counts, "--json"]);
+    assert_eq!(p(&in14), [12, 10, 7, 5]);
+    let in120 = json(&db.url, &["forecast", "how-many", "--days", "120", "--throughput", &counts, "--json"]);
+    assert_eq!(p(&in120), [108, 100, 92, 84]);
+}
+
+#[test]
+fn team_forecasts_are_calibrated_and_state_their_backtest() {
+    let db = TestDatabase::sqlite();
+    import_flowpulse(&db.url);
+    let args = [
+        "forecast",
+        "when",
+        "--items",
+        "121",
+        "--team",
+        "Flow",
+        "--today",
+        "2025-02-21",
+        "--by",
+        "2025-06-21",
+        "--json",
+    ];
+    let when = json(&db.url, &args);
+    let (p50, p85, p95) = (when["p50"].as_u64().unwrap(), when["p85"].as_u64().unwrap(), when["p95"].as_u64().unwrap());
+    assert!(p50 <= p85 && p85 <= p95, "{when}");
+    let probability = when["probability_by"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&probability));
+    assert_eq!(when["calibration"]["method"], "calibrated");
+    let checked = when["calibration"]["forecasts"].as_u64().unwrap();
+    assert!(checked > 10, "{when}");
+    assert!(
+        when["calibration"]["statement"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("backtested on {checked} past forecasts"))
+    );
+
+    let backtest = json(
+        &db.url,
+        &[
+            "backtest",
+            "--team",
+            "Flow",
+            "--items",
+            "121",
+            "--history-days",
+            "90",
+            "--step-days",
+            "30",
+            "--today",
+            "2025-02-21",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        backtest["forecasts"].as_u64(),
+        Some(checked),
+        "backtest replays exactly the forecasts the forecast states"
+    );
+    for key in ["p50_hit", "p85_hit", "p95_hit"] {
+        assert_eq!(backtest[key], when["calibration"][key], "{key}");
+    }
+    let how_many =
+        json(&db.url, &["forecast", "how-many", "--days", "30", "--team", "Flow", "--today", "2025-02-21", "--json"]);
+    assert!(how_many["p50"].as_u64().unwrap() >= how_many["p95"].as_u64().unwrap());
+}
+
+#[test]
+fn jira_and_github_exports_import_with_every_bad_row_reported() {
+    let db = TestDatabase::sqlite();
+    let jira = leadup(&db.url, &["import", "jira", &format!("{FIXTURES}/jira-story-points.csv"), "--team", "Payments"]);
+    assert!(jira.status.success(), "{}", stderr(&jira));
+    assert!(stdout(&jira).contains("into team 'Payments': 6 rows, 4 new, 0 updated, 2 bad"), "{}", stdout(&jira));
+    let err = stderr(&jira);
+    assert!(err.contains("line 9: Resolved: '31/Feb/26 10:00 AM' is not a date"), "{err}");
+    assert!(err.contains("line 10: Resolved: '05/Feb/26 10:00 AM' is before Created"), "{err}");
+    assert!(err.contains("created team 'Payments'"), "{err}");
+
+    let github =
+        json(&db.url, &["import", "github", &format!("{FIXTURES}/github-pages.json"), "--team", "Web", "--json"]);
+    assert_eq!((github["rows"].as_u64(), github["inserted"].as_u64()), (Some(6), Some(4)));
+    let lines: Vec<u64> = github["errors"].as_array().unwrap().iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, vec![52, 61]);
+}
+
+#[test]
+fn a_strict_import_with_bad_rows_writes_nothing_not_even_the_team() {
+    let db = TestDatabase::sqlite();
+    let file = format!("{FIXTURES}/generic-bad-rows.csv");
+    let args = [
+        "import",
+        "csv",
+        &file,
+        "--team",
+        "Strict",
+        "--key",
+        "ticket",
+        "--created",
+        "opened",
+        "--started",
+        "begun",
+        "--done",
+        "finished",
+        "--title",
+        "headline",
+    ];
+    let strict = leadup(&db.url, &[&args[..], &["--strict"]].concat());
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(
+        stderr(&strict).ends_with(&format!("error: file: 4 bad rows in {file}; with --strict nothing was written\n"))
+    );
+    assert_eq!(json(&db.url, &["team", "list", "--json"]), serde_json::json!([]));
+
+    let lenient = json(&db.url, &[&args[..], &["--json"]].concat());
+    assert_eq!((lenient["inserted"].as_u64(), lenient["errors"].as_array().unwrap().len()), (Some(3), 4));
+    let missing = leadup(&db.url, &["import", "csv", &file, "--team", "Strict", "--key", "nope", "--done", "finished"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing)
+            .contains("no column 'nope' in the header (columns: ticket, opened, begun, finished, headline)")
+    );
+}
+
+#[test]
+fn attach_rules_select_an_initiatives_items() {
+    let db = TestDatabase::sqlite();
+    json(&db.url, &["import", "jira", &format!("{FIXTURES}/jira-story-points.csv"), "--team", "Payments", "--json"]);
+    let initiative =
+        json(&db.url, &["initiative", "add", "--title", "Refunds", "--team", "Payments", "--horizon", "now", "--json"]);
+    let id = initiative["id"].to_string();
+    let attach = leadup(&db.url, &["initiative", "attach", &id, "--key", "SHOP-101", "--key", "SHOP-102"]);
+    assert!(stdout(&attach).contains("key=SHOP-101, key=SHOP-102"), "{}", stdout(&attach));
+    let flow = json(&db.url, &["flow", "--initiative", &id, "--today", "2026-03-01", "--json"]);
+    assert_eq!(flow["items"], 2);
+    let detach = leadup(&db.url, &["initiative", "detach", &id, "--key", "SHOP-102"]);
+    assert!(stdout(&detach).contains("Work items:   1"), "{}", stdout(&detach));
+    let none = leadup(&db.url, &["initiative", "attach", &id]);
+    assert_eq!(none.status.code(), Some(2));
+}
+
+#[test]
+fn forecast_flags_are_checked() {
+    let db = TestDatabase::sqlite();
+    let zero = leadup(&db.url, &["forecast", "when", "--items", "0", "--throughput", "1,2"]);
+    assert_eq!(zero.status.code(), Some(2));
+    let neither = leadup(&db.url, &["forecast", "when", "--items", "3"]);
+    assert_eq!(neither.status.code(), Some(2));
+    assert_eq!(stderr(&neither), "error: --team: give --team TEAM or --throughput COUNTS\n");
+    let early = leadup(
+        &db.url,
+        &["forecast", "when", "--items", "3", "--throughput", "1", "--today", "2025-01-10", "--by", "2025-01-01"],
+    );
+    assert_eq!(stderr(&early), "error: --by: must not be before the forecast date (--today)\n");
+}
+
+#[tokio::test]
+async fn imports_and_team_forecasts_work_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        assert_eq!(import_flowpulse(&url)["inserted"], 1562);
+        assert_eq!(import_flowpulse(&url)["updated"], 1562);
+        let flow = json(&url, &["flow", "--team", "Flow", "--today", "2025-02-21", "--json"]);
+        assert_eq!(
+            (flow["items"].as_u64(), flow["finished"].as_u64(), flow["wip"].as_u64()),
+            (Some(1562), Some(81), Some(13))
+        );
+        let when =
+            json(&url, &["forecast", "when", "--items", "121", "--team", "Flow", "--today", "2025-02-21", "--json"]);
+        assert_eq!(when["calibration"]["method"], "calibrated");
+    })
+    .await
+    .unwrap();
+}
