@@ -318,22 +318,45 @@ fn run_chunk(portfolio: &Portfolio, simulation: &Simulation, chunk: u32) -> Tall
             }
             day += 1;
             let mut done_today = history[rng.below(days_in_history) as usize];
-            while done_today > 0 && !active.is_empty() {
-                let slot = if active.len() == 1 { 0 } else { rng.below(active.len() as u32) as usize };
-                let i = active[slot];
-                remaining[i] -= 1;
-                done_today -= 1;
-                if remaining[i] == 0 {
-                    tally.record(i, day);
-                    // Keep priority order among the active ones.
-                    active.remove(slot);
-                    // Work moves on to the next initiative the same day.
-                    while active.len() < wip && next < n {
-                        if remaining[next] > 0 {
-                            active.push(next);
+            // Each of the day's items goes to an active initiative drawn uniformly. With one
+            // active, nothing is drawn and it takes as many items at once as it has left: the
+            // same as one at a time, without a branch per item.
+            loop {
+                let slot = match active.len() {
+                    0 => break,
+                    1 => {
+                        let i = active[0];
+                        let take = done_today.min(remaining[i]);
+                        remaining[i] -= take;
+                        done_today -= take;
+                        if remaining[i] > 0 {
+                            break; // it took all of the day's items
                         }
-                        next += 1;
+                        0
                     }
+                    len => {
+                        if done_today == 0 {
+                            break;
+                        }
+                        let slot = rng.below(len as u32) as usize;
+                        let i = active[slot];
+                        remaining[i] -= 1;
+                        done_today -= 1;
+                        if remaining[i] > 0 {
+                            continue;
+                        }
+                        slot
+                    }
+                };
+                tally.record(active[slot], day);
+                // Keep priority order among the active ones.
+                active.remove(slot);
+                // Work moves on to the next initiative the same day.
+                while active.len() < wip && next < n {
+                    if remaining[next] > 0 {
+                        active.push(next);
+                    }
+                    next += 1;
                 }
             }
         }
@@ -363,6 +386,11 @@ mod tests {
     use crate::when;
 
     const HISTORY: [u32; 20] = [0, 2, 1, 0, 3, 1, 0, 0, 2, 1, 4, 0, 1, 1, 0, 2, 0, 1, 3, 0];
+
+    // Fingerprints of the first implementation's results (see the test that checks them).
+    const FINGERPRINT_PORTFOLIO: u64 = 0xB380_18FF_9B7F_11DD;
+    const FINGERPRINT_SINGLE: u64 = 0x9FCD_6D5C_895E_662D;
+    const FINGERPRINT_SHORT: u64 = 0xE255_472E_494B_C82E;
 
     fn portfolio() -> Portfolio {
         let initiative = |name: &str, items, risks| Initiative {
@@ -428,5 +456,39 @@ mod tests {
         assert!(err.to_string().contains("initiatives[1].risks[0].likelihood"), "{err}");
         p.throughput = vec![0, 0];
         assert_eq!(simulate(&p, &Simulation::default()).unwrap_err(), ForecastError::NoThroughput { days: 2 });
+    }
+
+    /// FNV-1a over every count of a forecast: a fingerprint of the exact simulated result.
+    fn fingerprint(forecast: &PortfolioForecast) -> u64 {
+        let mut hash = 0xCBF2_9CE4_8422_2325_u64;
+        for completion in &forecast.initiatives {
+            for &n in completion.done_on.iter().chain([&u32::MAX, &completion.not_done]) {
+                for byte in n.to_le_bytes() {
+                    hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01B3);
+                }
+            }
+        }
+        hash
+    }
+
+    #[test]
+    fn results_are_bit_identical_to_the_first_implementation() {
+        // Pinned from the first implementation: an optimisation of the simulation (or of the
+        // generator) must leave every count of every trial unchanged.
+        let mut p = portfolio();
+        // The last one runs alone at the end: the one-active path.
+        p.initiatives.push(Initiative { name: "e".into(), items: 40, split: SplitRate::NONE, risks: vec![] });
+        let forecast = simulate(&p, &Simulation { trials: 5_500, seed: 99, threads: 2, max_days: 1_000 }).unwrap();
+        assert_eq!(fingerprint(&forecast), FINGERPRINT_PORTFOLIO);
+        let single = Portfolio {
+            throughput: HISTORY.to_vec(),
+            wip_limit: 1,
+            initiatives: vec![Initiative { name: "only".into(), items: 40, split: SplitRate::NONE, risks: vec![] }],
+        };
+        let forecast = simulate(&single, &Simulation { trials: 3_000, seed: 7, threads: 1, max_days: 1_000 }).unwrap();
+        assert_eq!(fingerprint(&forecast), FINGERPRINT_SINGLE);
+        // With a horizon that cuts trials short.
+        let short = simulate(&p, &Simulation { trials: 1_000, seed: 5, threads: 1, max_days: 60 }).unwrap();
+        assert_eq!(fingerprint(&short), FINGERPRINT_SHORT);
     }
 }
