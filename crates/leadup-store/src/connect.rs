@@ -37,7 +37,10 @@ async fn open_sqlite(url: &str, path: &str) -> Result<sqlx::SqlitePool, StoreErr
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(Duration::from_secs(10))
+        // 32 MiB of page cache per connection (the default is 2 MiB): imports of a million
+        // items touch the key index all over.
+        .pragma("cache_size", "-32768");
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)

@@ -16,7 +16,7 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::{Pool, Store, StoreError, dispatch};
 
 /// Rows per `INSERT` statement: 13 parameters each, well inside both backends' limits.
-const BATCH: usize = 500;
+const BATCH: usize = 1000;
 const COLUMNS: &str = "team_id, key, title, kind, status, category, created_at, started_at, done_at, estimate, \
                        parent, labels, milestone";
 const PARAMS_PER_ROW: usize = 13;
@@ -28,7 +28,7 @@ const SELECT_ITEMS: &str = "SELECT key, title, kind, status, category, created_a
 pub struct ImportSummary {
     /// Items that were new to the team.
     pub inserted: u64,
-    /// Rows that replaced an item the team already had (a key seen twice in one file
+    /// Rows that replaced an item the team already had (a key seen twice in one import
     /// counts once as inserted and once as updated).
     pub updated: u64,
 }
@@ -181,6 +181,7 @@ impl WorkItemImport {
     /// Adds or replaces the item with `item.key` in this team. Written in batches; a key
     /// repeated within a batch keeps its last version.
     pub async fn upsert(&mut self, item: WorkItem) -> Result<(), StoreError> {
+        self.written += 1;
         if let Some(&index) = self.pending_keys.get(&item.key) {
             self.pending[index] = item;
         } else {
@@ -222,38 +223,39 @@ impl WorkItemImport {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let sql = upsert_sql(self.pending.len());
+        let sql = upsert_sql(self.pending.len(), matches!(self.tx, Tx::Postgres(_)));
         let team_id = self.team_id;
-        let pending = std::mem::take(&mut self.pending);
+        let mut pending = std::mem::take(&mut self.pending);
         self.pending_keys.clear();
         on_tx!(self, tx => {
             let mut query = sqlx::query(&sql);
-            for item in &pending {
+            for item in pending.drain(..) {
+                let labels = join_labels(&item.labels);
                 query = query
                     .bind(team_id)
-                    .bind(&item.key)
-                    .bind(&item.title)
-                    .bind(&item.kind)
-                    .bind(&item.status)
+                    .bind(item.key)
+                    .bind(item.title)
+                    .bind(item.kind)
+                    .bind(item.status)
                     .bind(item.category.as_str())
                     .bind(item.created.map(utc))
                     .bind(item.started.map(utc))
                     .bind(item.done.map(utc))
                     .bind(item.estimate)
-                    .bind(&item.parent)
-                    .bind(join_labels(&item.labels))
-                    .bind(&item.milestone);
+                    .bind(item.parent)
+                    .bind(labels)
+                    .bind(item.milestone);
             }
             query.execute(&mut **tx).await?;
         });
-        self.written += pending.len() as u64;
         self.pending = pending;
-        self.pending.clear();
         Ok(())
     }
 }
 
-fn upsert_sql(rows: usize) -> String {
+/// The upsert of `rows` rows. SQLite gets anonymous `?` placeholders: it looks numbered ones
+/// up by walking a list, which makes binding thousands of them quadratic.
+fn upsert_sql(rows: usize, numbered: bool) -> String {
     let mut sql = format!("INSERT INTO work_items ({COLUMNS}) VALUES ");
     for row in 0..rows {
         if row > 0 {
@@ -264,7 +266,11 @@ fn upsert_sql(rows: usize) -> String {
             if column > 0 {
                 sql.push_str(", ");
             }
-            write!(sql, "${}", row * PARAMS_PER_ROW + column + 1).expect("writing to a String cannot fail");
+            if numbered {
+                write!(sql, "${}", row * PARAMS_PER_ROW + column + 1).expect("writing to a String cannot fail");
+            } else {
+                sql.push('?');
+            }
         }
         sql.push(')');
     }

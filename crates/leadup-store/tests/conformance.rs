@@ -323,7 +323,8 @@ async fn work_items_import_and_reimport_updates(store: Store) {
     let mut again = store.begin_import(t.id).await.unwrap();
     again.upsert(item("PAY-0", Some(datetime!(2026-02-03 10:00 UTC)))).await.unwrap();
     again.upsert(item("PAY-9999", None)).await.unwrap();
-    assert_eq!(again.commit().await.unwrap(), ImportSummary { inserted: 1, updated: 1 });
+    again.upsert(item("PAY-9999", None)).await.unwrap(); // twice in one batch
+    assert_eq!(again.commit().await.unwrap(), ImportSummary { inserted: 1, updated: 2 });
     assert_eq!(store.work_item_count(t.id).await.unwrap(), 1_204);
     let mut elsewhere = store.begin_import(other.id).await.unwrap();
     elsewhere.upsert(item("PAY-0", None)).await.unwrap();

@@ -14,6 +14,9 @@ use leadup_import::{CsvMapping, ImportError, JiraOptions, Row, RowError, generic
 use leadup_store::{Store, StoreError};
 use serde::Serialize;
 
+/// Rows handed from the parsing thread to the writer at a time.
+const CHUNK: usize = 2048;
+
 /// Which reader parses the file.
 #[derive(Debug, Clone)]
 pub enum Format {
@@ -103,8 +106,8 @@ fn rename_team_field(errors: ValidationErrors) -> ValidationErrors {
 
 /// Imports everything `reader` holds into the team called `team` (a name or an id; a new
 /// name creates the team, unless the import writes nothing). `progress` is called with the
-/// number of records read so far every few thousand records.
-pub async fn import<R: Read>(
+/// number of records read so far every couple of thousand records.
+pub async fn import<R: Read + Send + 'static>(
     store: &Store,
     team: &str,
     reader: R,
@@ -113,7 +116,7 @@ pub async fn import<R: Read>(
     progress: impl FnMut(u64),
 ) -> Result<ImportReport, ImportFailure> {
     // The header is checked before anything is written, the team included.
-    let rows: Box<dyn Iterator<Item = Result<Row, RowError>>> = match format {
+    let rows: Box<dyn Iterator<Item = Result<Row, RowError>> + Send> = match format {
         Format::Jira(options) => Box::new(jira_csv(reader, options)?),
         Format::Github => Box::new(github_json(reader)?),
         Format::Csv(mapping) => Box::new(generic_csv(reader, mapping)?),
@@ -130,10 +133,27 @@ async fn import_rows(
     store: &Store,
     team: &Team,
     created: bool,
-    rows: impl Iterator<Item = Result<Row, RowError>>,
+    rows: impl Iterator<Item = Result<Row, RowError>> + Send + 'static,
     strict: bool,
     mut progress: impl FnMut(u64),
 ) -> Result<ImportReport, ImportFailure> {
+    // Parsing runs on its own thread, a few thousand rows ahead of the writes.
+    let (sender, mut chunks) = tokio::sync::mpsc::channel::<Vec<Result<Row, RowError>>>(4);
+    tokio::task::spawn_blocking(move || {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for row in rows {
+            chunk.push(row);
+            if chunk.len() == CHUNK
+                && sender.blocking_send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))).is_err()
+            {
+                return; // The import stopped; stop reading.
+            }
+        }
+        if !chunk.is_empty() {
+            // An error only means the import stopped first.
+            let _ = sender.blocking_send(chunk);
+        }
+    });
     let mut import = store.begin_import(team.id).await?;
     let mut report = ImportReport {
         team_id: team.id,
@@ -145,17 +165,17 @@ async fn import_rows(
         written: false,
         errors: Vec::new(),
     };
-    for row in rows {
-        report.rows += 1;
-        if report.rows % 4096 == 0 {
-            progress(report.rows);
+    while let Some(chunk) = chunks.recv().await {
+        for row in chunk {
+            report.rows += 1;
+            match row {
+                Ok(row) if report.errors.is_empty() || !strict => import.upsert(row.item).await?,
+                Ok(_) => {}
+                Err(error) if error.fatal => return Err(ImportFailure::Stopped(error)),
+                Err(error) => report.errors.push(error),
+            }
         }
-        match row {
-            Ok(row) if report.errors.is_empty() || !strict => import.upsert(row.item).await?,
-            Ok(_) => {}
-            Err(error) if error.fatal => return Err(ImportFailure::Stopped(error)),
-            Err(error) => report.errors.push(error),
-        }
+        progress(report.rows);
     }
     progress(report.rows);
     if strict && !report.errors.is_empty() {

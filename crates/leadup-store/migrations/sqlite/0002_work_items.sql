@@ -1,7 +1,7 @@
 -- Work items imported from trackers, and the rules that attach them to initiatives.
 -- Timestamps are UTC, as sqlx writes them; labels are joined by newlines.
 CREATE TABLE work_items (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     team_id INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
     key TEXT NOT NULL,
     title TEXT NOT NULL,
