@@ -92,6 +92,13 @@ impl Store {
                     "team {id} still has {initiatives} initiatives; move or delete them first"
                 )));
             }
+            let items: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM work_items WHERE team_id = $1")
+                .bind(id).fetch_one(&mut *tx).await?;
+            if items > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "team {id} still has {items} imported work items, its throughput history; they would be lost"
+                )));
+            }
             let deleted = sqlx::query("DELETE FROM teams WHERE id = $1").bind(id).execute(&mut *tx).await?;
             if deleted.rows_affected() == 0 {
                 return Err(StoreError::not_found("team", id));

@@ -2,7 +2,7 @@
 -- Timestamps are UTC, as sqlx writes them; labels are joined by newlines.
 CREATE TABLE work_items (
     id INTEGER PRIMARY KEY,
-    team_id INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    team_id INTEGER NOT NULL REFERENCES teams (id),
     key TEXT NOT NULL,
     title TEXT NOT NULL,
     kind TEXT NOT NULL,
