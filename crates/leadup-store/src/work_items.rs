@@ -10,8 +10,13 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use leadup_core::work_item::{AttachRule, RuleKind, StatusCategory, WorkItem};
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::error::BoxDynError;
+use sqlx::postgres::PgArguments;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments as _, Postgres, Sqlite, Transaction};
 use time::{OffsetDateTime, UtcOffset};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 use crate::{Pool, Store, StoreError, dispatch};
 
@@ -38,49 +43,67 @@ enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
-/// Runs the same block on whichever transaction the import holds (see `dispatch!`).
+/// Runs the same block on whichever transaction is given (see `dispatch!`).
 macro_rules! on_tx {
-    ($import:expr, $tx:ident => $body:expr) => {
-        match &mut $import.tx {
-            Tx::Sqlite($tx) => $body,
-            Tx::Postgres($tx) => $body,
+    ($tx:expr, $inner:ident => $body:expr) => {
+        match $tx {
+            Tx::Sqlite($inner) => $body,
+            Tx::Postgres($inner) => $body,
         }
     };
+}
+
+/// A batch of rows, encoded for its backend, and the statement that writes it.
+enum Batch {
+    Sqlite(String, SqliteArguments<'static>),
+    Postgres(String, PgArguments),
+}
+
+enum Message {
+    Write(Batch),
+    Commit,
 }
 
 /// An import of work items into one team, in one transaction. Call
 /// [`upsert`](Self::upsert) per item, then [`commit`](Self::commit); dropping it instead
 /// rolls everything back.
+///
+/// The transaction lives in a writer task, so that the database writes one batch while the
+/// caller reads and encodes the next.
 pub struct WorkItemImport {
-    tx: Tx,
     team_id: i64,
+    postgres: bool,
     before: i64,
     written: u64,
     pending: Vec<WorkItem>,
     pending_keys: HashMap<String, usize>,
+    sender: mpsc::Sender<Message>,
+    writer: JoinHandle<Result<Option<i64>, StoreError>>,
 }
 
 impl Store {
     /// Starts an import into team `team_id`.
     pub async fn begin_import(&self, team_id: i64) -> Result<WorkItemImport, StoreError> {
-        let tx = match &self.pool {
+        let mut tx = match &self.pool {
             Pool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
             Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         };
-        let mut import = WorkItemImport {
-            tx,
-            team_id,
-            before: 0,
-            written: 0,
-            pending: Vec::with_capacity(BATCH),
-            pending_keys: HashMap::with_capacity(BATCH),
-        };
-        let (exists, before) = import.counts().await?;
+        let (exists, before) = counts(&mut tx, team_id).await?;
         if exists == 0 {
             return Err(StoreError::not_found("team", team_id));
         }
-        import.before = before;
-        Ok(import)
+        let postgres = matches!(tx, Tx::Postgres(_));
+        let (sender, messages) = mpsc::channel(2);
+        Ok(WorkItemImport {
+            team_id,
+            postgres,
+            before,
+            written: 0,
+            pending: Vec::with_capacity(BATCH),
+            pending_keys: HashMap::with_capacity(BATCH),
+            sender,
+            writer: tokio::spawn(write(tx, team_id, messages)),
+        })
     }
 
     /// Every work item of team `team_id`, in import order.
@@ -197,60 +220,113 @@ impl WorkItemImport {
     /// Writes what is pending, commits, and says what changed.
     pub async fn commit(mut self) -> Result<ImportSummary, StoreError> {
         self.flush().await?;
-        let (_, after) = self.counts().await?;
-        match self.tx {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
+        if self.sender.send(Message::Commit).await.is_err() {
+            return Err(self.writer_failure().await);
         }
+        drop(self.sender);
+        let after = self.writer.await.map_err(|e| StoreError::Corrupt(format!("the import writer stopped: {e}")))??;
+        let after = after.ok_or_else(|| StoreError::Corrupt("the import writer ended without committing".into()))?;
         let inserted = (after - self.before).unsigned_abs();
         Ok(ImportSummary { inserted, updated: self.written - inserted })
     }
 
-    /// Whether the team exists (0 or 1) and how many work items it has.
-    async fn counts(&mut self) -> Result<(i64, i64), StoreError> {
-        let team_id = self.team_id;
-        Ok(on_tx!(self, tx => {
-            sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM teams WHERE id = $1), (SELECT COUNT(*) FROM work_items WHERE team_id = $1)",
-            )
-            .bind(team_id)
-            .fetch_one(&mut **tx)
-            .await?
-        }))
+    /// Abandons the import: nothing it wrote stays. (Dropping it does the same, without
+    /// waiting for the rollback to finish.)
+    pub async fn rollback(self) {
+        drop(self.sender);
+        // The writer rolls back when its channel closes; an error here changes nothing.
+        let _ = self.writer.await;
     }
 
+    /// Encodes what is pending and hands it to the writer.
     async fn flush(&mut self) -> Result<(), StoreError> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let sql = upsert_sql(self.pending.len(), matches!(self.tx, Tx::Postgres(_)));
-        let team_id = self.team_id;
-        let mut pending = std::mem::take(&mut self.pending);
         self.pending_keys.clear();
-        on_tx!(self, tx => {
-            let mut query = sqlx::query(&sql);
-            for item in pending.drain(..) {
-                let labels = join_labels(&item.labels);
-                query = query
-                    .bind(team_id)
-                    .bind(item.key)
-                    .bind(item.title)
-                    .bind(item.kind)
-                    .bind(item.status)
-                    .bind(item.category.as_str())
-                    .bind(item.created.map(utc))
-                    .bind(item.started.map(utc))
-                    .bind(item.done.map(utc))
-                    .bind(item.estimate)
-                    .bind(item.parent)
-                    .bind(labels)
-                    .bind(item.milestone);
-            }
-            query.execute(&mut **tx).await?;
-        });
-        self.pending = pending;
+        let items = std::mem::replace(&mut self.pending, Vec::with_capacity(BATCH));
+        let batch = encode(self.team_id, self.postgres, items).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if self.sender.send(Message::Write(batch)).await.is_err() {
+            return Err(self.writer_failure().await);
+        }
         Ok(())
     }
+
+    /// The error that stopped the writer.
+    async fn writer_failure(&mut self) -> StoreError {
+        match (&mut self.writer).await {
+            Ok(Err(error)) => error,
+            Ok(Ok(_)) => StoreError::Corrupt("the import writer ended early".into()),
+            Err(error) => StoreError::Corrupt(format!("the import writer stopped: {error}")),
+        }
+    }
+}
+
+/// The writer task: executes batches in the transaction until told to commit (returning the
+/// team's item count before committing) or until the import is dropped (rolling back).
+async fn write(mut tx: Tx, team_id: i64, mut messages: mpsc::Receiver<Message>) -> Result<Option<i64>, StoreError> {
+    while let Some(message) = messages.recv().await {
+        match (message, &mut tx) {
+            (Message::Write(Batch::Sqlite(sql, args)), Tx::Sqlite(tx)) => {
+                sqlx::query_with(&sql, args).execute(&mut **tx).await?;
+            }
+            (Message::Write(Batch::Postgres(sql, args)), Tx::Postgres(tx)) => {
+                sqlx::query_with(&sql, args).execute(&mut **tx).await?;
+            }
+            (Message::Write(_), _) => return Err(StoreError::Corrupt("a batch encoded for the other backend".into())),
+            (Message::Commit, _) => {
+                let (_, after) = counts(&mut tx, team_id).await?;
+                on_tx!(tx, tx => tx.commit().await?);
+                return Ok(Some(after));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Whether team `team_id` exists (0 or 1) and how many work items it has.
+async fn counts(tx: &mut Tx, team_id: i64) -> Result<(i64, i64), StoreError> {
+    Ok(on_tx!(tx, tx => {
+        sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM teams WHERE id = $1), (SELECT COUNT(*) FROM work_items WHERE team_id = $1)",
+        )
+        .bind(team_id)
+        .fetch_one(&mut **tx)
+        .await?
+    }))
+}
+
+/// Encodes `items` as one multi-row upsert for the backend.
+fn encode(team_id: i64, postgres: bool, items: Vec<WorkItem>) -> Result<Batch, BoxDynError> {
+    /// Adds every item's values to `$args`, in `COLUMNS` order.
+    macro_rules! add_all {
+        ($args:expr) => {{
+            let mut args = $args;
+            for item in items {
+                let labels = join_labels(&item.labels);
+                args.add(team_id)?;
+                args.add(item.key)?;
+                args.add(item.title)?;
+                args.add(item.kind)?;
+                args.add(item.status)?;
+                args.add(item.category.as_str())?;
+                args.add(item.created.map(utc))?;
+                args.add(item.started.map(utc))?;
+                args.add(item.done.map(utc))?;
+                args.add(item.estimate)?;
+                args.add(item.parent)?;
+                args.add(labels)?;
+                args.add(item.milestone)?;
+            }
+            args
+        }};
+    }
+    let sql = upsert_sql(items.len(), postgres);
+    Ok(if postgres {
+        Batch::Postgres(sql, add_all!(PgArguments::default()))
+    } else {
+        Batch::Sqlite(sql, add_all!(SqliteArguments::default()))
+    })
 }
 
 /// The upsert of `rows` rows. SQLite gets anonymous `?` placeholders: it looks numbered ones

@@ -336,7 +336,10 @@ async fn work_items_import_and_reimport_updates(store: Store) {
     );
     assert!(matches!(store.begin_import(9_999).await, Err(StoreError::NotFound { entity: "team", id: 9_999 })));
     let refused = store.delete_team(other.id).await.unwrap_err().to_string();
-    assert!(refused.ends_with("still has 1 imported work items, its throughput history; they would be lost"), "{refused}");
+    assert!(
+        refused.ends_with("still has 1 imported work items, its throughput history; they would be lost"),
+        "{refused}"
+    );
 }
 
 async fn an_abandoned_import_writes_nothing(store: Store) {

@@ -171,7 +171,10 @@ async fn import_rows(
             match row {
                 Ok(row) if report.errors.is_empty() || !strict => import.upsert(row.item).await?,
                 Ok(_) => {}
-                Err(error) if error.fatal => return Err(ImportFailure::Stopped(error)),
+                Err(error) if error.fatal => {
+                    import.rollback().await;
+                    return Err(ImportFailure::Stopped(error));
+                }
                 Err(error) => report.errors.push(error),
             }
         }
@@ -179,6 +182,7 @@ async fn import_rows(
     }
     progress(report.rows);
     if strict && !report.errors.is_empty() {
+        import.rollback().await;
         report.team_created = false;
         return Ok(report);
     }
