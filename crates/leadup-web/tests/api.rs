@@ -1,6 +1,8 @@
 //! The JSON API through the real router (no socket): status codes, problem+json bodies
 //! that name each bad field, and that a rejected request writes nothing.
 
+use std::fmt::Write as _;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -25,7 +27,11 @@ struct Reply {
 
 impl Api {
     async fn new() -> Self {
-        let db = TestDatabase::sqlite();
+        Self::over(TestDatabase::sqlite()).await
+    }
+
+    /// An API over `db`.
+    async fn over(db: TestDatabase) -> Self {
         let store = Store::connect(&db.url).await.unwrap();
         Self { store, today: None, _db: db }
     }
@@ -315,10 +321,15 @@ async fn the_openapi_document_lists_every_api_route() {
             item.as_object().unwrap().keys().filter(|k| *k != "parameters").map(move |m| (path.as_str(), m.as_str()))
         })
         .collect();
-    assert_eq!(documented.len(), 19, "workspace 2, three resources 5 each, alignment, healthz");
+    assert_eq!(
+        documented.len(),
+        25,
+        "workspace 2, three resources 5 each, alignment, healthz, team progress, work items, imports, \
+         initiative progress, rules 2"
+    );
     for (path, method) in documented {
         let uri = path.replace("{id}", "1");
-        let body = matches!(method, "post" | "patch").then(|| json!({}));
+        let body = matches!(method, "post" | "patch" | "put").then(|| json!({}));
         let reply = api.call(&method.to_uppercase(), &uri, body).await;
         assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is documented but not routed");
         if reply.status == StatusCode::NOT_FOUND {
@@ -347,8 +358,18 @@ T-7,2026-03-15,2026-03-16,2026-03-18,Search by amount
 const IMPORT_MARCH: &str = "format=csv&key=id&created=created&started=started&done=done&title=title";
 
 #[tokio::test]
-async fn an_imported_csv_gives_progress_and_flow_computed_by_hand() {
-    let api = Api::on(time::macros::date!(2026 - 03 - 31)).await;
+async fn an_imported_csv_gives_progress_and_flow_computed_by_hand_on_sqlite() {
+    imported_csv_progress(Api::on(time::macros::date!(2026 - 03 - 31)).await).await;
+}
+
+#[tokio::test]
+async fn an_imported_csv_gives_progress_and_flow_computed_by_hand_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    let api = Api { today: Some(time::macros::date!(2026 - 03 - 31)), ..Api::over(db).await };
+    imported_csv_progress(api).await;
+}
+
+async fn imported_csv_progress(api: Api) {
     let (team, _) = api.basics().await;
     let imported = api.upload(&format!("/api/v1/teams/{team}/imports?{IMPORT_MARCH}"), MARCH).await;
     assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
@@ -536,14 +557,13 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str)>) -> (String, St
     let boundary = "----leadupTestBoundary";
     let mut body = String::new();
     for (name, value) in fields {
-        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+        write!(body, "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").unwrap();
     }
     if let Some((name, content)) = file {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n"
-        ));
+        write!(body, "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n").unwrap();
+        write!(body, "Content-Type: text/csv\r\n\r\n{content}\r\n").unwrap();
     }
-    body.push_str(&format!("--{boundary}--\r\n"));
+    write!(body, "--{boundary}--\r\n").unwrap();
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 

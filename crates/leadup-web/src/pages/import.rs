@@ -3,7 +3,7 @@
 
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use leadup_core::ValidationErrors;
 use leadup_core::team::Team;
 use maud::{Markup, html};
@@ -28,10 +28,26 @@ async fn team(state: &AppState, id: &str) -> Result<Team, PageError> {
     }
 }
 
-pub(crate) async fn form(State(state): State<AppState>, Path(id): Path<String>) -> Page {
+/// This server's address as the browser reached it, for the command examples.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost:8080");
+    format!("http://{host}")
+}
+
+pub(crate) async fn form(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Page {
     let team = team(&state, &id).await?;
     let defaults = ImportOptions { format: Some("jira".to_owned()), ..ImportOptions::default() };
-    render(&state, &team, &defaults, false, &ValidationErrors::default(), StatusCode::OK).await
+    let form =
+        Form { options: &defaults, strict: false, errors: &ValidationErrors::default(), origin: origin(&headers) };
+    render(&state, &team, &form, StatusCode::OK).await
+}
+
+/// The form as shown: the values sent (kept when the form comes back with errors).
+struct Form<'a> {
+    options: &'a ImportOptions,
+    strict: bool,
+    errors: &'a ValidationErrors,
+    origin: String,
 }
 
 /// What the form sent.
@@ -78,6 +94,7 @@ async fn read(mut multipart: Multipart) -> Result<Upload, AppError> {
 pub(crate) async fn upload(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Page {
     let team = team(&state, &id).await?;
@@ -92,8 +109,9 @@ pub(crate) async fn upload(
     let format = match upload.options.format() {
         Ok(format) if errors.0.is_empty() => format,
         _ => {
-            return render(&state, &team, &upload.options, upload.strict, &errors, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            let form =
+                Form { options: &upload.options, strict: upload.strict, errors: &errors, origin: origin(&headers) };
+            return render(&state, &team, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     match run(&state, team.id, &upload.file, &format, upload.strict, &upload.options).await {
@@ -107,7 +125,9 @@ pub(crate) async fn upload(
             ))
         }
         Err(AppError::Invalid(errors)) => {
-            render(&state, &team, &upload.options, upload.strict, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            let form =
+                Form { options: &upload.options, strict: upload.strict, errors: &errors, origin: origin(&headers) };
+            render(&state, &team, &form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(other.into()),
     }
@@ -155,14 +175,8 @@ fn report_page(team: &Team, report: &ImportReport, file: Option<&str>, format: &
     }
 }
 
-async fn render(
-    state: &AppState,
-    team: &Team,
-    options: &ImportOptions,
-    strict: bool,
-    errors: &ValidationErrors,
-    status: StatusCode,
-) -> Page {
+async fn render(state: &AppState, team: &Team, form: &Form<'_>, status: StatusCode) -> Page {
+    let (options, strict, errors) = (form.options, form.strict, form.errors);
     let workspace = state.store.workspace().await?;
     let count = state.store.work_item_count(team.id).await?;
     let chosen = options.format.as_deref().unwrap_or("jira");
@@ -239,7 +253,7 @@ async fn render(
         section.card.muted-card {
             h2 { "From the command line or the API" }
             p { code { "leadup import jira export.csv --team \"" (team.name) "\"" } }
-            p { code { "curl --data-binary @export.csv '/api/v1/teams/" (team.id) "/imports?format=csv&key=Key&done=Resolved'" } }
+            p { code { "curl --data-binary @export.csv '" (form.origin) "/api/v1/teams/" (team.id) "/imports?format=csv&key=Key&done=Resolved'" } }
             p.muted { "Formats: " (FORMATS.join(", ")) ". Strict imports (" code { "strict=true" } ") write nothing when a row is bad." }
         }
     };

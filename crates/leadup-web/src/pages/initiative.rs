@@ -74,9 +74,8 @@ async fn change_rules(state: &AppState, id: &str, form: RuleForm) -> Result<Resu
     let Some(rule_kind) = RuleKind::parse(kind.trim()) else {
         return fail(format!("'{kind}' is not a rule kind: choose parent, label, milestone or key"));
     };
-    let rule = match AttachRule::new(rule_kind, &value) {
-        Ok(rule) => rule,
-        Err(_) => return fail("the value must not be empty".to_owned()),
+    let Ok(rule) = AttachRule::new(rule_kind, &value) else {
+        return fail("the value must not be empty".to_owned());
     };
     match form.action.as_deref() {
         Some("remove") => rules.retain(|r| *r != rule),
@@ -181,14 +180,13 @@ async fn render(state: &AppState, id: i64, rule_error: Option<RuleError>) -> Pag
 
 fn burn_up_caption(view: &InitiativeProgress) -> String {
     let p = &view.progress;
-    let mut caption = format!("{} of {} done", p.done, item_count(p.items));
-    if p.remaining > 0 && p.forecast.is_some() {
-        caption.push_str(&format!("; the fan shows when the {} remaining are done", p.remaining));
-    }
-    if let Some(target) = p.target {
-        caption.push_str(&format!(", against the target {}", date::format(target)));
-    }
-    caption
+    let fan = if p.remaining > 0 && p.forecast.is_some() {
+        format!("; the fan shows when the {} remaining are done", p.remaining)
+    } else {
+        String::new()
+    };
+    let target = p.target.map_or_else(String::new, |t| format!(", against the target {}", date::format(t)));
+    format!("{} of {} done{fan}{target}", p.done, item_count(p.items))
 }
 
 /// The tiles at the top of the progress section.

@@ -16,6 +16,7 @@ use super::layout::{self, Section, progress_bar, status_badge};
 use super::progress::{burn_up_chart, calibration_note, days, flow_cards, forecast_table, item_count};
 use super::{PageResult, missing};
 use crate::api::Query;
+use crate::progress::flow_item;
 use crate::views::{self, TeamProgress};
 use crate::{AppError, AppState};
 
@@ -81,22 +82,21 @@ struct TeamRow<'a> {
 impl<'a> TeamRow<'a> {
     fn of(team: &'a Team, items: &[WorkItem], initiatives: &[Initiative], today: time::Date) -> Self {
         let since = today - Duration::days(29);
-        let day = |t: time::OffsetDateTime| crate::forecasts::utc_date(t);
+        let flow: Vec<_> = items.iter().map(flow_item).collect();
         Self {
             team,
             open_initiatives: initiatives.iter().filter(|i| i.team_id == team.id && i.status.is_open()).count(),
             items: items.len(),
-            in_progress: items
+            in_progress: flow
                 .iter()
-                .filter(|i| i.started.is_some_and(|s| day(s) <= today) && i.done.is_none_or(|d| day(d) > today))
+                .filter(|i| i.started.is_some_and(|s| s <= today) && i.done.is_none_or(|d| d > today))
                 .count(),
-            finished_30: items.iter().filter(|i| i.done.is_some_and(|d| (since..=today).contains(&day(d)))).count(),
+            finished_30: flow.iter().filter(|i| i.done.is_some_and(|d| (since..=today).contains(&d))).count(),
         }
     }
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct Params {
     days: Option<u32>,
 }
@@ -233,14 +233,17 @@ fn summary(view: &TeamProgress) -> Markup {
 /// "When will the next N items be done?" with its calibration.
 fn next_items(view: &TeamProgress) -> Markup {
     let next = &view.next_items;
-    let why =
-        if view.progress.flow.wip > 0 { "the items in progress now" } else { "nothing is in progress, so ten items" };
+    let why = if view.progress.flow.wip > 0 {
+        format!("The number of items in progress now ({}): when will that much work be done?", next.items)
+    } else {
+        "Nothing is in progress, so this forecasts the next ten items.".to_owned()
+    };
     html! {
         section.card id="forecast" {
             h2 {
                 @if next.items == 1 { "When will the next item be done?" } @else { "When will the next " (next.items) " items be done?" }
             }
-            p.muted { (next.items) " is " (why) "." }
+            p.muted { (why) }
             @if let Some(answer) = &next.forecast {
                 div.forecast-grid {
                     (forecast_table(answer))
