@@ -85,6 +85,8 @@ pub enum State {
     OffTrack,
     /// The target date has passed with items remaining.
     TargetPassed,
+    /// The initiative was dropped: what remains is not forecast.
+    Dropped,
 }
 
 impl State {
@@ -99,6 +101,7 @@ impl State {
             Self::AtRisk => "At risk",
             Self::OffTrack => "Off track",
             Self::TargetPassed => "Target passed",
+            Self::Dropped => "Dropped",
         }
     }
 
@@ -113,6 +116,7 @@ impl State {
             Self::AtRisk => "at_risk",
             Self::OffTrack => "off_track",
             Self::TargetPassed => "target_passed",
+            Self::Dropped => "dropped",
         }
     }
 

@@ -2,13 +2,13 @@
 //! initiative's progress, read from the store and computed by [`dashboard`](crate::dashboard).
 
 use leadup_core::ValidationErrors;
-use leadup_core::initiative::Initiative;
+use leadup_core::initiative::{Initiative, Status};
 use leadup_core::team::Team;
 use leadup_core::work_item::{AttachRule, WorkItem};
 use leadup_forecast::Window;
 use serde::Serialize;
 
-use crate::dashboard::{self, Budget, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, Progress, Span};
+use crate::dashboard::{self, Budget, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, Progress, Span, State};
 use crate::forecasts::{Histories, WhenAnswer};
 use crate::{AppError, AppState};
 
@@ -117,7 +117,14 @@ pub(crate) async fn initiative(state: &AppState, id: i64) -> Result<InitiativePr
     let histories = Histories::load(&state.store, record.team_id).await?;
     let today = state.today();
     let target = record.window.map(|w| w.end);
-    let progress = dashboard::progress(&work_items, today, target, &histories, Span::default());
+    let mut progress = dashboard::progress(&work_items, today, target, &histories, Span::default());
+    if record.status == Status::Dropped {
+        progress.state = State::Dropped;
+        progress.forecast = None;
+        progress.probability_by_target = None;
+        progress.calibration = None;
+        progress.forecast_note = Some("the initiative was dropped, so what remains is not forecast".to_owned());
+    }
     Ok(InitiativeProgress {
         initiative_id: record.id,
         title: record.title.clone(),

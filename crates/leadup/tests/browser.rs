@@ -186,6 +186,16 @@ fn dashboards_render_in_chromium() {
     assert!(slack.contains("over budget"));
     chromium.screenshot_sized(&server.url("/initiatives/5"), &shots.join("initiative-over-budget.png"), 2000);
 
+    // The native mobile app was dropped: its items are shown, not forecast.
+    let (status, dropped) = server.get("/api/v1/initiatives/12/progress");
+    assert_eq!(status, 200);
+    let dropped: serde_json::Value = serde_json::from_str(&dropped).expect("progress as JSON");
+    assert_eq!(
+        (dropped["title"].as_str(), dropped["state"].as_str()),
+        (Some("Native mobile approval app"), Some("dropped"))
+    );
+    assert_eq!(dropped["forecast"], serde_json::Value::Null);
+
     // Early-payment discounts: later, nothing attached yet.
     let later = chromium.dom(&server.url("/initiatives/16"));
     assert!(later.contains("No work items attached yet"), "the empty state says how to attach items");

@@ -240,6 +240,7 @@ fn verdict(view: &InitiativeProgress) -> Markup {
             (state_badge(p.state)) " "
             @match (p.state, p.target, p.probability_by_target) {
                 (ProgressState::Done, _, _) => "Every attached item is done.",
+                (ProgressState::Dropped, _, _) => "The initiative was dropped, so its remaining items are not forecast.",
                 (ProgressState::TargetPassed, Some(target), _) => {
                     "The target " (date::format(target)) " has passed with " (item_count(p.remaining)) " still open."
                 }
