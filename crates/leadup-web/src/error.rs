@@ -1,6 +1,7 @@
 //! The one error type of the web layer, answered as RFC 9457 problem+json.
 
-use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::multipart::{MultipartError, MultipartRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use leadup_core::{FieldError, ValidationErrors};
@@ -14,12 +15,26 @@ pub enum AppError {
     /// The input has invalid fields (422).
     #[error("{0}")]
     Invalid(ValidationErrors),
+    /// The input has invalid parts, each named, and `report` says what was done with it
+    /// (422; the report is sent beside the errors).
+    #[error("{detail}")]
+    Rejected {
+        /// One sentence for people.
+        detail: String,
+        /// Each invalid part.
+        errors: ValidationErrors,
+        /// What was read, e.g. an import report.
+        report: Box<serde_json::Value>,
+    },
     /// The body is not JSON at all, or not of the right content type (400).
     #[error("{0}")]
     BadRequest(String),
     /// Nothing lives at this address (404).
     #[error("{0}")]
     NotFound(String),
+    /// The body is larger than this route accepts (413).
+    #[error("{0}")]
+    TooLarge(String),
     /// The change clashes with stored data (409).
     #[error("{0}")]
     Conflict(String),
@@ -32,10 +47,11 @@ impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status_code(&self) -> StatusCode {
         match self {
-            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Invalid(_) | Self::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -82,6 +98,42 @@ impl From<JsonRejection> for AppError {
     }
 }
 
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        let message = rejection.body_text();
+        let detail = message.strip_prefix("Failed to deserialize query string: ").unwrap_or(&message);
+        let (field, reason) = field_of(detail);
+        let field = if field == "body" { "query".to_owned() } else { field };
+        Self::Invalid(ValidationErrors::single(field, reason))
+    }
+}
+
+impl From<MultipartRejection> for AppError {
+    fn from(rejection: MultipartRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
+}
+
+impl From<MultipartError> for AppError {
+    fn from(error: MultipartError) -> Self {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::TooLarge(error.body_text())
+        } else {
+            Self::BadRequest(error.body_text())
+        }
+    }
+}
+
+impl From<BytesRejection> for AppError {
+    fn from(rejection: BytesRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::TooLarge(rejection.body_text())
+        } else {
+            Self::BadRequest(rejection.body_text())
+        }
+    }
+}
+
 impl From<PathRejection> for AppError {
     fn from(rejection: PathRejection) -> Self {
         Self::NotFound(format!("no such resource: {}", rejection.body_text()))
@@ -118,6 +170,8 @@ struct Problem<'a> {
     detail: String,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [FieldError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a serde_json::Value>,
 }
 
 impl IntoResponse for AppError {
@@ -126,9 +180,10 @@ impl IntoResponse for AppError {
         if let Self::Internal(detail) = &self {
             eprintln!("leadup: internal error: {detail}");
         }
-        let errors = match &self {
-            Self::Invalid(errors) => errors.0.as_slice(),
-            _ => &[],
+        let (errors, report) = match &self {
+            Self::Invalid(errors) => (errors.0.as_slice(), None),
+            Self::Rejected { errors, report, .. } => (errors.0.as_slice(), Some(&**report)),
+            _ => (&[][..], None),
         };
         let body = Problem {
             r#type: "about:blank",
@@ -136,6 +191,7 @@ impl IntoResponse for AppError {
             status: status.as_u16(),
             detail: self.public_detail(),
             errors,
+            report,
         };
         let json = serde_json::to_vec(&body).expect("a problem always serialises");
         (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response()

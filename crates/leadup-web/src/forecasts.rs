@@ -46,6 +46,14 @@ impl Histories {
         Ok(Self { own, others })
     }
 
+    /// Histories from done dates: the team's own, and each other team's.
+    pub fn from_done_dates(own: impl IntoIterator<Item = Date>, others: Vec<Vec<Date>>) -> Self {
+        Self {
+            own: TeamHistory::new(own).ok(),
+            others: others.into_iter().filter_map(|dates| TeamHistory::new(dates).ok()).collect(),
+        }
+    }
+
     /// The team's own history; fails when it has nothing done.
     pub fn own(&self) -> Result<&TeamHistory, ForecastError> {
         self.own.as_ref().ok_or(ForecastError::NoDoneItems)

@@ -10,9 +10,12 @@ use std::io::Read;
 
 use leadup_core::ValidationErrors;
 use leadup_core::team::{Team, TeamInput};
-use leadup_import::{CsvMapping, ImportError, JiraOptions, Row, RowError, generic_csv, github_json, jira_csv};
+use leadup_import::{
+    CsvMapping, DateFormat, ImportError, JiraOptions, Row, RowError, generic_csv, github_json, jira_csv,
+};
 use leadup_store::{Store, StoreError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use time::UtcOffset;
 
 /// Rows handed from the parsing thread to the writer at a time.
 const CHUNK: usize = 2048;
@@ -35,6 +38,138 @@ impl Format {
             Self::Jira(_) => "jira",
             Self::Github => "github",
             Self::Csv(_) => "csv",
+        }
+    }
+}
+
+/// An import's settings as the import page's form and `POST /api/v1/teams/{id}/imports` give
+/// them, all as text; empty fields count as not given.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportOptions {
+    /// `jira`, `github` or `csv`.
+    pub format: Option<String>,
+    /// CSV: the field separator, one ASCII character or `tab`; `,` unless given.
+    pub delimiter: Option<String>,
+    /// CSV: the column holding each item's key (required).
+    pub key: Option<String>,
+    /// CSV: the column holding the creation date.
+    pub created: Option<String>,
+    /// CSV and Jira: the column holding the date work started.
+    pub started: Option<String>,
+    /// CSV: the column holding the done date (required).
+    pub done: Option<String>,
+    /// CSV: the column holding the title.
+    pub title: Option<String>,
+    /// CSV and Jira: how dates are written (strftime such as `%d.%m.%Y`, or a Jira pattern
+    /// such as `dd/MMM/yy h:mm a`); ISO 8601 (CSV) or Jira's usual formats unless given.
+    pub date_format: Option<String>,
+    /// CSV and Jira: the offset of dates that state none, like `+01:00`; UTC unless given.
+    pub utc_offset: Option<String>,
+}
+
+/// The largest file the import page and the API accept, in bytes.
+pub const MAX_UPLOAD: usize = 256 * 1024 * 1024;
+
+/// The formats by name, for forms and messages.
+pub const FORMATS: [&str; 3] = ["jira", "github", "csv"];
+
+impl ImportOptions {
+    fn given(value: Option<&String>) -> Option<&str> {
+        value.map(|v| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    /// The reader these options ask for, or every invalid field.
+    pub fn format(&self) -> Result<Format, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let date_format = Self::given(self.date_format.as_ref()).and_then(|pattern| {
+            pattern
+                .parse::<DateFormat>()
+                .map_err(|error| errors.add("date_format", format!("'{pattern}': {error}")))
+                .ok()
+        });
+        let utc_offset = match Self::given(self.utc_offset.as_ref()) {
+            None => UtcOffset::UTC,
+            Some(text) => {
+                let format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+                UtcOffset::parse(text, &format).unwrap_or_else(|_| {
+                    errors.add("utc_offset", format!("'{text}' is not an offset like +01:00 or -05:00"));
+                    UtcOffset::UTC
+                })
+            }
+        };
+        let started = Self::given(self.started.as_ref()).map(str::to_owned);
+        let format = match Self::given(self.format.as_ref()) {
+            Some("jira") => Some(Format::Jira(JiraOptions { date_format, utc_offset, started_column: started })),
+            Some("github") => Some(Format::Github),
+            Some("csv") => {
+                let delimiter = match self.delimiter.as_deref().filter(|d| !d.is_empty()) {
+                    None => b',',
+                    Some("tab" | "\\t" | "\t") => b'\t',
+                    Some(text) if text.len() == 1 && text.is_ascii() => text.as_bytes()[0],
+                    Some(text) => {
+                        errors.add("delimiter", format!("'{text}' is not one ASCII character (or 'tab')"));
+                        b','
+                    }
+                };
+                let mut required = |field: &str, value: Option<&String>, what: &str| {
+                    let value = Self::given(value);
+                    if value.is_none() {
+                        errors.add(field, format!("is required for the csv format: the column holding {what}"));
+                    }
+                    value.unwrap_or_default().to_owned()
+                };
+                let key = required("key", self.key.as_ref(), "each item's key");
+                let done = required("done", self.done.as_ref(), "the done date");
+                Some(Format::Csv(CsvMapping {
+                    delimiter,
+                    created: Self::given(self.created.as_ref()).map(str::to_owned),
+                    started,
+                    title: Self::given(self.title.as_ref()).map(str::to_owned),
+                    date_format,
+                    utc_offset,
+                    ..CsvMapping::new(key, done)
+                }))
+            }
+            Some(other) => {
+                errors.add("format", format!("'{other}' is not a format: use jira, github or csv"));
+                None
+            }
+            None => {
+                errors.add("format", "is required: jira, github or csv");
+                None
+            }
+        };
+        errors.into_result(|| format.expect("a format when there is no error"))
+    }
+
+    /// The option that named `column`, when a missing column came from the mapping; `file`
+    /// when the format itself needs the column.
+    pub fn field_naming(&self, column: &str) -> &'static str {
+        let named = |value: Option<&String>| Self::given(value).is_some_and(|v| v.eq_ignore_ascii_case(column));
+        [
+            ("key", &self.key),
+            ("created", &self.created),
+            ("started", &self.started),
+            ("done", &self.done),
+            ("title", &self.title),
+        ]
+        .into_iter()
+        .find(|(_, value)| named(value.as_ref()))
+        .map_or("file", |(field, _)| field)
+    }
+}
+
+impl ImportFailure {
+    /// The failure as invalid input naming the option or `file` it is about; `None` for a
+    /// store failure.
+    pub fn invalid(&self, options: &ImportOptions) -> Option<ValidationErrors> {
+        match self {
+            Self::File(ImportError::MissingColumn { column, .. }) => {
+                Some(ValidationErrors::single(options.field_naming(column), self.to_string()))
+            }
+            Self::File(_) | Self::Stopped(_) => Some(ValidationErrors::single("file", self.to_string())),
+            Self::Store(_) => None,
         }
     }
 }

@@ -6,11 +6,13 @@
 
 mod api;
 mod charts;
+pub mod dashboard;
 mod error;
 pub mod forecasts;
 pub mod imports;
 mod pages;
 pub mod progress;
+mod views;
 
 use std::net::SocketAddr;
 

@@ -1,6 +1,8 @@
 //! The JSON API through the real router (no socket): status codes, problem+json bodies
 //! that name each bad field, and that a rejected request writes nothing.
 
+use std::fmt::Write as _;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -12,6 +14,7 @@ use tower::ServiceExt;
 
 struct Api {
     store: Store,
+    today: Option<time::Date>,
     _db: TestDatabase,
 }
 
@@ -24,9 +27,54 @@ struct Reply {
 
 impl Api {
     async fn new() -> Self {
-        let db = TestDatabase::sqlite();
+        Self::over(TestDatabase::sqlite()).await
+    }
+
+    /// An API over `db`.
+    async fn over(db: TestDatabase) -> Self {
         let store = Store::connect(&db.url).await.unwrap();
-        Self { store, _db: db }
+        Self { store, today: None, _db: db }
+    }
+
+    /// An API whose "today" is pinned to `today`.
+    async fn on(today: time::Date) -> Self {
+        Self { today: Some(today), ..Self::new().await }
+    }
+
+    fn state(&self) -> AppState {
+        let state = AppState::new(self.store.clone());
+        match self.today {
+            Some(today) => state.with_today(today),
+            None => state,
+        }
+    }
+
+    /// Sends `request` and answers the status, the headers and the body as text.
+    async fn send(&self, request: Request<Body>) -> (StatusCode, header::HeaderMap, String) {
+        let response = app(self.state()).oneshot(request).await.unwrap();
+        let (status, headers) = (response.status(), response.headers().clone());
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Posts `body` as a file (text/csv) to `uri`.
+    async fn upload(&self, uri: &str, body: &str) -> Reply {
+        let request = Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        let (status, headers, text) = self.send(request).await;
+        let content_type =
+            headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        Reply { status, content_type, location: None, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
+    }
+
+    /// A page: status and HTML.
+    async fn page(&self, uri: &str) -> (StatusCode, String) {
+        let (status, _, text) = self.send(Request::builder().uri(uri).body(Body::empty()).unwrap()).await;
+        (status, text)
     }
 
     async fn call(&self, method: &str, uri: &str, body: Option<Value>) -> Reply {
@@ -39,7 +87,7 @@ impl Api {
             request = request.header(header::CONTENT_TYPE, "application/json");
         }
         let request = request.body(body.map_or_else(Body::empty, Body::from)).unwrap();
-        let response = app(AppState::new(self.store.clone())).oneshot(request).await.unwrap();
+        let response = app(self.state()).oneshot(request).await.unwrap();
         let status = response.status();
         let header = |name| response.headers().get(name).map(|v: &header::HeaderValue| v.to_str().unwrap().to_owned());
         let content_type = header(header::CONTENT_TYPE).unwrap_or_default();
@@ -273,10 +321,15 @@ async fn the_openapi_document_lists_every_api_route() {
             item.as_object().unwrap().keys().filter(|k| *k != "parameters").map(move |m| (path.as_str(), m.as_str()))
         })
         .collect();
-    assert_eq!(documented.len(), 19, "workspace 2, three resources 5 each, alignment, healthz");
+    assert_eq!(
+        documented.len(),
+        25,
+        "workspace 2, three resources 5 each, alignment, healthz, team progress, work items, imports, \
+         initiative progress, rules 2"
+    );
     for (path, method) in documented {
         let uri = path.replace("{id}", "1");
-        let body = matches!(method, "post" | "patch").then(|| json!({}));
+        let body = matches!(method, "post" | "patch" | "put").then(|| json!({}));
         let reply = api.call(&method.to_uppercase(), &uri, body).await;
         assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is documented but not routed");
         if reply.status == StatusCode::NOT_FOUND {
@@ -287,4 +340,323 @@ async fn the_openapi_document_lists_every_api_route() {
             );
         }
     }
+}
+
+/// Seven items of a team in March 2026: five done (cycle times 3, 8, 1, 12 and 3 days), one
+/// in progress since 25 March, one not started.
+const MARCH: &str = "\
+id,created,started,done,title
+T-1,2026-03-01,2026-03-02,2026-03-04,Login page
+T-2,2026-03-01,2026-03-03,2026-03-10,Sign-up e-mails
+T-3,2026-03-05T09:00:00Z,2026-03-05T10:00:00Z,2026-03-05T17:00:00Z,Typo on the invoice
+T-4,2026-03-06,2026-03-09,2026-03-20,Export to CSV
+T-5,2026-03-10,2026-03-25,,Payment reminders
+T-6,2026-03-12,,,Dark mode
+T-7,2026-03-15,2026-03-16,2026-03-18,Search by amount
+";
+
+const IMPORT_MARCH: &str = "format=csv&key=id&created=created&started=started&done=done&title=title";
+
+#[tokio::test]
+async fn an_imported_csv_gives_progress_and_flow_computed_by_hand_on_sqlite() {
+    imported_csv_progress(Api::on(time::macros::date!(2026 - 03 - 31)).await).await;
+}
+
+#[tokio::test]
+async fn an_imported_csv_gives_progress_and_flow_computed_by_hand_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    let api = Api { today: Some(time::macros::date!(2026 - 03 - 31)), ..Api::over(db).await };
+    imported_csv_progress(api).await;
+}
+
+async fn imported_csv_progress(api: Api) {
+    let (team, _) = api.basics().await;
+    let imported = api.upload(&format!("/api/v1/teams/{team}/imports?{IMPORT_MARCH}"), MARCH).await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+    assert_eq!(
+        imported.body,
+        json!({"team_id": team, "rows": 7, "inserted": 7, "updated": 0, "written": true, "errors": []})
+    );
+    let again = api.upload(&format!("/api/v1/teams/{team}/imports?{IMPORT_MARCH}"), MARCH).await;
+    assert_eq!((again.body["inserted"].as_u64(), again.body["updated"].as_u64()), (Some(0), Some(7)));
+
+    let items = api.call("GET", &format!("/api/v1/teams/{team}/work-items"), None).await;
+    let keys: Vec<&str> = items.body.as_array().unwrap().iter().map(|i| i["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["T-1", "T-2", "T-3", "T-4", "T-5", "T-6", "T-7"]);
+    assert_eq!(items.body[0]["title"], "Login page");
+    assert_eq!(items.body[4]["category"], "in_progress");
+
+    let progress = api.call("GET", &format!("/api/v1/teams/{team}/progress?days=31"), None).await;
+    assert_eq!(progress.status, StatusCode::OK, "{}", progress.body);
+    let p = &progress.body;
+    assert_eq!((p["items"].as_u64(), p["done"].as_u64(), p["remaining"].as_u64()), (Some(7), Some(5), Some(2)));
+    assert_eq!(p["percent_done"], 71.4);
+    assert_eq!(p["window_days"], 31);
+    assert_eq!(p["today"], "2026-03-31");
+    assert_eq!(p["flow"]["window"], json!({"first": "2026-03-01", "last": "2026-03-31"}));
+    assert_eq!(p["flow"]["finished"], 5);
+    assert_eq!(p["flow"]["started"], 6, "every item but T-6 started in March");
+    // Cycle times sorted: 1, 3, 3, 8, 12. Nearest rank: P50 is the 3rd, P85 and P95 the 5th.
+    assert_eq!(p["flow"]["cycle_time"], json!({"p50": 3, "p85": 12, "p95": 12, "items": 5}));
+    assert_eq!(p["flow"]["wip"], 1);
+    assert_eq!(p["aging_items"], json!([{"key": "T-5", "title": "Payment reminders", "status": "", "age_days": 7}]));
+    assert_eq!(p["burn_up"]["start"], "2026-03-01");
+    assert_eq!(p["burn_up"]["scope"][0], json!({"date": "2026-03-01", "count": 2}));
+    assert_eq!(p["burn_up"]["done"].as_array().unwrap().last().unwrap(), &json!({"date": "2026-03-20", "count": 5}));
+    assert_eq!(p["target"], Value::Null);
+    assert_eq!(p["state"], "forecast");
+    let forecast = &p["forecast"];
+    assert_eq!(forecast["items"], 2);
+    assert!(forecast["p50"].as_u64().unwrap() <= forecast["p95"].as_u64().unwrap());
+    assert!(p["calibration"]["statement"].is_string());
+    assert_eq!(p["next_items"]["items"], 1, "the next N items are the one in progress");
+    assert!(p["next_items"]["forecast"]["dates"]["p85"].is_string(), "{}", p["next_items"]);
+
+    // An initiative made of three of the items, due at the end of April.
+    let created = api
+        .call(
+            "POST",
+            "/api/v1/initiatives",
+            Some(json!({"title": "Onboarding", "team_id": team, "target_start": "2026-03-01",
+                "target_end": "2026-04-30", "budget_planned": 100_000, "budget_actual": 120_000})),
+        )
+        .await;
+    let id = created.body["id"].as_i64().unwrap();
+    let empty = api.call("GET", &format!("/api/v1/initiatives/{id}/progress"), None).await;
+    assert_eq!((empty.body["items"].as_u64(), empty.body["state"].as_str()), (Some(0), Some("no_items")));
+    let rules =
+        json!([{"kind": "key", "value": "T-1"}, {"kind": "key", "value": " T-5 "}, {"kind": "key", "value": "T-6"}]);
+    let set = api.call("PUT", &format!("/api/v1/initiatives/{id}/rules"), Some(rules)).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(set.body[1], json!({"kind": "key", "value": "T-5"}));
+    let progress = api.call("GET", &format!("/api/v1/initiatives/{id}/progress"), None).await;
+    let p = &progress.body;
+    assert_eq!((p["items"].as_u64(), p["done"].as_u64(), p["remaining"].as_u64()), (Some(3), Some(1), Some(2)));
+    assert_eq!(p["percent_done"], 33.3);
+    assert_eq!(p["target"], "2026-04-30");
+    assert_eq!(p["initiative_id"], id);
+    assert_eq!(p["rules"].as_array().unwrap().len(), 3);
+    let probability = p["probability_by_target"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&probability));
+    assert_eq!(p["forecast"]["by"], "2026-04-30");
+    assert_eq!(p["forecast"]["probability_by"], p["probability_by_target"]);
+    assert!(["on_track", "at_risk", "off_track"].contains(&p["state"].as_str().unwrap()));
+    assert_eq!(
+        p["budget"],
+        json!({"currency": "EUR", "planned": 100_000, "actual": 120_000, "share_spent": 1.2,
+            "window_elapsed": 0.5082, "state": "over_budget"})
+    );
+    assert_eq!(p["burn_up"]["start"], "2026-03-01");
+    assert_eq!(p["flow"]["finished"], 1);
+}
+
+#[tokio::test]
+async fn rules_are_validated_and_nothing_is_written_on_error() {
+    let api = Api::new().await;
+    let (team, _) = api.basics().await;
+    let created = api
+        .call("POST", "/api/v1/initiatives", Some(json!({"title": "Kept", "team_id": team, "horizon": "now"})))
+        .await;
+    let id = created.body["id"].as_i64().unwrap();
+    let uri = format!("/api/v1/initiatives/{id}/rules");
+    assert_eq!(api.call("GET", &uri, None).await.body, json!([]));
+    let good = api.call("PUT", &uri, Some(json!([{"kind": "label", "value": "checkout"}]))).await;
+    assert_eq!(good.body, json!([{"kind": "label", "value": "checkout"}]));
+
+    let bad = api
+        .call(
+            "PUT",
+            &uri,
+            Some(json!([{"kind": "parent", "value": "PAY-1"}, {"kind": "epic", "value": "x"}, {"kind": "label", "value": "  "}])),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.content_type, "application/problem+json");
+    assert_eq!(
+        fields(&bad),
+        vec![
+            ("[1].kind".to_owned(), "'epic' is not a rule kind: use parent, label, milestone or key".to_owned()),
+            ("[2].value".to_owned(), "must not be empty".to_owned()),
+        ]
+    );
+    let missing = api.call("PUT", &uri, Some(json!([{"kind": "parent"}]))).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&missing)[0].0, "value");
+    assert_eq!(api.call("GET", &uri, None).await.body, good.body, "a rejected PUT changes nothing");
+
+    let cleared = api.call("PUT", &uri, Some(json!([]))).await;
+    assert_eq!(cleared.body, json!([]));
+    for uri in ["/api/v1/initiatives/999/rules", "/api/v1/initiatives/999/progress", "/api/v1/teams/999/progress"] {
+        let reply = api.call("GET", uri, None).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(reply.content_type, "application/problem+json");
+    }
+    let nowhere =
+        api.call("PUT", "/api/v1/initiatives/999/rules", Some(json!([{"kind": "key", "value": "A-1"}]))).await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.call("GET", "/api/v1/teams/999/work-items", None).await.status, StatusCode::NOT_FOUND);
+
+    let zero = api.call("GET", &format!("/api/v1/teams/{team}/progress?days=0"), None).await;
+    assert_eq!(fields(&zero), vec![("days".to_owned(), "must be from 1 to 1095 (got 0)".to_owned())]);
+    let words = api.call("GET", &format!("/api/v1/teams/{team}/progress?days=many"), None).await;
+    assert_eq!(words.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&words)[0].0, "days");
+    let nothing = api.call("GET", &format!("/api/v1/teams/{team}/progress"), None).await;
+    assert_eq!(nothing.status, StatusCode::OK);
+    assert_eq!((nothing.body["state"].as_str(), nothing.body["items"].as_u64()), (Some("no_items"), Some(0)));
+    assert_eq!(nothing.body["window_days"], 90);
+    assert_eq!(nothing.body["next_items"]["items"], 10);
+    assert_eq!(nothing.body["next_items"]["forecast"], Value::Null);
+}
+
+#[tokio::test]
+async fn imports_name_what_is_wrong_and_strict_ones_write_nothing() {
+    let api = Api::new().await;
+    let (team, _) = api.basics().await;
+    let uri = |query: &str| format!("/api/v1/teams/{team}/imports?{query}");
+
+    let no_format = api.upload(&uri("key=id"), MARCH).await;
+    assert_eq!(no_format.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&no_format), vec![("format".to_owned(), "is required: jira, github or csv".to_owned())]);
+    let no_key = api.upload(&uri("format=csv&delimiter=ab"), MARCH).await;
+    let named: Vec<String> = fields(&no_key).into_iter().map(|f| f.0).collect();
+    assert_eq!(named, ["delimiter", "key", "done"]);
+
+    let missing_column = api.upload(&uri("format=csv&key=id&done=finished_at"), MARCH).await;
+    assert_eq!(missing_column.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (field, message) = fields(&missing_column).remove(0);
+    assert_eq!(field, "done");
+    assert!(message.starts_with("no column 'finished_at' in the header"), "{message}");
+
+    let bad = "id,done\nA-1,2026-03-02\nA-2,2026-02-30\nA-3,\n";
+    let strict = api.upload(&uri("format=csv&key=id&done=done&strict=true"), bad).await;
+    assert_eq!(strict.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(strict.content_type, "application/problem+json");
+    assert_eq!(strict.body["detail"], "1 bad row; with strict=true nothing was written");
+    assert_eq!(fields(&strict)[0].0, "line 3");
+    assert_eq!(strict.body["report"]["written"], false);
+    assert_eq!(strict.body["report"]["rows"], 3);
+    assert_eq!(strict.body["report"]["errors"][0]["line"], 3);
+    assert_eq!(api.store.work_item_count(team).await.unwrap(), 0, "a strict import with a bad row writes nothing");
+
+    let lenient = api.upload(&uri("format=csv&key=id&done=done"), bad).await;
+    assert_eq!(lenient.status, StatusCode::OK);
+    assert_eq!((lenient.body["inserted"].as_u64(), lenient.body["errors"].as_array().unwrap().len()), (Some(2), 1));
+
+    let semicolons = api.upload(&uri("format=csv&key=id&done=done&delimiter=;"), "id;done\nB-1;2026-03-05\n").await;
+    assert_eq!(semicolons.body["inserted"], 1);
+    let github = api.upload(&uri("format=github"), "not json").await;
+    assert_eq!(github.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&github)[0].0, "file");
+    assert_eq!(api.upload("/api/v1/teams/999/imports?format=github", "[]").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.store.work_item_count(team).await.unwrap(), 3);
+}
+
+/// A multipart/form-data body as a browser sends the import form.
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str)>) -> (String, String) {
+    let boundary = "----leadupTestBoundary";
+    let mut body = String::new();
+    for (name, value) in fields {
+        write!(body, "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").unwrap();
+    }
+    if let Some((name, content)) = file {
+        write!(body, "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n").unwrap();
+        write!(body, "Content-Type: text/csv\r\n\r\n{content}\r\n").unwrap();
+    }
+    write!(body, "--{boundary}--\r\n").unwrap();
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn the_pages_import_a_file_show_the_dashboard_and_change_rules() {
+    let api = Api::on(time::macros::date!(2026 - 03 - 31)).await;
+    let (team, _) = api.basics().await;
+
+    let (status, empty) = api.page(&format!("/teams/{team}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(empty.contains("No work items yet") && empty.contains(&format!("/teams/{team}/import")));
+    assert!(!empty.contains("<svg class=\"throughput"), "no charts without items");
+
+    let (status, form) = api.page(&format!("/teams/{team}/import")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("enctype=\"multipart/form-data\"") && form.contains("name=\"file\""));
+
+    let fields = [
+        ("format", "csv"),
+        ("key", "id"),
+        ("created", "created"),
+        ("started", "started"),
+        ("done", "done"),
+        ("title", "title"),
+        ("delimiter", ""),
+        ("date_format", ""),
+        ("utc_offset", ""),
+    ];
+    let (content_type, body) = multipart(&fields, Some(("march.csv", MARCH)));
+    let request = Request::builder()
+        .method("POST")
+        .uri(format!("/teams/{team}/import"))
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    let (status, _, report) = api.send(request).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert!(report.contains("Imported march.csv"), "{report}");
+    assert!(report.contains("<dt>New items</dt><dd>7</dd>"));
+
+    let (content_type, body) = multipart(&[("format", "csv"), ("key", "id")], None);
+    let request = Request::builder()
+        .method("POST")
+        .uri(format!("/teams/{team}/import"))
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    let (status, _, refused) = api.send(request).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("choose a file to import") && refused.contains("is required for the csv format"));
+
+    let (status, dashboard) = api.page(&format!("/teams/{team}?days=31")).await;
+    assert_eq!(status, StatusCode::OK);
+    for label in [
+        "aria-label=\"Throughput: 5 items finished",
+        "aria-label=\"Cycle time of 5 finished items",
+        "aria-label=\"Aging work in progress: 1 open item, 7 days old",
+        "aria-label=\"Burn-up: 5 of 7 items done",
+        "aria-label=\"Started vs finished: 6 started, 5 finished",
+    ] {
+        assert!(dashboard.contains(label), "{label}");
+    }
+    assert!(dashboard.contains("When will the next item be done?"));
+    assert!(dashboard.contains("Calibration: "));
+    let (status, list) = api.page("/teams").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("Payments") && list.contains(&format!("href=\"/teams/{team}\"")));
+
+    let created = api
+        .call("POST", "/api/v1/initiatives", Some(json!({"title": "Onboarding", "team_id": team, "horizon": "now"})))
+        .await;
+    let id = created.body["id"].as_i64().unwrap();
+    let (_, initiative) = api.page(&format!("/initiatives/{id}")).await;
+    assert!(initiative.contains("No work items attached yet"));
+    let form = |body: &str| {
+        Request::builder()
+            .method("POST")
+            .uri(format!("/initiatives/{id}/rules"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let (status, headers, _) = api.send(form("action=add&kind=key&value=T-1")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], format!("/initiatives/{id}#rules"));
+    api.send(form("action=add&kind=key&value=T-5")).await;
+    assert_eq!(api.store.initiative_rules(id).await.unwrap().len(), 2);
+    let (status, _, refused) = api.send(form("action=add&kind=epic&value=T-9")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("&#39;epic&#39; is not a rule kind") || refused.contains("'epic' is not a rule kind"));
+    let (_, initiative) = api.page(&format!("/initiatives/{id}")).await;
+    assert!(initiative.contains("aria-label=\"Burn-up: 1 of 2 items done"), "{initiative}");
+    assert!(initiative.contains("50%"));
+    api.send(form("action=remove&kind=key&value=T-5")).await;
+    assert_eq!(api.store.initiative_rules(id).await.unwrap().len(), 1);
 }

@@ -7,39 +7,45 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use leadup_core::ValidationErrors;
-use leadup_import::{CountingReader, CsvMapping, DateFormat, JiraOptions};
+use leadup_import::CountingReader;
 use leadup_store::Store;
-use leadup_web::imports::{self, Format, ImportReport};
-use time::UtcOffset;
+use leadup_web::imports::{self, Format, ImportOptions, ImportReport};
 
 use crate::cli::{ImportCommand, ImportTarget};
 use crate::output;
 
 /// `leadup import jira|github|csv ...`
 pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<()> {
-    let (files, format, target) = match command {
+    let (files, options, target) = match command {
         ImportCommand::Jira { file, date_format, utc_offset, started, target } => {
-            let options = JiraOptions {
-                date_format: date_format.as_deref().map(parse_format).transpose()?,
-                utc_offset: parse_offset(utc_offset.as_deref())?,
-                started_column: started,
+            let options = ImportOptions {
+                format: Some("jira".into()),
+                date_format,
+                utc_offset,
+                started,
+                ..ImportOptions::default()
             };
-            (vec![file], Format::Jira(options), target)
+            (vec![file], options, target)
         }
-        ImportCommand::Github { files, target } => (files, Format::Github, target),
+        ImportCommand::Github { files, target } => {
+            (files, ImportOptions { format: Some("github".into()), ..ImportOptions::default() }, target)
+        }
         ImportCommand::Csv { file, delimiter, key, created, started, done, title, date_format, utc_offset, target } => {
-            let mapping = CsvMapping {
-                delimiter: parse_delimiter(&delimiter)?,
+            let options = ImportOptions {
+                format: Some("csv".into()),
+                delimiter: Some(delimiter),
+                key: Some(key),
                 created,
                 started,
+                done: Some(done),
                 title,
-                date_format: date_format.as_deref().map(parse_format).transpose()?,
-                utc_offset: parse_offset(utc_offset.as_deref())?,
-                ..CsvMapping::new(key, done)
+                date_format,
+                utc_offset,
             };
-            (vec![file], Format::Csv(mapping), target)
+            (vec![file], options, target)
         }
     };
+    let format = options.format().map_err(as_flags)?;
     let (reader, total) = open_all(&files)?;
     let reader = CountingReader::new(reader);
     let bytes = reader.counter();
@@ -115,24 +121,13 @@ fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn parse_format(pattern: &str) -> Result<DateFormat, ValidationErrors> {
-    pattern.parse().map_err(|error| ValidationErrors::single("--date-format", format!("'{pattern}': {error}")))
-}
-
-fn parse_offset(offset: Option<&str>) -> Result<UtcOffset, ValidationErrors> {
-    let Some(text) = offset else { return Ok(UtcOffset::UTC) };
-    let format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
-    UtcOffset::parse(text, &format).map_err(|_| {
-        ValidationErrors::single("--utc-offset", format!("'{text}' is not an offset like +01:00 or -05:00"))
-    })
-}
-
-fn parse_delimiter(text: &str) -> Result<u8, ValidationErrors> {
-    match text {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
-        _ => Err(ValidationErrors::single("--delimiter", format!("'{text}' is not one ASCII character (or 'tab')"))),
+/// Names the fields of option errors as the flags that set them (`date_format` is `--date-format`).
+fn as_flags(errors: ValidationErrors) -> ValidationErrors {
+    let mut flags = ValidationErrors::default();
+    for error in errors.0 {
+        flags.add(format!("--{}", error.field.replace('_', "-")), error.message);
     }
+    flags
 }
 
 /// A one-line progress bar on standard error, drawn only on a terminal.

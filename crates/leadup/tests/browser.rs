@@ -1,9 +1,11 @@
 //! The demo workspace in real headless Chromium: the strategy, roadmap (both views),
-//! alignment and an initiative page load, show the demo's content, and are saved as
+//! alignment, teams, a team dashboard, initiative pages with their progress, and the import
+//! page (and the report of an upload) load, show the demo's content, and are saved as
 //! screenshots under `target/screenshots/` for a person to look at.
 
 mod support;
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -24,6 +26,10 @@ impl Chromium {
     }
 
     fn run(&self, extra: &[&str], url: &str) -> std::process::Output {
+        self.run_sized(extra, url, 1600)
+    }
+
+    fn run_sized(&self, extra: &[&str], url: &str, height: u32) -> std::process::Output {
         Command::new(&self.binary)
             .args([
                 "--headless",
@@ -34,8 +40,8 @@ impl Chromium {
                 "--disable-component-update",
                 "--disable-sync",
                 "--hide-scrollbars",
-                "--window-size=1280,1600",
             ])
+            .arg(format!("--window-size=1280,{height}"))
             .arg(format!("--user-data-dir={}", self.profile.path().display()))
             .args(extra)
             .arg(url)
@@ -52,7 +58,12 @@ impl Chromium {
 
     /// Saves a PNG of the page and checks that it is a real, non-trivial image.
     fn screenshot(&self, url: &str, path: &Path) {
-        let output = self.run(&[&format!("--screenshot={}", path.display())], url);
+        self.screenshot_sized(url, path, 1600);
+    }
+
+    /// Saves a PNG of the top `height` pixels of the page (1280 wide).
+    fn screenshot_sized(&self, url: &str, path: &Path, height: u32) {
+        let output = self.run_sized(&[&format!("--screenshot={}", path.display())], url, height);
         assert!(output.status.success(), "chromium failed on {url}: {}", String::from_utf8_lossy(&output.stderr));
         let png = std::fs::read(path).expect("the screenshot was written");
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{} is a PNG", path.display());
@@ -106,4 +117,125 @@ fn demo_pages_render_in_chromium() {
     let initiative = chromium.dom(&server.url("/initiatives/1"));
     assert!(initiative.contains("Outcome") && initiative.contains("Planned budget"));
     chromium.screenshot(&server.url("/initiatives/1"), &shots.join("initiative.png"));
+}
+
+/// The id of the demo team called `name`, from the API.
+fn team_id(server: &Server, name: &str) -> i64 {
+    let (status, body) = server.get("/api/v1/teams");
+    assert_eq!(status, 200);
+    let teams: serde_json::Value = serde_json::from_str(&body).expect("teams as JSON");
+    teams.as_array().expect("a list").iter().find(|t| t["name"] == name).expect("the team")["id"].as_i64().unwrap()
+}
+
+/// Every chart of a progress page is drawn, with its accessible name, and nothing is broken.
+fn assert_progress_charts(page: &str, what: &str) {
+    for label in [
+        "aria-label=\"Burn-up: ",
+        "aria-label=\"Throughput: ",
+        "aria-label=\"Cycle time of ",
+        "aria-label=\"Aging work in progress: ",
+        "aria-label=\"Started vs finished: ",
+    ] {
+        assert!(page.contains(label), "{what}: no chart labelled {label}");
+    }
+    assert!(page.contains("Calibration: backtested on "), "{what}: the calibration sentence is shown");
+    for broken in ["NaN", "inf\"", "class=\"throughput empty\"", "class=\"cycle-time empty\""] {
+        assert!(!page.contains(broken), "{what}: {broken}");
+    }
+}
+
+#[test]
+fn dashboards_render_in_chromium() {
+    let Some(chromium) = Chromium::find() else {
+        skip("Chromium is not installed (scripts/test installs it)");
+        return;
+    };
+    let db = TestDatabase::sqlite();
+    let server = Server::start(&db.url, "demo");
+    let shots = screenshot_dir();
+    let payments = team_id(&server, "Payments");
+
+    let teams = chromium.dom(&server.url("/teams"));
+    assert!(teams.contains("<h1>Teams</h1>") && teams.contains("Approvals &amp; Workflow"));
+    assert!(teams.contains(&format!("href=\"/teams/{payments}/import\"")), "each team links to its import page");
+    assert!(teams.contains("class=\"active\">Teams</a>"), "Teams is in the top navigation");
+    chromium.screenshot(&server.url("/teams"), &shots.join("teams.png"));
+
+    let dashboard = chromium.dom(&server.url(&format!("/teams/{payments}")));
+    assert_progress_charts(&dashboard, "team dashboard");
+    assert!(dashboard.contains("When will the next "), "the next-items forecast");
+    assert!(dashboard.contains("<td>85%</td>"), "the forecast's percentiles");
+    assert!(dashboard.contains("SEPA Instant supplier payouts"), "the team's initiatives are listed");
+    chromium.screenshot_sized(&server.url(&format!("/teams/{payments}")), &shots.join("team-dashboard.png"), 4400);
+    let month = chromium.dom(&server.url(&format!("/teams/{payments}?days=30")));
+    assert!(month.contains("finished in the last 30 days"), "?days=30 changes the window");
+
+    // SEPA Instant payouts: in progress, with a target this quarter.
+    let sepa = chromium.dom(&server.url("/initiatives/1"));
+    assert_progress_charts(&sepa, "initiative 1");
+    assert!(sepa.contains("likely done by the target "), "the probability of meeting the target");
+    assert!(sepa.contains("; target "), "the burn-up shows the target date");
+    assert!(sepa.contains("aria-label=\"Budget: "), "the budget status is drawn");
+    assert!(sepa.contains(">PAY-1</code>"), "the attach rule is listed");
+    assert!(sepa.contains("action=\"/initiatives/1/rules\""), "rules can be changed from the page");
+    chromium.screenshot_sized(&server.url("/initiatives/1"), &shots.join("initiative-progress.png"), 4200);
+
+    // Slack and Teams approvals: over budget, with the most scope left.
+    let slack = chromium.dom(&server.url("/initiatives/5"));
+    assert_progress_charts(&slack, "initiative 5");
+    assert!(slack.contains("over budget"));
+    chromium.screenshot_sized(&server.url("/initiatives/5"), &shots.join("initiative-over-budget.png"), 2000);
+
+    // The native mobile app was dropped: its items are shown, not forecast.
+    let (status, dropped) = server.get("/api/v1/initiatives/12/progress");
+    assert_eq!(status, 200);
+    let dropped: serde_json::Value = serde_json::from_str(&dropped).expect("progress as JSON");
+    assert_eq!(
+        (dropped["title"].as_str(), dropped["state"].as_str()),
+        (Some("Native mobile approval app"), Some("dropped"))
+    );
+    assert_eq!(dropped["forecast"], serde_json::Value::Null);
+
+    // Early-payment discounts: later, nothing attached yet.
+    let later = chromium.dom(&server.url("/initiatives/16"));
+    assert!(later.contains("No work items attached yet"), "the empty state says how to attach items");
+    assert!(later.contains("/import\"") && later.contains("leadup initiative attach 16"));
+    assert!(!later.contains("aria-label=\"Burn-up: "), "no charts without items");
+    chromium.screenshot(&server.url("/initiatives/16"), &shots.join("initiative-empty.png"));
+
+    let import = chromium.dom(&server.url(&format!("/teams/{payments}/import")));
+    assert!(import.contains("enctype=\"multipart/form-data\"") && import.contains("type=\"file\""));
+    for field in ["format", "strict", "key", "created", "started", "done", "title", "delimiter", "date_format"] {
+        assert!(import.contains(&format!("name=\"{field}\"")), "the import form has {field}");
+    }
+    chromium.screenshot(&server.url(&format!("/teams/{payments}/import")), &shots.join("import.png"));
+
+    // The report of an upload with a bad row, as the form sends it.
+    let csv = "Key;Created;Resolved;Summary\nPAY-900;2026-01-05;2026-01-09;Refund export\nPAY-901;2026-01-06;31/01/2026;Fee report\n";
+    let boundary = "leadupBrowserTest";
+    let mut body = String::new();
+    for (name, value) in [
+        ("format", "csv"),
+        ("key", "Key"),
+        ("created", "Created"),
+        ("done", "Resolved"),
+        ("title", "Summary"),
+        ("delimiter", ";"),
+    ] {
+        write!(body, "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").unwrap();
+    }
+    write!(body, "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"export.csv\"\r\n").unwrap();
+    write!(body, "Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n").unwrap();
+    let (status, report) = server.post(
+        &format!("/teams/{payments}/import"),
+        &format!("multipart/form-data; boundary={boundary}"),
+        body.as_bytes(),
+    );
+    assert_eq!(status, 200, "{report}");
+    assert!(report.contains("Imported export.csv") && report.contains("<dt>New items</dt><dd>1</dd>"));
+    assert!(report.contains("<td class=\"num\">3</td>"), "the bad row is named by its line");
+    let saved = tempfile::Builder::new().suffix(".html").tempfile().expect("a file for the report");
+    let with_base = report.replacen("<head>", &format!("<head><base href=\"{}\">", server.url("/")), 1);
+    std::fs::write(saved.path(), with_base).expect("the report is saved");
+    chromium.screenshot(&format!("file://{}", saved.path().display()), &shots.join("import-report.png"));
 }

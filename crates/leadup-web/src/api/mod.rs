@@ -1,17 +1,21 @@
-//! The JSON API under `/api/v1/`: workspace, objectives, teams, initiatives, alignment.
+//! The JSON API under `/api/v1/`: workspace, objectives, teams, initiatives, alignment, and
+//! progress: work items, imports, attach rules, and the progress of teams and initiatives.
 
+pub(crate) mod imports;
 mod initiatives;
 mod objectives;
+mod progress;
 mod teams;
 mod workspace;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRequest;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::{AppError, AppState};
 
@@ -25,6 +29,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/initiatives", get(initiatives::list).post(initiatives::create))
         .route("/initiatives/{id}", get(initiatives::show).patch(initiatives::update).delete(initiatives::delete))
         .route("/alignment", get(initiatives::alignment))
+        .route("/teams/{id}/progress", get(progress::team))
+        .route("/teams/{id}/work-items", get(progress::work_items))
+        .route("/teams/{id}/imports", post(imports::create).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD)))
+        .route("/initiatives/{id}/progress", get(progress::initiative))
+        .route("/initiatives/{id}/rules", get(progress::rules).put(progress::set_rules))
         .fallback(|| async { AppError::NotFound("no such API route".to_owned()) })
 }
 
@@ -38,6 +47,11 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
         axum::Json(self.0).into_response()
     }
 }
+
+/// A query string whose rejections are answered as problem+json naming the bad parameter.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub(crate) struct Query<T>(pub T);
 
 /// A path id; one that is not a number names nothing, so it is answered 404.
 pub(crate) struct Id(pub i64);

@@ -1,9 +1,6 @@
 //! Aging work in progress: one bar per open item, oldest first, as long as the item's age,
 //! coloured by how that age compares with the cycle times of finished items.
 
-// Wired into the dashboards next.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use maud::{Markup, html};
 
 use super::{Linear, empty, px, spread, text_width, truncate, value_ticks};
@@ -90,7 +87,7 @@ pub(crate) fn svg(items: &[(String, u32)], percentiles: Option<(u32, u32, u32)>)
     html! {
         svg.aging xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH) " " (px(height)) }
             role="img" aria-label={
-                "Aging work in progress: " (sorted.len()) " open items, oldest " (sorted[0].1) " days"
+                "Aging work in progress: " (sorted.len()) (if sorted.len() == 1 { " open item, " } else { " open items, oldest " }) (sorted[0].1) (if sorted[0].1 == 1 { " day" } else { " days" }) " old"
                 @if percentiles.is_some() { ", " (late) " beyond the P95 of past cycle times" }
             } {
             @for &tick in &ticks {

@@ -2,9 +2,6 @@
 //! done count to the dates by which the remaining items are done with 50%, 85% and 95%
 //! likelihood. The part of the fan after the target date is drawn as late.
 
-// Wired into the dashboards next.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use leadup_core::date;
 use maud::{Markup, html};
 use time::{Date, Duration};

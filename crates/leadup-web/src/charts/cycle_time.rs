@@ -1,9 +1,6 @@
 //! The cycle-time scatter: one dot per finished item at its done date and the days it took,
 //! with dashed lines at the 50th, 85th and 95th percentiles.
 
-// Wired into the dashboards next.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use leadup_core::date;
 use maud::{Markup, html};
 use time::Date;

@@ -1,9 +1,6 @@
 //! The throughput run chart: items finished per day or per week, one bar per period, with
 //! the mean as a dashed line.
 
-// Wired into the dashboards next.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use leadup_core::date;
 use maud::{Markup, html};
 use time::Date;
@@ -13,7 +10,7 @@ use super::{Linear, empty, gridlines, px, short_date, text_width, value_ticks};
 const WIDTH: f64 = 1080.0;
 const HEIGHT: f64 = 280.0;
 const LEFT: f64 = 56.0;
-const RIGHT: f64 = WIDTH - 116.0;
+const RIGHT: f64 = WIDTH - 132.0;
 const TOP: f64 = 34.0;
 const BOTTOM: f64 = 244.0;
 /// The widest a bar gets, so that a few periods do not make slabs.

@@ -10,12 +10,14 @@ use maud::{DOCTYPE, Markup, html};
 pub(crate) enum Section {
     Strategy,
     Roadmap,
+    Teams,
     Alignment,
 }
 
-const SECTIONS: [(Section, &str, &str); 3] = [
+const SECTIONS: [(Section, &str, &str); 4] = [
     (Section::Strategy, "/strategy", "Strategy"),
     (Section::Roadmap, "/roadmap", "Roadmap"),
+    (Section::Teams, "/teams", "Teams"),
     (Section::Alignment, "/alignment", "Alignment"),
 ];
 

@@ -1,15 +1,20 @@
-//! The HTML pages: strategy, roadmap (timeline and Now / Next / Later), alignment, and one
-//! page per initiative. Pages read from the store and draw charts as inline SVG.
+//! The HTML pages: strategy, roadmap (timeline and Now / Next / Later), alignment, teams with
+//! their dashboards and import form, and one page per initiative with its progress. Pages
+//! read from the store and draw charts as inline SVG.
 
 mod alignment;
+mod import;
 mod initiative;
 mod layout;
+mod progress;
 mod roadmap;
 mod strategy;
+mod teams;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use maud::Markup;
 
 use crate::{AppError, AppState};
@@ -20,7 +25,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/strategy", get(strategy::page))
         .route("/roadmap", get(roadmap::page))
         .route("/alignment", get(alignment::page))
+        .route("/teams", get(teams::list))
+        .route("/teams/{id}", get(teams::dashboard))
+        .route(
+            "/teams/{id}/import",
+            get(import::form).post(import::upload).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD)),
+        )
         .route("/initiatives/{id}", get(initiative::page))
+        .route("/initiatives/{id}/rules", post(initiative::rules))
 }
 
 /// A page handler's result: the page, or an error page.

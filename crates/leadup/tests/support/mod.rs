@@ -68,9 +68,22 @@ impl Server {
 
     /// A plain HTTP/1.1 GET: (status, body); status 0 when nothing answers.
     pub fn get(&self, path: &str) -> (u16, String) {
+        self.request(&format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr), b"")
+    }
+
+    /// A plain HTTP/1.1 POST of `body` as `content_type`: (status, body).
+    pub fn post(&self, path: &str, content_type: &str, body: &[u8]) -> (u16, String) {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            self.addr,
+            body.len()
+        );
+        self.request(&head, body)
+    }
+
+    fn request(&self, head: &str, body: &[u8]) -> (u16, String) {
         let Ok(mut stream) = TcpStream::connect(&self.addr) else { return (0, String::new()) };
-        let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr);
-        if stream.write_all(request.as_bytes()).is_err() {
+        if stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body)).is_err() {
             return (0, String::new());
         }
         let mut response = String::new();

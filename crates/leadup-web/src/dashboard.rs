@@ -1,0 +1,507 @@
+//! Progress of a team or an initiative from its work items, as the dashboards and
+//! `GET /api/v1/{teams,initiatives}/{id}/progress` show it: share done, the burn-up series,
+//! the calibrated forecast of the remaining items against the target date, budget status and
+//! flow metrics.
+//!
+//! Everything here is a pure function of its inputs (items, today, the team's done history):
+//! no store, no clock. "Today" means the end of that day: an item counts as done once its done
+//! date (UTC) is on or before today, and as in scope once its first known date (created,
+//! started or done) is; items with no date at all are in scope from the start.
+
+use leadup_core::date::{iso_date, iso_date_option};
+use leadup_core::initiative::Initiative;
+use leadup_core::work_item::{StatusCategory, WorkItem};
+use leadup_forecast::{FlowMetrics, TeamSettings, Window};
+use serde::Serialize;
+use time::{Date, Duration};
+
+use crate::forecasts::{Calibration, DatePercentiles, Histories, WhenAnswer, utc_date};
+use crate::progress::flow;
+
+/// Days of throughput history every dashboard forecast uses.
+pub const HISTORY_DAYS: u32 = 90;
+
+/// The flow window of a team dashboard unless `?days=N` says otherwise.
+pub const DEFAULT_WINDOW_DAYS: u32 = 90;
+
+/// The longest flow window a dashboard draws.
+pub const MAX_WINDOW_DAYS: u32 = 3 * 365;
+
+/// How far along a team's or an initiative's work is.
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    /// Everything is as of the end of this day.
+    #[serde(with = "iso_date")]
+    pub today: Date,
+    /// Work items in scope by today.
+    pub items: usize,
+    /// Of those, done by today.
+    pub done: usize,
+    /// `done / items` in percent, one decimal (0 when there are no items).
+    pub percent_done: f64,
+    /// Items still to do (`items - done`).
+    pub remaining: usize,
+    /// The date the work should be done by (an initiative's target end), if any.
+    #[serde(with = "iso_date_option")]
+    pub target: Option<Date>,
+    /// Where things stand, in one word.
+    pub state: State,
+    /// The calibrated forecast of when the remaining items will be done; `null` when nothing
+    /// remains or no forecast was possible (then `forecast_note` says why).
+    pub forecast: Option<WhenAnswer>,
+    /// Why there is no forecast, when there is none though items remain.
+    pub forecast_note: Option<String>,
+    /// The calibrated probability that the remaining items are done by the target date (1
+    /// when every item is done, 0 when the target has passed with items remaining; `null`
+    /// without a target, without items, or without a forecast).
+    pub probability_by_target: Option<f64>,
+    /// How often the forecast method was met on the team's history.
+    pub calibration: Option<Calibration>,
+    /// Items in scope and done over time, for the burn-up chart.
+    pub burn_up: BurnUpSeries,
+    /// The items in progress at the end of today, oldest first.
+    pub aging_items: Vec<AgingItem>,
+    /// Flow metrics over `flow.window`.
+    pub flow: FlowMetrics,
+}
+
+/// Where a team's or an initiative's work stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// No work items yet: nothing imported or attached.
+    NoItems,
+    /// Every item is done.
+    Done,
+    /// Items remain but no forecast could be made (e.g. nothing done in the history window).
+    NoForecast,
+    /// Items remain and are forecast; there is no target date to hold them against.
+    Forecast,
+    /// At least 85% likely to be done by the target date.
+    OnTrack,
+    /// 50% to 85% likely.
+    AtRisk,
+    /// Less than 50% likely.
+    OffTrack,
+    /// The target date has passed with items remaining.
+    TargetPassed,
+    /// The initiative was dropped: what remains is not forecast.
+    Dropped,
+}
+
+impl State {
+    /// The state in words, for a badge.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NoItems => "No work items",
+            Self::Done => "All done",
+            Self::NoForecast => "No forecast",
+            Self::Forecast => "Forecast",
+            Self::OnTrack => "On track",
+            Self::AtRisk => "At risk",
+            Self::OffTrack => "Off track",
+            Self::TargetPassed => "Target passed",
+            Self::Dropped => "Dropped",
+        }
+    }
+
+    /// The snake-case name, as in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoItems => "no_items",
+            Self::Done => "done",
+            Self::NoForecast => "no_forecast",
+            Self::Forecast => "forecast",
+            Self::OnTrack => "on_track",
+            Self::AtRisk => "at_risk",
+            Self::OffTrack => "off_track",
+            Self::TargetPassed => "target_passed",
+            Self::Dropped => "dropped",
+        }
+    }
+
+    fn of_probability(probability: f64) -> Self {
+        if probability >= 0.85 {
+            Self::OnTrack
+        } else if probability >= 0.5 {
+            Self::AtRisk
+        } else {
+            Self::OffTrack
+        }
+    }
+}
+
+/// A count that holds from `date` until the next point of its series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DayCount {
+    /// The day the count changed to `count`.
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    /// The count from that day on.
+    pub count: u32,
+}
+
+/// The burn-up's history: step series of items in scope and items done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BurnUpSeries {
+    /// The first day drawn; items in scope or done before it are counted on it.
+    #[serde(with = "iso_date")]
+    pub start: Date,
+    /// Items in scope, as change points from `start` up to today.
+    pub scope: Vec<DayCount>,
+    /// Items done (cumulative), as change points from `start` up to today.
+    pub done: Vec<DayCount>,
+}
+
+/// One item in progress, with its age.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgingItem {
+    /// The tracker's key.
+    pub key: String,
+    /// Its title.
+    pub title: String,
+    /// The tracker's status name.
+    pub status: String,
+    /// Days in progress at the end of today, counting the start day.
+    pub age_days: u32,
+}
+
+/// An initiative's spending against its plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Budget {
+    /// ISO 4217 code of both amounts.
+    pub currency: String,
+    /// Planned budget in minor units.
+    pub planned: i64,
+    /// Spent so far in minor units.
+    pub actual: i64,
+    /// `actual / planned` (may exceed 1); `null` without a planned budget.
+    pub share_spent: Option<f64>,
+    /// Share of the target window elapsed by today (0 to 1), to hold spending against;
+    /// `null` for an undated initiative.
+    pub window_elapsed: Option<f64>,
+    /// `within_budget`, `over_budget` (spent more than planned) or `no_budget` (nothing
+    /// planned, nothing spent).
+    pub state: &'static str,
+}
+
+impl Budget {
+    /// The budget status of `initiative` on `today`.
+    pub fn of(initiative: &Initiative, today: Date) -> Self {
+        let (planned, actual) = (initiative.budget_planned, initiative.budget_actual);
+        let state = if actual > planned {
+            "over_budget"
+        } else if planned == 0 {
+            "no_budget"
+        } else {
+            "within_budget"
+        };
+        let window_elapsed = initiative.window.map(|w| {
+            let total = (w.end - w.start).whole_days() + 1;
+            let elapsed = ((today - w.start).whole_days() + 1).clamp(0, total);
+            round4(elapsed as f64 / total as f64)
+        });
+        Self {
+            currency: initiative.currency.as_str().to_owned(),
+            planned,
+            actual,
+            share_spent: (planned > 0).then(|| round4(actual as f64 / planned as f64)),
+            window_elapsed,
+            state,
+        }
+    }
+}
+
+/// Which days a progress covers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Span {
+    /// The burn-up's first day; `None`: the earliest date among the items (or 90 days before
+    /// today when they have none).
+    pub start: Option<Date>,
+    /// The flow metrics' window; `None`: from the burn-up's first day to today (at least 14
+    /// days).
+    pub window: Option<Window>,
+}
+
+/// The progress of `items` as of the end of `today`, forecast from the team's `histories`
+/// and held against `target`.
+pub fn progress(items: &[WorkItem], today: Date, target: Option<Date>, histories: &Histories, span: Span) -> Progress {
+    let in_scope: Vec<&WorkItem> = items.iter().filter(|item| first_date(item).is_none_or(|d| d <= today)).collect();
+    let done = in_scope.iter().filter(|item| is_done_by(item, today)).count();
+    let remaining = in_scope.len() - done;
+    let start = span
+        .start
+        .unwrap_or_else(|| {
+            in_scope.iter().filter_map(|item| first_date(item)).min().unwrap_or(today - Duration::days(90))
+        })
+        .min(today);
+    let window = span.window.unwrap_or_else(|| {
+        let days = u32::try_from((today - start).whole_days() + 1).unwrap_or(1).clamp(14, MAX_WINDOW_DAYS);
+        Window::ending(today, days).unwrap_or(Window { first: start, last: today })
+    });
+    let flow = flow(items, window);
+    let aging_items = if window.last == today {
+        flow.aging
+            .iter()
+            .map(|a| {
+                let item = &items[a.index];
+                AgingItem {
+                    key: item.key.clone(),
+                    title: item.title.clone(),
+                    status: item.status.clone(),
+                    age_days: a.age_days,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    let mut forecast = None;
+    let mut forecast_note = None;
+    let mut probability_by_target = None;
+    let mut calibration = None;
+    let target_passed = target.is_some_and(|t| t < today) && remaining > 0;
+    if remaining > 0 {
+        match when(histories, today, remaining as u32, target) {
+            Ok(answer) => {
+                probability_by_target = answer.probability_by;
+                calibration = Some(answer.calibration.clone());
+                forecast = Some(answer);
+            }
+            Err((note, probability, cal)) => {
+                forecast_note = Some(note);
+                probability_by_target = probability;
+                calibration = cal;
+            }
+        }
+        if target_passed {
+            probability_by_target = Some(0.0);
+        }
+    } else if target.is_some() && !in_scope.is_empty() {
+        probability_by_target = Some(1.0);
+    }
+    let state = if in_scope.is_empty() {
+        State::NoItems
+    } else if remaining == 0 {
+        State::Done
+    } else if target_passed {
+        State::TargetPassed
+    } else {
+        match (target, probability_by_target) {
+            (Some(_), Some(p)) => State::of_probability(p),
+            _ if forecast.is_some() => State::Forecast,
+            _ => State::NoForecast,
+        }
+    };
+    Progress {
+        today,
+        items: in_scope.len(),
+        done,
+        percent_done: if in_scope.is_empty() {
+            0.0
+        } else {
+            (done as f64 * 1000.0 / in_scope.len() as f64).round() / 10.0
+        },
+        remaining,
+        target,
+        state,
+        forecast,
+        forecast_note,
+        probability_by_target,
+        calibration,
+        burn_up: burn_up(&in_scope, start, today),
+        aging_items,
+        flow,
+    }
+}
+
+/// Why a forecast could not be made, with whatever could still be said: the probability by
+/// the date asked about and the calibration.
+type NoForecast = (String, Option<f64>, Option<Calibration>);
+
+/// The team's calibrated "when will the next `items` be done?" as of the end of `today`, with
+/// the probability of being done by `by` (when it is not before today).
+pub fn when(histories: &Histories, today: Date, items: u32, by: Option<Date>) -> Result<WhenAnswer, NoForecast> {
+    let settings = TeamSettings { history_days: HISTORY_DAYS, ..TeamSettings::default() };
+    let forecast = histories.when(today, items, &settings).map_err(|e| (e.to_string(), None, None))?;
+    let within = by.and_then(|by| u32::try_from((by - today).whole_days()).ok());
+    let probability_by = within.map(|days| round4(forecast.forecast.probability_within(days)));
+    let calibration = Calibration::of(&forecast.backtest);
+    let days = match forecast.forecast.percentiles() {
+        Ok(days) => days,
+        Err(error) => return Err((error.to_string(), probability_by, Some(calibration))),
+    };
+    Ok(WhenAnswer {
+        items,
+        today,
+        history_days: settings.history_days,
+        p50: days.p50,
+        p70: days.p70,
+        p85: days.p85,
+        p95: days.p95,
+        dates: DatePercentiles::after(today, days),
+        probability_by,
+        by: within.and(by),
+        calibration,
+    })
+}
+
+/// The burn-up series of the items in scope, from `start` to `today`.
+fn burn_up(items: &[&WorkItem], start: Date, today: Date) -> BurnUpSeries {
+    let scope_days: Vec<Date> = items.iter().map(|item| first_date(item).map_or(start, |d| d.max(start))).collect();
+    let done_days: Vec<Date> = items
+        .iter()
+        .filter(|item| is_done_by(item, today))
+        .map(|item| item.done.map_or(start, |d| utc_date(d).max(start)))
+        .collect();
+    BurnUpSeries { start, scope: steps(scope_days, start), done: steps(done_days, start) }
+}
+
+/// Cumulative counts of `days` as change points, beginning with `start` (0 when nothing is on
+/// or before it).
+fn steps(mut days: Vec<Date>, start: Date) -> Vec<DayCount> {
+    days.sort_unstable();
+    let mut points = vec![DayCount { date: start, count: 0 }];
+    for (k, day) in days.iter().enumerate() {
+        let count = k as u32 + 1;
+        match points.last_mut() {
+            Some(last) if last.date == *day => last.count = count,
+            _ => points.push(DayCount { date: *day, count }),
+        }
+    }
+    points
+}
+
+/// The first day an item is known to exist: created, else started, else done (UTC).
+fn first_date(item: &WorkItem) -> Option<Date> {
+    [item.created, item.started, item.done].into_iter().flatten().map(utc_date).min()
+}
+
+/// Whether `item` was done by the end of `today`. An item in the done category without a done
+/// date counts as done.
+fn is_done_by(item: &WorkItem, today: Date) -> bool {
+    match item.done {
+        Some(done) => utc_date(done) <= today,
+        None => item.category == StatusCategory::Done,
+    }
+}
+
+/// A share rounded to 4 decimals, inside 0..=∞ (no "-0" from rounding noise).
+fn round4(p: f64) -> f64 {
+    (p.max(0.0) * 10_000.0).round() / 10_000.0 + 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use leadup_core::work_item::StatusCategory;
+    use time::macros::{date, datetime};
+    use time::{Date, OffsetDateTime};
+
+    use super::*;
+
+    fn item(key: &str, created: Option<OffsetDateTime>, done: Option<OffsetDateTime>) -> WorkItem {
+        WorkItem {
+            key: key.to_owned(),
+            title: format!("Item {key}"),
+            kind: String::new(),
+            status: String::new(),
+            category: StatusCategory::from_times(created, done),
+            created,
+            started: created,
+            done,
+            estimate: None,
+            parent: None,
+            labels: Vec::new(),
+            milestone: None,
+        }
+    }
+
+    fn no_history() -> Histories {
+        Histories::from_done_dates(Vec::<Date>::new(), Vec::new())
+    }
+
+    #[test]
+    fn counts_scope_and_done_as_of_today_and_steps_them() {
+        let items = [
+            item("A", Some(datetime!(2026-03-02 10:00 UTC)), Some(datetime!(2026-03-04 09:00 UTC))),
+            item("B", Some(datetime!(2026-03-02 12:00 UTC)), None),
+            item("C", None, None),
+            item("D", Some(datetime!(2026-03-05 08:00 UTC)), Some(datetime!(2026-03-09 08:00 UTC))),
+            item("Later", Some(datetime!(2026-03-20 08:00 UTC)), None),
+        ];
+        let p = progress(&items, date!(2026 - 03 - 06), Some(date!(2026 - 03 - 31)), &no_history(), Span::default());
+        assert_eq!((p.items, p.done, p.remaining), (4, 1, 3));
+        assert!((p.percent_done - 25.0).abs() < 1e-9);
+        assert_eq!(p.burn_up.start, date!(2026 - 03 - 02));
+        let points = |s: &[DayCount]| s.iter().map(|p| (p.date.day(), p.count)).collect::<Vec<_>>();
+        assert_eq!(points(&p.burn_up.scope), [(2, 3), (5, 4)], "C has no date and counts from the start");
+        assert_eq!(points(&p.burn_up.done), [(2, 0), (4, 1)], "D is done after today");
+        assert_eq!(p.state, State::NoForecast);
+        assert!(p.forecast.is_none() && p.forecast_note.as_deref().unwrap().contains("no done items"));
+        assert_eq!(p.flow.window.last, date!(2026 - 03 - 06));
+        assert_eq!(p.flow.window.days(), 14);
+        let aging: Vec<&str> = p.aging_items.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(aging, ["B", "D"]);
+    }
+
+    #[test]
+    fn nothing_remaining_is_certain_and_a_passed_target_is_not() {
+        let done = [item("A", Some(datetime!(2026-03-02 10:00 UTC)), Some(datetime!(2026-03-04 09:00 UTC)))];
+        let p = progress(&done, date!(2026 - 03 - 06), Some(date!(2026 - 03 - 05)), &no_history(), Span::default());
+        assert_eq!((p.state, p.probability_by_target), (State::Done, Some(1.0)));
+        let open = [item("B", Some(datetime!(2026-03-02 10:00 UTC)), None)];
+        let p = progress(&open, date!(2026 - 03 - 06), Some(date!(2026 - 03 - 05)), &no_history(), Span::default());
+        assert_eq!((p.state, p.probability_by_target), (State::TargetPassed, Some(0.0)));
+        let p = progress(&[], date!(2026 - 03 - 06), None, &no_history(), Span::default());
+        assert_eq!((p.state, p.items, p.burn_up.start), (State::NoItems, 0, date!(2025 - 12 - 06)));
+        assert_eq!(p.burn_up.scope, [DayCount { date: date!(2025 - 12 - 06), count: 0 }]);
+    }
+
+    #[test]
+    fn forecasts_the_remaining_items_against_the_target() {
+        // A team finishing none, one or two items a day (one a day on average) for 120 days.
+        let today = date!(2026 - 03 - 31);
+        let history: Vec<Date> =
+            (0..120).flat_map(|k| std::iter::repeat_n(today - Duration::days(k), (k % 3) as usize)).collect();
+        let histories = Histories::from_done_dates(history, Vec::new());
+        let open: Vec<WorkItem> =
+            (0..10).map(|k| item(&format!("O{k}"), Some(datetime!(2026-03-01 10:00 UTC)), None)).collect();
+        let p = progress(&open, today, Some(today + Duration::days(30)), &histories, Span::default());
+        let forecast = p.forecast.as_ref().expect("a forecast");
+        assert_eq!(forecast.items, 10);
+        assert!((8..=13).contains(&forecast.p50), "about one a day: {}", forecast.p50);
+        assert_eq!(forecast.by, Some(today + Duration::days(30)));
+        assert_eq!(p.probability_by_target, Some(1.0));
+        assert_eq!(p.state, State::OnTrack);
+        assert!(p.calibration.as_ref().unwrap().statement.contains("backtested"));
+        let tight = progress(&open, today, Some(today + Duration::days(5)), &histories, Span::default());
+        assert_eq!(tight.state, State::OffTrack, "{:?}", tight.probability_by_target);
+        assert!(tight.probability_by_target.unwrap() < 0.1);
+    }
+
+    #[test]
+    fn budget_status_compares_spending_with_the_plan() {
+        let initiative = |planned, actual| Initiative {
+            id: 1,
+            team_id: 1,
+            title: "x".into(),
+            outcome: String::new(),
+            objective_ids: Vec::new(),
+            horizon: None,
+            window: Some(leadup_core::initiative::TargetWindow {
+                start: date!(2026 - 01 - 01),
+                end: date!(2026 - 01 - 10),
+            }),
+            status: leadup_core::initiative::Status::InProgress,
+            budget_planned: planned,
+            budget_actual: actual,
+            currency: leadup_core::money::Currency::parse("EUR").unwrap(),
+        };
+        let b = Budget::of(&initiative(1000, 250), date!(2026 - 01 - 05));
+        assert_eq!((b.state, b.share_spent, b.window_elapsed), ("within_budget", Some(0.25), Some(0.5)));
+        assert_eq!(Budget::of(&initiative(1000, 1200), date!(2026 - 03 - 05)).state, "over_budget");
+        let none = Budget::of(&initiative(0, 0), date!(2025 - 12 - 01));
+        assert_eq!((none.state, none.share_spent, none.window_elapsed), ("no_budget", None, Some(0.0)));
+    }
+}

@@ -1,0 +1,264 @@
+//! `/teams/{id}/import`: upload a tracker export (Jira CSV, GitHub JSON, any CSV with a
+//! column mapping) into a team, and see what the import did, bad rows by line.
+
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use leadup_core::ValidationErrors;
+use leadup_core::team::Team;
+use maud::{Markup, html};
+
+use super::layout::{self, Section};
+use super::{PageError, missing};
+use crate::api::imports::run;
+use crate::imports::{FORMATS, ImportOptions, ImportReport};
+use crate::{AppError, AppState};
+
+/// Bad rows listed on the report page; the rest are counted.
+const MAX_ROWS_SHOWN: usize = 200;
+
+type Page = Result<(StatusCode, Markup), PageError>;
+
+async fn team(state: &AppState, id: &str) -> Result<Team, PageError> {
+    let Ok(id) = id.parse::<i64>() else { return Err(missing(&format!("Team '{id}'"))) };
+    match state.store.team(id).await {
+        Ok(team) => Ok(team),
+        Err(leadup_store::StoreError::NotFound { .. }) => Err(missing(&format!("Team {id}"))),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// This server's address as the browser reached it, for the command examples.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost:8080");
+    format!("http://{host}")
+}
+
+pub(crate) async fn form(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Page {
+    let team = team(&state, &id).await?;
+    let defaults = ImportOptions { format: Some("jira".to_owned()), ..ImportOptions::default() };
+    let form =
+        Form { options: &defaults, strict: false, errors: &ValidationErrors::default(), origin: origin(&headers) };
+    render(&state, &team, &form, StatusCode::OK).await
+}
+
+/// The form as shown: the values sent (kept when the form comes back with errors).
+struct Form<'a> {
+    options: &'a ImportOptions,
+    strict: bool,
+    errors: &'a ValidationErrors,
+    origin: String,
+}
+
+/// What the form sent.
+#[derive(Default)]
+struct Upload {
+    options: ImportOptions,
+    strict: bool,
+    file_name: Option<String>,
+    file: axum::body::Bytes,
+}
+
+async fn read(mut multipart: Multipart) -> Result<Upload, AppError> {
+    let mut upload = Upload::default();
+    while let Some(field) = multipart.next_field().await? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            upload.file_name = field.file_name().filter(|n| !n.is_empty()).map(str::to_owned);
+            upload.file = field.bytes().await?;
+            continue;
+        }
+        let value = field.text().await?;
+        let options = &mut upload.options;
+        let slot = match name.as_str() {
+            "format" => &mut options.format,
+            "delimiter" => &mut options.delimiter,
+            "key" => &mut options.key,
+            "created" => &mut options.created,
+            "started" => &mut options.started,
+            "done" => &mut options.done,
+            "title" => &mut options.title,
+            "date_format" => &mut options.date_format,
+            "utc_offset" => &mut options.utc_offset,
+            "strict" => {
+                upload.strict = !value.is_empty();
+                continue;
+            }
+            _ => continue,
+        };
+        *slot = Some(value);
+    }
+    Ok(upload)
+}
+
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Page {
+    let team = team(&state, &id).await?;
+    let upload = read(multipart?).await?;
+    let mut errors = match upload.options.format() {
+        Ok(_) => ValidationErrors::default(),
+        Err(errors) => errors,
+    };
+    if upload.file_name.is_none() && upload.file.is_empty() {
+        errors.add("file", "choose a file to import");
+    }
+    let format = match upload.options.format() {
+        Ok(format) if errors.0.is_empty() => format,
+        _ => {
+            let form =
+                Form { options: &upload.options, strict: upload.strict, errors: &errors, origin: origin(&headers) };
+            return render(&state, &team, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match run(&state, team.id, upload.file.clone(), &format, upload.strict, &upload.options).await {
+        Ok(report) => {
+            let status = if report.written { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let workspace = state.store.workspace().await?;
+            let content = report_page(&team, &report, upload.file_name.as_deref(), format.name());
+            Ok((
+                status,
+                layout::page(&format!("Import into {}", team.name), workspace.as_ref(), Some(Section::Teams), &content),
+            ))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let form =
+                Form { options: &upload.options, strict: upload.strict, errors: &errors, origin: origin(&headers) };
+            render(&state, &team, &form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn report_page(team: &Team, report: &ImportReport, file: Option<&str>, format: &str) -> Markup {
+    let bad = report.errors.len();
+    let file = file.unwrap_or("the file");
+    html! {
+        p.crumbs { a href="/teams" { "Teams" } " / " a href={ "/teams/" (team.id) } { (team.name) } " / Import" }
+        h1 { "Import into " (team.name) }
+        @if report.written {
+            section.card.import-report id="import-report" {
+                h2 { "Imported " (file) }
+                dl.facts {
+                    dt { "Format" } dd { (format) }
+                    dt { "Rows read" } dd { (report.rows) }
+                    dt { "New items" } dd { (report.inserted) }
+                    dt { "Updated items" } dd { (report.updated) }
+                    dt { "Bad rows skipped" } dd { (bad) }
+                }
+                p { a.button href={ "/teams/" (team.id) } { "See the dashboard" } " " a href={ "/teams/" (team.id) "/import" } { "Import another file" } }
+            }
+        } @else {
+            section.card.alert.import-report id="import-report" {
+                h2 { "Nothing was imported" }
+                p { (file) " has " (bad) " bad row" @if bad != 1 { "s" } " of " (report.rows) ", and the import was strict, so nothing was written. Fix the rows below and upload the file again, or import without " em { "strict" } " to keep the good rows." }
+                p { a href={ "/teams/" (team.id) "/import" } { "Back to the import form" } }
+            }
+        }
+        @if bad > 0 {
+            section.card id="bad-rows" {
+                h2 { "Bad rows" }
+                table.bad-rows {
+                    thead { tr { th.num { "Line" } th { "Problem" } } }
+                    tbody {
+                        @for error in report.errors.iter().take(MAX_ROWS_SHOWN) {
+                            tr { td.num { (error.line) } td { (error.message) } }
+                        }
+                    }
+                }
+                @if bad > MAX_ROWS_SHOWN { p.muted { "…and " (bad - MAX_ROWS_SHOWN) " more." } }
+            }
+        }
+    }
+}
+
+async fn render(state: &AppState, team: &Team, form: &Form<'_>, status: StatusCode) -> Page {
+    let (options, strict, errors) = (form.options, form.strict, form.errors);
+    let workspace = state.store.workspace().await?;
+    let count = state.store.work_item_count(team.id).await?;
+    let chosen = options.format.as_deref().unwrap_or("jira");
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let error_of =
+        |field: &str| errors.0.iter().filter(|e| e.field == field).map(|e| e.message.clone()).collect::<Vec<_>>();
+    let text_field = |name: &'static str, label: &'static str, current: &Option<String>, hint: &'static str| {
+        let problems = error_of(name);
+        html! {
+            label.field class=[(!problems.is_empty()).then_some("invalid")] {
+                span.label { (label) }
+                input type="text" name=(name) value=(value(current)) placeholder=(hint);
+                @for p in &problems { span.field-error { (p) } }
+            }
+        }
+    };
+    let content = html! {
+        p.crumbs { a href="/teams" { "Teams" } " / " a href={ "/teams/" (team.id) } { (team.name) } " / Import" }
+        h1 { "Import work items into " (team.name) }
+        p.muted.lead {
+            "The team has " (count) " work item" @if count != 1 { "s" } ". "
+            "Importing a file again updates its items by key instead of duplicating them."
+        }
+        @if !errors.0.is_empty() {
+            section.card.alert role="alert" {
+                h2 { "The file was not imported" }
+                ul { @for e in &errors.0 { li { strong { (e.field) } ": " (e.message) } } }
+            }
+        }
+        form.card.import-form method="post" enctype="multipart/form-data" action={ "/teams/" (team.id) "/import" } {
+            fieldset {
+                legend { "Format" }
+                div.choices {
+                    @for (name, label, hint) in [
+                        ("jira", "Jira CSV", "Issues → Export → CSV (all fields)"),
+                        ("github", "GitHub JSON", "Issues from the REST API, one array or several pages"),
+                        ("csv", "Any CSV", "Map the columns below"),
+                    ] {
+                        label.choice {
+                            input type="radio" name="format" value=(name) checked[chosen == name];
+                            span { strong { (label) } br; span.muted { (hint) } }
+                        }
+                    }
+                }
+                @for p in error_of("format") { span.field-error { (p) } }
+            }
+            fieldset {
+                legend { "File" }
+                label.field class=[(!error_of("file").is_empty()).then_some("invalid")] {
+                    span.label { "Export file" }
+                    input type="file" name="file" accept=".csv,.json,.txt,text/csv,application/json";
+                    @for p in error_of("file") { span.field-error { (p) } }
+                }
+                label.check {
+                    input type="checkbox" name="strict" value="true" checked[strict];
+                    " Strict: write nothing if any row is bad"
+                }
+            }
+            fieldset {
+                legend { "CSV columns " span.muted { "(the CSV format; Jira uses the started column, date format and UTC offset too)" } }
+                div.field-grid {
+                    (text_field("key", "Key column", &options.key, "e.g. Key"))
+                    (text_field("done", "Done date column", &options.done, "e.g. Resolved"))
+                    (text_field("created", "Created date column", &options.created, "optional, e.g. Created"))
+                    (text_field("started", "Started date column", &options.started, "optional, e.g. Started"))
+                    (text_field("title", "Title column", &options.title, "optional, e.g. Summary"))
+                    (text_field("delimiter", "Delimiter", &options.delimiter, ", (default), ; or tab"))
+                    (text_field("date_format", "Date format", &options.date_format, "ISO 8601 unless given, e.g. %d.%m.%Y"))
+                    (text_field("utc_offset", "UTC offset of dates", &options.utc_offset, "+00:00 unless given, e.g. +01:00"))
+                }
+            }
+            div.actions { button type="submit" { "Import" } }
+        }
+        section.card.muted-card {
+            h2 { "From the command line or the API" }
+            p { code { "leadup import jira export.csv --team \"" (team.name) "\"" } }
+            p { code { "curl --data-binary @export.csv '" (form.origin) "/api/v1/teams/" (team.id) "/imports?format=csv&key=Key&done=Resolved'" } }
+            p.muted { "Formats: " (FORMATS.join(", ")) ". Strict imports (" code { "strict=true" } ") write nothing when a row is bad." }
+        }
+    };
+    Ok((
+        status,
+        layout::page(&format!("Import into {}", team.name), workspace.as_ref(), Some(Section::Teams), &content),
+    ))
+}

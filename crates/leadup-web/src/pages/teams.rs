@@ -1,0 +1,279 @@
+//! `/teams`: every team with its flow at a glance; `/teams/{id}`: one team's dashboard:
+//! throughput, cycle time, aging work in progress, started vs finished, the burn-up of its
+//! open items, and when the next items will be done (`?days=N` sets the flow window).
+
+use axum::extract::{Path, State};
+use leadup_core::date;
+use leadup_core::initiative::Initiative;
+use leadup_core::team::Team;
+use leadup_core::work_item::WorkItem;
+use leadup_forecast::Window;
+use maud::{Markup, html};
+use serde::Deserialize;
+use time::Duration;
+
+use super::layout::{self, Section, progress_bar, status_badge};
+use super::progress::{burn_up_chart, calibration_note, days, flow_cards, forecast_table, item_count};
+use super::{PageResult, missing};
+use crate::api::Query;
+use crate::progress::flow_item;
+use crate::views::{self, TeamProgress};
+use crate::{AppError, AppState};
+
+/// The flow windows offered as tabs, in days.
+const WINDOWS: [u32; 4] = [30, 90, 180, 365];
+
+pub(crate) async fn list(State(state): State<AppState>) -> PageResult {
+    let workspace = state.store.workspace().await?;
+    let teams = state.store.teams().await?;
+    let initiatives = state.store.initiatives().await?;
+    let today = state.today();
+    let mut rows = Vec::with_capacity(teams.len());
+    for team in &teams {
+        let items = state.store.work_items(team.id).await?;
+        rows.push(TeamRow::of(team, &items, &initiatives, today));
+    }
+    let content = html! {
+        h1 { "Teams" }
+        @if teams.is_empty() {
+            section.card.empty-state-card {
+                h2 { "No teams yet" }
+                p { "Add one with " code { "leadup team add --name Payments --manager \"Sofia Marchetti\"" } " or " code { "POST /api/v1/teams" } "." }
+            }
+        } @else {
+            section.card {
+                table.teams {
+                    thead { tr {
+                        th { "Team" } th { "Manager" } th.num { "Open initiatives" } th.num { "Work items" }
+                        th.num { "In progress" } th.num { "Finished, last 30 days" } th { "" }
+                    } }
+                    tbody {
+                        @for row in &rows {
+                            tr {
+                                td { a href={ "/teams/" (row.team.id) } { strong { (row.team.name) } } }
+                                td { (row.team.manager) }
+                                td.num { (row.open_initiatives) }
+                                td.num { (row.items) }
+                                td.num { (row.in_progress) }
+                                td.num { (row.finished_30) }
+                                td.num {
+                                    a href={ "/teams/" (row.team.id) } { "Dashboard" } " · "
+                                    a href={ "/teams/" (row.team.id) "/import" } { "Import" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p.muted { "Work items come from the teams' trackers (Jira, GitHub, any CSV): open a team's " strong { "Import" } " page, or use " code { "leadup import" } "." }
+        }
+    };
+    Ok(layout::page("Teams", workspace.as_ref(), Some(Section::Teams), &content))
+}
+
+struct TeamRow<'a> {
+    team: &'a Team,
+    open_initiatives: usize,
+    items: usize,
+    in_progress: usize,
+    finished_30: usize,
+}
+
+impl<'a> TeamRow<'a> {
+    fn of(team: &'a Team, items: &[WorkItem], initiatives: &[Initiative], today: time::Date) -> Self {
+        let since = today - Duration::days(29);
+        let flow: Vec<_> = items.iter().map(flow_item).collect();
+        Self {
+            team,
+            open_initiatives: initiatives.iter().filter(|i| i.team_id == team.id && i.status.is_open()).count(),
+            items: items.len(),
+            in_progress: flow
+                .iter()
+                .filter(|i| i.started.is_some_and(|s| s <= today) && i.done.is_none_or(|d| d > today))
+                .count(),
+            finished_30: flow.iter().filter(|i| i.done.is_some_and(|d| (since..=today).contains(&d))).count(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Params {
+    days: Option<u32>,
+}
+
+pub(crate) async fn dashboard(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<Params>,
+) -> PageResult {
+    let Ok(id) = id.parse::<i64>() else { return Err(missing(&format!("Team '{id}'"))) };
+    let workspace = state.store.workspace().await?;
+    let view = match views::team(&state, id, params.days).await {
+        Ok(view) => view,
+        Err(AppError::NotFound(_)) => return Err(missing(&format!("Team {id}"))),
+        Err(other) => return Err(other.into()),
+    };
+    let initiatives: Vec<Initiative> =
+        state.store.initiatives().await?.into_iter().filter(|i| i.team_id == id).collect();
+    let mut attached = Vec::with_capacity(initiatives.len());
+    for initiative in &initiatives {
+        let rules = state.store.initiative_rules(initiative.id).await?;
+        let items: Vec<&WorkItem> =
+            view.work_items.iter().filter(|item| rules.iter().any(|rule| rule.matches(item))).collect();
+        let done = items.iter().filter(|item| item.done.is_some()).count();
+        attached.push((initiative, rules.len(), items.len(), done));
+    }
+    let team = &view.record;
+    let content = html! {
+        p.crumbs { a href="/teams" { "Teams" } " / " (team.name) }
+        div.page-head {
+            h1 { (team.name) }
+            nav.tabs aria-label="Flow window" {
+                @for d in WINDOWS {
+                    a href={ "/teams/" (id) "?days=" (d) } class=[(view.window_days == d).then_some("active")] { (d) " days" }
+                }
+            }
+            a.button href={ "/teams/" (id) "/import" } { "Import work items" }
+        }
+        p.muted.lead {
+            "Manager " (team.manager)
+            @if !team.members.is_empty() { " · " (team.members.len()) " members" }
+            @if !team.executives.is_empty() { " · reports to " (team.executives.join(", ")) }
+        }
+        @if view.work_items.is_empty() {
+            (empty_state(team))
+        } @else {
+            (summary(&view))
+            (next_items(&view))
+            section.card.chart id="burn-up" {
+                div.card-head {
+                    h2 { "Burn-up" }
+                    span.muted {
+                        (view.progress.done) " of " (item_count(view.progress.items)) " done ("
+                        (format!("{:.0}", view.progress.percent_done)) "%)"
+                        @if view.progress.remaining > 0 { "; the fan shows when all " (view.progress.remaining) " open items are done" }
+                    }
+                }
+                (burn_up_chart(&view.progress))
+                @if let Some(note) = &view.progress.forecast_note {
+                    p.muted { "No forecast for the open items: " (note) "." }
+                }
+            }
+            (flow_cards(&view.progress.flow, &view.progress, &view.work_items, &window_words(view.progress.flow.window)))
+        }
+        section.card id="initiatives" {
+            h2 { "Initiatives" }
+            @if initiatives.is_empty() {
+                p.muted { "This team has no initiatives on the roadmap." }
+            } @else {
+                table {
+                    thead { tr { th { "Initiative" } th { "Horizon" } th { "Status" } th.num { "Work items" } th { "Done" } } }
+                    tbody {
+                        @for (initiative, rules, count, done) in &attached {
+                            tr {
+                                td { a href={ "/initiatives/" (initiative.id) } { (initiative.title) } }
+                                td { (initiative.horizon_on(view.progress.today).as_str()) }
+                                td { (status_badge(initiative.status)) }
+                                td.num {
+                                    @if *rules == 0 { span.muted { "none attached" } } @else { (count) }
+                                }
+                                td {
+                                    @if *count > 0 { (progress_bar(*done as f64 / *count as f64)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&team.name, workspace.as_ref(), Some(Section::Teams), &content))
+}
+
+fn window_words(window: Window) -> String {
+    format!("in the last {}", days(window.days()))
+}
+
+/// The numbers at the top of the dashboard.
+fn summary(view: &TeamProgress) -> Markup {
+    let flow = &view.progress.flow;
+    let per_week = f64::from(flow.finished) * 7.0 / f64::from(flow.window.days().max(1));
+    let oldest = view.progress.aging_items.first().map(|a| a.age_days);
+    let balance = i64::from(flow.started) - i64::from(flow.finished);
+    html! {
+        div.tiles {
+            div.tile {
+                span.big { (flow.finished) }
+                span { "finished " (window_words(flow.window)) " · " (format!("{per_week:.1}")) " a week" }
+            }
+            div.tile {
+                span.big { @if let Some(c) = flow.cycle_time { (days(c.p85)) } @else { "–" } }
+                span { "cycle time, 85th percentile"
+                    @if let Some(c) = flow.cycle_time { " (half within " (days(c.p50)) ")" } }
+            }
+            div.tile {
+                span.big { (flow.wip) }
+                span { "in progress now" @if let Some(age) = oldest { " · oldest " (days(age)) } }
+            }
+            div.tile class=[(balance > 0).then_some("warn")] {
+                span.big { (flow.started) }
+                span {
+                    "started " (window_words(flow.window)) " · "
+                    @match balance {
+                        0 => "as many as finished",
+                        b if b > 0 => { (b) " more than finished" },
+                        b => { (-b) " fewer than finished" },
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// "When will the next N items be done?" with its calibration.
+fn next_items(view: &TeamProgress) -> Markup {
+    let next = &view.next_items;
+    let why = if view.progress.flow.wip > 0 {
+        format!("The number of items in progress now ({}): when will that much work be done?", next.items)
+    } else {
+        "Nothing is in progress, so this forecasts the next ten items.".to_owned()
+    };
+    html! {
+        section.card id="forecast" {
+            h2 {
+                @if next.items == 1 { "When will the next item be done?" } @else { "When will the next " (next.items) " items be done?" }
+            }
+            p.muted { (why) }
+            @if let Some(answer) = &next.forecast {
+                div.forecast-grid {
+                    (forecast_table(answer))
+                    div {
+                        p.headline { "85% likely by " strong { (date::format(answer.dates.p85)) } ", in " (days(answer.p85)) "." }
+                        (calibration_note(answer))
+                        @if let Some(all) = &view.progress.forecast {
+                            p { "All " (all.items) " open items (in progress and to do): 85% likely by " strong { (date::format(all.dates.p85)) } "." }
+                        }
+                    }
+                }
+            } @else if let Some(note) = &next.note {
+                p { "No forecast: " (note) "." }
+            }
+        }
+    }
+}
+
+/// What a team without work items shows: how to get them in.
+fn empty_state(team: &Team) -> Markup {
+    html! {
+        section.card.empty-state-card id="no-work-items" {
+            h2 { "No work items yet" }
+            p { "The dashboard draws throughput, cycle time, aging and forecasts from the team's tracker. Bring its items in:" }
+            ol {
+                li { a href={ "/teams/" (team.id) "/import" } { "Upload an export" } " from Jira (CSV, all fields), GitHub (issues as JSON) or any CSV with key and done columns;" }
+                li { "or run " code { "leadup import jira export.csv --team \"" (team.name) "\"" } ";" }
+                li { "or send the file to " code { "POST /api/v1/teams/" (team.id) "/imports?format=jira" } "." }
+            }
+            p.muted { "Importing the same file again updates the items instead of duplicating them." }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! What the progress pages and the progress API load and show: a team's dashboard and an
+//! initiative's progress, read from the store and computed by [`dashboard`](crate::dashboard).
+
+use leadup_core::ValidationErrors;
+use leadup_core::initiative::{Initiative, Status};
+use leadup_core::team::Team;
+use leadup_core::work_item::{AttachRule, WorkItem};
+use leadup_forecast::Window;
+use serde::Serialize;
+
+use crate::dashboard::{self, Budget, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, Progress, Span, State};
+use crate::forecasts::{Histories, WhenAnswer};
+use crate::{AppError, AppState};
+
+/// Items the team dashboard forecasts when nothing is in progress.
+const NEXT_ITEMS_WITHOUT_WIP: u32 = 10;
+
+/// A team's progress over a window of days, as `GET /api/v1/teams/{id}/progress` answers.
+#[derive(Debug, Serialize)]
+pub(crate) struct TeamProgress {
+    /// The team.
+    pub team_id: i64,
+    /// Its name.
+    pub team: String,
+    /// Days of the flow window (ending today).
+    pub window_days: u32,
+    /// Progress of all the team's items.
+    #[serde(flatten)]
+    pub progress: Progress,
+    /// "When will the next N items be done?", N being the work in progress (or 10 with none).
+    pub next_items: NextItems,
+    /// The team's items, in import order (what the flow metrics' indexes point into).
+    #[serde(skip)]
+    pub work_items: Vec<WorkItem>,
+    /// The team's record.
+    #[serde(skip)]
+    pub record: Team,
+}
+
+/// The team dashboard's "when will the next N items be done?".
+#[derive(Debug, Serialize)]
+pub(crate) struct NextItems {
+    /// N.
+    pub items: u32,
+    /// The calibrated forecast, when one was possible.
+    pub forecast: Option<WhenAnswer>,
+    /// Why there is none, otherwise.
+    pub note: Option<String>,
+}
+
+/// An initiative's progress, as `GET /api/v1/initiatives/{id}/progress` answers.
+#[derive(Debug, Serialize)]
+pub(crate) struct InitiativeProgress {
+    /// The initiative.
+    pub initiative_id: i64,
+    /// Its title.
+    pub title: String,
+    /// The team delivering it (whose throughput forecasts it).
+    pub team_id: i64,
+    /// The rules attaching the team's work items to it.
+    pub rules: Vec<AttachRule>,
+    /// Progress of the attached items.
+    #[serde(flatten)]
+    pub progress: Progress,
+    /// Spending against the plan.
+    pub budget: Budget,
+    /// The attached items, in import order (what the flow metrics' indexes point into).
+    #[serde(skip)]
+    pub work_items: Vec<WorkItem>,
+    /// The initiative's record.
+    #[serde(skip)]
+    pub record: Initiative,
+}
+
+/// Checks a `?days=N` flow window.
+pub(crate) fn window_days(days: Option<u32>) -> Result<u32, AppError> {
+    let days = days.unwrap_or(DEFAULT_WINDOW_DAYS);
+    if (1..=MAX_WINDOW_DAYS).contains(&days) {
+        Ok(days)
+    } else {
+        Err(ValidationErrors::single("days", format!("must be from 1 to {MAX_WINDOW_DAYS} (got {days})")).into())
+    }
+}
+
+/// Team `id`'s progress over the `days` days ending today.
+pub(crate) async fn team(state: &AppState, id: i64, days: Option<u32>) -> Result<TeamProgress, AppError> {
+    let days = window_days(days)?;
+    let record = state.store.team(id).await?;
+    let work_items = state.store.work_items(id).await?;
+    let histories = Histories::load(&state.store, id).await?;
+    let today = state.today();
+    let window = Window::ending(today, days).map_err(|e| ValidationErrors::single("days", e.to_string()))?;
+    let span = Span { start: Some(window.first), window: Some(window) };
+    let progress = dashboard::progress(&work_items, today, None, &histories, span);
+    let items = if progress.flow.wip > 0 { progress.flow.wip } else { NEXT_ITEMS_WITHOUT_WIP };
+    let next_items = match dashboard::when(&histories, today, items, None) {
+        Ok(forecast) => NextItems { items, forecast: Some(forecast), note: None },
+        Err((note, _, _)) => NextItems { items, forecast: None, note: Some(note) },
+    };
+    Ok(TeamProgress {
+        team_id: record.id,
+        team: record.name.clone(),
+        window_days: days,
+        progress,
+        next_items,
+        work_items,
+        record,
+    })
+}
+
+/// Initiative `id`'s progress: its attached items, forecast from its team's throughput and
+/// held against its target end.
+pub(crate) async fn initiative(state: &AppState, id: i64) -> Result<InitiativeProgress, AppError> {
+    let record = state.store.initiative(id).await?;
+    let rules = state.store.initiative_rules(id).await?;
+    let work_items = state.store.initiative_work_items(id).await?;
+    let histories = Histories::load(&state.store, record.team_id).await?;
+    let today = state.today();
+    let target = record.window.map(|w| w.end);
+    let mut progress = dashboard::progress(&work_items, today, target, &histories, Span::default());
+    if record.status == Status::Dropped {
+        progress.state = State::Dropped;
+        progress.forecast = None;
+        progress.probability_by_target = None;
+        progress.calibration = None;
+        progress.forecast_note = Some("the initiative was dropped, so what remains is not forecast".to_owned());
+    }
+    Ok(InitiativeProgress {
+        initiative_id: record.id,
+        title: record.title.clone(),
+        team_id: record.team_id,
+        rules,
+        progress,
+        budget: Budget::of(&record, today),
+        work_items,
+        record,
+    })
+}
