@@ -720,6 +720,9 @@ fn attach_rules() -> Vec<(usize, Vec<AttachRule>)> {
         .collect()
 }
 
+/// How far back the demo teams' trackers go.
+const HISTORY_DAYS: i64 = 548;
+
 /// A small linear congruential generator: the demo's only source of irregularity.
 struct Lcg(u64);
 
@@ -876,8 +879,9 @@ fn initiative_work(plan: &WorkPlan, team: &TeamRow, today: Date, months: &Months
         .collect()
 }
 
-/// Every team's work items (in `TEAMS` order), generated relative to `today`: about six
-/// months of history, keyed in creation order like a tracker numbers them.
+/// Every team's work items (in `TEAMS` order), generated relative to `today`: eighteen months
+/// of background work (enough for the backtest behind each forecast to replay a dozen past
+/// forecasts) and the initiatives' items, keyed in creation order like a tracker numbers them.
 pub fn work_items(today: Date) -> Vec<Vec<WorkItem>> {
     let months = Months::from(today);
     TEAMS
@@ -886,7 +890,7 @@ pub fn work_items(today: Date) -> Vec<Vec<WorkItem>> {
         .map(|(index, team)| {
             let mut numbers = Lcg(0x5eed_0000 + index as u64);
             let mut drafts = Vec::new();
-            background(team, today - Duration::days(182), today, &mut numbers, &mut drafts);
+            background(team, today - Duration::days(HISTORY_DAYS), today, &mut numbers, &mut drafts);
             for plan in WORK.iter().filter(|p| INITIATIVES[p.initiative].team == index) {
                 drafts.extend(initiative_work(plan, team, today, &months, &mut numbers));
             }
@@ -1011,13 +1015,13 @@ mod tests {
         assert!(churn.target < churn.baseline, "churn is meant to go down");
         assert_eq!(objectives[SPEED].key_results[0].due, date!(2027 - 06 - 30));
 
-        // Work items: about six months of them per team, some open, attached to every Now and
+        // Work items: eighteen months of them per team, some open, attached to every Now and
         // Next initiative, and to nothing later.
         for team in &teams {
             let items = store.work_items(team.id).await.expect("work items load");
-            assert!((250..=450).contains(&items.len()), "{}: {} items", team.name, items.len());
+            assert!((450..=750).contains(&items.len()), "{}: {} items", team.name, items.len());
             let first = items.iter().filter_map(|i| i.created).min().expect("created dates").date();
-            assert!((today - first).whole_days() >= 175, "{}: history from {first}", team.name);
+            assert!((today - first).whole_days() >= HISTORY_DAYS - 7, "{}: history from {first}", team.name);
             let open_started = items.iter().filter(|i| i.started.is_some() && i.done.is_none()).count();
             assert!((8..=40).contains(&open_started), "{}: {open_started} in progress", team.name);
             assert!(items.iter().any(|i| i.started.is_none()), "{}: something is still to do", team.name);
