@@ -51,6 +51,9 @@ pub struct Progress {
     pub forecast: Option<WhenAnswer>,
     /// Why there is no forecast, when there is none though items remain.
     pub forecast_note: Option<String>,
+    /// The share of the team's finished items of the last 90 days that were these items: the
+    /// forecast assumes they keep getting this share of the team's throughput (1 for a team).
+    pub throughput_share: Option<f64>,
     /// The calibrated probability that the remaining items are done by the target date (1
     /// when every item is done, 0 when the target has passed with items remaining; `null`
     /// without a target, without items, or without a forecast).
@@ -262,9 +265,15 @@ pub fn progress(items: &[WorkItem], today: Date, target: Option<Date>, histories
     let mut probability_by_target = None;
     let mut calibration = None;
     let target_passed = target.is_some_and(|t| t < today) && remaining > 0;
+    let share = throughput_share(items, today, histories);
     if remaining > 0 {
-        match when(histories, today, remaining as u32, target) {
-            Ok(answer) => {
+        let asked = match &share {
+            Ok(share) => Ok((remaining as f64 / share).ceil() as u32),
+            Err(note) => Err((note.clone(), None, None)),
+        };
+        match asked.and_then(|team_items| when(histories, today, team_items, target)) {
+            Ok(mut answer) => {
+                answer.items = remaining as u32;
                 probability_by_target = answer.probability_by;
                 calibration = Some(answer.calibration.clone());
                 forecast = Some(answer);
@@ -304,6 +313,7 @@ pub fn progress(items: &[WorkItem], today: Date, target: Option<Date>, histories
             (done as f64 * 1000.0 / in_scope.len() as f64).round() / 10.0
         },
         remaining,
+        throughput_share: share.ok().map(|share| (share * 1000.0).round() / 1000.0),
         target,
         state,
         forecast,
@@ -314,6 +324,23 @@ pub fn progress(items: &[WorkItem], today: Date, target: Option<Date>, histories
         aging_items,
         flow,
     }
+}
+
+/// The share of the team's throughput that `items` got over the forecast's history window:
+/// items of theirs finished in the `HISTORY_DAYS` days ending today over all the team's. An
+/// initiative is forecast at this pace, as the team's other work keeps the rest. Fails, with
+/// the reason, when none of them was finished in that window (their pace is unknown).
+fn throughput_share(items: &[WorkItem], today: Date, histories: &Histories) -> Result<f64, String> {
+    let window = Window::ending(today, HISTORY_DAYS).map_err(|e| e.to_string())?;
+    let own = items.iter().filter_map(|item| item.done).filter(|done| window.contains(utc_date(*done))).count();
+    let team: u32 = histories.own().map_err(|e| e.to_string())?.daily_throughput(today, HISTORY_DAYS).iter().sum();
+    if own == 0 || team == 0 {
+        return Err(format!(
+            "none of these items was finished in the last {HISTORY_DAYS} days, so their share of the team's \
+             throughput, and with it their pace, is not known yet"
+        ));
+    }
+    Ok((own as f64 / f64::from(team)).min(1.0))
 }
 
 /// Why a forecast could not be made, with whatever could still be said: the probability by
@@ -464,10 +491,21 @@ mod tests {
         let today = date!(2026 - 03 - 31);
         let history: Vec<Date> =
             (0..120).flat_map(|k| std::iter::repeat_n(today - Duration::days(k), (k % 3) as usize)).collect();
-        let histories = Histories::from_done_dates(history, Vec::new());
-        let open: Vec<WorkItem> =
+        let histories = Histories::from_done_dates(history.clone(), Vec::new());
+        let done_at = |d: Date| d.with_hms(12, 0, 0).unwrap().assume_utc();
+        let done: Vec<WorkItem> = history
+            .iter()
+            .enumerate()
+            .map(|(k, d)| item(&format!("D{k}"), Some(done_at(*d) - Duration::days(2)), Some(done_at(*d))))
+            .collect();
+        let mut open: Vec<WorkItem> =
             (0..10).map(|k| item(&format!("O{k}"), Some(datetime!(2026-03-01 10:00 UTC)), None)).collect();
+        let alone = progress(&open, today, Some(today + Duration::days(30)), &histories, Span::default());
+        assert!(alone.forecast.is_none(), "items none of which was finished have no known pace");
+        assert!(alone.forecast_note.as_deref().unwrap().contains("share of the team's throughput"));
+        open.extend(done.iter().cloned());
         let p = progress(&open, today, Some(today + Duration::days(30)), &histories, Span::default());
+        assert_eq!(p.throughput_share, Some(1.0));
         let forecast = p.forecast.as_ref().expect("a forecast");
         assert_eq!(forecast.items, 10);
         assert!((8..=13).contains(&forecast.p50), "about one a day: {}", forecast.p50);
@@ -478,6 +516,22 @@ mod tests {
         let tight = progress(&open, today, Some(today + Duration::days(5)), &histories, Span::default());
         assert_eq!(tight.state, State::OffTrack, "{:?}", tight.probability_by_target);
         assert!(tight.probability_by_target.unwrap() < 0.1);
+
+        // Items that got a quarter of the team's finished work are forecast at that pace: their
+        // 10 remaining take as long as 40 of the team's.
+        let quarter: Vec<WorkItem> = open[..10]
+            .iter()
+            .cloned()
+            .chain(done.iter().filter(|i| i.done.unwrap().date() > today - Duration::days(90)).step_by(4).cloned())
+            .collect();
+        let slow = progress(&quarter, today, Some(today + Duration::days(30)), &histories, Span::default());
+        let share = slow.throughput_share.unwrap();
+        assert!((share - 0.25).abs() < 0.02, "{share}");
+        let team_items = (10.0 / share).ceil() as u32;
+        let team = when(&histories, today, team_items, None).unwrap();
+        let slow_forecast = slow.forecast.unwrap();
+        assert_eq!((slow_forecast.items, slow_forecast.p85), (10, team.p85));
+        assert!(slow_forecast.p50 > forecast.p50 * 3, "{} vs {}", slow_forecast.p50, forecast.p50);
     }
 
     #[test]

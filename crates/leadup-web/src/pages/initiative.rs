@@ -246,6 +246,9 @@ fn verdict(view: &InitiativeProgress) -> Markup {
                 }
                 (_, Some(target), Some(prob)) => {
                     (percent(prob)) " likely that the " (item_count(p.remaining)) " remaining are done by the target " strong { (date::format(target)) } "."
+                    @if let Some(share) = p.throughput_share.filter(|s| *s < 1.0) {
+                        " At its recent pace: " (percent(share)) " of the team's finished items in the last 90 days."
+                    }
                 }
                 (_, None, _) => "The initiative has no target date to hold the forecast against.",
                 _ => {
