@@ -69,9 +69,16 @@ impl CalibratedWhen {
         Ok(Percentiles::from_array(values))
     }
 
-    /// Calibrated P(all items done within `days` days).
+    /// Calibrated P(all items done within `days` days). Where the raw model holds that
+    /// impossible (no history day mix finishes them that soon) it stays impossible: the past
+    /// outcomes at surprise 0 are those that came no earlier than the raw model's first
+    /// possible day, which says nothing of earlier days.
     pub fn probability_within(&self, days: u32) -> f64 {
-        self.calibration.probability_within(-self.raw().log_survival(days))
+        let surprise = -self.raw().log_survival(days);
+        if surprise <= 0.0 {
+            return 0.0;
+        }
+        self.calibration.probability_within(surprise)
     }
 }
 
@@ -299,6 +306,18 @@ mod tests {
         let f = calibrated_when(&[1, 2, 0], 20, &c).unwrap();
         assert_eq!(f.percentiles().unwrap(), f.raw().percentiles());
         assert!((f.probability_within(10) - f.raw().probability_within(10)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn what_the_raw_model_holds_impossible_stays_impossible() {
+        // One item every day: 10 items take exactly 10 days, and every past forecast was met.
+        let start = date!(2026 - 01 - 01);
+        let team = TeamHistory::new((0..200).map(|d| start + time::Duration::days(d))).unwrap();
+        let f = team_when(&team, team.last_done(), 10, &TeamSettings::default(), None).unwrap();
+        assert_eq!(f.forecast.percentiles().unwrap(), Percentiles::from_array([10; 4]));
+        assert_eq!(f.forecast.probability_within(5), 0.0);
+        assert_eq!(f.forecast.probability_within(9), 0.0);
+        assert_eq!(f.forecast.probability_within(10), 1.0);
     }
 
     #[test]
