@@ -4,7 +4,7 @@ use leadup_core::ValidationErrors;
 use leadup_core::initiative::{Horizon, Initiative, InitiativeDraft};
 
 use crate::rows::{self, InitiativeRow, LinkRow};
-use crate::{Store, StoreError, dispatch};
+use crate::{BeginWrite, Store, StoreError, dispatch};
 
 const SELECT_INITIATIVES: &str = "SELECT id, team_id, title, outcome, horizon, target_start, target_end, status, \
      budget_planned, budget_actual, currency FROM initiatives";
@@ -46,7 +46,7 @@ impl Store {
 
     async fn save_initiative(&self, id: Option<i64>, draft: &InitiativeDraft) -> Result<i64, StoreError> {
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             if let Some(id) = id {
                 let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM initiatives WHERE id = $1")
                     .bind(id).fetch_optional(&mut *tx).await?;

@@ -59,6 +59,34 @@ macro_rules! dispatch {
 }
 pub(crate) use dispatch;
 
+/// Opening a write transaction. SQLite's takes the write lock at once (`BEGIN IMMEDIATE`):
+/// a transaction that reads before it writes then waits for another writer (up to the busy
+/// timeout) instead of failing with "database is locked" when it upgrades. PostgreSQL's is a
+/// plain `BEGIN`.
+pub(crate) trait BeginWrite {
+    /// The database the pool talks to.
+    type Db: sqlx::Database;
+
+    /// Starts a transaction that will write.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 impl Store {
     /// The backend this store runs on.
     pub fn backend(&self) -> Backend {

@@ -3,7 +3,7 @@
 use leadup_core::strategy::{Objective, ObjectiveDraft};
 
 use crate::rows::{self, KeyResultRow, ObjectiveRow};
-use crate::{Store, StoreError, dispatch};
+use crate::{BeginWrite, Store, StoreError, dispatch};
 
 const SELECT_OBJECTIVES: &str = "SELECT id, title, description, owner FROM objectives";
 const SELECT_KEY_RESULTS: &str =
@@ -49,7 +49,7 @@ impl Store {
 
     async fn save_objective(&self, id: Option<i64>, draft: &ObjectiveDraft) -> Result<i64, StoreError> {
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let saved: Option<i64> = match id {
                 None => sqlx::query_scalar("INSERT INTO objectives (title, description, owner) VALUES ($1, $2, $3) RETURNING id")
                     .bind(&draft.title).bind(&draft.description).bind(&draft.owner)
@@ -78,7 +78,7 @@ impl Store {
     /// silently leave them unaligned.
     pub async fn delete_objective(&self, id: i64) -> Result<(), StoreError> {
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let served_by: Vec<i64> = sqlx::query_scalar(
                 "SELECT initiative_id FROM initiative_objectives WHERE objective_id = $1 ORDER BY initiative_id",
             )

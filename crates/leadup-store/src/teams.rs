@@ -3,7 +3,7 @@
 use leadup_core::team::{Team, TeamDraft};
 
 use crate::rows::{self, PersonRow, TeamRow};
-use crate::{Store, StoreError, dispatch};
+use crate::{BeginWrite, Store, StoreError, dispatch};
 
 const SELECT_TEAMS: &str = "SELECT id, name, manager FROM teams";
 const SELECT_PEOPLE: &str = "SELECT team_id, role, name FROM team_people";
@@ -55,7 +55,7 @@ impl Store {
 
     async fn save_team(&self, id: Option<i64>, draft: &TeamDraft) -> Result<i64, StoreError> {
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let clash: Option<i64> = sqlx::query_scalar("SELECT id FROM teams WHERE name = $1 AND id <> $2")
                 .bind(&draft.name).bind(id.unwrap_or(-1)).fetch_optional(&mut *tx).await?;
             if clash.is_some() {
@@ -84,7 +84,7 @@ impl Store {
     /// Deletes team `id`; refused while the team has initiatives.
     pub async fn delete_team(&self, id: i64) -> Result<(), StoreError> {
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let initiatives: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM initiatives WHERE team_id = $1")
                 .bind(id).fetch_one(&mut *tx).await?;
             if initiatives > 0 {

@@ -18,7 +18,7 @@ use time::{OffsetDateTime, UtcOffset};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::{Pool, Store, StoreError, dispatch};
+use crate::{BeginWrite, Pool, Store, StoreError, dispatch};
 
 /// Rows per `INSERT` statement: 13 parameters each, well inside both backends' limits.
 const BATCH: usize = 1000;
@@ -85,8 +85,8 @@ impl Store {
     /// Starts an import into team `team_id`.
     pub async fn begin_import(&self, team_id: i64) -> Result<WorkItemImport, StoreError> {
         let mut tx = match &self.pool {
-            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_write().await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin_write().await?),
         };
         let (exists, before) = counts(&mut tx, team_id).await?;
         if exists == 0 {
@@ -166,7 +166,7 @@ impl Store {
         rules.sort();
         rules.dedup();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let found: Option<i64> = sqlx::query_scalar("SELECT id FROM initiatives WHERE id = $1")
                 .bind(initiative_id).fetch_optional(&mut *tx).await?;
             if found.is_none() {
