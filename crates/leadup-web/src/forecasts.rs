@@ -4,8 +4,9 @@
 //! on the team's history.
 
 use leadup_forecast::{
-    BacktestReport, CalibratedHowMany, CalibratedWhen, ForecastError, Percentiles, Prior, Question, TeamForecast,
-    TeamHistory, TeamSettings, team_backtest, team_how_many, team_when,
+    BacktestReport, BacktestSettings, CalibratedHowMany, CalibratedWhen, ForecastError, Method, Percentiles, Portfolio,
+    PortfolioForecast, Prior, Question, Simulation, TeamForecast, TeamHistory, TeamSettings, backtest, simulate,
+    team_backtest, team_how_many, team_when,
 };
 use leadup_store::{Store, StoreError};
 use serde::Serialize;
@@ -92,6 +93,30 @@ impl Histories {
         let question = Question::When { items };
         let prior = self.prior(today, question, settings)?;
         team_backtest(self.own()?, today, question, settings, prior.as_ref())
+    }
+
+    /// The team's initiatives sharing its throughput: a seeded Monte Carlo of `portfolio`'s
+    /// initiatives in priority order under its WIP limit, from the `history_days` days ending
+    /// `today`, with the backtest of the raw model on the team's history for "when will the
+    /// next `calibration_items` be done?" (the simulation is not calibrated, and says so).
+    pub fn portfolio(
+        &self,
+        today: Date,
+        history_days: u32,
+        mut portfolio: Portfolio,
+        simulation: &Simulation,
+        calibration_items: u32,
+    ) -> Result<(PortfolioForecast, Calibration), ForecastError> {
+        let own = self.own()?;
+        portfolio.throughput = own.daily_throughput(today, history_days);
+        let forecast = simulate(&portfolio, simulation)?;
+        let settings = BacktestSettings::when(calibration_items.max(1), history_days, 30);
+        let known = own.known_on(today).ok_or(ForecastError::NoDoneItems)?;
+        let report = backtest(&known, today, &settings, &Method::Raw)?;
+        let mut calibration = Calibration::of(&report);
+        calibration.method = "raw";
+        calibration.statement = format!("uncalibrated simulation of the raw model, which was {}", report.statement());
+        Ok((forecast, calibration))
     }
 
     fn prior(&self, today: Date, question: Question, settings: &TeamSettings) -> Result<Option<Prior>, ForecastError> {

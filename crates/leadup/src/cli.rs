@@ -166,6 +166,32 @@ pub enum ForecastCommand {
         #[command(flatten)]
         source: ForecastSource,
     },
+    /// When will each of a team's planned and in-progress initiatives be done, sharing the
+    /// team's throughput in priority order (earliest target first) under a WIP limit? A seeded
+    /// Monte Carlo of the items still open on each.
+    Portfolio {
+        /// The team, by id or name.
+        #[arg(long)]
+        team: String,
+        /// How many initiatives the team works on at once.
+        #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+        wip: u32,
+        /// Simulated trials.
+        #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+        trials: u32,
+        /// The seed: the same seed gives the same answer.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Days of throughput history, ending today.
+        #[arg(long, value_name = "D", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..))]
+        history_days: u32,
+        /// The forecast date (YYYY-MM-DD); default today (UTC).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// How many items will be done in the next D days? Counts at P50, P70, P85, P95.
     HowMany {
         /// Days ahead.

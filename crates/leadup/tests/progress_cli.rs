@@ -252,3 +252,66 @@ async fn imports_and_team_forecasts_work_on_postgres() {
     .await
     .unwrap();
 }
+
+#[test]
+fn a_portfolio_shares_the_team_in_priority_order_and_is_seeded() {
+    let db = TestDatabase::sqlite();
+    import_flowpulse(&db.url);
+    let add = |title: &str, end: &str, keys: &[&str]| {
+        let created = json(
+            &db.url,
+            &[
+                "initiative",
+                "add",
+                "--title",
+                title,
+                "--team",
+                "Flow",
+                "--start",
+                "2025-01-01",
+                "--end",
+                end,
+                "--status",
+                "planned",
+                "--json",
+            ],
+        );
+        let id = created["id"].to_string();
+        let mut args = vec!["initiative", "attach", id.as_str()];
+        for key in keys {
+            args.extend(["--key", key]);
+        }
+        assert!(leadup(&db.url, &args).status.success());
+    };
+    // Open items of the FlowPulse file; the later target comes second.
+    add("Second", "2025-06-30", &["169959", "170141", "172837", "173146", "173147"]);
+    add("First", "2025-03-31", &["151794", "165847", "169907"]);
+    let args = [
+        "forecast",
+        "portfolio",
+        "--team",
+        "Flow",
+        "--wip",
+        "1",
+        "--today",
+        "2025-02-21",
+        "--trials",
+        "2000",
+        "--json",
+    ];
+    let answer = json(&db.url, &args);
+    assert_eq!(answer, json(&db.url, &args), "the same seed gives the same answer");
+    let lines = answer["initiatives"].as_array().unwrap();
+    let titles: Vec<&str> = lines.iter().map(|l| l["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["First", "Second"]);
+    assert_eq!((lines[0]["remaining"].as_u64(), lines[1]["remaining"].as_u64()), (Some(3), Some(5)));
+    // One at a time: the second starts when the first is done, so it needs all 8 items' time.
+    assert!(lines[1]["p50"].as_u64() > lines[0]["p50"].as_u64(), "{answer}");
+    assert!(lines[0]["p50"].as_u64() <= lines[0]["p95"].as_u64());
+    let p = lines[0]["probability_by_target"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p));
+    assert_eq!(answer["calibration"]["method"], "raw");
+    assert!(answer["calibration"]["statement"].as_str().unwrap().starts_with("uncalibrated simulation"));
+    let other_seed = json(&db.url, &[&args[..], &["--seed", "7"]].concat());
+    assert_eq!(other_seed["initiatives"][1]["title"], "Second");
+}
