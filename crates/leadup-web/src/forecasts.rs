@@ -1,12 +1,14 @@
 //! Team forecasts as leadup shows them everywhere (pages, API, `leadup forecast` and
 //! `leadup backtest`): calibrated on the team's own past forecast errors, starting from what
 //! the workspace's other teams taught, and always with the backtest of exactly that method
-//! on the team's history.
+//! on the team's history; and a team's initiatives sharing its throughput (a seeded Monte
+//! Carlo, which states the raw model's backtest, as it is not calibrated).
 
+use leadup_core::initiative::Status;
 use leadup_forecast::{
-    BacktestReport, BacktestSettings, CalibratedHowMany, CalibratedWhen, ForecastError, Method, Percentiles, Portfolio,
-    PortfolioForecast, Prior, Question, Simulation, TeamForecast, TeamHistory, TeamSettings, backtest, simulate,
-    team_backtest, team_how_many, team_when,
+    BacktestReport, BacktestSettings, CalibratedHowMany, CalibratedWhen, ForecastError, Initiative, Method,
+    Percentiles, Portfolio, PortfolioForecast, Prior, Question, Simulation, SplitRate, TeamForecast, TeamHistory,
+    TeamSettings, backtest, simulate, team_backtest, team_how_many, team_when,
 };
 use leadup_store::{Store, StoreError};
 use serde::Serialize;
@@ -258,4 +260,114 @@ pub struct HowManyAnswer {
     pub p95: u32,
     /// How often such forecasts were met.
     pub calibration: Calibration,
+}
+
+/// One initiative of a team's portfolio forecast.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PortfolioLine {
+    /// The initiative's id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Attached items not done by today.
+    pub remaining: u32,
+    /// The end of its target window.
+    #[serde(with = "leadup_core::date::iso_date_option")]
+    pub target: Option<Date>,
+    /// Days until done at P50/P70/P85/P95; absent when P95 lies beyond the horizon.
+    #[serde(flatten)]
+    pub days: Option<Percentiles>,
+    /// The same as dates.
+    pub dates: Option<DatePercentiles>,
+    /// The share of trials done by the target.
+    pub probability_by_target: Option<f64>,
+}
+
+/// A team's planned and in-progress initiatives sharing its throughput, as
+/// `leadup forecast portfolio` and `GET /api/v1/teams/{id}/portfolio` give it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PortfolioAnswer {
+    /// The team's name.
+    pub team: String,
+    /// As of the end of this day.
+    #[serde(with = "leadup_core::date::iso_date")]
+    pub today: Date,
+    /// Initiatives worked on at once.
+    pub wip: u32,
+    /// Simulated trials.
+    pub trials: u32,
+    /// The seed.
+    pub seed: u64,
+    /// In priority order: earliest target end first, then by id.
+    pub initiatives: Vec<PortfolioLine>,
+    /// The raw model's backtest on the team (the simulation is not calibrated).
+    pub calibration: Calibration,
+}
+
+/// Simulates `team`'s planned and in-progress initiatives sharing its throughput of the
+/// `history_days` days ending `today`: earliest target end first, `wip` at a time, each with
+/// its attached items not yet done. Without such initiatives the answer lists none.
+pub async fn team_portfolio(
+    store: &Store,
+    team: &leadup_core::team::Team,
+    today: Date,
+    wip: u32,
+    history_days: u32,
+    simulation: &Simulation,
+) -> Result<PortfolioAnswer, ForecastFailure> {
+    let mut initiatives: Vec<_> = store
+        .initiatives()
+        .await?
+        .into_iter()
+        .filter(|i| i.team_id == team.id && matches!(i.status, Status::Planned | Status::InProgress))
+        .collect();
+    initiatives.sort_by_key(|i| (i.window.map_or(Date::MAX, |w| w.end), i.id));
+    let mut planned = Vec::new();
+    for initiative in &initiatives {
+        let items = store.initiative_work_items(initiative.id).await?;
+        let remaining = items.iter().filter(|item| item.done.is_none_or(|d| utc_date(d) > today)).count();
+        planned.push(Initiative {
+            name: initiative.title.clone(),
+            items: u32::try_from(remaining).unwrap_or(u32::MAX),
+            split: SplitRate::NONE,
+            risks: Vec::new(),
+        });
+    }
+    let histories = Histories::load(store, team.id).await?;
+    let total: u32 = planned.iter().map(|i| i.items).sum();
+    let (forecast, calibration) = if planned.is_empty() {
+        (PortfolioForecast { trials: simulation.trials, initiatives: Vec::new() }, Calibration::raw())
+    } else {
+        let portfolio = Portfolio { throughput: Vec::new(), wip_limit: wip, initiatives: planned.clone() };
+        histories.portfolio(today, history_days, portfolio, simulation, total)?
+    };
+    let lines = initiatives
+        .iter()
+        .zip(&planned)
+        .zip(&forecast.initiatives)
+        .map(|((record, planned), completion)| {
+            let target = record.window.map(|w| w.end);
+            let days = completion.percentiles();
+            PortfolioLine {
+                id: record.id,
+                title: record.title.clone(),
+                remaining: planned.items,
+                target,
+                days,
+                dates: days.map(|d| DatePercentiles::after(today, d)),
+                probability_by_target: target
+                    .and_then(|t| u32::try_from((t - today).whole_days()).ok())
+                    .map(|d| (completion.probability_within(d) * 10_000.0).round() / 10_000.0),
+            }
+        })
+        .collect();
+    Ok(PortfolioAnswer {
+        team: team.name.clone(),
+        today,
+        wip,
+        trials: simulation.trials,
+        seed: simulation.seed,
+        initiatives: lines,
+        calibration,
+    })
 }

@@ -5,15 +5,21 @@ use leadup_core::ValidationErrors;
 use leadup_core::initiative::{Initiative, Status};
 use leadup_core::team::Team;
 use leadup_core::work_item::{AttachRule, WorkItem};
-use leadup_forecast::Window;
+use leadup_forecast::{Simulation, Window};
 use serde::Serialize;
 
 use crate::dashboard::{self, Budget, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, Progress, Span, State};
-use crate::forecasts::{Histories, WhenAnswer};
+use crate::forecasts::{ForecastFailure, Histories, PortfolioAnswer, WhenAnswer, team_portfolio};
 use crate::{AppError, AppState};
 
 /// Items the team dashboard forecasts when nothing is in progress.
 const NEXT_ITEMS_WITHOUT_WIP: u32 = 10;
+
+/// Initiatives a team works on at once in the dashboard's portfolio forecast.
+pub(crate) const PORTFOLIO_WIP: u32 = 2;
+
+/// Trials of the dashboard's portfolio forecast (seeded, so a page always shows the same).
+const PORTFOLIO_TRIALS: u32 = 10_000;
 
 /// A team's progress over a window of days, as `GET /api/v1/teams/{id}/progress` answers.
 #[derive(Debug, Serialize)]
@@ -29,6 +35,10 @@ pub(crate) struct TeamProgress {
     pub progress: Progress,
     /// "When will the next N items be done?", N being the work in progress (or 10 with none).
     pub next_items: NextItems,
+    /// The team's planned and in-progress initiatives sharing its throughput, two at a time.
+    pub portfolio: Option<PortfolioAnswer>,
+    /// Why there is no portfolio forecast, when there is none.
+    pub portfolio_note: Option<String>,
     /// The team's items, in import order (what the flow metrics' indexes point into).
     #[serde(skip)]
     pub work_items: Vec<WorkItem>,
@@ -97,12 +107,21 @@ pub(crate) async fn team(state: &AppState, id: i64, days: Option<u32>) -> Result
         Ok(forecast) => NextItems { items, forecast: Some(forecast), note: None },
         Err((note, _, _)) => NextItems { items, forecast: None, note: Some(note) },
     };
+    let simulation = Simulation { trials: PORTFOLIO_TRIALS, ..Simulation::default() };
+    let (portfolio, portfolio_note) =
+        match team_portfolio(&state.store, &record, today, PORTFOLIO_WIP, dashboard::HISTORY_DAYS, &simulation).await {
+            Ok(answer) => (Some(answer), None),
+            Err(ForecastFailure::Store(error)) => return Err(error.into()),
+            Err(ForecastFailure::Forecast(error)) => (None, Some(error.to_string())),
+        };
     Ok(TeamProgress {
         team_id: record.id,
         team: record.name.clone(),
         window_days: days,
         progress,
         next_items,
+        portfolio,
+        portfolio_note,
         work_items,
         record,
     })

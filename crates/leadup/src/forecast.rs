@@ -2,11 +2,10 @@
 //! that states how often such forecasts were met, or the raw model on a bare throughput list.
 
 use anyhow::Context;
-use leadup_core::initiative::Status;
 use leadup_core::{ValidationErrors, date};
-use leadup_forecast::{BacktestReport, Initiative, Portfolio, Simulation, SplitRate, TeamSettings};
+use leadup_forecast::{BacktestReport, Simulation, TeamSettings};
 use leadup_store::Store;
-use leadup_web::forecasts::{Calibration, DatePercentiles, Histories, HowManyAnswer, WhenAnswer, utc_date};
+use leadup_web::forecasts::{Calibration, DatePercentiles, Histories, HowManyAnswer, WhenAnswer, team_portfolio};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
@@ -139,34 +138,6 @@ pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result
     }
 }
 
-/// One initiative in `leadup forecast portfolio --json`.
-#[derive(Serialize)]
-struct PortfolioLine {
-    id: i64,
-    title: String,
-    remaining: u32,
-    #[serde(with = "leadup_core::date::iso_date_option")]
-    target: Option<Date>,
-    /// Days until done at P50/P70/P85/P95; absent when P95 lies beyond the horizon.
-    #[serde(flatten)]
-    days: Option<leadup_forecast::Percentiles>,
-    dates: Option<DatePercentiles>,
-    probability_by_target: Option<f64>,
-}
-
-/// `leadup forecast portfolio --json`
-#[derive(Serialize)]
-struct PortfolioAnswer {
-    team: String,
-    #[serde(with = "leadup_core::date::iso_date")]
-    today: Date,
-    wip: u32,
-    trials: u32,
-    seed: u64,
-    initiatives: Vec<PortfolioLine>,
-    calibration: Calibration,
-}
-
 /// `leadup forecast portfolio ...`: the team's planned and in-progress initiatives, earliest
 /// target first, sharing its throughput.
 #[allow(clippy::too_many_arguments)] // The command's flags, one by one.
@@ -181,56 +152,14 @@ async fn portfolio(
     json: bool,
 ) -> anyhow::Result<()> {
     let team = find_team(store, team).await?;
-    let mut initiatives: Vec<_> = store
-        .initiatives()
-        .await?
-        .into_iter()
-        .filter(|i| i.team_id == team.id && matches!(i.status, Status::Planned | Status::InProgress))
-        .collect();
-    initiatives.sort_by_key(|i| (i.window.map_or(Date::MAX, |w| w.end), i.id));
-    let mut planned = Vec::new();
-    for initiative in &initiatives {
-        let items = store.initiative_work_items(initiative.id).await?;
-        let remaining = items.iter().filter(|item| item.done.is_none_or(|d| utc_date(d) > today)).count();
-        planned.push(Initiative {
-            name: initiative.title.clone(),
-            items: u32::try_from(remaining)?,
-            split: SplitRate::NONE,
-            risks: Vec::new(),
-        });
-    }
-    if planned.is_empty() {
-        anyhow::bail!("team '{}' has no planned or in-progress initiatives to forecast", team.name);
-    }
-    let histories = Histories::load(store, team.id).await?;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let simulation = Simulation { trials, seed, threads, ..Simulation::default() };
-    let portfolio = Portfolio { throughput: Vec::new(), wip_limit: wip, initiatives: planned };
-    let remaining: u32 = portfolio.initiatives.iter().map(|i| i.items).sum();
-    let (forecast, calibration) = histories
-        .portfolio(today, history_days, portfolio.clone(), &simulation, remaining)
+    let answer = team_portfolio(store, &team, today, wip, history_days, &simulation)
+        .await
         .with_context(|| format!("team '{}'", team.name))?;
-    let lines: Vec<PortfolioLine> = initiatives
-        .iter()
-        .zip(&portfolio.initiatives)
-        .zip(&forecast.initiatives)
-        .map(|((record, planned), completion)| {
-            let target = record.window.map(|w| w.end);
-            let days = completion.percentiles();
-            PortfolioLine {
-                id: record.id,
-                title: record.title.clone(),
-                remaining: planned.items,
-                target,
-                days,
-                dates: days.map(|d| DatePercentiles::after(today, d)),
-                probability_by_target: target
-                    .and_then(|t| u32::try_from((t - today).whole_days()).ok())
-                    .map(|d| round4(completion.probability_within(d))),
-            }
-        })
-        .collect();
-    let answer = PortfolioAnswer { team: team.name, today, wip, trials, seed, initiatives: lines, calibration };
+    if answer.initiatives.is_empty() {
+        anyhow::bail!("team '{}' has no planned or in-progress initiatives to forecast", team.name);
+    }
     if json {
         return output::json(&answer);
     }

@@ -166,6 +166,12 @@ fn dashboards_render_in_chromium() {
     assert!(dashboard.contains("When will the next "), "the next-items forecast");
     assert!(dashboard.contains("<td>85%</td>"), "the forecast's percentiles");
     assert!(dashboard.contains("SEPA Instant supplier payouts"), "the team's initiatives are listed");
+    assert!(dashboard.contains("85% likely done by"), "the initiatives' shared forecast");
+    assert!(
+        dashboard.contains("initiatives share the team's throughput of the last 90 days, 2 at a time")
+            && dashboard.contains("Calibration: uncalibrated simulation of the raw model, which was backtested on "),
+        "the shared forecast says how it was made and how honest its model has been"
+    );
     chromium.screenshot_sized(&server.url(&format!("/teams/{payments}")), &shots.join("team-dashboard.png"), 4400);
     let month = chromium.dom(&server.url(&format!("/teams/{payments}?days=30")));
     assert!(month.contains("finished in the last 30 days"), "?days=30 changes the window");

@@ -5,6 +5,7 @@
 use axum::extract::{Path, State};
 use leadup_core::date;
 use leadup_core::initiative::Initiative;
+use leadup_core::money::group_thousands;
 use leadup_core::team::Team;
 use leadup_core::work_item::WorkItem;
 use leadup_forecast::Window;
@@ -13,11 +14,11 @@ use serde::Deserialize;
 use time::Duration;
 
 use super::layout::{self, Section, progress_bar, status_badge};
-use super::progress::{burn_up_chart, calibration_note, days, flow_cards, forecast_table, item_count};
+use super::progress::{burn_up_chart, calibration_note, days, flow_cards, forecast_table, item_count, percent};
 use super::{PageResult, missing};
 use crate::api::Query;
 use crate::progress::flow_item;
-use crate::views::{self, TeamProgress};
+use crate::views::{self, PORTFOLIO_WIP, TeamProgress};
 use crate::{AppError, AppState};
 
 /// The flow windows offered as tabs, in days.
@@ -167,9 +168,13 @@ pub(crate) async fn dashboard(
                 p.muted { "This team has no initiatives on the roadmap." }
             } @else {
                 table {
-                    thead { tr { th { "Initiative" } th { "Horizon" } th { "Status" } th.num { "Work items" } th { "Done" } } }
+                    thead { tr {
+                        th { "Initiative" } th { "Horizon" } th { "Status" } th.num { "Work items" } th { "Done" }
+                        th { "Target" } th { "85% likely done by" } th.num { "By target" }
+                    } }
                     tbody {
                         @for (initiative, rules, count, done) in &attached {
+                            @let shared = view.portfolio.as_ref().and_then(|p| p.initiatives.iter().find(|l| l.id == initiative.id));
                             tr {
                                 td { a href={ "/initiatives/" (initiative.id) } { (initiative.title) } }
                                 td { (initiative.horizon_on(view.progress.today).as_str()) }
@@ -180,9 +185,37 @@ pub(crate) async fn dashboard(
                                 td {
                                     @if *count > 0 { (progress_bar(*done as f64 / *count as f64)) }
                                 }
+                                td.nowrap { @if let Some(w) = initiative.window { (date::format(w.end)) } @else { span.muted { "–" } } }
+                                td.nowrap {
+                                    @match shared {
+                                        Some(line) if line.remaining == 0 => span.muted { "nothing open" },
+                                        Some(line) => @match &line.dates {
+                                            Some(dates) => (date::format(dates.p85)),
+                                            None => span.muted { "beyond ten years" },
+                                        },
+                                        None => span.muted { "–" },
+                                    }
+                                }
+                                td.num {
+                                    @match shared.and_then(|line| line.probability_by_target) {
+                                        Some(p) => (percent(p)),
+                                        None => span.muted { "–" },
+                                    }
+                                }
                             }
                         }
                     }
+                }
+                @if let Some(portfolio) = &view.portfolio {
+                    @if !portfolio.initiatives.is_empty() {
+                        p.muted {
+                            "Planned and in-progress initiatives share the team's throughput of the last 90 days, "
+                            (PORTFOLIO_WIP) " at a time, earliest target first (" (group_thousands(u64::from(portfolio.trials))) " simulated trials). "
+                            "Calibration: " (portfolio.calibration.statement) "."
+                        }
+                    }
+                } @else if let Some(note) = &view.portfolio_note {
+                    p.muted { "No shared forecast for the initiatives: " (note) "." }
                 }
             }
         }
