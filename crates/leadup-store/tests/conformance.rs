@@ -307,14 +307,14 @@ async fn work_items_import_and_reimport_updates(store: Store) {
     for n in 0..1_203 {
         import.upsert(item(&format!("PAY-{n}"), None)).await.unwrap();
     }
-    import.upsert(item("PAY-5", Some(datetime!(2026-02-01 17:00 UTC)))).await.unwrap();
+    import.upsert(item("PAY-5", Some(datetime!(2026-02-01 17:00:00.750 UTC)))).await.unwrap();
     assert_eq!(import.commit().await.unwrap(), ImportSummary { inserted: 1_203, updated: 1 });
 
     let items = store.work_items(t.id).await.unwrap();
     assert_eq!(items.len(), 1_203);
     let five = items.iter().find(|i| i.key == "PAY-5").unwrap();
     assert_eq!(five.category, StatusCategory::Done);
-    assert_eq!(five.done, Some(datetime!(2026-02-01 17:00 UTC)));
+    assert_eq!(five.done, Some(datetime!(2026-02-01 17:00 UTC)), "times are kept to the whole second");
     assert_eq!(items[0].created, Some(datetime!(2026-01-05 08:30 UTC)), "times come back as the same instant");
     assert_eq!(items[0].labels, vec!["checkout".to_owned(), "q1".to_owned()]);
     assert_eq!(items[0].estimate, Some(2.5));

@@ -1,5 +1,5 @@
 -- Work items imported from trackers, and the rules that attach them to initiatives.
--- Timestamps are UTC, as sqlx writes them; labels are joined by newlines.
+-- Timestamps are Unix seconds (UTC, whole seconds); labels are joined by newlines.
 CREATE TABLE work_items (
     id INTEGER PRIMARY KEY,
     team_id INTEGER NOT NULL REFERENCES teams (id),
@@ -8,9 +8,9 @@ CREATE TABLE work_items (
     kind TEXT NOT NULL,
     status TEXT NOT NULL,
     category TEXT NOT NULL CHECK (category IN ('to_do', 'in_progress', 'done')),
-    created_at TEXT,
-    started_at TEXT,
-    done_at TEXT,
+    created_at INTEGER,
+    started_at INTEGER,
+    done_at INTEGER,
     estimate REAL,
     parent TEXT,
     labels TEXT NOT NULL,
