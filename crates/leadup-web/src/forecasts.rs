@@ -7,7 +7,7 @@
 use leadup_core::initiative::Status;
 use leadup_forecast::{
     BacktestReport, BacktestSettings, CalibratedHowMany, CalibratedWhen, ForecastError, Initiative, Method,
-    Percentiles, Portfolio, PortfolioForecast, Prior, Question, Simulation, SplitRate, TeamForecast, TeamHistory,
+    Percentiles, Portfolio, PortfolioForecast, Prior, Question, Risk, Simulation, SplitRate, TeamForecast, TeamHistory,
     TeamSettings, backtest, simulate, team_backtest, team_how_many, team_when,
 };
 use leadup_store::{Store, StoreError};
@@ -298,15 +298,33 @@ pub struct PortfolioAnswer {
     pub trials: u32,
     /// The seed.
     pub seed: u64,
+    /// How every initiative's work may grow.
+    pub growth: Growth,
     /// In priority order: earliest target end first, then by id.
     pub initiatives: Vec<PortfolioLine>,
     /// The raw model's backtest on the team (the simulation is not calibrated).
     pub calibration: Calibration,
 }
 
+/// How the work of every initiative in a portfolio forecast may grow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Growth {
+    /// How each open item may split into several.
+    pub split: SplitRate,
+    /// Risks that may add items, each applied to every initiative.
+    pub risks: Vec<Risk>,
+}
+
+impl Default for Growth {
+    fn default() -> Self {
+        Self { split: SplitRate::NONE, risks: Vec::new() }
+    }
+}
+
 /// Simulates `team`'s planned and in-progress initiatives sharing its throughput of the
 /// `history_days` days ending `today`: earliest target end first, `wip` at a time, each with
-/// its attached items not yet done. Without such initiatives the answer lists none.
+/// its attached items not yet done, grown as `growth` says. Without such initiatives the
+/// answer lists none.
 pub async fn team_portfolio(
     store: &Store,
     team: &leadup_core::team::Team,
@@ -314,6 +332,7 @@ pub async fn team_portfolio(
     wip: u32,
     history_days: u32,
     simulation: &Simulation,
+    growth: &Growth,
 ) -> Result<PortfolioAnswer, ForecastFailure> {
     let mut initiatives: Vec<_> = store
         .initiatives()
@@ -329,8 +348,8 @@ pub async fn team_portfolio(
         planned.push(Initiative {
             name: initiative.title.clone(),
             items: u32::try_from(remaining).unwrap_or(u32::MAX),
-            split: SplitRate::NONE,
-            risks: Vec::new(),
+            split: growth.split,
+            risks: growth.risks.clone(),
         });
     }
     let histories = Histories::load(store, team.id).await?;
@@ -367,6 +386,7 @@ pub async fn team_portfolio(
         wip,
         trials: simulation.trials,
         seed: simulation.seed,
+        growth: growth.clone(),
         initiatives: lines,
         calibration,
     })

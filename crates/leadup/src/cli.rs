@@ -182,6 +182,14 @@ pub enum ForecastCommand {
         /// The seed: the same seed gives the same answer.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Each open item may turn into between LOW and HIGH items once worked on, e.g. 1-1.5
+        /// (drawn per initiative and trial; default no splitting).
+        #[arg(long, value_name = "LOW-HIGH")]
+        split: Option<String>,
+        /// A risk to every initiative: with probability P it adds LOW to HIGH items, e.g.
+        /// 0.3:2-6. Repeat for several.
+        #[arg(long = "risk", value_name = "P:LOW-HIGH")]
+        risks: Vec<String>,
         /// Days of throughput history, ending today.
         #[arg(long, value_name = "D", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..))]
         history_days: u32,

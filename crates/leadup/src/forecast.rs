@@ -3,9 +3,11 @@
 
 use anyhow::Context;
 use leadup_core::{ValidationErrors, date};
-use leadup_forecast::{BacktestReport, Simulation, TeamSettings};
+use leadup_forecast::{BacktestReport, Risk, Simulation, SplitRate, TeamSettings};
 use leadup_store::Store;
-use leadup_web::forecasts::{Calibration, DatePercentiles, Histories, HowManyAnswer, WhenAnswer, team_portfolio};
+use leadup_web::forecasts::{
+    Calibration, DatePercentiles, Growth, Histories, HowManyAnswer, WhenAnswer, team_portfolio,
+};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
@@ -82,8 +84,9 @@ pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result
             lines.push(("Calibration", answer.calibration.statement));
             output::fields(&lines)
         }
-        ForecastCommand::Portfolio { team, wip, trials, seed, history_days, today: on, json } => {
-            portfolio(store, &team, wip, trials, seed, history_days, today(on.as_deref())?, json).await
+        ForecastCommand::Portfolio { team, wip, trials, seed, split, risks, history_days, today: on, json } => {
+            let growth = growth(split.as_deref(), &risks)?;
+            portfolio(store, &team, wip, trials, seed, &growth, history_days, today(on.as_deref())?, json).await
         }
         #[allow(clippy::single_match_else)]
         ForecastCommand::HowMany { days, source } => {
@@ -147,6 +150,7 @@ async fn portfolio(
     wip: u32,
     trials: u32,
     seed: u64,
+    growth: &Growth,
     history_days: u32,
     today: Date,
     json: bool,
@@ -154,7 +158,7 @@ async fn portfolio(
     let team = find_team(store, team).await?;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let simulation = Simulation { trials, seed, threads, ..Simulation::default() };
-    let answer = team_portfolio(store, &team, today, wip, history_days, &simulation)
+    let answer = team_portfolio(store, &team, today, wip, history_days, &simulation, growth)
         .await
         .with_context(|| format!("team '{}'", team.name))?;
     if answer.initiatives.is_empty() {
@@ -191,6 +195,48 @@ async fn portfolio(
     ))?;
     output::table(&["INITIATIVE", "OPEN ITEMS", "TARGET", "P50", "P85", "P95", "BY TARGET"], &rows)?;
     output::line(&format!("\nCalibration: {}", answer.calibration.statement))
+}
+
+/// `--split LOW-HIGH` and `--risk P:LOW-HIGH` as the portfolio's growth; every bad value named.
+fn growth(split: Option<&str>, risks: &[String]) -> Result<Growth, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let split = match split {
+        None => SplitRate::NONE,
+        Some(text) => {
+            match text
+                .split_once('-')
+                .and_then(|(l, h)| Some((l.trim().parse::<f64>().ok()?, h.trim().parse::<f64>().ok()?)))
+            {
+                Some((low, high)) if low.is_finite() && low >= 1.0 && high >= low && high <= 100.0 => {
+                    SplitRate { low, high }
+                }
+                _ => {
+                    errors.add("--split", format!("'{text}' is not LOW-HIGH with 1 <= LOW <= HIGH <= 100, e.g. 1-1.5"));
+                    SplitRate::NONE
+                }
+            }
+        }
+    };
+    let mut parsed = Vec::new();
+    for (i, text) in risks.iter().enumerate() {
+        let risk = text.split_once(':').and_then(|(p, items)| {
+            let likelihood = p.trim().parse::<f64>().ok()?;
+            let (low, high) = items.split_once('-')?;
+            Some(Risk {
+                likelihood,
+                extra_items_low: low.trim().parse().ok()?,
+                extra_items_high: high.trim().parse().ok()?,
+            })
+        });
+        match risk {
+            Some(r) if (0.0..=1.0).contains(&r.likelihood) && r.extra_items_low <= r.extra_items_high => parsed.push(r),
+            _ => errors.add(
+                format!("--risk[{i}]"),
+                format!("'{text}' is not P:LOW-HIGH with P in 0..1 and LOW <= HIGH items, e.g. 0.3:2-6"),
+            ),
+        }
+    }
+    errors.into_result(|| Growth { split, risks: parsed })
 }
 
 /// The backtest of one team, in `leadup backtest --json`.

@@ -314,4 +314,12 @@ fn a_portfolio_shares_the_team_in_priority_order_and_is_seeded() {
     assert!(answer["calibration"]["statement"].as_str().unwrap().starts_with("uncalibrated simulation"));
     let other_seed = json(&db.url, &[&args[..], &["--seed", "7"]].concat());
     assert_eq!(other_seed["initiatives"][1]["title"], "Second");
+
+    // Items that double and a sure risk of 10 more items take longer.
+    let grown = json(&db.url, &[&args[..], &["--split", "2-2", "--risk", "1:10-10"]].concat());
+    assert_eq!(grown["growth"]["split"], serde_json::json!({"low": 2.0, "high": 2.0}));
+    assert!(grown["initiatives"][0]["p50"].as_u64() > lines[0]["p50"].as_u64(), "{grown}");
+    let bad = leadup(&db.url, &[&args[..], &["--split", "0.5-2", "--risk", "2:1-3"]].concat());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--split: '0.5-2' is not LOW-HIGH") && stderr(&bad).contains("--risk[0]: '2:1-3'"));
 }
