@@ -5,6 +5,7 @@
 //! [`FieldError`]s naming every invalid field. Nothing here does IO, SQL or HTTP.
 
 pub mod alignment;
+pub mod business_case;
 pub mod date;
 pub mod initiative;
 pub mod money;

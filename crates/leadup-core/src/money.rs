@@ -50,16 +50,18 @@ impl Money {
     /// A human-readable amount with thousands separators, e.g. `EUR 1,250,000`
     /// (whole units; cents are shown only when there are any).
     pub fn display(&self) -> String {
-        let sign = if self.minor < 0 { "-" } else { "" };
-        let abs = self.minor.unsigned_abs();
-        let (units, cents) = (abs / 100, abs % 100);
-        let grouped = group_thousands(units);
-        if cents == 0 {
-            format!("{} {sign}{grouped}", self.currency)
-        } else {
-            format!("{} {sign}{grouped}.{cents:02}", self.currency)
-        }
+        format!("{} {}", self.currency, major_units(self.minor))
     }
+}
+
+/// An amount of minor units written in whole units with thousands separators, e.g.
+/// `1,250,000` or `-999.50` (cents are shown only when there are any); no currency.
+pub fn major_units(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    let (units, cents) = (abs / 100, abs % 100);
+    let grouped = group_thousands(units);
+    if cents == 0 { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{cents:02}") }
 }
 
 /// `n` with thousands separators: `1250000` as `1,250,000`.
@@ -127,5 +129,7 @@ mod tests {
         assert_eq!(m(99_950), "EUR 999.50");
         assert_eq!(m(0), "EUR 0");
         assert_eq!(m(-12_345_600), "EUR -123,456");
+        assert_eq!(major_units(-52_600), "-526");
+        assert_eq!(major_units(-526), "-5.26");
     }
 }

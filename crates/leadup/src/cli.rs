@@ -49,6 +49,27 @@ pub enum Command {
     Backtest(BacktestArgs),
     /// Flow metrics of a team or an initiative: throughput, cycle time, WIP, age.
     Flow(FlowArgs),
+    /// Work out the business case of a proposal: NPV, ROI and payback.
+    #[command(subcommand)]
+    Proposal(ProposalCommand),
+}
+
+/// `leadup proposal ...`
+#[derive(Subcommand, Debug)]
+pub enum ProposalCommand {
+    /// Compute a business case from a JSON file, without storing it: NPV, ROI and payback
+    /// for the low, expected and high benefits, and the expected NPV's sensitivity to the
+    /// discount rate and to the benefits. The file holds `discount_rate` (0.1 is 10% per
+    /// period), `one_off_cost`, `recurring_cost` and `benefits` (`low`, `expected` and `high`,
+    /// each a list with one benefit per period), amounts in minor units (cents); see
+    /// docs/business-case.md. Needs no database.
+    Calc {
+        /// The business case, as JSON.
+        file: std::path::PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `leadup import ...`: every format shares these.

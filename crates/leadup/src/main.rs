@@ -1,4 +1,5 @@
-//! The `leadup` binary: parses the command line, opens the store, and runs one command.
+//! The `leadup` binary: parses the command line, opens the store (for the commands that need
+//! one), and runs one command.
 //! Invalid input exits with status 2, any other failure with 1; a closed pipe is not an error.
 
 mod cli;
@@ -7,6 +8,7 @@ mod flow;
 mod forecast;
 mod import;
 mod output;
+mod proposal;
 mod records;
 mod serve;
 
@@ -38,8 +40,13 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Pure calculations run without opening (or creating) a database.
+    let command = match cli.command {
+        Command::Proposal(command) => return proposal::proposal(command),
+        command => command,
+    };
     let store = Store::connect(&cli.database_url).await?;
-    let result = match cli.command {
+    let result = match command {
         Command::Init(args) => records::init(&store, args).await,
         Command::Serve(args) => serve::serve(&store, &cli.database_url, args).await,
         Command::Demo(args) => serve::demo(&store, &cli.database_url, args).await,
@@ -51,6 +58,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Forecast(command) => forecast::forecast(&store, command).await,
         Command::Backtest(args) => forecast::backtest(&store, args).await,
         Command::Flow(args) => flow::flow(&store, args).await,
+        Command::Proposal(_) => unreachable!("run without a database above"),
     };
     store.close().await;
     result

@@ -1,0 +1,74 @@
+//! `leadup proposal calc`: a business case's NPV, ROI, payback and sensitivity, computed
+//! from a JSON file and printed; nothing is stored and no database is opened.
+
+use std::path::Path;
+
+use anyhow::Context;
+use leadup_core::ValidationErrors;
+use leadup_core::business_case::{BusinessCase, BusinessCaseInput, Evaluation, ScenarioResult};
+use leadup_core::money::major_units;
+
+use crate::cli::ProposalCommand;
+use crate::output;
+
+/// `leadup proposal ...`
+pub fn proposal(command: ProposalCommand) -> anyhow::Result<()> {
+    match command {
+        ProposalCommand::Calc { file, json } => {
+            let case = read_case(&file)?;
+            let evaluation = case.evaluate();
+            if json { output::json(&evaluation) } else { print_evaluation(&case, &evaluation) }
+        }
+    }
+}
+
+/// Reads and validates the business case in `path`. A file that is not JSON of the right
+/// shape is invalid input, named with the field (`benefits.low[2]: invalid type: ...`), the
+/// line and the column.
+fn read_case(path: &Path) -> anyhow::Result<BusinessCase> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut json = serde_json::Deserializer::from_str(&text);
+    let parsed: Result<BusinessCaseInput, String> = serde_path_to_error::deserialize(&mut json)
+        .map_err(|error| error.to_string())
+        // Anything after the object is refused too, as serde_json::from_str does.
+        .and_then(|input| json.end().map(|()| input).map_err(|error| error.to_string()));
+    let input = parsed.map_err(|message| ValidationErrors::single(path.display().to_string(), message))?;
+    Ok(input.validate()?)
+}
+
+fn print_evaluation(case: &BusinessCase, evaluation: &Evaluation) -> anyhow::Result<()> {
+    output::fields(&[
+        ("Discount rate", format!("{} per period", percent(case.discount_rate()))),
+        ("Periods", case.periods().to_string()),
+        ("One-off cost", major_units(case.one_off_cost())),
+        ("Recurring cost", format!("{} per period", major_units(case.recurring_cost()))),
+    ])?;
+    output::line("")?;
+    let row = |name: &str, result: &ScenarioResult| {
+        vec![
+            name.to_owned(),
+            major_units(result.npv),
+            result.roi.map_or_else(|| "-".to_owned(), percent),
+            result.payback_periods.map_or_else(|| "never".to_owned(), |p| format!("{p:.2} periods")),
+        ]
+    };
+    output::table(
+        &["SCENARIO", "NPV", "ROI", "PAYBACK"],
+        &[row("low", &evaluation.low), row("expected", &evaluation.expected), row("high", &evaluation.high)],
+    )?;
+    output::line("")?;
+    output::line("Expected NPV by discount rate and by benefits:")?;
+    let sensitivity = &evaluation.sensitivity;
+    let rates: Vec<Vec<String>> =
+        sensitivity.by_discount_rate.iter().map(|s| vec![percent(s.discount_rate), major_units(s.npv)]).collect();
+    output::table(&["DISCOUNT RATE", "NPV"], &rates)?;
+    output::line("")?;
+    let benefits: Vec<Vec<String>> =
+        sensitivity.by_benefits.iter().map(|s| vec![format!("x{:.1}", s.benefit_factor), major_units(s.npv)]).collect();
+    output::table(&["BENEFITS", "NPV"], &benefits)
+}
+
+/// A fraction as a percentage with one decimal: 0.1 is `10.0%`.
+fn percent(fraction: f64) -> String {
+    format!("{:.1}%", fraction * 100.0)
+}
