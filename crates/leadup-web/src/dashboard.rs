@@ -15,7 +15,7 @@ use leadup_forecast::{FlowMetrics, TeamSettings, Window};
 use serde::Serialize;
 use time::{Date, Duration};
 
-use crate::forecasts::{Calibration, DatePercentiles, Histories, WhenAnswer, utc_date};
+use crate::forecasts::{Calibration, Histories, WhenAnswer, round_probability, utc_date};
 use crate::progress::flow;
 
 /// Days of throughput history every dashboard forecast uses.
@@ -202,13 +202,13 @@ impl Budget {
         let window_elapsed = initiative.window.map(|w| {
             let total = (w.end - w.start).whole_days() + 1;
             let elapsed = ((today - w.start).whole_days() + 1).clamp(0, total);
-            round4(elapsed as f64 / total as f64)
+            round_share(elapsed as f64 / total as f64)
         });
         Self {
             currency: initiative.currency.as_str().to_owned(),
             planned,
             actual,
-            share_spent: (planned > 0).then(|| round4(actual as f64 / planned as f64)),
+            share_spent: (planned > 0).then(|| round_share(actual as f64 / planned as f64)),
             window_elapsed,
             state,
         }
@@ -352,26 +352,20 @@ type NoForecast = (String, Option<f64>, Option<Calibration>);
 pub fn when(histories: &Histories, today: Date, items: u32, by: Option<Date>) -> Result<WhenAnswer, NoForecast> {
     let settings = TeamSettings { history_days: HISTORY_DAYS, ..TeamSettings::default() };
     let forecast = histories.when(today, items, &settings).map_err(|e| (e.to_string(), None, None))?;
-    let within = by.and_then(|by| u32::try_from((by - today).whole_days()).ok());
-    let probability_by = within.map(|days| round4(forecast.forecast.probability_within(days)));
     let calibration = Calibration::of(&forecast.backtest);
-    let days = match forecast.forecast.percentiles() {
-        Ok(days) => days,
-        Err(error) => return Err((error.to_string(), probability_by, Some(calibration))),
-    };
-    Ok(WhenAnswer {
-        items,
-        today,
-        history_days: settings.history_days,
-        p50: days.p50,
-        p70: days.p70,
-        p85: days.p85,
-        p95: days.p95,
-        dates: DatePercentiles::after(today, days),
-        probability_by,
-        by: within.and(by),
-        calibration,
-    })
+    let probability = |days: u32| forecast.forecast.probability_within(days);
+    match forecast.forecast.percentiles() {
+        Ok(days) => Ok(WhenAnswer::new(items, today, settings.history_days, days, probability, by, calibration)),
+        Err(error) => {
+            let within = by.and_then(|by| u32::try_from((by - today).whole_days()).ok());
+            Err((error.to_string(), within.map(|d| round_probability(probability(d))), Some(calibration)))
+        }
+    }
+}
+
+/// A share rounded to 4 decimals, at least 0 but possibly above 1 (spending past the plan).
+fn round_share(p: f64) -> f64 {
+    (p.max(0.0) * 10_000.0).round() / 10_000.0 + 0.0
 }
 
 /// The burn-up series of the items in scope, from `start` to `today`.
@@ -412,11 +406,6 @@ fn is_done_by(item: &WorkItem, today: Date) -> bool {
         Some(done) => utc_date(done) <= today,
         None => item.category == StatusCategory::Done,
     }
-}
-
-/// A share rounded to 4 decimals, inside 0..=∞ (no "-0" from rounding noise).
-fn round4(p: f64) -> f64 {
-    (p.max(0.0) * 10_000.0).round() / 10_000.0 + 0.0
 }
 
 #[cfg(test)]

@@ -215,6 +215,41 @@ pub struct WhenAnswer {
     pub calibration: Calibration,
 }
 
+impl WhenAnswer {
+    /// The answer for `items` as of the end of `today`: `days` at P50/P70/P85/P95 and, when
+    /// `by` is given and not before today, the probability of being done by then (from
+    /// `probability_within`, which takes a number of days).
+    pub fn new(
+        items: u32,
+        today: Date,
+        history_days: u32,
+        days: Percentiles,
+        probability_within: impl Fn(u32) -> f64,
+        by: Option<Date>,
+        calibration: Calibration,
+    ) -> Self {
+        let within = by.and_then(|by| u32::try_from((by - today).whole_days()).ok());
+        Self {
+            items,
+            today,
+            history_days,
+            p50: days.p50,
+            p70: days.p70,
+            p85: days.p85,
+            p95: days.p95,
+            dates: DatePercentiles::after(today, days),
+            probability_by: within.map(|d| round_probability(probability_within(d))),
+            by: within.and(by),
+            calibration,
+        }
+    }
+}
+
+/// A probability or share rounded to 4 decimals, inside 0..=1 (no "-0" from rounding noise).
+pub fn round_probability(p: f64) -> f64 {
+    (p.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0 + 0.0
+}
+
 /// Percentile dates of a "when" forecast.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
 pub struct DatePercentiles {
@@ -376,7 +411,7 @@ pub async fn team_portfolio(
                 dates: days.map(|d| DatePercentiles::after(today, d)),
                 probability_by_target: target
                     .and_then(|t| u32::try_from((t - today).whole_days()).ok())
-                    .map(|d| (completion.probability_within(d) * 10_000.0).round() / 10_000.0),
+                    .map(|d| round_probability(completion.probability_within(d))),
             }
         })
         .collect();

@@ -26,46 +26,24 @@ pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result
                 (None, Some(days)) => Some(today + time::Duration::days(i64::from(days))),
                 (None, None) => None,
             };
-            let within = by
-                .map(|by| u32::try_from((by - today).whole_days()))
-                .transpose()
-                .map_err(|_| ValidationErrors::single("--by", "must not be before the forecast date (--today)"))?;
+            if by.is_some_and(|by| by < today) {
+                return Err(ValidationErrors::single("--by", "must not be before the forecast date (--today)").into());
+            }
             let answer = match source.throughput {
                 Some(counts) => {
                     let counts = last(&counts, source.history_days);
                     let raw = leadup_forecast::when(counts, items)?;
-                    let days = raw.percentiles();
-                    WhenAnswer {
-                        items,
-                        today,
-                        history_days: counts.len() as u32,
-                        p50: days.p50,
-                        p70: days.p70,
-                        p85: days.p85,
-                        p95: days.p95,
-                        dates: DatePercentiles::after(today, days),
-                        probability_by: within.map(|d| round4(raw.probability_within(d))),
-                        by,
-                        calibration: Calibration::raw(),
-                    }
+                    let history_days = counts.len() as u32;
+                    let probability = |d| raw.probability_within(d);
+                    WhenAnswer::new(items, today, history_days, raw.percentiles(), probability, by, Calibration::raw())
                 }
                 None => {
                     let (histories, settings) = team(store, &source).await?;
                     let forecast = histories.when(today, items, &settings)?;
                     let days = forecast.forecast.percentiles()?;
-                    WhenAnswer {
-                        items,
-                        today,
-                        history_days: settings.history_days,
-                        p50: days.p50,
-                        p70: days.p70,
-                        p85: days.p85,
-                        p95: days.p95,
-                        dates: DatePercentiles::after(today, days),
-                        probability_by: within.map(|d| round4(forecast.forecast.probability_within(d))),
-                        by,
-                        calibration: Calibration::of(&forecast.backtest),
-                    }
+                    let probability = |d| forecast.forecast.probability_within(d);
+                    let calibration = Calibration::of(&forecast.backtest);
+                    WhenAnswer::new(items, today, settings.history_days, days, probability, by, calibration)
                 }
             };
             if source.json {
@@ -356,9 +334,4 @@ fn today(given: Option<&str>) -> Result<Date, ValidationErrors> {
 
 fn parse_date(flag: &str, text: &str) -> Result<Date, ValidationErrors> {
     date::parse(text).ok_or_else(|| ValidationErrors::single(flag, format!("'{text}' is not a date (YYYY-MM-DD)")))
-}
-
-/// A probability rounded to 4 decimals, inside 0..=1 (no "-0" from rounding noise).
-fn round4(p: f64) -> f64 {
-    (p.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0 + 0.0
 }
