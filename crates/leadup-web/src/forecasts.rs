@@ -245,6 +245,14 @@ impl WhenAnswer {
     }
 }
 
+impl HowManyAnswer {
+    /// The answer for the `days` days after `today`: at least `counts` items at P50/P70/P85/P95.
+    pub fn new(days: u32, today: Date, history_days: u32, counts: Percentiles, calibration: Calibration) -> Self {
+        let Percentiles { p50, p70, p85, p95 } = counts;
+        Self { days, today, history_days, p50, p70, p85, p95, calibration }
+    }
+}
+
 /// A probability or share rounded to 4 decimals, inside 0..=1 (no "-0" from rounding noise).
 pub fn round_probability(p: f64) -> f64 {
     (p.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0 + 0.0

@@ -18,7 +18,6 @@ use crate::records::find_team;
 /// `leadup forecast when|how-many ...`
 pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result<()> {
     match command {
-        #[allow(clippy::single_match_else)] // Two sources, read side by side.
         ForecastCommand::When { items, by, by_days, source } => {
             let today = today(source.today.as_deref())?;
             let by = match (by, by_days) {
@@ -29,22 +28,19 @@ pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result
             if by.is_some_and(|by| by < today) {
                 return Err(ValidationErrors::single("--by", "must not be before the forecast date (--today)").into());
             }
-            let answer = match source.throughput {
-                Some(counts) => {
-                    let counts = last(&counts, source.history_days);
-                    let raw = leadup_forecast::when(counts, items)?;
-                    let history_days = counts.len() as u32;
-                    let probability = |d| raw.probability_within(d);
-                    WhenAnswer::new(items, today, history_days, raw.percentiles(), probability, by, Calibration::raw())
-                }
-                None => {
-                    let (histories, settings) = team(store, &source).await?;
-                    let forecast = histories.when(today, items, &settings)?;
-                    let days = forecast.forecast.percentiles()?;
-                    let probability = |d| forecast.forecast.probability_within(d);
-                    let calibration = Calibration::of(&forecast.backtest);
-                    WhenAnswer::new(items, today, settings.history_days, days, probability, by, calibration)
-                }
+            let answer = if let Some(counts) = &source.throughput {
+                let counts = last(counts, source.history_days);
+                let raw = leadup_forecast::when(counts, items)?;
+                let history_days = counts.len() as u32;
+                let probability = |d| raw.probability_within(d);
+                WhenAnswer::new(items, today, history_days, raw.percentiles(), probability, by, Calibration::raw())
+            } else {
+                let (histories, settings) = team(store, &source).await?;
+                let forecast = histories.when(today, items, &settings)?;
+                let days = forecast.forecast.percentiles()?;
+                let probability = |d| forecast.forecast.probability_within(d);
+                let calibration = Calibration::of(&forecast.backtest);
+                WhenAnswer::new(items, today, settings.history_days, days, probability, by, calibration)
             };
             if source.json {
                 return output::json(&answer);
@@ -66,44 +62,18 @@ pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result
             let growth = growth(split.as_deref(), &risks)?;
             portfolio(store, &team, wip, trials, seed, &growth, history_days, today(on.as_deref())?, json).await
         }
-        #[allow(clippy::single_match_else)]
         ForecastCommand::HowMany { days, source } => {
             let today = today(source.today.as_deref())?;
-            let answer = match source.throughput {
-                Some(counts) => {
-                    let counts = last(&counts, source.history_days);
-                    let p = leadup_forecast::how_many(counts, days)?.percentiles();
-                    let history_days = counts.len() as u32;
-                    let calibration = Calibration::raw();
-                    HowManyAnswer {
-                        days,
-                        today,
-                        history_days,
-                        p50: p.p50,
-                        p70: p.p70,
-                        p85: p.p85,
-                        p95: p.p95,
-                        calibration,
-                    }
-                }
-                None => {
-                    let (histories, settings) = team(store, &source).await?;
-                    let forecast = histories.how_many(today, days, &settings)?;
-                    let p = forecast.forecast.percentiles();
-                    let calibration = Calibration::of(&forecast.backtest);
-                    let history_days = settings.history_days;
-                    HowManyAnswer {
-                        days,
-                        today,
-                        history_days,
-                        p50: p.p50,
-                        p70: p.p70,
-                        p85: p.p85,
-                        p95: p.p95,
-                        calibration,
-                    }
-                }
+            let (history_days, counts, calibration) = if let Some(counts) = &source.throughput {
+                let counts = last(counts, source.history_days);
+                let p = leadup_forecast::how_many(counts, days)?.percentiles();
+                (counts.len() as u32, p, Calibration::raw())
+            } else {
+                let (histories, settings) = team(store, &source).await?;
+                let forecast = histories.how_many(today, days, &settings)?;
+                (settings.history_days, forecast.forecast.percentiles(), Calibration::of(&forecast.backtest))
             };
+            let answer = HowManyAnswer::new(days, today, history_days, counts, calibration);
             if source.json {
                 return output::json(&answer);
             }
