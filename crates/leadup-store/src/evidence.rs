@@ -78,13 +78,19 @@ impl Store {
 }
 
 /// Plain words as an FTS5 query: each word quoted as an FTS5 string (so no character of it
-/// is query syntax), all of them required. Words without a letter or digit are left out, as
-/// the tokenizer would drop them; `None` when nothing is left.
+/// is query syntax), all of them required. A one-letter tail after an apostrophe ("refund's",
+/// "don't") is left out, as PostgreSQL's English stop words leave it out, so both backends
+/// find the same; so are words without a letter or digit. `None` when nothing is left.
 fn fts5_query(query: &str) -> Option<String> {
     let words: Vec<String> = query
         .split_whitespace()
-        .filter(|word| word.chars().any(char::is_alphanumeric))
-        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .flat_map(|word| {
+            word.split(['\'', '\u{2019}']).enumerate().filter(|(i, part)| {
+                let letters = part.chars().filter(|c| c.is_alphanumeric()).count();
+                letters > usize::from(*i > 0)
+            })
+        })
+        .map(|(_, word)| format!("\"{}\"", word.replace('"', "\"\"")))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
@@ -96,7 +102,8 @@ mod tests {
     #[test]
     fn words_are_quoted_as_strings() {
         assert_eq!(fts5_query("refund delays").as_deref(), Some("\"refund\" \"delays\""));
-        assert_eq!(fts5_query("refund's (delay)?").as_deref(), Some("\"refund's\" \"(delay)?\""));
+        assert_eq!(fts5_query("refund's (delay)?").as_deref(), Some("\"refund\" \"(delay)?\""));
+        assert_eq!(fts5_query("o'brien’s rock'n'roll").as_deref(), Some("\"o\" \"brien\" \"rock\" \"roll\""));
         assert_eq!(fts5_query("say \"NEAR\" OR -x").as_deref(), Some("\"say\" \"\"\"NEAR\"\"\" \"OR\" \"-x\""));
         assert_eq!(fts5_query(" ?! - "), None);
     }

@@ -477,6 +477,7 @@ async fn evidence_search_finds_ranks_and_tolerates_punctuation(store: Store) {
     assert_eq!(ids(store.search_evidence("competitor").await.unwrap()), [other.id], "the kind is searched");
     assert_eq!(ids(store.search_evidence("refund payouts").await.unwrap()), Vec::<i64>::new(), "every word");
     assert_eq!(ids(store.search_evidence("refund's (delay)?").await.unwrap()), [once.id]);
+    assert_eq!(ids(store.search_evidence("Globex's refunds").await.unwrap()), [twice.id], "possessives");
     for tricky in ["\"NEAR(refund\"", "refund*", "-refund OR", "a:b ^c", "?!"] {
         store.search_evidence(tricky).await.unwrap_or_else(|e| panic!("{tricky}: {e}"));
     }
