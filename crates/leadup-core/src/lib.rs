@@ -7,6 +7,7 @@
 pub mod alignment;
 pub mod business_case;
 pub mod date;
+pub mod evidence;
 pub mod initiative;
 pub mod money;
 pub mod roadmap;

@@ -9,6 +9,7 @@
 
 mod connect;
 mod error;
+mod evidence;
 mod initiatives;
 mod objectives;
 mod rows;

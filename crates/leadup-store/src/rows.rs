@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use leadup_core::evidence::{Evidence, EvidenceKind};
 use leadup_core::initiative::{Horizon, Initiative, Status, TargetWindow};
 use leadup_core::money::Currency;
 use leadup_core::strategy::{KeyResult, Objective};
@@ -135,6 +136,44 @@ pub(crate) fn initiatives(rows: Vec<InitiativeRow>, links: Vec<LinkRow>) -> Resu
                 budget_planned: row.budget_planned,
                 budget_actual: row.budget_actual,
                 currency,
+            })
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct EvidenceRow {
+    pub id: i64,
+    pub kind: String,
+    pub summary: String,
+    pub source: Option<String>,
+    pub observed_on: Option<Date>,
+    pub customer: Option<String>,
+    pub customers_affected: Option<i64>,
+    pub revenue_at_stake: Option<i64>,
+    pub currency: String,
+    pub recorded_by: Option<String>,
+}
+
+/// Evidence rows as domain values.
+pub(crate) fn evidence(rows: Vec<EvidenceRow>) -> Result<Vec<Evidence>, StoreError> {
+    rows.into_iter()
+        .map(|row| {
+            let corrupt =
+                |what: &str, value: &str| StoreError::Corrupt(format!("evidence {}: {what} '{value}'", row.id));
+            let kind = EvidenceKind::parse(&row.kind).ok_or_else(|| corrupt("kind", &row.kind))?;
+            let currency = Currency::parse(&row.currency).ok_or_else(|| corrupt("currency", &row.currency))?;
+            Ok(Evidence {
+                id: row.id,
+                kind,
+                summary: row.summary,
+                source: row.source,
+                date: row.observed_on,
+                customer: row.customer,
+                customers_affected: row.customers_affected,
+                revenue_at_stake: row.revenue_at_stake,
+                currency,
+                recorded_by: row.recorded_by,
             })
         })
         .collect()

@@ -1,6 +1,7 @@
 //! The storage conformance suite: every test runs against SQLite and against PostgreSQL,
 //! and both backends must give the same answers.
 
+use leadup_core::evidence::{EvidenceDraft, EvidenceInput, EvidenceKind};
 use leadup_core::initiative::{Horizon, InitiativeInput, Status};
 use leadup_core::strategy::{ObjectiveDraft, ObjectiveInput, Workspace};
 use leadup_core::team::{TeamDraft, TeamInput};
@@ -50,6 +51,10 @@ conformance!(
     work_items_import_and_reimport_updates,
     an_abandoned_import_writes_nothing,
     attach_rules_select_an_initiatives_items,
+    evidence_round_trips_every_field,
+    evidence_is_listed_newest_first,
+    evidence_search_finds_ranks_and_tolerates_punctuation,
+    a_blank_evidence_search_is_refused,
 );
 
 fn objective(title: &str) -> ObjectiveDraft {
@@ -386,4 +391,104 @@ async fn attach_rules_select_an_initiatives_items(store: Store) {
     assert_eq!(keys(store.initiative_work_items(i.id).await.unwrap()), vec!["PAY-1", "PAY-3"]);
     assert!(matches!(store.set_initiative_rules(777, &rules).await, Err(StoreError::NotFound { .. })));
     assert!(matches!(store.initiative_rules(777).await, Err(StoreError::NotFound { .. })));
+}
+
+fn evidence(kind: &str, summary: &str, customer: Option<&str>, date: Option<&str>) -> EvidenceDraft {
+    EvidenceInput {
+        customer: customer.map(str::to_owned),
+        date: date.map(str::to_owned),
+        ..EvidenceInput::new(kind, summary)
+    }
+    .validate()
+    .unwrap()
+}
+
+async fn evidence_round_trips_every_field(store: Store) {
+    let draft = EvidenceInput {
+        kind: "sales_request".into(),
+        summary: "Globex will sign only with SSO".into(),
+        source: Some("https://crm.example.com/deals/981".into()),
+        date: Some("2026-02-27".into()),
+        customer: Some("Globex".into()),
+        customers_affected: Some(3),
+        revenue_at_stake: Some(12_000_050),
+        currency: "USD".into(),
+        recorded_by: Some("Priya Natarajan".into()),
+    }
+    .validate()
+    .unwrap();
+    let created = store.create_evidence(&draft).await.unwrap();
+    assert_eq!(created.kind, EvidenceKind::SalesRequest);
+    assert_eq!(created.summary, "Globex will sign only with SSO");
+    assert_eq!(created.source.as_deref(), Some("https://crm.example.com/deals/981"));
+    assert_eq!(created.date.map(leadup_core::date::format).as_deref(), Some("2026-02-27"));
+    assert_eq!(created.customer.as_deref(), Some("Globex"));
+    assert_eq!((created.customers_affected, created.revenue_at_stake), (Some(3), Some(12_000_050)));
+    assert_eq!(created.currency.as_str(), "USD");
+    assert_eq!(created.recorded_by.as_deref(), Some("Priya Natarajan"));
+    assert_eq!(store.evidence(created.id).await.unwrap(), created);
+
+    let bare = store.create_evidence(&evidence("usage_metric", "Exports doubled", None, None)).await.unwrap();
+    assert!(bare.id > created.id);
+    assert_eq!((bare.source, bare.date, bare.customer, bare.recorded_by), (None, None, None, None));
+    assert_eq!((bare.customers_affected, bare.revenue_at_stake), (None, None));
+    assert!(matches!(store.evidence(bare.id + 100).await, Err(StoreError::NotFound { entity: "evidence", .. })));
+}
+
+async fn evidence_is_listed_newest_first(store: Store) {
+    let old = store.create_evidence(&evidence("survey_result", "NPS 31", None, Some("2025-11-02"))).await.unwrap();
+    let undated = store.create_evidence(&evidence("market_research", "Analysts", None, None)).await.unwrap();
+    let new = store.create_evidence(&evidence("support_ticket", "Slow", None, Some("2026-04-01"))).await.unwrap();
+    let same_day =
+        store.create_evidence(&evidence("support_ticket", "Slower", None, Some("2026-04-01"))).await.unwrap();
+    let ids: Vec<i64> = store.evidence_list().await.unwrap().iter().map(|e| e.id).collect();
+    assert_eq!(ids, [new.id, same_day.id, old.id, undated.id]);
+}
+
+async fn evidence_search_finds_ranks_and_tolerates_punctuation(store: Store) {
+    let once = store
+        .create_evidence(&evidence(
+            "customer_interview",
+            "Finance team says the refund's delay hurts their monthly close",
+            Some("Initech"),
+            None,
+        ))
+        .await
+        .unwrap();
+    let twice = store
+        .create_evidence(&evidence(
+            "support_ticket",
+            "Refund missing again; second refund this month still not paid",
+            Some("Globex"),
+            None,
+        ))
+        .await
+        .unwrap();
+    let other = store
+        .create_evidence(&evidence("competitor_move", "Rival ships instant payouts", Some("Mid-market"), None))
+        .await
+        .unwrap();
+    let ids = |found: Vec<leadup_core::evidence::Evidence>| found.iter().map(|e| e.id).collect::<Vec<_>>();
+
+    assert_eq!(ids(store.search_evidence("refund").await.unwrap()), [twice.id, once.id], "more mentions rank first");
+    assert_eq!(ids(store.search_evidence("REFUND Delays").await.unwrap()), [once.id], "any case, stemmed");
+    assert_eq!(ids(store.search_evidence("initech").await.unwrap()), [once.id], "the customer is searched");
+    assert_eq!(ids(store.search_evidence("payouts rival").await.unwrap()), [other.id]);
+    assert_eq!(ids(store.search_evidence("competitor").await.unwrap()), [other.id], "the kind is searched");
+    assert_eq!(ids(store.search_evidence("refund payouts").await.unwrap()), Vec::<i64>::new(), "every word");
+    assert_eq!(ids(store.search_evidence("refund's (delay)?").await.unwrap()), [once.id]);
+    assert_eq!(ids(store.search_evidence("Globex's refunds").await.unwrap()), [twice.id], "possessives");
+    for tricky in ["\"NEAR(refund\"", "refund*", "-refund OR", "a:b ^c", "?!"] {
+        store.search_evidence(tricky).await.unwrap_or_else(|e| panic!("{tricky}: {e}"));
+    }
+    assert_eq!(ids(store.search_evidence("chargeback").await.unwrap()), Vec::<i64>::new());
+}
+
+async fn a_blank_evidence_search_is_refused(store: Store) {
+    for blank in ["", "   "] {
+        match store.search_evidence(blank).await {
+            Err(StoreError::Invalid(errors)) => assert_eq!(errors.summary(), "query: must not be empty"),
+            other => panic!("a blank query was not refused: {other:?}"),
+        }
+    }
 }

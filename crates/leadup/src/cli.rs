@@ -39,6 +39,9 @@ pub enum Command {
     /// List, show, add, update or delete initiatives (roadmap items); attach work items.
     #[command(subcommand)]
     Initiative(InitiativeCommand),
+    /// Record and search evidence: interviews, tickets, sales requests, metrics, research.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
     /// Import work items from a tracker export (Jira CSV, GitHub issues JSON, any CSV).
     #[command(subcommand)]
     Import(ImportCommand),
@@ -534,6 +537,68 @@ pub struct InitiativeFields {
     /// ISO 4217 currency code (default EUR).
     #[arg(long)]
     pub currency: Option<String>,
+}
+
+/// `leadup evidence ...`
+#[derive(Subcommand, Debug)]
+pub enum EvidenceCommand {
+    /// List every piece of evidence, newest first.
+    List(Format),
+    /// Show one piece of evidence.
+    Show {
+        /// The evidence's id.
+        id: i64,
+        #[command(flatten)]
+        format: Format,
+    },
+    /// Record a piece of evidence.
+    Add {
+        #[command(flatten)]
+        fields: EvidenceFields,
+        #[command(flatten)]
+        format: Format,
+    },
+    /// Find evidence holding every word of QUERY (in the summary, customer or kind), best
+    /// match first.
+    Search {
+        /// Plain words, e.g. 'refund delays'; punctuation is ignored.
+        query: String,
+        #[command(flatten)]
+        format: Format,
+    },
+}
+
+/// The fields of a piece of evidence.
+#[derive(Args, Debug)]
+pub struct EvidenceFields {
+    /// What it is: `customer_interview`, `support_ticket`, `sales_request`, `survey_result`,
+    /// `usage_metric`, `market_research`, `competitor_move` or `experiment_result`.
+    #[arg(long)]
+    pub kind: String,
+    /// What was said or seen: a summary or a quote.
+    #[arg(long, value_name = "TEXT")]
+    pub summary: String,
+    /// The customer or segment it comes from.
+    #[arg(long, value_name = "NAME")]
+    pub customer: Option<String>,
+    /// A link to the source (http:// or https://).
+    #[arg(long, value_name = "URL")]
+    pub source: Option<String>,
+    /// When it was said or seen (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// How many customers it affects.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub customers_affected: Option<i64>,
+    /// Revenue at stake in minor units of the currency (cents), e.g. 1250000 for 12,500.00.
+    #[arg(long, value_name = "MINOR_UNITS", allow_negative_numbers = true)]
+    pub revenue_at_stake: Option<i64>,
+    /// ISO 4217 currency code of the revenue at stake (default EUR).
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// Who recorded it.
+    #[arg(long, value_name = "NAME")]
+    pub recorded_by: Option<String>,
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 mod cli;
 mod demo;
+mod evidence;
 mod flow;
 mod forecast;
 mod import;
@@ -54,6 +55,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Objective(command) => records::objective(&store, command).await,
         Command::Team(command) => records::team(&store, command).await,
         Command::Initiative(command) => records::initiative(&store, command).await,
+        Command::Evidence(command) => evidence::evidence(&store, command).await,
         Command::Import(command) => import::import(&store, command).await,
         Command::Forecast(command) => forecast::forecast(&store, command).await,
         Command::Backtest(args) => forecast::backtest(&store, args).await,
