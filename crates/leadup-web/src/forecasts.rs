@@ -5,6 +5,7 @@
 //! Carlo, which states the raw model's backtest, as it is not calibrated).
 
 use leadup_core::initiative::Status;
+use leadup_core::work_item::WorkItem;
 use leadup_forecast::{
     BacktestReport, BacktestSettings, CalibratedHowMany, CalibratedWhen, ForecastError, Initiative, Method,
     Percentiles, Portfolio, PortfolioForecast, Prior, Question, Risk, Simulation, SplitRate, TeamForecast, TeamHistory,
@@ -364,19 +365,33 @@ impl Default for Growth {
     }
 }
 
-/// Simulates `team`'s planned and in-progress initiatives sharing its throughput of the
-/// `history_days` days ending `today`: earliest target end first, `wip` at a time, each with
-/// its attached items not yet done, grown as `growth` says. Without such initiatives the
-/// answer lists none.
+/// How a portfolio forecast is run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortfolioSettings {
+    /// Initiatives worked on at once.
+    pub wip: u32,
+    /// Days of throughput history, ending today.
+    pub history_days: u32,
+    /// Trials, seed and threads.
+    pub simulation: Simulation,
+    /// How every initiative's work may grow.
+    pub growth: Growth,
+}
+
+/// Simulates `team`'s planned and in-progress initiatives sharing its throughput (from
+/// `histories`) of the `settings.history_days` days ending `today`: earliest target end first,
+/// `settings.wip` at a time, each with those of the team's `items` its rules attach that are
+/// not done by today, grown as `settings.growth` says. Without such initiatives the answer
+/// lists none.
 pub async fn team_portfolio(
     store: &Store,
     team: &leadup_core::team::Team,
+    items: &[WorkItem],
+    histories: &Histories,
     today: Date,
-    wip: u32,
-    history_days: u32,
-    simulation: &Simulation,
-    growth: &Growth,
+    settings: &PortfolioSettings,
 ) -> Result<PortfolioAnswer, ForecastFailure> {
+    let PortfolioSettings { wip, history_days, simulation, growth } = settings;
     let mut initiatives: Vec<_> = store
         .initiatives()
         .await?
@@ -386,8 +401,12 @@ pub async fn team_portfolio(
     initiatives.sort_by_key(|i| (i.window.map_or(Date::MAX, |w| w.end), i.id));
     let mut planned = Vec::new();
     for initiative in &initiatives {
-        let items = store.initiative_work_items(initiative.id).await?;
-        let remaining = items.iter().filter(|item| item.done.is_none_or(|d| utc_date(d) > today)).count();
+        let rules = store.initiative_rules(initiative.id).await?;
+        let remaining = items
+            .iter()
+            .filter(|item| rules.iter().any(|rule| rule.matches(item)))
+            .filter(|item| item.done.is_none_or(|d| utc_date(d) > today))
+            .count();
         planned.push(Initiative {
             name: initiative.title.clone(),
             items: u32::try_from(remaining).unwrap_or(u32::MAX),
@@ -395,13 +414,12 @@ pub async fn team_portfolio(
             risks: growth.risks.clone(),
         });
     }
-    let histories = Histories::load(store, team.id).await?;
     let total: u32 = planned.iter().map(|i| i.items).sum();
     let (forecast, calibration) = if planned.is_empty() {
         (PortfolioForecast { trials: simulation.trials, initiatives: Vec::new() }, Calibration::raw())
     } else {
-        let portfolio = Portfolio { throughput: Vec::new(), wip_limit: wip, initiatives: planned.clone() };
-        histories.portfolio(today, history_days, portfolio, simulation, total)?
+        let portfolio = Portfolio { throughput: Vec::new(), wip_limit: *wip, initiatives: planned.clone() };
+        histories.portfolio(today, *history_days, portfolio, simulation, total)?
     };
     let lines = initiatives
         .iter()
@@ -426,7 +444,7 @@ pub async fn team_portfolio(
     Ok(PortfolioAnswer {
         team: team.name.clone(),
         today,
-        wip,
+        wip: *wip,
         trials: simulation.trials,
         seed: simulation.seed,
         growth: growth.clone(),

@@ -9,7 +9,9 @@ use leadup_forecast::{Simulation, Window};
 use serde::Serialize;
 
 use crate::dashboard::{self, Budget, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, Progress, Span, State};
-use crate::forecasts::{ForecastFailure, Growth, Histories, PortfolioAnswer, WhenAnswer, team_portfolio};
+use crate::forecasts::{
+    ForecastFailure, Growth, Histories, PortfolioAnswer, PortfolioSettings, WhenAnswer, team_portfolio,
+};
 use crate::{AppError, AppState};
 
 /// Items the team dashboard forecasts when nothing is in progress.
@@ -107,22 +109,18 @@ pub(crate) async fn team(state: &AppState, id: i64, days: Option<u32>) -> Result
         Ok(forecast) => NextItems { items, forecast: Some(forecast), note: None },
         Err((note, _, _)) => NextItems { items, forecast: None, note: Some(note) },
     };
-    let simulation = Simulation { trials: PORTFOLIO_TRIALS, ..Simulation::default() };
-    let (portfolio, portfolio_note) = match team_portfolio(
-        &state.store,
-        &record,
-        today,
-        PORTFOLIO_WIP,
-        dashboard::HISTORY_DAYS,
-        &simulation,
-        &Growth::default(),
-    )
-    .await
-    {
-        Ok(answer) => (Some(answer), None),
-        Err(ForecastFailure::Store(error)) => return Err(error.into()),
-        Err(ForecastFailure::Forecast(error)) => (None, Some(error.to_string())),
+    let settings = PortfolioSettings {
+        wip: PORTFOLIO_WIP,
+        history_days: dashboard::HISTORY_DAYS,
+        simulation: Simulation { trials: PORTFOLIO_TRIALS, ..Simulation::default() },
+        growth: Growth::default(),
     };
+    let (portfolio, portfolio_note) =
+        match team_portfolio(&state.store, &record, &work_items, &histories, today, &settings).await {
+            Ok(answer) => (Some(answer), None),
+            Err(ForecastFailure::Store(error)) => return Err(error.into()),
+            Err(ForecastFailure::Forecast(error)) => (None, Some(error.to_string())),
+        };
     Ok(TeamProgress {
         team_id: record.id,
         team: record.name.clone(),

@@ -6,7 +6,7 @@ use leadup_core::{ValidationErrors, date};
 use leadup_forecast::{BacktestReport, Risk, Simulation, SplitRate, TeamSettings};
 use leadup_store::Store;
 use leadup_web::forecasts::{
-    Calibration, DatePercentiles, Growth, Histories, HowManyAnswer, WhenAnswer, team_portfolio,
+    Calibration, DatePercentiles, Growth, Histories, HowManyAnswer, PortfolioSettings, WhenAnswer, team_portfolio,
 };
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
@@ -106,7 +106,10 @@ async fn portfolio(
     let team = find_team(store, team).await?;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let simulation = Simulation { trials, seed, threads, ..Simulation::default() };
-    let answer = team_portfolio(store, &team, today, wip, history_days, &simulation, growth)
+    let settings = PortfolioSettings { wip, history_days, simulation, growth: growth.clone() };
+    let items = store.work_items(team.id).await?;
+    let histories = Histories::load(store, team.id).await?;
+    let answer = team_portfolio(store, &team, &items, &histories, today, &settings)
         .await
         .with_context(|| format!("team '{}'", team.name))?;
     if answer.initiatives.is_empty() {
