@@ -4,6 +4,8 @@
 //! typed input (from JSON, forms or the command line) into domain values or into a list of
 //! [`FieldError`]s naming every invalid field. Nothing here does IO, SQL or HTTP.
 
+pub mod access;
+pub mod account;
 pub mod alignment;
 pub mod business_case;
 pub mod date;

@@ -7,6 +7,7 @@
 //! transaction and checks references before it changes anything, so a rejected write
 //! leaves the database as it was.
 
+mod accounts;
 mod connect;
 mod error;
 mod evidence;
@@ -20,6 +21,7 @@ mod workspace;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use accounts::{Credentials, NewShareLink, Session};
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
 pub use work_items::{ImportSummary, WorkItemImport};

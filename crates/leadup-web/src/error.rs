@@ -29,6 +29,15 @@ pub enum AppError {
     /// The body is not JSON at all, or not of the right content type (400).
     #[error("{0}")]
     BadRequest(String),
+    /// Nobody is signed in (401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The signed-in user may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts; try again after this many seconds (429).
+    #[error("Too many failed attempts; try again in {} minutes.", (.0 + 59) / 60)]
+    TooManyRequests(i64),
     /// Nothing lives at this address (404).
     #[error("{0}")]
     NotFound(String),
@@ -49,6 +58,9 @@ impl AppError {
         match self {
             Self::Invalid(_) | Self::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -194,7 +206,17 @@ impl IntoResponse for AppError {
             report,
         };
         let json = serde_json::to_vec(&body).expect("a problem always serialises");
-        (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response()
+        let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response();
+        match self {
+            Self::Unauthorized(_) => {
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            }
+            Self::TooManyRequests(seconds) => {
+                response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+            }
+            _ => {}
+        }
+        response
     }
 }
 

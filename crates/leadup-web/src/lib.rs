@@ -4,7 +4,9 @@
 //! Handlers are thin: they parse input into core types, call the store, and render. The
 //! same store calls back the pages, the API and the command line, so the three always agree.
 
+pub mod accounts;
 mod api;
+pub mod auth;
 mod charts;
 pub mod dashboard;
 mod error;
@@ -12,14 +14,15 @@ pub mod forecasts;
 pub mod imports;
 mod pages;
 pub mod progress;
+pub mod routes;
 mod views;
 
 use std::net::SocketAddr;
 
 use axum::Router;
 use axum::http::{StatusCode, header};
+use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
-use axum::routing::get;
 use leadup_store::Store;
 use time::{Date, OffsetDateTime};
 
@@ -30,12 +33,35 @@ pub use error::AppError;
 pub struct AppState {
     store: Store,
     today: Option<Date>,
+    now: Option<i64>,
+    session_limits: auth::SessionLimits,
+    throttle: auth::Throttle,
 }
 
 impl AppState {
     /// State over `store`, with today's date from the system clock (UTC).
     pub fn new(store: Store) -> Self {
-        Self { store, today: None }
+        Self { store, today: None, now: None, session_limits: auth::SessionLimits::default(), throttle: auth::Throttle::default() }
+    }
+
+    /// Sets how long sessions last.
+    #[must_use]
+    pub fn with_session_limits(mut self, limits: auth::SessionLimits) -> Self {
+        self.session_limits = limits;
+        self
+    }
+
+    /// Pins the clock that sessions, tokens and share links are timed by to `unix_seconds`,
+    /// so that their expiry can be tested.
+    #[must_use]
+    pub fn with_now(mut self, unix_seconds: i64) -> Self {
+        self.now = Some(unix_seconds);
+        self
+    }
+
+    /// The current time as Unix seconds.
+    fn now(&self) -> i64 {
+        self.now.unwrap_or_else(|| OffsetDateTime::now_utc().unix_timestamp())
     }
 
     /// Pins "today" to `date`, so that pages drawn relative to today are reproducible.
@@ -51,18 +77,20 @@ impl AppState {
 }
 
 /// The whole application: pages, API, OpenAPI document, static assets and `/healthz`.
+/// Every route is guarded by its rule (see [`routes`]); who is asking is found first, by
+/// [`auth::authenticate`].
 pub fn app(state: AppState) -> Router {
+    let (pages, _) = pages::routes(&state).finish();
+    let (api, _) = api::routes(&state).finish();
     Router::new()
-        .merge(pages::routes())
-        .nest("/api/v1", api::routes())
-        .route("/api/openapi.json", get(api::openapi))
-        .route("/assets/style.css", get(stylesheet))
-        .route("/healthz", get(|| async { "ok" }))
+        .merge(pages)
+        .nest("/api/v1", api.fallback(|| async { AppError::NotFound("no such API route".to_owned()) }))
         .fallback(pages::not_found)
+        .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .with_state(state)
 }
 
-async fn stylesheet() -> impl IntoResponse {
+pub(crate) async fn stylesheet() -> impl IntoResponse {
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")],
@@ -73,7 +101,9 @@ async fn stylesheet() -> impl IntoResponse {
 /// Serves the application on `listener` until Ctrl-C or SIGTERM, then finishes the
 /// requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 /// Binds `addr`, so the caller can report the address before serving.

@@ -6,15 +6,18 @@ use std::fmt::Write as _;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use leadup_core::account::UserInput;
 use leadup_store::Store;
 use leadup_store::testing::TestDatabase;
-use leadup_web::{AppState, app};
+use leadup_web::{AppState, accounts, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 struct Api {
     store: Store,
     today: Option<time::Date>,
+    /// A workspace administrator's API token, sent with every request.
+    token: String,
     _db: TestDatabase,
 }
 
@@ -33,7 +36,10 @@ impl Api {
     /// An API over `db`.
     async fn over(db: TestDatabase) -> Self {
         let store = Store::connect(&db.url).await.unwrap();
-        Self { store, today: None, _db: db }
+        let admin = UserInput { email: "admin@example.com".into(), name: "Admin".into(), is_admin: true };
+        let user = accounts::create_user(&store, &admin, "a long admin password", 0).await.unwrap();
+        let (_, token) = accounts::create_token(&store, user.id, "tests", 0).await.unwrap();
+        Self { store, today: None, token, _db: db }
     }
 
     /// An API whose "today" is pinned to `today`.
@@ -50,11 +56,20 @@ impl Api {
     }
 
     /// Sends `request` and answers the status, the headers and the body as text.
-    async fn send(&self, request: Request<Body>) -> (StatusCode, header::HeaderMap, String) {
+    async fn send(&self, mut request: Request<Body>) -> (StatusCode, header::HeaderMap, String) {
+        self.authorize(&mut request);
         let response = app(self.state()).oneshot(request).await.unwrap();
         let (status, headers) = (response.status(), response.headers().clone());
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Adds the administrator's token, unless the request carries its own credentials.
+    fn authorize(&self, request: &mut Request<Body>) {
+        if !request.headers().contains_key(header::AUTHORIZATION) {
+            let value = format!("Bearer {}", self.token);
+            request.headers_mut().insert(header::AUTHORIZATION, value.parse().unwrap());
+        }
     }
 
     /// Posts `body` as a file (text/csv) to `uri`.
@@ -86,7 +101,8 @@ impl Api {
         if body.is_some() {
             request = request.header(header::CONTENT_TYPE, "application/json");
         }
-        let request = request.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+        let mut request = request.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+        self.authorize(&mut request);
         let response = app(self.state()).oneshot(request).await.unwrap();
         let status = response.status();
         let header = |name| response.headers().get(name).map(|v: &header::HeaderValue| v.to_str().unwrap().to_owned());

@@ -55,6 +55,115 @@ pub enum Command {
     /// Work out the business case of a proposal: NPV, ROI and payback.
     #[command(subcommand)]
     Proposal(ProposalCommand),
+    /// Add users and set their passwords (there are no default accounts: the first user
+    /// added with --admin administers the workspace).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Give users a role in a team (manager, member or executive), or take it away.
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Create, list and revoke API tokens, which scripts send as 'Authorization: Bearer TOKEN'.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// Where a new password comes from.
+#[derive(Args, Debug)]
+pub struct PasswordSource {
+    /// Read the password from standard input (one line) instead of generating one. It must
+    /// have at least 12 characters and not be one of the 1,000 most common passwords.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// `leadup user ...`
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user. Without --password-stdin a strong password is generated and printed once.
+    Add {
+        /// The address they sign in with.
+        email: String,
+        /// Their name as others see it.
+        #[arg(long)]
+        name: String,
+        /// Make them a workspace administrator: they manage teams, users and the strategy.
+        #[arg(long)]
+        admin: bool,
+        #[command(flatten)]
+        password: PasswordSource,
+        #[command(flatten)]
+        format: Format,
+    },
+    /// List every user with the roles they hold.
+    List(Format),
+    /// Set a user's password (generated and printed once without --password-stdin); this
+    /// ends all their sessions.
+    Password {
+        /// The user's email address.
+        email: String,
+        #[command(flatten)]
+        password: PasswordSource,
+    },
+}
+
+/// `leadup member ...`
+#[derive(Subcommand, Debug)]
+pub enum MemberCommand {
+    /// Give a user a role in a team, replacing the role they held there.
+    Add {
+        /// The user's email address.
+        email: String,
+        /// The team, by id or exact name.
+        #[arg(long)]
+        team: String,
+        /// manager, member or executive.
+        #[arg(long)]
+        role: String,
+    },
+    /// Take a user's role in a team away.
+    Remove {
+        /// The user's email address.
+        email: String,
+        /// The team, by id or exact name.
+        #[arg(long)]
+        team: String,
+    },
+    /// List who holds which role in a team.
+    List {
+        /// The team, by id or exact name.
+        #[arg(long)]
+        team: String,
+        #[command(flatten)]
+        format: Format,
+    },
+}
+
+/// `leadup token ...`
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it; it is shown only this once (only its
+    /// digest is kept). The token acts with the user's roles.
+    Create {
+        /// The user's email address.
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
+    /// List a user's tokens (never the tokens themselves).
+    List {
+        /// The user's email address.
+        email: String,
+        #[command(flatten)]
+        format: Format,
+    },
+    /// Revoke a token: it opens nothing from then on.
+    Revoke {
+        /// The user's email address.
+        email: String,
+        /// The token's id, as `leadup token list` shows it.
+        id: i64,
+    },
 }
 
 /// `leadup proposal ...`

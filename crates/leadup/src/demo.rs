@@ -15,6 +15,8 @@
 //! gives the same items.
 
 use anyhow::Context;
+use leadup_core::access::Role;
+use leadup_core::account::UserInput;
 use leadup_core::date;
 use leadup_core::initiative::InitiativeInput;
 use leadup_core::roadmap::Quarter;
@@ -414,7 +416,7 @@ const INITIATIVES: &[InitiativeRow] = &[
 ];
 
 /// Fills an empty store with the demo workspace, dated relative to `today`.
-pub async fn seed(store: &Store, today: Date) -> anyhow::Result<()> {
+pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
     let months = Months::from(today);
 
     let workspace =
@@ -494,7 +496,72 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("attaching work items to '{}'", INITIATIVES[initiative].title))?;
     }
-    Ok(())
+    seed_users(store, &team_ids).await
+}
+
+/// A demo account as `leadup demo` prints it.
+pub struct DemoUser {
+    /// The address to sign in with.
+    pub email: String,
+    /// What the account may do, e.g. "manager of Payments".
+    pub roles: String,
+    /// Its generated password.
+    pub password: String,
+}
+
+/// The sign-in address of a demo person: `sofia.marchetti@example.com`.
+fn demo_email(name: &str) -> String {
+    let folded: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' | 'ä' | 'â' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ı' | 'ï' => 'i',
+            'ó' | 'ö' | 'ô' => 'o',
+            'ú' | 'ü' => 'u',
+            'ç' => 'c',
+            ' ' => '.',
+            other => other,
+        })
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+        .collect();
+    format!("{folded}@example.com")
+}
+
+/// Demo accounts with generated passwords: an administrator, and for every team its manager,
+/// its first member and its executives (an executive of two teams holds both roles).
+async fn seed_users(store: &Store, team_ids: &[i64]) -> anyhow::Result<Vec<DemoUser>> {
+    // (name, administrator, roles as (team position, role))
+    type Person = (String, bool, Vec<(usize, Role)>);
+    let mut people: Vec<Person> = vec![("Avery Admin".to_owned(), true, Vec::new())];
+    for (index, row) in TEAMS.iter().enumerate() {
+        let holders = std::iter::once((row.manager, Role::Manager))
+            .chain(row.members.first().map(|&m| (m, Role::Member)))
+            .chain(row.executives.iter().map(|&e| (e, Role::Executive)));
+        for (name, role) in holders {
+            match people.iter_mut().find(|(known, _, _)| known == name) {
+                Some((_, _, roles)) => roles.push((index, role)),
+                None => people.push((name.to_owned(), false, vec![(index, role)])),
+            }
+        }
+    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut users = Vec::with_capacity(people.len());
+    for (name, is_admin, roles) in people {
+        let password = crate::accounts::generate_password();
+        let input = UserInput { email: demo_email(&name), name: name.clone(), is_admin };
+        let user = leadup_web::accounts::create_user(store, &input, &password, now)
+            .await
+            .with_context(|| format!("creating the demo user {name}"))?;
+        let mut described: Vec<String> = if is_admin { vec!["workspace administrator".to_owned()] } else { Vec::new() };
+        for (team, role) in roles {
+            store.set_role(team_ids[team], user.id, Some(role)).await.context("giving demo roles")?;
+            described.push(format!("{role} of {}", TEAMS[team].name));
+        }
+        users.push(DemoUser { email: user.email, roles: described.join(", "), password });
+    }
+    Ok(users)
 }
 
 /// The work of one initiative: how its items are found, how many there are and how far along.

@@ -2,6 +2,7 @@
 //! one), and runs one command.
 //! Invalid input exits with status 2, any other failure with 1; a closed pipe is not an error.
 
+mod accounts;
 mod cli;
 mod demo;
 mod evidence;
@@ -60,6 +61,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Forecast(command) => forecast::forecast(&store, command).await,
         Command::Backtest(args) => forecast::backtest(&store, args).await,
         Command::Flow(args) => flow::flow(&store, args).await,
+        Command::User(command) => accounts::user(&store, command).await,
+        Command::Member(command) => accounts::member(&store, command).await,
+        Command::Token(command) => accounts::token(&store, command).await,
         Command::Proposal(_) => unreachable!("run without a database above"),
     };
     store.close().await;

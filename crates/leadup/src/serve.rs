@@ -22,10 +22,19 @@ pub async fn serve(store: &Store, database_url: &str, args: ServeArgs) -> anyhow
 /// Creates the demo workspace in an empty database, then serves.
 pub async fn demo(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     if store.workspace().await?.is_none() {
-        demo::seed(store, OffsetDateTime::now_utc().date()).await.context("creating the demo workspace")?;
+        let users = demo::seed(store, OffsetDateTime::now_utc().date()).await.context("creating the demo workspace")?;
         eprintln!("leadup: created the demo workspace in {}", redact(database_url));
+        eprintln!("leadup: demo users (passwords are shown only now):");
+        let width = users.iter().map(|u| u.email.len()).max().unwrap_or(0);
+        for user in &users {
+            eprintln!("leadup:   {:width$}  {}  ({})", user.email, user.password, user.roles);
+        }
     } else {
-        eprintln!("leadup: {} already holds a workspace; serving it unchanged", redact(database_url));
+        eprintln!(
+            "leadup: {} already holds a workspace; serving it unchanged (the demo users' passwords were printed \
+             when it was created; `leadup user password EMAIL` sets a new one)",
+            redact(database_url)
+        );
     }
     run(store, database_url, args).await
 }

@@ -3,10 +3,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use leadup_core::access::Action;
 use leadup_core::alignment::Alignment;
 use leadup_core::initiative::{Initiative, InitiativeInput, InitiativePatch};
 
 use super::{Id, Json, created};
+use crate::auth::Caller;
 use crate::{AppError, AppState};
 
 pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<Vec<Initiative>>, AppError> {
@@ -19,19 +21,24 @@ pub(crate) async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Js
 
 pub(crate) async fn create(
     State(state): State<AppState>,
+    caller: Caller,
     Json(input): Json<InitiativeInput>,
 ) -> Result<Response, AppError> {
+    caller.require(Action::EditInitiatives, Some(input.team_id))?;
     let initiative = state.store.create_initiative(&input.validate()?).await?;
     Ok(created(format!("/api/v1/initiatives/{}", initiative.id), initiative))
 }
 
 pub(crate) async fn update(
     State(state): State<AppState>,
+    caller: Caller,
     Id(id): Id,
     Json(patch): Json<InitiativePatch>,
 ) -> Result<Json<Initiative>, AppError> {
     let mut input = state.store.initiative(id).await?.to_input();
     patch.apply(&mut input);
+    // Moving an initiative needs the right in the team it moves to as well.
+    caller.require(Action::EditInitiatives, Some(input.team_id))?;
     Ok(Json(state.store.update_initiative(id, &input.validate()?).await?))
 }
 

@@ -3,38 +3,58 @@
 
 pub(crate) mod imports;
 mod initiatives;
+mod me;
 mod objectives;
 mod progress;
 mod teams;
 mod workspace;
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRequest;
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{Method, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use leadup_core::access::Action;
 
+use crate::auth::Access;
+use crate::routes::Routes;
 use crate::{AppError, AppState};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/workspace", get(workspace::show).patch(workspace::update))
-        .route("/objectives", get(objectives::list).post(objectives::create))
-        .route("/objectives/{id}", get(objectives::show).patch(objectives::update).delete(objectives::delete))
-        .route("/teams", get(teams::list).post(teams::create))
-        .route("/teams/{id}", get(teams::show).patch(teams::update).delete(teams::delete))
-        .route("/initiatives", get(initiatives::list).post(initiatives::create))
-        .route("/initiatives/{id}", get(initiatives::show).patch(initiatives::update).delete(initiatives::delete))
-        .route("/alignment", get(initiatives::alignment))
-        .route("/teams/{id}/progress", get(progress::team))
-        .route("/teams/{id}/work-items", get(progress::work_items))
-        .route("/teams/{id}/imports", post(imports::create).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD)))
-        .route("/initiatives/{id}/progress", get(progress::initiative))
-        .route("/initiatives/{id}/rules", get(progress::rules).put(progress::set_rules))
-        .fallback(|| async { AppError::NotFound("no such API route".to_owned()) })
+pub(crate) fn routes(state: &AppState) -> Routes {
+    use Access::{BodyTeam, InitiativeTeam, SignedIn, Team, Workspace};
+    use Action::{EditInitiatives, EditStrategy, EditTeam, ImportWorkItems, ManageTeams, ReadWorkspace, ViewTeam};
+    Routes::new("/api/v1", state)
+        .add(Method::GET, "/me", SignedIn, me::show)
+        .add(Method::GET, "/workspace", Workspace(ReadWorkspace), workspace::show)
+        .add(Method::PATCH, "/workspace", Workspace(EditStrategy), workspace::update)
+        .add(Method::GET, "/objectives", Workspace(ReadWorkspace), objectives::list)
+        .add(Method::POST, "/objectives", Workspace(EditStrategy), objectives::create)
+        .add(Method::GET, "/objectives/{id}", Workspace(ReadWorkspace), objectives::show)
+        .add(Method::PATCH, "/objectives/{id}", Workspace(EditStrategy), objectives::update)
+        .add(Method::DELETE, "/objectives/{id}", Workspace(EditStrategy), objectives::delete)
+        .add(Method::GET, "/teams", Workspace(ReadWorkspace), teams::list)
+        .add(Method::POST, "/teams", Workspace(ManageTeams), teams::create)
+        .add(Method::GET, "/teams/{id}", Workspace(ReadWorkspace), teams::show)
+        .add(Method::PATCH, "/teams/{id}", Team(EditTeam), teams::update)
+        .add(Method::DELETE, "/teams/{id}", Workspace(ManageTeams), teams::delete)
+        .add(Method::GET, "/initiatives", Workspace(ReadWorkspace), initiatives::list)
+        .add(Method::POST, "/initiatives", BodyTeam(EditInitiatives), initiatives::create)
+        .add(Method::GET, "/initiatives/{id}", Workspace(ReadWorkspace), initiatives::show)
+        .add(Method::PATCH, "/initiatives/{id}", InitiativeTeam(EditInitiatives), initiatives::update)
+        .add(Method::DELETE, "/initiatives/{id}", InitiativeTeam(EditInitiatives), initiatives::delete)
+        .add(Method::GET, "/alignment", Workspace(ReadWorkspace), initiatives::alignment)
+        .add(Method::GET, "/teams/{id}/progress", Team(ViewTeam), progress::team)
+        .add(Method::GET, "/teams/{id}/work-items", Team(ViewTeam), progress::work_items)
+        .add_upload(
+            Method::POST,
+            "/teams/{id}/imports",
+            Team(ImportWorkItems),
+            imports::create,
+            crate::imports::MAX_UPLOAD,
+        )
+        .add(Method::GET, "/initiatives/{id}/progress", Workspace(ReadWorkspace), progress::initiative)
+        .add(Method::GET, "/initiatives/{id}/rules", Workspace(ReadWorkspace), progress::rules)
+        .add(Method::PUT, "/initiatives/{id}/rules", InitiativeTeam(EditInitiatives), progress::set_rules)
 }
 
 /// A JSON body whose rejections are answered as problem+json naming the bad field.

@@ -10,9 +10,10 @@ use maud::html;
 use super::PageResult;
 use super::layout::{self, Section, flag, status_badge};
 use crate::AppState;
+use crate::auth::Caller;
 use crate::charts::budget::{self, Bar};
 
-pub(crate) async fn page(State(state): State<AppState>) -> PageResult {
+pub(crate) async fn page(State(state): State<AppState>, caller: Caller) -> PageResult {
     let workspace = state.store.workspace().await?;
     let objectives = state.store.objectives().await?;
     let initiatives = state.store.initiatives().await?;
@@ -94,5 +95,5 @@ pub(crate) async fn page(State(state): State<AppState>) -> PageResult {
             }
         }
     };
-    Ok(layout::page("Alignment", workspace.as_ref(), Some(Section::Alignment), &content))
+    Ok(layout::page("Alignment", workspace.as_ref(), Some(Section::Alignment), &caller, &content))
 }

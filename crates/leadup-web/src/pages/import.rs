@@ -3,7 +3,7 @@
 
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use leadup_core::ValidationErrors;
 use leadup_core::team::Team;
 use maud::{Markup, html};
@@ -11,6 +11,7 @@ use maud::{Markup, html};
 use super::layout::{self, Section};
 use super::{PageError, missing};
 use crate::api::imports::run;
+use crate::auth::{CSRF_FIELD, Caller};
 use crate::imports::{FORMATS, ImportOptions, ImportReport};
 use crate::{AppError, AppState};
 
@@ -29,17 +30,21 @@ async fn team(state: &AppState, id: &str) -> Result<Team, PageError> {
 }
 
 /// This server's address as the browser reached it, for the command examples.
-fn origin(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost:8080");
-    format!("http://{host}")
-}
-
-pub(crate) async fn form(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Page {
+pub(crate) async fn form(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Page {
     let team = team(&state, &id).await?;
     let defaults = ImportOptions { format: Some("jira".to_owned()), ..ImportOptions::default() };
-    let form =
-        Form { options: &defaults, strict: false, errors: &ValidationErrors::default(), origin: origin(&headers) };
-    render(&state, &team, &form, StatusCode::OK).await
+    let form = Form {
+        options: &defaults,
+        strict: false,
+        errors: &ValidationErrors::default(),
+        origin: layout::origin(&headers),
+    };
+    render(&state, &caller, &team, &form, StatusCode::OK).await
 }
 
 /// The form as shown: the values sent (kept when the form comes back with errors).
@@ -93,6 +98,7 @@ async fn read(mut multipart: Multipart) -> Result<Upload, AppError> {
 
 pub(crate) async fn upload(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<String>,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
@@ -109,9 +115,13 @@ pub(crate) async fn upload(
     let format = match upload.options.format() {
         Ok(format) if errors.0.is_empty() => format,
         _ => {
-            let form =
-                Form { options: &upload.options, strict: upload.strict, errors: &errors, origin: origin(&headers) };
-            return render(&state, &team, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
+            let form = Form {
+                options: &upload.options,
+                strict: upload.strict,
+                errors: &errors,
+                origin: layout::origin(&headers),
+            };
+            return render(&state, &caller, &team, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     match run(&state, team.id, upload.file.clone(), &format, upload.strict, &upload.options).await {
@@ -121,13 +131,23 @@ pub(crate) async fn upload(
             let content = report_page(&team, &report, upload.file_name.as_deref(), format.name());
             Ok((
                 status,
-                layout::page(&format!("Import into {}", team.name), workspace.as_ref(), Some(Section::Teams), &content),
+                layout::page(
+                    &format!("Import into {}", team.name),
+                    workspace.as_ref(),
+                    Some(Section::Teams),
+                    &caller,
+                    &content,
+                ),
             ))
         }
         Err(AppError::Invalid(errors)) => {
-            let form =
-                Form { options: &upload.options, strict: upload.strict, errors: &errors, origin: origin(&headers) };
-            render(&state, &team, &form, StatusCode::UNPROCESSABLE_ENTITY).await
+            let form = Form {
+                options: &upload.options,
+                strict: upload.strict,
+                errors: &errors,
+                origin: layout::origin(&headers),
+            };
+            render(&state, &caller, &team, &form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(other.into()),
     }
@@ -175,7 +195,7 @@ fn report_page(team: &Team, report: &ImportReport, file: Option<&str>, format: &
     }
 }
 
-async fn render(state: &AppState, team: &Team, form: &Form<'_>, status: StatusCode) -> Page {
+async fn render(state: &AppState, caller: &Caller, team: &Team, form: &Form<'_>, status: StatusCode) -> Page {
     let (options, strict, errors) = (form.options, form.strict, form.errors);
     let workspace = state.store.workspace().await?;
     let count = state.store.work_item_count(team.id).await?;
@@ -206,7 +226,7 @@ async fn render(state: &AppState, team: &Team, form: &Form<'_>, status: StatusCo
                 ul { @for e in &errors.0 { li { strong { (e.field) } ": " (e.message) } } }
             }
         }
-        form.card.import-form method="post" enctype="multipart/form-data" action={ "/teams/" (team.id) "/import" } {
+        form.card.import-form method="post" enctype="multipart/form-data" action={ "/teams/" (team.id) "/import?" (CSRF_FIELD) "=" (caller.csrf()) } {
             fieldset {
                 legend { "Format" }
                 div.choices {
@@ -259,6 +279,6 @@ async fn render(state: &AppState, team: &Team, form: &Form<'_>, status: StatusCo
     };
     Ok((
         status,
-        layout::page(&format!("Import into {}", team.name), workspace.as_ref(), Some(Section::Teams), &content),
+        layout::page(&format!("Import into {}", team.name), workspace.as_ref(), Some(Section::Teams), caller, &content),
     ))
 }

@@ -7,6 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use leadup_core::access::Action;
 use leadup_core::date;
 use leadup_core::work_item::{AttachRule, RuleKind};
 use maud::{Markup, html};
@@ -17,14 +18,15 @@ use super::progress::{
     burn_up_chart, calibration_note, days, flow_cards, forecast_table, item_count, percent, state_badge,
 };
 use super::{PageError, PageResult, missing};
+use crate::auth::{CSRF_FIELD, Caller};
 use crate::charts::budget;
 use crate::dashboard::State as ProgressState;
 use crate::views::{self, InitiativeProgress};
 use crate::{AppError, AppState};
 
-pub(crate) async fn page(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+pub(crate) async fn page(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> PageResult {
     let id = parse_id(&id)?;
-    render(&state, id, None).await
+    render(&state, &caller, id, None).await
 }
 
 fn parse_id(id: &str) -> Result<i64, PageError> {
@@ -49,12 +51,13 @@ pub(crate) struct RuleForm {
 /// `POST /initiatives/{id}/rules`: adds or removes one attach rule, then shows the page again.
 pub(crate) async fn rules(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<String>,
     Form(form): Form<RuleForm>,
 ) -> Response {
     match change_rules(&state, &id, form).await {
         Ok(Ok(id)) => Redirect::to(&format!("/initiatives/{id}#rules")).into_response(),
-        Ok(Err((id, error))) => match render(&state, id, Some(error)).await {
+        Ok(Err((id, error))) => match render(&state, &caller, id, Some(error)).await {
             Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
             Err(error) => error.into_response(),
         },
@@ -86,7 +89,7 @@ async fn change_rules(state: &AppState, id: &str, form: RuleForm) -> Result<Resu
     Ok(Ok(id))
 }
 
-async fn render(state: &AppState, id: i64, rule_error: Option<RuleError>) -> PageResult {
+async fn render(state: &AppState, caller: &Caller, id: i64, rule_error: Option<RuleError>) -> PageResult {
     let workspace = state.store.workspace().await?;
     let view = match views::initiative(state, id).await {
         Ok(view) => view,
@@ -169,13 +172,13 @@ async fn render(state: &AppState, id: i64, rule_error: Option<RuleError>) -> Pag
             }
         }
         (budget_card(&view))
-        (rules_card(&view, &team.name, rule_error.as_ref()))
+        (rules_card(&view, &team.name, rule_error.as_ref(), editor_csrf(caller, team.id)))
         @if !view.work_items.is_empty() {
             h2.section-title { "Flow of its work items" }
             (flow_cards(&view.progress.flow, &view.progress, &view.work_items, "since it started"))
         }
     };
-    Ok(layout::page(&initiative.title, workspace.as_ref(), Some(Section::Roadmap), &content))
+    Ok(layout::page(&initiative.title, workspace.as_ref(), Some(Section::Roadmap), caller, &content))
 }
 
 fn burn_up_caption(view: &InitiativeProgress) -> String {
@@ -282,7 +285,13 @@ fn budget_card(view: &InitiativeProgress) -> Markup {
     }
 }
 
-fn rules_card(view: &InitiativeProgress, team: &str, error: Option<&RuleError>) -> Markup {
+/// The CSRF token to put in the rule forms, when the caller may change the rules.
+fn editor_csrf(caller: &Caller, team: i64) -> Option<&str> {
+    caller.principal().is_some_and(|p| p.may(Action::EditInitiatives, Some(team))).then(|| caller.csrf())
+}
+
+/// The attach rules; with `csrf` (the caller may edit them) the forms that change them.
+fn rules_card(view: &InitiativeProgress, team: &str, error: Option<&RuleError>, csrf: Option<&str>) -> Markup {
     let id = view.initiative_id;
     let chosen = error.map_or("parent", |e| e.kind.as_str());
     html! {
@@ -300,17 +309,22 @@ fn rules_card(view: &InitiativeProgress, team: &str, error: Option<&RuleError>) 
                         li {
                             span.rule-kind { (rule.kind.as_str()) } " "
                             code { (rule.value) }
+                            @if let Some(csrf) = csrf {
                             form.inline method="post" action={ "/initiatives/" (id) "/rules" } {
+                                input type="hidden" name=(CSRF_FIELD) value=(csrf);
                                 input type="hidden" name="action" value="remove";
                                 input type="hidden" name="kind" value=(rule.kind.as_str());
                                 input type="hidden" name="value" value=(rule.value);
                                 button.link type="submit" aria-label={ "Remove " (rule.kind.as_str()) " " (rule.value) } { "Remove" }
                             }
+                            }
                         }
                     }
                 }
             }
+            @if let Some(csrf) = csrf {
             form.rule-form method="post" action={ "/initiatives/" (id) "/rules" } {
+                input type="hidden" name=(CSRF_FIELD) value=(csrf);
                 input type="hidden" name="action" value="add";
                 label { span.label { "Match" }
                     select name="kind" {
@@ -323,6 +337,7 @@ fn rules_card(view: &InitiativeProgress, team: &str, error: Option<&RuleError>) 
                     input type="text" name="value" value=[error.map(|e| e.value.as_str())] placeholder="e.g. PAY-1 or checkout";
                 }
                 button type="submit" { "Add rule" }
+            }
             }
             @if let Some(error) = error {
                 p.field-error role="alert" { (error.message) }

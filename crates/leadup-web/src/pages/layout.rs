@@ -5,6 +5,8 @@ use leadup_core::initiative::Status;
 use leadup_core::strategy::Workspace;
 use maud::{DOCTYPE, Markup, html};
 
+use crate::auth::{CSRF_FIELD, Caller};
+
 /// The sections of the top navigation.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Section {
@@ -21,8 +23,15 @@ const SECTIONS: [(Section, &str, &str); 4] = [
     (Section::Alignment, "/alignment", "Alignment"),
 ];
 
-/// A complete HTML document around `content`.
-pub(crate) fn page(title: &str, workspace: Option<&Workspace>, active: Option<Section>, content: &Markup) -> Markup {
+/// A complete HTML document around `content`; the top bar shows the navigation and who is
+/// signed in (nothing of either to an anonymous `caller`, e.g. on the sign-in page).
+pub(crate) fn page(
+    title: &str,
+    workspace: Option<&Workspace>,
+    active: Option<Section>,
+    caller: &Caller,
+    content: &Markup,
+) -> Markup {
     let workspace_name = workspace.map_or("leadup", |w| w.name.as_str());
     html! {
         (DOCTYPE)
@@ -37,9 +46,20 @@ pub(crate) fn page(title: &str, workspace: Option<&Workspace>, active: Option<Se
                 header.topbar {
                     a.brand href="/" { span.logo { "▲" } "leadup" }
                     span.workspace { (workspace_name) }
-                    nav {
-                        @for (section, href, label) in SECTIONS {
-                            a href=(href) class=[(active == Some(section)).then_some("active")] { (label) }
+                    @if let Some(user) = caller.principal() {
+                        nav {
+                            @for (section, href, label) in SECTIONS {
+                                a href=(href) class=[(active == Some(section)).then_some("active")] { (label) }
+                            }
+                        }
+                        div.account {
+                            a href="/account" title=(user.email) { (user.name) }
+                            @if !caller.csrf().is_empty() {
+                                form.inline method="post" action="/logout" {
+                                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                                    button.link type="submit" { "Sign out" }
+                                }
+                            }
                         }
                     }
                 }
@@ -72,4 +92,23 @@ pub(crate) fn progress_bar(share: f64) -> Markup {
 /// A short warning flag, e.g. "unaligned" or "uncovered".
 pub(crate) fn flag(text: &str, why: &str) -> Markup {
     html! { span.flag title=(why) { "⚑ " (text) } }
+}
+
+/// A Unix time as `2026-11-23 19:40 UTC`.
+pub(crate) fn date_time(unix_seconds: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix_seconds).map_or_else(
+        |_| unix_seconds.to_string(),
+        |t| format!("{} {:02}:{:02} UTC", leadup_core::date::format(t.date()), t.hour(), t.minute()),
+    )
+}
+
+/// This site's address as the request names it (`https` when a proxy says the request came
+/// over TLS), for links and commands shown to copy.
+pub(crate) fn origin(headers: &axum::http::HeaderMap) -> String {
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost:8080");
+    let tls = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|proto| proto.eq_ignore_ascii_case("https"));
+    format!("{}://{host}", if tls { "https" } else { "http" })
 }

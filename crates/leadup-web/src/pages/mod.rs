@@ -2,37 +2,60 @@
 //! their dashboards and import form, and one page per initiative with its progress. Pages
 //! read from the store and draw charts as inline SVG.
 
+mod account;
 mod alignment;
 mod import;
 mod initiative;
 mod layout;
+mod login;
 mod progress;
 mod roadmap;
+mod share;
 mod strategy;
 mod teams;
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use leadup_core::access::Action;
 use maud::Markup;
 
+use crate::auth::{Access, Caller};
+use crate::routes::Routes;
 use crate::{AppError, AppState};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/strategy") }))
-        .route("/strategy", get(strategy::page))
-        .route("/roadmap", get(roadmap::page))
-        .route("/alignment", get(alignment::page))
-        .route("/teams", get(teams::list))
-        .route("/teams/{id}", get(teams::dashboard))
-        .route(
+pub(crate) fn routes(state: &AppState) -> Routes {
+    use Access::{InitiativeTeam, Public, SignedIn, Team, Workspace};
+    use Action::{EditInitiatives, ImportWorkItems, ManageShareLinks, ReadWorkspace, ViewTeam};
+    Routes::new("", state)
+        .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
+        .add(Method::GET, "/healthz", Public, || async { "ok" })
+        .add(Method::GET, "/assets/style.css", Public, crate::stylesheet)
+        .add(Method::GET, "/api/openapi.json", Public, crate::api::openapi)
+        .add(Method::GET, "/login", Public, login::form)
+        .add(Method::POST, "/login", Public, login::sign_in)
+        .add(Method::POST, "/logout", Public, login::sign_out)
+        .add(Method::GET, "/account", SignedIn, account::page)
+        .add(Method::POST, "/account/tokens", SignedIn, account::create_token)
+        .add(Method::POST, "/account/tokens/{token}/revoke", SignedIn, account::revoke_token)
+        .add(Method::GET, "/share/{token}", Public, share::view)
+        .add(Method::GET, "/strategy", Workspace(ReadWorkspace), strategy::page)
+        .add(Method::GET, "/roadmap", Workspace(ReadWorkspace), roadmap::page)
+        .add(Method::GET, "/alignment", Workspace(ReadWorkspace), alignment::page)
+        .add(Method::GET, "/teams", Workspace(ReadWorkspace), teams::list)
+        .add(Method::GET, "/teams/{id}", Team(ViewTeam), teams::dashboard)
+        .add(Method::GET, "/teams/{id}/import", Team(ImportWorkItems), import::form)
+        .add_upload(
+            Method::POST,
             "/teams/{id}/import",
-            get(import::form).post(import::upload).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD)),
+            Team(ImportWorkItems),
+            import::upload,
+            crate::imports::MAX_UPLOAD,
         )
-        .route("/initiatives/{id}", get(initiative::page))
-        .route("/initiatives/{id}/rules", post(initiative::rules))
+        .add(Method::GET, "/teams/{id}/share", Team(ManageShareLinks), share::list)
+        .add(Method::POST, "/teams/{id}/share", Team(ManageShareLinks), share::create)
+        .add(Method::POST, "/teams/{id}/share/{link}/revoke", Team(ManageShareLinks), share::revoke)
+        .add(Method::GET, "/initiatives/{id}", Workspace(ReadWorkspace), initiative::page)
+        .add(Method::POST, "/initiatives/{id}/rules", InitiativeTeam(EditInitiatives), initiative::rules)
 }
 
 /// A page handler's result: the page, or an error page.
@@ -55,10 +78,14 @@ impl IntoResponse for PageError {
             title,
             None,
             None,
+            &Caller::Anonymous,
             &maud::html! {
                 section.card.error-page {
                     h1 { (status.as_u16()) " · " (title) }
                     p { (self.0.public_detail()) }
+                    @if status == axum::http::StatusCode::FORBIDDEN {
+                        p { "Ask your workspace's administrator for the role you need: the roles and what each may do are listed in the permissions document (docs/permissions.md)." }
+                    }
                     p { a href="/strategy" { "Back to the strategy" } }
                 }
             },

@@ -16,6 +16,7 @@ use time::Date;
 use super::PageResult;
 use super::layout::{self, Section, flag, status_badge};
 use crate::AppState;
+use crate::auth::Caller;
 use crate::charts::timeline::{self, Row};
 
 #[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +57,7 @@ impl Roadmap {
     }
 }
 
-pub(crate) async fn page(State(state): State<AppState>, Query(params): Query<Params>) -> PageResult {
+pub(crate) async fn page(State(state): State<AppState>, caller: Caller, Query(params): Query<Params>) -> PageResult {
     let workspace = state.store.workspace().await?;
     let roadmap = Roadmap {
         teams: state.store.teams().await?,
@@ -77,7 +78,7 @@ pub(crate) async fn page(State(state): State<AppState>, Query(params): Query<Par
             View::Columns => (columns_view(&roadmap)),
         }
     };
-    Ok(layout::page("Roadmap", workspace.as_ref(), Some(Section::Roadmap), &content))
+    Ok(layout::page("Roadmap", workspace.as_ref(), Some(Section::Roadmap), &caller, &content))
 }
 
 fn timeline_view(roadmap: &Roadmap, group: Group) -> Markup {

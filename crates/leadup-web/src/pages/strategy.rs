@@ -10,8 +10,9 @@ use maud::{Markup, html};
 use super::PageResult;
 use super::layout::{self, Section, flag, progress_bar};
 use crate::AppState;
+use crate::auth::Caller;
 
-pub(crate) async fn page(State(state): State<AppState>) -> PageResult {
+pub(crate) async fn page(State(state): State<AppState>, caller: Caller) -> PageResult {
     let workspace = state.store.workspace().await?;
     let objectives = state.store.objectives().await?;
     let initiatives = state.store.initiatives().await?;
@@ -36,7 +37,7 @@ pub(crate) async fn page(State(state): State<AppState>) -> PageResult {
             }
         }
     };
-    Ok(layout::page("Strategy", workspace.as_ref(), Some(Section::Strategy), &content))
+    Ok(layout::page("Strategy", workspace.as_ref(), Some(Section::Strategy), &caller, &content))
 }
 
 fn objective_card(objective: &Objective, initiatives: &[Initiative]) -> Markup {

@@ -3,6 +3,7 @@
 //! open items, and when the next items will be done (`?days=N` sets the flow window).
 
 use axum::extract::{Path, State};
+use leadup_core::access::Action;
 use leadup_core::date;
 use leadup_core::initiative::Initiative;
 use leadup_core::money::group_thousands;
@@ -17,6 +18,7 @@ use super::layout::{self, Section, progress_bar, status_badge};
 use super::progress::{burn_up_chart, calibration_note, days, flow_cards, forecast_table, item_count, percent};
 use super::{PageResult, missing};
 use crate::api::Query;
+use crate::auth::Caller;
 use crate::progress::flow_item;
 use crate::views::{self, PORTFOLIO_WIP, TeamProgress};
 use crate::{AppError, AppState};
@@ -24,7 +26,7 @@ use crate::{AppError, AppState};
 /// The flow windows offered as tabs, in days.
 const WINDOWS: [u32; 4] = [30, 90, 180, 365];
 
-pub(crate) async fn list(State(state): State<AppState>) -> PageResult {
+pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageResult {
     let workspace = state.store.workspace().await?;
     let teams = state.store.teams().await?;
     let initiatives = state.store.initiatives().await?;
@@ -69,7 +71,7 @@ pub(crate) async fn list(State(state): State<AppState>) -> PageResult {
             p.muted { "Work items come from the teams' trackers (Jira, GitHub, any CSV): open a team's " strong { "Import" } " page, or use " code { "leadup import" } "." }
         }
     };
-    Ok(layout::page("Teams", workspace.as_ref(), Some(Section::Teams), &content))
+    Ok(layout::page("Teams", workspace.as_ref(), Some(Section::Teams), &caller, &content))
 }
 
 struct TeamRow<'a> {
@@ -104,12 +106,32 @@ pub(crate) struct Params {
 
 pub(crate) async fn dashboard(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<String>,
     Query(params): Query<Params>,
 ) -> PageResult {
     let Ok(id) = id.parse::<i64>() else { return Err(missing(&format!("Team '{id}'"))) };
+    render_dashboard(&state, &caller, id, params.days, None).await
+}
+
+/// How a dashboard is being shown through a share link: its token (for the window tabs'
+/// links) and when the link expires.
+pub(super) struct Shared<'a> {
+    pub(super) token: &'a str,
+    pub(super) expires: &'a str,
+}
+
+/// Team `id`'s dashboard over the last `days` days; through a share link (`shared`) it is
+/// read-only: no import or share buttons.
+pub(super) async fn render_dashboard(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    days: Option<u32>,
+    shared: Option<Shared<'_>>,
+) -> PageResult {
     let workspace = state.store.workspace().await?;
-    let view = match views::team(&state, id, params.days).await {
+    let view = match views::team(state, id, days).await {
         Ok(view) => view,
         Err(AppError::NotFound(_)) => return Err(missing(&format!("Team {id}"))),
         Err(other) => return Err(other.into()),
@@ -125,16 +147,27 @@ pub(crate) async fn dashboard(
         attached.push((initiative, rules.len(), items.len(), done));
     }
     let team = &view.record;
+    let may = |action| caller.principal().is_some_and(|p| p.may(action, Some(id)));
+    let base = shared.as_ref().map_or_else(|| format!("/teams/{id}"), |s| format!("/share/{}", s.token));
     let content = html! {
-        p.crumbs { a href="/teams" { "Teams" } " / " (team.name) }
+        @if let Some(shared) = &shared {
+            p.shared-banner { "A read-only view of " strong { (team.name) } "'s dashboard, shared by link until " (shared.expires) "." }
+        } @else {
+            p.crumbs { a href="/teams" { "Teams" } " / " (team.name) }
+        }
         div.page-head {
             h1 { (team.name) }
             nav.tabs aria-label="Flow window" {
                 @for d in WINDOWS {
-                    a href={ "/teams/" (id) "?days=" (d) } class=[(view.window_days == d).then_some("active")] { (d) " days" }
+                    a href={ (base) "?days=" (d) } class=[(view.window_days == d).then_some("active")] { (d) " days" }
                 }
             }
-            a.button href={ "/teams/" (id) "/import" } { "Import work items" }
+            @if shared.is_none() && may(Action::ImportWorkItems) {
+                a.button href={ "/teams/" (id) "/import" } { "Import work items" }
+            }
+            @if shared.is_none() && may(Action::ManageShareLinks) {
+                a.button.secondary href={ "/teams/" (id) "/share" } { "Share" }
+            }
         }
         p.muted.lead {
             "Manager " (team.manager)
@@ -220,7 +253,7 @@ pub(crate) async fn dashboard(
             }
         }
     };
-    Ok(layout::page(&team.name, workspace.as_ref(), Some(Section::Teams), &content))
+    Ok(layout::page(&team.name, workspace.as_ref(), Some(Section::Teams), caller, &content))
 }
 
 fn window_words(window: Window) -> String {

@@ -32,6 +32,10 @@ pub struct Server {
     child: Child,
     /// `127.0.0.1:PORT`.
     pub addr: String,
+    /// The demo users `leadup demo` printed: (email, password, roles).
+    pub users: Vec<(String, String, String)>,
+    /// A workspace administrator's API token, sent by [`Server::get`] and [`Server::post`].
+    pub token: String,
 }
 
 impl Server {
@@ -44,15 +48,23 @@ impl Server {
             .spawn()
             .expect("the leadup binary starts");
         let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
+        let mut users = Vec::new();
         let addr = loop {
             let line = lines.next().expect("leadup prints where it serves").expect("stderr is text");
             if let Some(rest) = line.split_once("http://").map(|(_, rest)| rest) {
                 break rest.split('/').next().expect("an address").to_owned();
             }
+            // "leadup:   EMAIL  PASSWORD  (ROLES)"
+            let words: Vec<&str> = line.split_whitespace().collect();
+            if words.len() >= 4 && words[1].contains('@') {
+                let roles = line.split_once('(').map_or("", |(_, r)| r.trim_end_matches(')'));
+                users.push((words[1].to_owned(), words[2].to_owned(), roles.to_owned()));
+            }
         };
         // Keep draining stderr so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        let server = Self { child, addr };
+        let token = admin_token(database_url);
+        let server = Self { child, addr, users, token };
         let deadline = Instant::now() + Duration::from_secs(30);
         while server.get("/healthz").0 != 200 {
             assert!(Instant::now() < deadline, "the server did not become ready");
@@ -66,16 +78,33 @@ impl Server {
         format!("http://{}{path}", self.addr)
     }
 
-    /// A plain HTTP/1.1 GET: (status, body); status 0 when nothing answers.
+    /// The password `leadup demo` printed for `email`.
+    pub fn password(&self, email: &str) -> &str {
+        &self.users.iter().find(|(e, _, _)| e == email).unwrap_or_else(|| panic!("no demo user {email}")).1
+    }
+
+    /// A plain HTTP/1.1 GET as the administrator: (status, body); status 0 when nothing answers.
     pub fn get(&self, path: &str) -> (u16, String) {
+        self.request(
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+                self.addr, self.token
+            ),
+            b"",
+        )
+    }
+
+    /// A plain HTTP/1.1 GET without credentials: (status, body).
+    pub fn get_anonymous(&self, path: &str) -> (u16, String) {
         self.request(&format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr), b"")
     }
 
     /// A plain HTTP/1.1 POST of `body` as `content_type`: (status, body).
     pub fn post(&self, path: &str, content_type: &str, body: &[u8]) -> (u16, String) {
         let head = format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
             self.addr,
+            self.token,
             body.len()
         );
         self.request(&head, body)
@@ -94,6 +123,17 @@ impl Server {
         let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
         (status, body)
     }
+}
+
+/// An API token of a workspace administrator made for the tests (created on first use).
+fn admin_token(database_url: &str) -> String {
+    const EMAIL: &str = "test-admin@example.com";
+    let add = leadup(database_url, &["user", "add", EMAIL, "--name", "Test Admin", "--admin"]);
+    let exists = stderr(&add).contains("already exists");
+    assert!(add.status.success() || exists, "creating the test administrator: {}", stderr(&add));
+    let token = leadup(database_url, &["token", "create", EMAIL, "--name", "tests"]);
+    assert!(token.status.success(), "creating a token: {}", stderr(&token));
+    stdout(&token).trim().to_owned()
 }
 
 impl Drop for Server {
