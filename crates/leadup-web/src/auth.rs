@@ -189,7 +189,10 @@ async fn identify(state: &AppState, mut request: Request) -> Result<(Request, bo
     if unsafe_method && !matches!(caller, Caller::Token { .. }) {
         check_origin(request.headers())?;
     }
-    if let (true, Caller::Session { csrf, .. }) = (unsafe_method, &caller) {
+    // Signing in needs no session, so it carries no token (its origin is checked above); it
+    // may come with an old session's cookie, which the sign-in then ends.
+    let signing_in = request.uri().path() == "/login";
+    if let (true, false, Caller::Session { csrf, .. }) = (unsafe_method, signing_in, &caller) {
         request = check_csrf(request, csrf).await?;
     }
     request.extensions_mut().insert(caller);

@@ -41,7 +41,13 @@ pub struct AppState {
 impl AppState {
     /// State over `store`, with today's date from the system clock (UTC).
     pub fn new(store: Store) -> Self {
-        Self { store, today: None, now: None, session_limits: auth::SessionLimits::default(), throttle: auth::Throttle::default() }
+        Self {
+            store,
+            today: None,
+            now: None,
+            session_limits: auth::SessionLimits::default(),
+            throttle: auth::Throttle::default(),
+        }
     }
 
     /// Sets how long sessions last.

@@ -17,6 +17,21 @@ pub fn leadup(database_url: &str, args: &[&str]) -> Output {
         .expect("the leadup binary runs")
 }
 
+/// Runs `leadup` with `args` against `database_url`, writing `input` to its standard input.
+pub fn leadup_with_input(database_url: &str, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leadup"))
+        .args(args)
+        .env("LEADUP_DATABASE_URL", database_url)
+        .env_remove("LEADUP_BIND")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the leadup binary runs");
+    child.stdin.take().expect("stdin is piped").write_all(input.as_bytes()).expect("writing stdin");
+    child.wait_with_output().expect("leadup finishes")
+}
+
 /// stdout as text.
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

@@ -1,0 +1,299 @@
+//! Every route against the permission matrix: each route's request is sent by each standing
+//! (an administrator, the team's manager, member and executive, another team's manager, and
+//! nobody), through the real router. A request the matrix denies is answered 401 (nobody
+//! signed in; pages redirect to the sign-in page) or 403, and changes nothing; one it allows
+//! gets past the check. Runs on SQLite and on PostgreSQL.
+
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use leadup_core::access::Principal;
+use leadup_core::account::{NewUser, ShareKind};
+use leadup_core::initiative::InitiativeInput;
+use leadup_core::team::TeamInput;
+use leadup_store::testing::TestDatabase;
+use leadup_store::{NewShareLink, Store};
+use leadup_web::auth::Access;
+use leadup_web::routes::{Endpoint, endpoints};
+use leadup_web::{AppState, accounts, app};
+use tower::ServiceExt;
+
+/// One password hash for every test user: hashing is slow on purpose.
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| accounts::hash_password("a long test password"))
+}
+
+/// A test user: (name, administrator, role held as (team, role)).
+type Standing<'a> = (&'a str, bool, Option<(i64, &'a str)>);
+
+/// A workspace with two teams, and a user of each standing with an API token.
+struct Fixture {
+    store: Store,
+    state: AppState,
+    team: i64,
+    initiative: i64,
+    objective: i64,
+    share_token: String,
+    share_link: i64,
+    /// (name, principal, token); `None` for nobody.
+    callers: Vec<(&'static str, Option<(Principal, String)>)>,
+    _db: TestDatabase,
+}
+
+impl Fixture {
+    async fn new(db: TestDatabase) -> Self {
+        let store = Store::connect(&db.url).await.unwrap();
+        let team_input = |name: &str| TeamInput {
+            name: name.into(),
+            manager: "Someone".into(),
+            members: Vec::new(),
+            executives: Vec::new(),
+        };
+        let team = store.create_team(&team_input("Alpha").validate().unwrap()).await.unwrap().id;
+        let other = store.create_team(&team_input("Beta").validate().unwrap()).await.unwrap().id;
+        let objective: leadup_core::strategy::ObjectiveInput = serde_json::from_value(serde_json::json!({
+            "title": "Grow", "owner": "Dana",
+            "key_results": [{"metric": "NRR", "unit": "%", "baseline": 98, "target": 110, "due": "2027-12-31"}]
+        }))
+        .unwrap();
+        let objective = store.create_objective(&objective.validate().unwrap()).await.unwrap().id;
+        let initiative: InitiativeInput =
+            serde_json::from_value(serde_json::json!({"title": "Instant payouts", "team_id": team, "horizon": "now"}))
+                .unwrap();
+        let initiative = store.create_initiative(&initiative.validate().unwrap()).await.unwrap().id;
+        let mut callers = vec![("nobody", None)];
+        let roles: [Standing<'_>; 5] = [
+            ("admin", true, None),
+            ("manager", false, Some((team, "manager"))),
+            ("member", false, Some((team, "member"))),
+            ("executive", false, Some((team, "executive"))),
+            ("other team's manager", false, Some((other, "manager"))),
+        ];
+        let mut admin = 0;
+        for (index, (name, is_admin, role)) in roles.into_iter().enumerate() {
+            let new = NewUser { email: format!("user{index}@example.com"), name: name.into(), is_admin };
+            let user = store.create_user(&new, password_hash(), 0).await.unwrap();
+            if let Some((team, role)) = role {
+                store.set_role(team, user.id, Some(role.parse().unwrap())).await.unwrap();
+            }
+            if is_admin {
+                admin = user.id;
+            }
+            let (_, token) = accounts::create_token(&store, user.id, "tests", 0).await.unwrap();
+            callers.push((name, Some((store.principal(user.id).await.unwrap(), token))));
+        }
+        let share_token = accounts::new_secret();
+        let link = NewShareLink {
+            token_hash: &accounts::digest(&share_token),
+            kind: ShareKind::Dashboard,
+            target_id: team,
+            team_id: team,
+            created_by: admin,
+            created_at: 0,
+            expires_at: i64::MAX,
+        };
+        let share_link = store.create_share_link(&link).await.unwrap().id;
+        let state = AppState::new(store.clone());
+        Self { store, state, team, initiative, objective, share_token, share_link, callers, _db: db }
+    }
+
+    /// The path with its parameters filled in with this fixture's records.
+    fn path(&self, endpoint: &Endpoint, token_id: i64) -> String {
+        let path = &endpoint.path;
+        let id = if path.contains("/initiatives/") {
+            self.initiative
+        } else if path.contains("/objectives/") {
+            self.objective
+        } else {
+            self.team
+        };
+        let filled = path
+            .replace("{id}", &id.to_string())
+            .replace("{link}", &self.share_link.to_string())
+            .replace("/tokens/{token}", &format!("/tokens/{token_id}"))
+            .replace("{token}", &self.share_token);
+        if endpoint.path.ends_with("/imports") { format!("{filled}?format=csv&key=Key&done=Resolved") } else { filled }
+    }
+
+    /// A body that the route would accept from someone allowed to send it.
+    fn body(&self, endpoint: &Endpoint) -> (Option<&'static str>, String) {
+        let json = Some("application/json");
+        let form = Some("application/x-www-form-urlencoded");
+        let team = self.team;
+        match (endpoint.method.as_str(), endpoint.path.as_str()) {
+            ("PATCH", "/api/v1/workspace") => (json, r#"{"name": "Renamed", "mission": "Serve"}"#.into()),
+            ("POST", "/api/v1/objectives") => (
+                json,
+                r#"{"title": "Second", "owner": "Dana", "key_results": [{"metric": "m", "unit": "%", "baseline": 0, "target": 1, "due": "2027-12-31"}]}"#.into(),
+            ),
+            ("PATCH", "/api/v1/objectives/{id}" | "/api/v1/initiatives/{id}") => (json, r#"{"title": "Renamed"}"#.into()),
+            ("POST", "/api/v1/teams") => (json, r#"{"name": "Gamma", "manager": "G"}"#.into()),
+            ("PATCH", "/api/v1/teams/{id}") => (json, r#"{"manager": "New"}"#.into()),
+            ("POST", "/api/v1/initiatives") => (json, format!(r#"{{"title": "New", "team_id": {team}, "horizon": "next"}}"#)),
+            ("PUT", "/api/v1/initiatives/{id}/rules") => (json, r#"[{"kind": "key", "value": "A-1"}]"#.into()),
+            ("POST", "/api/v1/teams/{id}/imports") => {
+                (Some("text/csv"), "Key,Created,Resolved\nA-1,2026-01-01,2026-01-05\n".into())
+            }
+            ("POST", "/login") => (form, "email=user1%40example.com&password=a+long+test+password".into()),
+            ("POST", "/account/tokens") => (form, "name=script".into()),
+            ("POST", "/teams/{id}/share") => (form, "days=7".into()),
+            ("POST", "/initiatives/{id}/rules") => (form, "action=add&kind=key&value=A-1".into()),
+            ("POST", "/teams/{id}/import") => (Some("multipart/form-data; boundary=x"), "--x--\r\n".into()),
+            _ => (None, String::new()),
+        }
+    }
+
+    /// Everything a request could change, as text.
+    async fn fingerprint(&self) -> String {
+        let store = &self.store;
+        let mut out = format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n",
+            store.workspace().await.unwrap(),
+            store.objectives().await.unwrap(),
+            store.teams().await.unwrap(),
+            store.initiatives().await.unwrap()
+        );
+        for initiative in store.initiatives().await.unwrap() {
+            writeln!(out, "{:?}", store.initiative_rules(initiative.id).await.unwrap()).unwrap();
+        }
+        for team in store.teams().await.unwrap() {
+            writeln!(
+                out,
+                "{:?}\n{:?}\n{:?}",
+                store.work_items(team.id).await.unwrap(),
+                store.team_members(team.id).await.unwrap(),
+                store.share_links(team.id).await.unwrap()
+            )
+            .unwrap();
+        }
+        for user in store.users().await.unwrap() {
+            let tokens: Vec<_> =
+                store.tokens(user.id).await.unwrap().into_iter().map(|t| (t.id, t.name, t.revoked_at)).collect();
+            writeln!(out, "{user:?} {tokens:?}").unwrap();
+        }
+        out
+    }
+}
+
+/// Whether the matrix lets `caller` use a route with `access` on the fixture's team.
+fn allowed(access: Access, caller: Option<&Principal>, team: i64) -> bool {
+    match (access, caller) {
+        (Access::Public, _) | (Access::SignedIn, Some(_)) => true,
+        (_, None) => false,
+        (Access::Workspace(action), Some(p)) => p.may(action, None),
+        (Access::Team(action) | Access::InitiativeTeam(action) | Access::BodyTeam(action), Some(p)) => {
+            p.may(action, Some(team))
+        }
+    }
+}
+
+async fn every_route_enforces_the_matrix(db: TestDatabase, endpoint: &Endpoint) {
+    let fixture = Fixture::new(db).await;
+    let mut checked = Vec::new();
+    // Denied callers first, while every record is still there; then the allowed ones.
+    let mut callers: Vec<_> = fixture.callers.iter().collect();
+    callers.sort_by_key(|(_, c)| allowed(endpoint.access, c.as_ref().map(|(p, _)| p), fixture.team));
+    for (name, caller) in callers {
+        let principal = caller.as_ref().map(|(p, _)| p);
+        let may = allowed(endpoint.access, principal, fixture.team);
+        let token_id = match principal {
+            Some(p) => fixture.store.tokens(p.user_id).await.unwrap()[0].id,
+            None => 0,
+        };
+        let uri = fixture.path(endpoint, token_id);
+        let (content_type, body) = fixture.body(endpoint);
+        let mut request =
+            Request::builder().method(endpoint.method.clone()).uri(&uri).header(header::HOST, "leadup.test");
+        if let Some((_, token)) = caller {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let before = fixture.fingerprint().await;
+        let response = app(fixture.state.clone()).oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+        let status = response.status();
+        let location = response.headers().get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned());
+        let text = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
+        let what = format!("{} {uri} by {name}: {status} {text:.300}", endpoint.method);
+        let to_sign_in =
+            status == StatusCode::SEE_OTHER && location.as_deref().is_some_and(|l| l.starts_with("/login"));
+        if may {
+            assert!(status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN, "allowed, but {what}");
+            assert!(endpoint.access == Access::Public || !to_sign_in, "allowed, but sent to sign in: {what}");
+        } else {
+            match (principal, endpoint.path.starts_with("/api/")) {
+                (None, true) => assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}"),
+                (None, false) => assert!(to_sign_in, "nobody is sent to sign in: {what}"),
+                (Some(_), _) => assert_eq!(status, StatusCode::FORBIDDEN, "{what}"),
+            }
+            assert_eq!(fixture.fingerprint().await, before, "a denied request changed something: {what}");
+        }
+        checked.push(may);
+    }
+    assert_eq!(checked.len(), 6);
+}
+
+async fn matrix_on(backend: &str) {
+    let state = AppState::new(Store::connect(&TestDatabase::sqlite().url).await.unwrap());
+    let all = endpoints(&state);
+    assert!(all.len() >= 40, "{} routes", all.len());
+    for endpoint in &all {
+        let db = if backend == "postgres" {
+            let Some(db) = TestDatabase::postgres().await else { return };
+            db
+        } else {
+            TestDatabase::sqlite()
+        };
+        every_route_enforces_the_matrix(db, endpoint).await;
+    }
+}
+
+#[tokio::test]
+async fn every_route_enforces_the_permission_matrix_on_sqlite() {
+    matrix_on("sqlite").await;
+}
+
+#[tokio::test]
+async fn every_route_enforces_the_permission_matrix_on_postgres() {
+    matrix_on("postgres").await;
+}
+
+/// A route's rule as the "Requires" column of docs/permissions.md writes it.
+fn requirement(access: Access) -> String {
+    match access {
+        Access::Public => "public".to_owned(),
+        Access::SignedIn => "signed in".to_owned(),
+        Access::Workspace(action) => format!("`{action}`"),
+        Access::Team(action) => format!("`{action}` on the team `{{id}}`"),
+        Access::InitiativeTeam(action) => format!("`{action}` on the team of initiative `{{id}}`"),
+        Access::BodyTeam(action) => format!(
+            "`{action}` on the team named in the body (`team_id`); moving an initiative needs the right in both teams"
+        ),
+    }
+}
+
+#[tokio::test]
+async fn every_route_and_its_rule_is_documented() {
+    let state = AppState::new(Store::connect(&TestDatabase::sqlite().url).await.unwrap());
+    let openapi: serde_json::Value =
+        serde_json::from_str(include_str!("../src/api/openapi.json")).expect("the OpenAPI document is JSON");
+    let permissions = include_str!("../../../docs/permissions.md");
+    for endpoint in endpoints(&state) {
+        let line = format!("| {} | `{}` | {} |", endpoint.method, endpoint.path, requirement(endpoint.access));
+        assert!(permissions.contains(&line), "docs/permissions.md lists {line}");
+        if endpoint.path.starts_with("/api/v1/") {
+            let method = endpoint.method.as_str().to_lowercase();
+            assert!(
+                openapi["paths"][&endpoint.path][&method].is_object(),
+                "openapi.json describes {} {}",
+                endpoint.method,
+                endpoint.path
+            );
+        }
+    }
+}

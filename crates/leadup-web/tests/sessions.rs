@@ -1,0 +1,273 @@
+//! Signing in and out through the real router: the session cookie's attributes, a new
+//! session id at every sign-in, sign-out ending the session on the server (a copied cookie
+//! opens nothing afterwards), idle and absolute timeouts, CSRF tokens and origins on every
+//! state-changing form, the sign-in throttle, and API tokens that stop working when revoked.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use leadup_core::account::UserInput;
+use leadup_store::Store;
+use leadup_store::testing::TestDatabase;
+use leadup_web::auth::SessionLimits;
+use leadup_web::{AppState, accounts, app};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "a long test password";
+const T0: i64 = 1_800_000_000;
+
+struct Site {
+    store: Store,
+    state: AppState,
+    _db: TestDatabase,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: header::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).map_or("", |l| l.to_str().unwrap())
+    }
+
+    fn set_cookie(&self) -> String {
+        self.headers.get(header::SET_COOKIE).map(|c| c.to_str().unwrap().to_owned()).unwrap_or_default()
+    }
+
+    /// The session cookie this answer sets, as `leadup_session=...`.
+    fn session(&self) -> String {
+        self.set_cookie().split(';').next().unwrap().to_owned()
+    }
+
+    /// The CSRF token the page's forms carry.
+    fn csrf(&self) -> String {
+        let at = self.body.find(r#"name="csrf" value=""#).expect("a form with a CSRF token") + 19;
+        self.body[at..at + 64].to_owned()
+    }
+}
+
+impl Site {
+    async fn new() -> Self {
+        Self::over(TestDatabase::sqlite()).await
+    }
+
+    async fn over(db: TestDatabase) -> Self {
+        let store = Store::connect(&db.url).await.unwrap();
+        let input = UserInput { email: "ada@example.com".into(), name: "Ada".into(), is_admin: true };
+        accounts::create_user(&store, &input, PASSWORD, T0).await.unwrap();
+        let state = AppState::new(store.clone()).with_now(T0);
+        Self { store, state, _db: db }
+    }
+
+    async fn send_at(&self, now: i64, request: Request<Body>) -> Answer {
+        let response = app(self.state.clone().with_now(now)).oneshot(request).await.unwrap();
+        let (status, headers) = (response.status(), response.headers().clone());
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    async fn get(&self, uri: &str, cookie: &str) -> Answer {
+        self.get_at(T0, uri, cookie).await
+    }
+
+    async fn get_at(&self, now: i64, uri: &str, cookie: &str) -> Answer {
+        let request = Request::get(uri).header(header::HOST, "leadup.test").header(header::COOKIE, cookie);
+        self.send_at(now, request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_form(&self, uri: &str, cookie: &str, form: &str) -> Answer {
+        let request = Request::post(uri)
+            .header(header::HOST, "leadup.test")
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        self.send_at(T0, request.body(Body::from(form.to_owned())).unwrap()).await
+    }
+
+    async fn sign_in(&self, cookie: &str, password: &str) -> Answer {
+        let form = format!("email=Ada%40Example.com&password={}&next=%2Fteams", password.replace(' ', "+"));
+        self.post_form("/login", cookie, &form).await
+    }
+
+    async fn token_count(&self) -> usize {
+        self.store.tokens(1).await.unwrap().len()
+    }
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_safe_cookie_and_signing_out_ends_the_session_on_the_server() {
+    let site = Site::new().await;
+    let anonymous = site.get("/account", "").await;
+    assert_eq!((anonymous.status, anonymous.location()), (StatusCode::SEE_OTHER, "/login?next=/account"));
+
+    let signed_in = site.sign_in("", PASSWORD).await;
+    assert_eq!((signed_in.status, signed_in.location()), (StatusCode::SEE_OTHER, "/teams"));
+    let cookie = signed_in.set_cookie();
+    assert!(
+        cookie.contains("; HttpOnly") && cookie.contains("; SameSite=Lax") && cookie.contains("; Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "not Secure over plain HTTP: {cookie}");
+    let session = signed_in.session();
+    assert_eq!(session.len(), "leadup_session=".len() + 64);
+
+    let account = site.get("/account", &session).await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(account.body.contains("ada@example.com") && account.body.contains("Sign out"));
+    let me = site.get("/api/v1/me", &session).await;
+    assert_eq!(me.status, StatusCode::OK, "the API takes the session cookie too");
+    assert!(me.body.contains(r#""is_admin":true"#), "{}", me.body);
+
+    let csrf = account.csrf();
+    let out = site.post_form("/logout", &session, &format!("csrf={csrf}")).await;
+    assert_eq!((out.status, out.location()), (StatusCode::SEE_OTHER, "/login"));
+    assert!(out.set_cookie().contains("Max-Age=0"));
+    // The copied cookie opens nothing now: the session is gone from the server.
+    let stolen = site.get("/account", &session).await;
+    assert_eq!((stolen.status, stolen.location()), (StatusCode::SEE_OTHER, "/login?next=/account"));
+    assert_eq!(site.get("/api/v1/me", &session).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn every_sign_in_gets_a_new_session_id_and_ends_the_one_it_came_with() {
+    let site = Site::new().await;
+    let first = site.sign_in("", PASSWORD).await.session();
+    let second = site.sign_in(&first, PASSWORD).await.session();
+    assert_ne!(first, second);
+    assert_eq!(site.get("/api/v1/me", &first).await.status, StatusCode::UNAUTHORIZED, "the old session ended");
+    assert_eq!(site.get("/api/v1/me", &second).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn behind_a_tls_proxy_the_cookie_is_secure() {
+    let site = Site::new().await;
+    let request = Request::post("/login")
+        .header(header::HOST, "leadup.test")
+        .header("x-forwarded-proto", "https")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("email=ada%40example.com&password=a+long+test+password"))
+        .unwrap();
+    let answer = site.send_at(T0, request).await;
+    assert!(answer.set_cookie().contains("; Secure"), "{}", answer.set_cookie());
+}
+
+#[tokio::test]
+async fn sessions_end_after_the_idle_and_the_absolute_timeout() {
+    let site = Site::new().await;
+    let limits = SessionLimits::default();
+    let session = site.sign_in("", PASSWORD).await.session();
+    // Used within the idle limit, again and again: it lives on...
+    let mut now = T0;
+    while now + limits.idle / 2 < T0 + limits.absolute {
+        now += limits.idle / 2;
+        assert_eq!(site.get_at(now, "/api/v1/me", &session).await.status, StatusCode::OK, "at +{}s", now - T0);
+    }
+    // ...until the absolute limit.
+    let late = site.get_at(T0 + limits.absolute, "/api/v1/me", &session).await;
+    assert_eq!(late.status, StatusCode::UNAUTHORIZED);
+    assert!(late.set_cookie().contains("Max-Age=0"), "the dead cookie is cleared");
+
+    let idle = site.sign_in("", PASSWORD).await.session();
+    assert_eq!(site.get_at(T0 + limits.idle - 1, "/api/v1/me", &idle).await.status, StatusCode::OK);
+    let after_idle = T0 + limits.idle - 1 + limits.idle;
+    assert_eq!(site.get_at(after_idle, "/api/v1/me", &idle).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn forms_need_the_sessions_csrf_token_and_a_request_from_another_site_changes_nothing() {
+    let site = Site::new().await;
+    let session = site.sign_in("", PASSWORD).await.session();
+    let csrf = site.get("/account", &session).await.csrf();
+
+    for form in
+        ["name=script".to_owned(), "name=script&csrf=".to_owned(), format!("name=script&csrf={}", "0".repeat(64))]
+    {
+        let refused = site.post_form("/account/tokens", &session, &form).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{form}");
+        assert!(refused.body.contains("CSRF token"), "{}", refused.body);
+    }
+    assert_eq!(site.token_count().await, 0, "nothing was created");
+
+    let request = Request::post("/account/tokens")
+        .header(header::HOST, "leadup.test")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::COOKIE, &session)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("name=script&csrf={csrf}")))
+        .unwrap();
+    assert_eq!(site.send_at(T0, request).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(site.token_count().await, 0);
+
+    // The API takes the token in a header instead.
+    let request = Request::patch("/api/v1/workspace")
+        .header(header::HOST, "leadup.test")
+        .header(header::COOKIE, &session)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"name": "Renamed", "mission": "M"}"#))
+        .unwrap();
+    assert_eq!(site.send_at(T0, request).await.status, StatusCode::FORBIDDEN, "no CSRF header");
+
+    let created = site.post_form("/account/tokens", &session, &format!("name=script&csrf={csrf}")).await;
+    assert_eq!(created.status, StatusCode::OK);
+    assert!(created.body.contains("shown only this once"));
+    assert_eq!(site.token_count().await, 1);
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_alike_and_throttled() {
+    let site = Site::new().await;
+    let unknown = site.post_form("/login", "", "email=nobody%40example.com&password=a+long+test+password").await;
+    let wrong = site.sign_in("", "a wrong password!").await;
+    for answer in [&unknown, &wrong] {
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+        assert!(answer.body.contains("The email address or the password is wrong."));
+        assert!(answer.set_cookie().is_empty());
+    }
+    for _ in 0..4 {
+        assert_eq!(site.sign_in("", "a wrong password!").await.status, StatusCode::UNAUTHORIZED);
+    }
+    // Five failures for this account: even the right password waits now.
+    let throttled = site.sign_in("", PASSWORD).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(throttled.headers.get(header::RETRY_AFTER).unwrap(), "900");
+    assert!(throttled.body.contains("Too many failed attempts; try again in 15 minutes."));
+}
+
+#[tokio::test]
+async fn api_tokens_open_the_api_until_revoked() {
+    let site = Site::new().await;
+    let (token, secret) = accounts::create_token(&site.store, 1, "script", T0).await.unwrap();
+    assert!(secret.starts_with("leadup_") && secret.len() == 7 + 64);
+    let call = |secret: String| {
+        Request::get("/api/v1/me")
+            .header(header::AUTHORIZATION, format!("Bearer {secret}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(site.send_at(T0, call(secret.clone())).await.status, StatusCode::OK);
+    let wrong = site.send_at(T0, call(format!("{secret}x"))).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.headers.get(header::WWW_AUTHENTICATE).unwrap(), "Bearer");
+    assert!(wrong.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("application/problem+json"));
+    site.store.revoke_token(1, token.id, T0).await.unwrap();
+    assert_eq!(site.send_at(T0, call(secret)).await.status, StatusCode::UNAUTHORIZED);
+    let none = site.send_at(T0, Request::get("/api/v1/teams").body(Body::empty()).unwrap()).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sessions_work_the_same_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    let site = Site::over(db).await;
+    let session = site.sign_in("", PASSWORD).await.session();
+    let csrf = site.get("/account", &session).await.csrf();
+    assert_eq!(site.post_form("/account/tokens", &session, "name=x").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        site.post_form("/account/tokens", &session, &format!("name=x&csrf={csrf}")).await.status,
+        StatusCode::OK
+    );
+    site.post_form("/logout", &session, &format!("csrf={csrf}")).await;
+    assert_eq!(site.get("/api/v1/me", &session).await.status, StatusCode::UNAUTHORIZED);
+}
