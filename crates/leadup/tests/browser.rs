@@ -1,4 +1,5 @@
-//! The demo workspace in real headless Chromium: the strategy, roadmap (both views),
+//! The demo workspace in real headless Chromium, driven through ChromeDriver and signed in
+//! through the sign-in page: the strategy, roadmap (both views),
 //! alignment, teams, a team dashboard, initiative pages with their progress, and the import
 //! page (and the report of an upload) load, show the demo's content, and are saved as
 //! screenshots under `target/screenshots/` for a person to look at.
@@ -6,85 +7,28 @@
 mod support;
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use leadup_store::testing::{TestDatabase, skip};
 use support::Server;
+use support::browser::{Browser, screenshot_dir};
 
-/// Debian's Chromium, started the way this machine's sandbox needs.
-struct Chromium {
-    binary: PathBuf,
-    profile: tempfile::TempDir,
-}
+const ADMIN: &str = "avery.admin@example.com";
 
-impl Chromium {
-    fn find() -> Option<Self> {
-        let binary =
-            ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().map(PathBuf::from).find(|p| p.exists())?;
-        Some(Self { binary, profile: tempfile::tempdir().expect("a profile directory") })
-    }
-
-    fn run(&self, extra: &[&str], url: &str) -> std::process::Output {
-        self.run_sized(extra, url, 1600)
-    }
-
-    fn run_sized(&self, extra: &[&str], url: &str, height: u32) -> std::process::Output {
-        Command::new(&self.binary)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-            ])
-            .arg(format!("--window-size=1280,{height}"))
-            .arg(format!("--user-data-dir={}", self.profile.path().display()))
-            .args(extra)
-            .arg(url)
-            .output()
-            .expect("chromium runs")
-    }
-
-    /// The DOM after the page has loaded, as Chromium serialises it.
-    fn dom(&self, url: &str) -> String {
-        let output = self.run(&["--dump-dom"], url);
-        assert!(output.status.success(), "chromium failed on {url}: {}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    /// Saves a PNG of the page and checks that it is a real, non-trivial image.
-    fn screenshot(&self, url: &str, path: &Path) {
-        self.screenshot_sized(url, path, 1600);
-    }
-
-    /// Saves a PNG of the top `height` pixels of the page (1280 wide).
-    fn screenshot_sized(&self, url: &str, path: &Path, height: u32) {
-        let output = self.run_sized(&[&format!("--screenshot={}", path.display())], url, height);
-        assert!(output.status.success(), "chromium failed on {url}: {}", String::from_utf8_lossy(&output.stderr));
-        let png = std::fs::read(path).expect("the screenshot was written");
-        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{} is a PNG", path.display());
-        assert!(png.len() > 20_000, "{} is suspiciously small ({} bytes)", path.display(), png.len());
-    }
-}
-
-fn screenshot_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    std::fs::create_dir_all(&dir).expect("the screenshot directory");
-    dir
+/// Starts the demo and a browser signed in as `email`, or `None` without Chromium.
+fn demo_as(email: &str) -> Option<(TestDatabase, Server, Browser)> {
+    let Some(browser) = Browser::start() else {
+        skip("Chromium and ChromeDriver are not installed (scripts/test installs them)");
+        return None;
+    };
+    let db = TestDatabase::sqlite();
+    let server = Server::start(&db.url, "demo");
+    browser.sign_in(&server.url(""), email, server.password(email));
+    Some((db, server, browser))
 }
 
 #[test]
 fn demo_pages_render_in_chromium() {
-    let Some(chromium) = Chromium::find() else {
-        skip("Chromium is not installed (scripts/test installs it)");
-        return;
-    };
-    let db = TestDatabase::sqlite();
-    let server = Server::start(&db.url, "demo");
+    let Some((_db, server, chromium)) = demo_as(ADMIN) else { return };
     let shots = screenshot_dir();
 
     let strategy = chromium.dom(&server.url("/strategy"));
@@ -146,12 +90,7 @@ fn assert_progress_charts(page: &str, what: &str) {
 
 #[test]
 fn dashboards_render_in_chromium() {
-    let Some(chromium) = Chromium::find() else {
-        skip("Chromium is not installed (scripts/test installs it)");
-        return;
-    };
-    let db = TestDatabase::sqlite();
-    let server = Server::start(&db.url, "demo");
+    let Some((_db, server, chromium)) = demo_as(ADMIN) else { return };
     let shots = screenshot_dir();
     let payments = team_id(&server, "Payments");
 
