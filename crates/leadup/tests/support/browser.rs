@@ -17,7 +17,7 @@ pub struct Browser {
     driver: Child,
     port: u16,
     session: String,
-    _profile: tempfile::TempDir,
+    profile: tempfile::TempDir,
 }
 
 impl Browser {
@@ -35,9 +35,9 @@ impl Browser {
             .spawn()
             .expect("chromedriver starts");
         let profile = tempfile::tempdir().expect("a profile directory");
-        let mut browser = Self { driver, port, session: String::new(), _profile: profile };
+        let mut browser = Self { driver, port, session: String::new(), profile: profile };
         let deadline = Instant::now() + Duration::from_secs(30);
-        while browser.call("GET", "/status", None).map(|v| v["value"]["ready"] == true) != Some(true) {
+        while browser.call("GET", "/status", None).is_none_or(|v| v["value"]["ready"] != true) {
             assert!(Instant::now() < deadline, "chromedriver did not become ready");
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -54,7 +54,7 @@ impl Browser {
         ]
         .into_iter()
         .map(str::to_owned)
-        .chain([format!("--user-data-dir={}", browser._profile.path().display())])
+        .chain([format!("--user-data-dir={}", browser.profile.path().display())])
         .collect::<Vec<_>>();
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
