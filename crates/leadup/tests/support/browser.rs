@@ -35,7 +35,7 @@ impl Browser {
             .spawn()
             .expect("chromedriver starts");
         let profile = tempfile::tempdir().expect("a profile directory");
-        let mut browser = Self { driver, port, session: String::new(), profile: profile };
+        let mut browser = Self { driver, port, session: String::new(), profile };
         let deadline = Instant::now() + Duration::from_secs(30);
         while browser.call("GET", "/status", None).is_none_or(|v| v["value"]["ready"] != true) {
             assert!(Instant::now() < deadline, "chromedriver did not become ready");
@@ -61,7 +61,7 @@ impl Browser {
             "goog:chromeOptions": {"binary": chromium, "args": args},
         }}});
         let created = browser.call("POST", "/session", Some(&capabilities)).expect("a WebDriver session");
-        browser.session = created["value"]["sessionId"].as_str().expect("a session id").to_owned();
+        created["value"]["sessionId"].as_str().expect("a session id").clone_into(&mut browser.session);
         Some(browser)
     }
 
