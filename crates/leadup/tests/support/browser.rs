@@ -78,7 +78,7 @@ impl Browser {
         stream.write_all(body.as_bytes()).ok()?;
         // ChromeDriver may keep the connection open: read the head, then Content-Length bytes.
         let mut response = Vec::new();
-        let mut buffer = [0u8; 65536];
+        let mut buffer = [0u8; 8192];
         let body_start = loop {
             let read = stream.read(&mut buffer).ok()?;
             if read == 0 {
