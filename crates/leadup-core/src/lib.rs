@@ -7,7 +7,9 @@
 pub mod alignment;
 pub mod business_case;
 pub mod date;
+pub mod demand;
 pub mod evidence;
+pub mod evidence_strength;
 pub mod initiative;
 pub mod money;
 pub mod roadmap;

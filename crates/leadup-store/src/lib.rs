@@ -10,6 +10,7 @@
 mod connect;
 mod error;
 mod evidence;
+mod evidence_links;
 mod initiatives;
 mod objectives;
 mod rows;
@@ -22,6 +23,7 @@ pub mod testing;
 
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
+pub use evidence::EvidenceImport;
 pub use work_items::{ImportSummary, WorkItemImport};
 
 use sqlx::{PgPool, SqlitePool};
