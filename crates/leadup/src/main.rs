@@ -5,6 +5,7 @@
 mod cli;
 mod demo;
 mod evidence;
+mod evidence_import;
 mod flow;
 mod forecast;
 mod import;
