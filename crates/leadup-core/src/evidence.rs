@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::initiative::DEFAULT_CURRENCY;
+use crate::initiative::{DEFAULT_CURRENCY, nullable};
 use crate::money::Currency;
 use crate::validation::required_text;
 use crate::{ValidationErrors, date};
@@ -264,6 +264,72 @@ impl EvidenceInput {
     }
 }
 
+/// Changes to a piece of evidence; absent fields stay as they are, and `null` clears the
+/// optional ones. Applied to the stored evidence's [`Evidence::to_input`] and validated again,
+/// so an update is held to the same rules as a create.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(clippy::option_option)] // absent versus null is the point of a patch
+pub struct EvidencePatch {
+    /// New kind.
+    pub kind: Option<String>,
+    /// New summary.
+    pub summary: Option<String>,
+    /// New source link; `Some(None)` clears it.
+    #[serde(default, deserialize_with = "nullable")]
+    pub source: Option<Option<String>>,
+    /// New date; `Some(None)` clears it.
+    #[serde(default, deserialize_with = "nullable")]
+    pub date: Option<Option<String>>,
+    /// New customer; `Some(None)` clears it.
+    #[serde(default, deserialize_with = "nullable")]
+    pub customer: Option<Option<String>>,
+    /// New number of customers affected; `Some(None)` clears it.
+    #[serde(default, deserialize_with = "nullable")]
+    pub customers_affected: Option<Option<i64>>,
+    /// New revenue at stake; `Some(None)` clears it.
+    #[serde(default, deserialize_with = "nullable")]
+    pub revenue_at_stake: Option<Option<i64>>,
+    /// New currency.
+    pub currency: Option<String>,
+    /// New recorder; `Some(None)` clears it.
+    #[serde(default, deserialize_with = "nullable")]
+    pub recorded_by: Option<Option<String>>,
+}
+
+impl EvidencePatch {
+    /// Applies the changes to `input`.
+    pub fn apply(self, input: &mut EvidenceInput) {
+        if let Some(v) = self.kind {
+            input.kind = v;
+        }
+        if let Some(v) = self.summary {
+            input.summary = v;
+        }
+        if let Some(v) = self.source {
+            input.source = v;
+        }
+        if let Some(v) = self.date {
+            input.date = v;
+        }
+        if let Some(v) = self.customer {
+            input.customer = v;
+        }
+        if let Some(v) = self.customers_affected {
+            input.customers_affected = v;
+        }
+        if let Some(v) = self.revenue_at_stake {
+            input.revenue_at_stake = v;
+        }
+        if let Some(v) = self.currency {
+            input.currency = v;
+        }
+        if let Some(v) = self.recorded_by {
+            input.recorded_by = v;
+        }
+    }
+}
+
 /// Trims an optional text; blank becomes `None`; too long is an error under `field`.
 fn optional(errors: &mut ValidationErrors, field: &str, value: Option<&str>, max_chars: usize) -> Option<String> {
     let trimmed = value.map(str::trim).filter(|v| !v.is_empty())?;
@@ -385,6 +451,24 @@ mod tests {
         };
         let fields: Vec<String> = bad.validate().unwrap_err().0.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["kind", "summary", "source", "currency"]);
+    }
+
+    #[test]
+    fn a_patch_changes_what_it_names_clears_nulls_and_is_validated_again() {
+        let mut evidence = input();
+        let patch: EvidencePatch = serde_json::from_value(serde_json::json!({
+            "summary": "Refunds now take three days", "customer": null, "revenue_at_stake": null, "kind": "survey result"
+        }))
+        .unwrap();
+        patch.apply(&mut evidence);
+        let draft = evidence.clone().validate().unwrap();
+        assert_eq!(draft.kind, EvidenceKind::SurveyResult);
+        assert_eq!(draft.summary, "Refunds now take three days");
+        assert_eq!((draft.customer, draft.revenue_at_stake), (None, None));
+        assert_eq!(draft.source.as_deref(), Some("https://support.example.com/t/4711"), "absent stays");
+        assert_eq!(draft.customers_affected, Some(12));
+        EvidencePatch { date: Some(Some("yesterday".into())), ..EvidencePatch::default() }.apply(&mut evidence);
+        assert_eq!(errors(evidence), "date: 'yesterday' is not a date in the form YYYY-MM-DD");
     }
 
     #[test]

@@ -390,7 +390,7 @@ pub struct InitiativePatch {
 
 /// Distinguishes a field that is `null` (`Some(None)`) from one that is absent (`None`).
 #[allow(clippy::option_option)] // absent versus null is the point of a patch
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+pub(crate) fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 

@@ -1,5 +1,6 @@
 //! leadup's importers: streaming readers that turn tracker exports into
-//! [`WorkItem`](leadup_core::work_item::WorkItem)s.
+//! [`WorkItem`](leadup_core::work_item::WorkItem)s, and evidence files into validated
+//! evidence ([`evidence_csv`]).
 //!
 //! Three formats: Jira's "all fields" CSV export ([`jira_csv`]), GitHub's REST issue objects
 //! as JSON ([`github_json`]), and any CSV with a column mapping ([`generic_csv`]). Each reader
@@ -15,6 +16,7 @@ mod checks;
 mod counting;
 mod date;
 mod error;
+mod evidence;
 mod generic;
 mod github;
 mod jira;
@@ -24,6 +26,7 @@ mod records;
 pub use counting::{ByteCount, CountingReader};
 pub use date::{DateFormat, DateFormatError, parse_iso8601};
 pub use error::{ImportError, Row, RowError};
+pub use evidence::{EvidenceMapping, EvidenceRecord, EvidenceRows, evidence_csv};
 pub use generic::{CsvMapping, CsvRows, generic_csv};
 pub use github::{GithubRows, github_json};
 pub use jira::{JiraOptions, JiraRows, jira_csv};

@@ -4,10 +4,57 @@
 use leadup_core::evidence::{Evidence, EvidenceDraft};
 
 use crate::rows::{self, EvidenceRow};
+use crate::work_items::{Tx, on_tx};
 use crate::{BeginWrite, Pool, Store, StoreError, dispatch};
 
-const COLUMNS: &str = "e.id, e.kind, e.summary, e.source, e.observed_on, e.customer, e.customers_affected, \
-     e.revenue_at_stake, e.currency, e.recorded_by";
+/// The columns of `evidence e`, in the order of [`EvidenceRow`].
+pub(crate) const COLUMNS: &str = "e.id, e.kind, e.summary, e.source, e.observed_on, e.customer, \
+     e.customers_affected, e.revenue_at_stake, e.currency, e.recorded_by";
+const INSERT: &str = "INSERT INTO evidence (kind, summary, source, observed_on, customer, customers_affected, \
+     revenue_at_stake, currency, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+const UPDATE: &str = "UPDATE evidence SET kind = $1, summary = $2, source = $3, observed_on = $4, customer = $5, \
+     customers_affected = $6, revenue_at_stake = $7, currency = $8, recorded_by = $9 WHERE id = $10 RETURNING id";
+
+/// Binds a draft's fields as `$1` to `$9` of [`INSERT`] or [`UPDATE`] (a macro, so that it
+/// serves both backends' query types).
+macro_rules! bind_draft {
+    ($query:expr, $draft:expr) => {
+        $query
+            .bind($draft.kind.as_str())
+            .bind(&$draft.summary)
+            .bind(&$draft.source)
+            .bind($draft.date)
+            .bind(&$draft.customer)
+            .bind($draft.customers_affected)
+            .bind($draft.revenue_at_stake)
+            .bind($draft.currency.as_str())
+            .bind(&$draft.recorded_by)
+    };
+}
+
+/// Many pieces of evidence written in one transaction: [`add`](Self::add) each, then
+/// [`commit`](Self::commit); dropping it instead (a strict import that met a bad row, a
+/// file that could not be read to its end) writes nothing.
+pub struct EvidenceImport {
+    tx: Tx,
+    written: u64,
+}
+
+impl EvidenceImport {
+    /// Adds one piece of evidence and returns its id (final once committed).
+    pub async fn add(&mut self, draft: &EvidenceDraft) -> Result<i64, StoreError> {
+        let id: i64 =
+            on_tx!(&mut self.tx, tx => bind_draft!(sqlx::query_scalar(INSERT), draft).fetch_one(&mut **tx).await?);
+        self.written += 1;
+        Ok(id)
+    }
+
+    /// Writes everything added and returns how many pieces that was.
+    pub async fn commit(self) -> Result<u64, StoreError> {
+        on_tx!(self.tx, tx => tx.commit().await?);
+        Ok(self.written)
+    }
+}
 
 impl Store {
     /// Every piece of evidence, newest date first (undated last), then by id.
@@ -31,18 +78,63 @@ impl Store {
     pub async fn create_evidence(&self, draft: &EvidenceDraft) -> Result<Evidence, StoreError> {
         let id: i64 = dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO evidence (kind, summary, source, observed_on, customer, customers_affected, \
-                 revenue_at_stake, currency, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-            )
-            .bind(draft.kind.as_str()).bind(&draft.summary).bind(&draft.source).bind(draft.date)
-            .bind(&draft.customer).bind(draft.customers_affected).bind(draft.revenue_at_stake)
-            .bind(draft.currency.as_str()).bind(&draft.recorded_by)
-            .fetch_one(&mut *tx).await?;
+            let id: i64 = bind_draft!(sqlx::query_scalar(INSERT), draft).fetch_one(&mut *tx).await?;
             tx.commit().await?;
             id
         });
         self.evidence(id).await
+    }
+
+    /// Replaces evidence `id` with `draft` (build it by applying an
+    /// [`EvidencePatch`](leadup_core::evidence::EvidencePatch) to the stored evidence's input);
+    /// the search index follows on both backends.
+    pub async fn update_evidence(&self, id: i64, draft: &EvidenceDraft) -> Result<Evidence, StoreError> {
+        let updated: Option<i64> = dispatch!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let updated: Option<i64> = bind_draft!(sqlx::query_scalar(UPDATE), draft)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            updated
+        });
+        updated.ok_or(StoreError::not_found("evidence", id))?;
+        self.evidence(id).await
+    }
+
+    /// Deletes evidence `id`; refused while it is linked to an initiative (unlink it first).
+    pub async fn delete_evidence(&self, id: i64) -> Result<(), StoreError> {
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let linked: Vec<i64> = sqlx::query_scalar(
+                "SELECT initiative_id FROM initiative_evidence WHERE evidence_id = $1 ORDER BY initiative_id",
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+            if !linked.is_empty() {
+                let ids: Vec<String> = linked.iter().map(i64::to_string).collect();
+                return Err(StoreError::Conflict(format!(
+                    "evidence {id} supports initiatives {}; unlink it first",
+                    ids.join(", ")
+                )));
+            }
+            let deleted = sqlx::query("DELETE FROM evidence WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            if deleted.rows_affected() == 0 {
+                return Err(StoreError::not_found("evidence", id));
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Starts an import of many pieces of evidence in one transaction.
+    pub async fn begin_evidence_import(&self) -> Result<EvidenceImport, StoreError> {
+        let tx = match &self.pool {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_write().await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin_write().await?),
+        };
+        Ok(EvidenceImport { tx, written: 0 })
     }
 
     /// The evidence whose summary, customer or kind holds every word of `query`, best match

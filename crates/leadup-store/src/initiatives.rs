@@ -6,9 +6,9 @@ use leadup_core::initiative::{Horizon, Initiative, InitiativeDraft};
 use crate::rows::{self, InitiativeRow, LinkRow};
 use crate::{BeginWrite, Store, StoreError, dispatch};
 
-const SELECT_INITIATIVES: &str = "SELECT id, team_id, title, outcome, horizon, target_start, target_end, status, \
+pub(crate) const SELECT_INITIATIVES: &str = "SELECT id, team_id, title, outcome, horizon, target_start, target_end, status, \
      budget_planned, budget_actual, currency FROM initiatives";
-const SELECT_LINKS: &str = "SELECT initiative_id, objective_id FROM initiative_objectives";
+pub(crate) const SELECT_LINKS: &str = "SELECT initiative_id, objective_id FROM initiative_objectives";
 
 impl Store {
     /// Every initiative with the objectives it serves, oldest first.

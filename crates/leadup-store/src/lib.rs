@@ -11,6 +11,7 @@ mod accounts;
 mod connect;
 mod error;
 mod evidence;
+mod evidence_links;
 mod initiatives;
 mod objectives;
 mod rows;
@@ -24,6 +25,7 @@ pub mod testing;
 pub use accounts::{Credentials, NewShareLink, Session};
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
+pub use evidence::EvidenceImport;
 pub use work_items::{ImportSummary, WorkItemImport};
 
 use sqlx::{PgPool, SqlitePool};

@@ -38,7 +38,8 @@ pub struct ImportSummary {
     pub updated: u64,
 }
 
-enum Tx {
+/// A write transaction on either backend.
+pub(crate) enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
@@ -47,11 +48,12 @@ enum Tx {
 macro_rules! on_tx {
     ($tx:expr, $inner:ident => $body:expr) => {
         match $tx {
-            Tx::Sqlite($inner) => $body,
-            Tx::Postgres($inner) => $body,
+            $crate::work_items::Tx::Sqlite($inner) => $body,
+            $crate::work_items::Tx::Postgres($inner) => $body,
         }
     };
 }
+pub(crate) use on_tx;
 
 /// A batch of rows, encoded for its backend, and the statement that writes it.
 enum Batch {

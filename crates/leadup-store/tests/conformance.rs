@@ -1,7 +1,7 @@
 //! The storage conformance suite: every test runs against SQLite and against PostgreSQL,
 //! and both backends must give the same answers.
 
-use leadup_core::evidence::{EvidenceDraft, EvidenceInput, EvidenceKind};
+use leadup_core::evidence::{EvidenceDraft, EvidenceInput, EvidenceKind, EvidencePatch};
 use leadup_core::initiative::{Horizon, InitiativeInput, Status};
 use leadup_core::strategy::{ObjectiveDraft, ObjectiveInput, Workspace};
 use leadup_core::team::{TeamDraft, TeamInput};
@@ -55,6 +55,12 @@ conformance!(
     evidence_is_listed_newest_first,
     evidence_search_finds_ranks_and_tolerates_punctuation,
     a_blank_evidence_search_is_refused,
+    evidence_updates_keep_the_search_index_right,
+    evidence_updates_and_deletes_name_what_is_missing,
+    evidence_links_to_initiatives_many_to_many,
+    linking_unknown_records_names_them_and_writes_nothing,
+    linked_evidence_cannot_be_deleted_but_its_initiative_can,
+    an_evidence_import_is_one_transaction,
 );
 
 fn objective(title: &str) -> ObjectiveDraft {
@@ -491,4 +497,146 @@ async fn a_blank_evidence_search_is_refused(store: Store) {
             other => panic!("a blank query was not refused: {other:?}"),
         }
     }
+}
+
+fn ids(found: &[leadup_core::evidence::Evidence]) -> Vec<i64> {
+    found.iter().map(|e| e.id).collect()
+}
+
+async fn evidence_updates_keep_the_search_index_right(store: Store) {
+    let ticket = store
+        .create_evidence(&evidence("support_ticket", "Refund delays anger finance", Some("Globex"), Some("2026-03-04")))
+        .await
+        .unwrap();
+    let other = store.create_evidence(&evidence("usage_metric", "Exports doubled", None, None)).await.unwrap();
+    let mut input = ticket.to_input();
+    EvidencePatch {
+        summary: Some("Chargebacks spike after checkout outage".into()),
+        customer: Some(Some("Initech".into())),
+        kind: Some("customer_interview".into()),
+        date: Some(None),
+        ..EvidencePatch::default()
+    }
+    .apply(&mut input);
+    let updated = store.update_evidence(ticket.id, &input.validate().unwrap()).await.unwrap();
+    assert_eq!(updated.summary, "Chargebacks spike after checkout outage");
+    assert_eq!((updated.kind, updated.date), (EvidenceKind::CustomerInterview, None));
+    assert_eq!(updated.customer.as_deref(), Some("Initech"));
+    assert_eq!(store.evidence(ticket.id).await.unwrap(), updated);
+
+    for old in ["refund", "delays", "globex", "support ticket"] {
+        assert_eq!(ids(&store.search_evidence(old).await.unwrap()), Vec::<i64>::new(), "'{old}' is gone");
+    }
+    for new in ["chargebacks", "checkout outage", "initech", "interview"] {
+        assert_eq!(ids(&store.search_evidence(new).await.unwrap()), [ticket.id], "'{new}' is found");
+    }
+    assert_eq!(ids(&store.search_evidence("exports").await.unwrap()), [other.id], "other evidence is untouched");
+
+    store.delete_evidence(other.id).await.unwrap();
+    assert_eq!(ids(&store.search_evidence("exports").await.unwrap()), Vec::<i64>::new(), "deleted leaves the index");
+    assert_eq!(ids(&store.evidence_list().await.unwrap()), [ticket.id]);
+}
+
+async fn evidence_updates_and_deletes_name_what_is_missing(store: Store) {
+    let draft = evidence("usage_metric", "Exports doubled", None, None);
+    let not_found = |r: Result<(), StoreError>| match r {
+        Err(StoreError::NotFound { entity: "evidence", id: 99 }) => {}
+        other => panic!("expected evidence 99 not found, got {other:?}"),
+    };
+    not_found(store.update_evidence(99, &draft).await.map(drop));
+    not_found(store.delete_evidence(99).await);
+    not_found(store.evidence_initiatives(99).await.map(drop));
+    assert!(matches!(store.initiative_evidence(99).await, Err(StoreError::NotFound { entity: "initiative", id: 99 })));
+    assert!(store.evidence_list().await.unwrap().is_empty(), "an update of nothing creates nothing");
+}
+
+/// A team with two initiatives, for linking.
+async fn two_initiatives(store: &Store) -> (i64, i64) {
+    let t = store.create_team(&team("Payments")).await.unwrap();
+    let refunds = initiative(json!({"title": "Instant refunds", "team_id": t.id, "horizon": "now"}));
+    let sso = initiative(json!({"title": "SSO", "team_id": t.id, "horizon": "next"}));
+    (store.create_initiative(&refunds).await.unwrap().id, store.create_initiative(&sso).await.unwrap().id)
+}
+
+async fn evidence_links_to_initiatives_many_to_many(store: Store) {
+    let (refunds, sso) = two_initiatives(&store).await;
+    let old = evidence("support_ticket", "Refund late", Some("Globex"), Some("2026-01-05"));
+    let old = store.create_evidence(&old).await.unwrap();
+    let new = evidence("sales_request", "Needs SSO", Some("Initech"), Some("2026-04-01"));
+    let new = store.create_evidence(&new).await.unwrap();
+    let undated = store.create_evidence(&evidence("market_research", "Analysts", None, None)).await.unwrap();
+
+    assert!(store.link_evidence(old.id, refunds).await.unwrap());
+    assert!(store.link_evidence(undated.id, refunds).await.unwrap());
+    assert!(store.link_evidence(new.id, refunds).await.unwrap());
+    assert!(store.link_evidence(new.id, sso).await.unwrap());
+    assert!(!store.link_evidence(new.id, sso).await.unwrap(), "linking twice is a no-op");
+
+    assert_eq!(ids(&store.initiative_evidence(refunds).await.unwrap()), [new.id, old.id, undated.id], "newest first");
+    assert_eq!(ids(&store.initiative_evidence(sso).await.unwrap()), [new.id]);
+    let linked: Vec<(i64, String)> =
+        store.evidence_initiatives(new.id).await.unwrap().into_iter().map(|i| (i.id, i.title)).collect();
+    assert_eq!(linked, [(refunds, "Instant refunds".to_owned()), (sso, "SSO".to_owned())]);
+    assert!(store.evidence_initiatives(undated.id).await.unwrap().iter().all(|i| i.id == refunds));
+
+    assert!(store.unlink_evidence(new.id, refunds).await.unwrap());
+    assert!(!store.unlink_evidence(new.id, refunds).await.unwrap(), "unlinking what is not linked is a no-op");
+    assert_eq!(ids(&store.initiative_evidence(refunds).await.unwrap()), [old.id, undated.id]);
+    assert_eq!(store.evidence_initiatives(new.id).await.unwrap().len(), 1);
+}
+
+async fn linking_unknown_records_names_them_and_writes_nothing(store: Store) {
+    let (refunds, _) = two_initiatives(&store).await;
+    let real = store.create_evidence(&evidence("support_ticket", "Refund late", None, None)).await.unwrap();
+    let message = |r: Result<bool, StoreError>| match r {
+        Err(StoreError::Invalid(errors)) => errors.summary(),
+        other => panic!("expected unknown references, got {other:?}"),
+    };
+    assert_eq!(
+        message(store.link_evidence(real.id + 50, refunds).await),
+        format!("evidence_id: unknown evidence {}", real.id + 50)
+    );
+    assert_eq!(message(store.link_evidence(real.id, 777).await), "initiative_id: unknown initiative 777");
+    assert_eq!(
+        message(store.unlink_evidence(4242, 777).await),
+        "evidence_id: unknown evidence 4242; initiative_id: unknown initiative 777"
+    );
+    assert!(store.initiative_evidence(refunds).await.unwrap().is_empty());
+    assert!(store.evidence_initiatives(real.id).await.unwrap().is_empty(), "nothing was written");
+}
+
+async fn linked_evidence_cannot_be_deleted_but_its_initiative_can(store: Store) {
+    let (refunds, sso) = two_initiatives(&store).await;
+    let e = store.create_evidence(&evidence("support_ticket", "Refund late", None, None)).await.unwrap();
+    store.link_evidence(e.id, refunds).await.unwrap();
+    store.link_evidence(e.id, sso).await.unwrap();
+    match store.delete_evidence(e.id).await {
+        Err(StoreError::Conflict(message)) => {
+            assert_eq!(message, format!("evidence {} supports initiatives {refunds}, {sso}; unlink it first", e.id));
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(store.evidence(e.id).await.unwrap(), e, "nothing was deleted");
+    store.unlink_evidence(e.id, refunds).await.unwrap();
+    store.delete_initiative(sso).await.unwrap();
+    assert!(store.evidence_initiatives(e.id).await.unwrap().is_empty(), "the initiative took its link along");
+    assert_eq!(store.evidence(e.id).await.unwrap(), e, "the evidence stays");
+    store.delete_evidence(e.id).await.unwrap();
+    assert!(store.evidence_list().await.unwrap().is_empty());
+}
+
+async fn an_evidence_import_is_one_transaction(store: Store) {
+    let mut abandoned = store.begin_evidence_import().await.unwrap();
+    abandoned.add(&evidence("support_ticket", "Refund late", None, None)).await.unwrap();
+    drop(abandoned);
+    assert!(store.evidence_list().await.unwrap().is_empty(), "an import dropped before commit writes nothing");
+
+    let mut import = store.begin_evidence_import().await.unwrap();
+    let first =
+        import.add(&evidence("support_ticket", "Refund late", Some("Globex"), Some("2026-02-01"))).await.unwrap();
+    let second =
+        import.add(&evidence("sales_request", "Needs SSO", Some("Initech"), Some("2026-03-01"))).await.unwrap();
+    assert_eq!(import.commit().await.unwrap(), 2);
+    assert_eq!(ids(&store.evidence_list().await.unwrap()), [second, first]);
+    assert_eq!(ids(&store.search_evidence("refund").await.unwrap()), [first], "imported evidence is searchable");
 }

@@ -576,6 +576,18 @@ pub enum InitiativeCommand {
         /// The initiative's id.
         id: i64,
     },
+    /// Demand for an initiative from its linked evidence: distinct customers asking, revenue
+    /// at stake per currency, evidence per month, and the evidence's strength ("opinion" when
+    /// it has none).
+    Demand {
+        /// The initiative's id.
+        id: i64,
+        /// Months in the trend, ending with this month.
+        #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+        months: u32,
+        #[command(flatten)]
+        view: EvidenceView,
+    },
     /// Attach the team's work items to an initiative by parent/epic key, label, milestone or key.
     Attach {
         /// The initiative's id.
@@ -651,21 +663,52 @@ pub struct InitiativeFields {
 /// `leadup evidence ...`
 #[derive(Subcommand, Debug)]
 pub enum EvidenceCommand {
-    /// List every piece of evidence, newest first.
-    List(Format),
-    /// Show one piece of evidence.
+    /// List every piece of evidence, newest first, with its strength.
+    List(EvidenceView),
+    /// Show one piece of evidence, its strength and why, and the initiatives it supports.
     Show {
         /// The evidence's id.
         id: i64,
         #[command(flatten)]
-        format: Format,
+        view: EvidenceView,
     },
-    /// Record a piece of evidence.
+    /// Record a piece of evidence (--kind and --summary are required).
     Add {
         #[command(flatten)]
         fields: EvidenceFields,
         #[command(flatten)]
-        format: Format,
+        view: EvidenceView,
+    },
+    /// Change some fields of a piece of evidence; the others stay as they are. An empty
+    /// value ('') clears a text field or the date.
+    Update {
+        /// The evidence's id.
+        id: i64,
+        #[command(flatten)]
+        fields: EvidenceFields,
+        #[command(flatten)]
+        view: EvidenceView,
+    },
+    /// Delete a piece of evidence (refused while it is linked to an initiative).
+    Delete {
+        /// The evidence's id.
+        id: i64,
+    },
+    /// Link a piece of evidence to an initiative it supports.
+    Link {
+        /// The evidence's id.
+        id: i64,
+        /// The initiative's id.
+        #[arg(long, value_name = "ID")]
+        initiative: i64,
+    },
+    /// Remove the link between a piece of evidence and an initiative.
+    Unlink {
+        /// The evidence's id.
+        id: i64,
+        /// The initiative's id.
+        #[arg(long, value_name = "ID")]
+        initiative: i64,
     },
     /// Find evidence holding every word of QUERY (in the summary, customer or kind), best
     /// match first.
@@ -673,20 +716,37 @@ pub enum EvidenceCommand {
         /// Plain words, e.g. 'refund delays'; punctuation is ignored.
         query: String,
         #[command(flatten)]
-        format: Format,
+        view: EvidenceView,
     },
+    /// Import many pieces of evidence from a CSV file, one per row. Columns are found by the
+    /// field names (kind, summary, customer, source, date, `revenue_at_stake`, currency,
+    /// `customers_affected`, any case) unless mapped with the --*-column flags; kind and
+    /// summary are required. Every bad row is reported with its line; the good ones are
+    /// written in one transaction (with --strict, none if any row is bad).
+    Import(EvidenceImportArgs),
 }
 
-/// The fields of a piece of evidence.
+/// How evidence is shown.
+#[derive(Args, Debug, Clone)]
+pub struct EvidenceView {
+    /// Print JSON (the same shape as the API) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// The day evidence strength is scored on, as its age counts (YYYY-MM-DD); default today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+/// The fields of a piece of evidence; on `add`, kind and summary are required.
 #[derive(Args, Debug)]
 pub struct EvidenceFields {
     /// What it is: `customer_interview`, `support_ticket`, `sales_request`, `survey_result`,
     /// `usage_metric`, `market_research`, `competitor_move` or `experiment_result`.
     #[arg(long)]
-    pub kind: String,
+    pub kind: Option<String>,
     /// What was said or seen: a summary or a quote.
     #[arg(long, value_name = "TEXT")]
-    pub summary: String,
+    pub summary: Option<String>,
     /// The customer or segment it comes from.
     #[arg(long, value_name = "NAME")]
     pub customer: Option<String>,
@@ -708,6 +768,50 @@ pub struct EvidenceFields {
     /// Who recorded it.
     #[arg(long, value_name = "NAME")]
     pub recorded_by: Option<String>,
+}
+
+/// `leadup evidence import`
+#[derive(Args, Debug)]
+pub struct EvidenceImportArgs {
+    /// The CSV file.
+    pub file: std::path::PathBuf,
+    /// The field separator: one character, or 'tab'.
+    #[arg(long, default_value = ",")]
+    pub delimiter: String,
+    /// The column with the kind (default 'kind').
+    #[arg(long, value_name = "COL")]
+    pub kind_column: Option<String>,
+    /// The column with the summary or quote (default 'summary').
+    #[arg(long, value_name = "COL")]
+    pub summary_column: Option<String>,
+    /// The column with the customer (default 'customer', if there is one).
+    #[arg(long, value_name = "COL")]
+    pub customer_column: Option<String>,
+    /// The column with the source link (default 'source', if there is one).
+    #[arg(long, value_name = "COL")]
+    pub source_column: Option<String>,
+    /// The column with the date (default 'date', if there is one).
+    #[arg(long, value_name = "COL")]
+    pub date_column: Option<String>,
+    /// The column with the revenue at stake in minor units (default `revenue_at_stake`, if there is one).
+    #[arg(long, value_name = "COL")]
+    pub revenue_column: Option<String>,
+    /// The column with the revenue's currency code (default 'currency', if there is one; else EUR).
+    #[arg(long, value_name = "COL")]
+    pub currency_column: Option<String>,
+    /// The column with the number of customers affected (default `customers_affected`, if there is one).
+    #[arg(long, value_name = "COL")]
+    pub customers_affected_column: Option<String>,
+    /// How dates are written, strftime-style (e.g. '%d.%m.%Y') or Java-style ('dd.MM.yyyy').
+    /// Default: ISO 8601.
+    #[arg(long, value_name = "FMT")]
+    pub date_format: Option<String>,
+    /// Reject the whole file if any row is bad; then nothing is written.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[cfg(test)]

@@ -301,7 +301,7 @@ fn last(counts: &[u32], days: Option<u32>) -> &[u32] {
     &counts[counts.len() - keep..]
 }
 
-fn today(given: Option<&str>) -> Result<Date, ValidationErrors> {
+pub(crate) fn today(given: Option<&str>) -> Result<Date, ValidationErrors> {
     given.map_or_else(|| Ok(OffsetDateTime::now_utc().date()), |text| parse_date("--today", text))
 }
 

@@ -6,6 +6,7 @@ mod accounts;
 mod cli;
 mod demo;
 mod evidence;
+mod evidence_import;
 mod flow;
 mod forecast;
 mod import;

@@ -297,6 +297,9 @@ pub async fn initiative(store: &Store, command: InitiativeCommand) -> anyhow::Re
             store.delete_initiative(id).await?;
             output::line(&format!("deleted initiative {id}"))
         }
+        InitiativeCommand::Demand { id, months, view } => {
+            crate::evidence::initiative_demand(store, id, months, &view).await
+        }
         InitiativeCommand::Attach { id, rules } => {
             let mut all = store.initiative_rules(id).await?;
             all.extend(attach_rules(rules)?);
