@@ -5,11 +5,16 @@
 //! [`FieldError`]s naming every invalid field. Nothing here does IO, SQL or HTTP.
 
 pub mod alignment;
+pub mod audit;
 pub mod business_case;
+pub mod change_request;
 pub mod date;
+pub mod digest;
+pub mod disruption;
 pub mod evidence;
 pub mod initiative;
 pub mod money;
+pub mod plan;
 pub mod roadmap;
 pub mod strategy;
 pub mod team;
