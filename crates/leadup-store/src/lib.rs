@@ -7,11 +7,14 @@
 //! transaction and checks references before it changes anything, so a rejected write
 //! leaves the database as it was.
 
+mod audit;
+mod change_requests;
 mod connect;
 mod error;
 mod evidence;
 mod initiatives;
 mod objectives;
+mod plans;
 mod rows;
 mod teams;
 mod work_items;
@@ -20,6 +23,7 @@ mod workspace;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use audit::Actor;
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
 pub use work_items::{ImportSummary, WorkItemImport};

@@ -35,6 +35,9 @@ pub enum AppError {
     /// The body is larger than this route accepts (413).
     #[error("{0}")]
     TooLarge(String),
+    /// The signed-in user may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
     /// The change clashes with stored data (409).
     #[error("{0}")]
     Conflict(String),
@@ -50,6 +53,7 @@ impl AppError {
             Self::Invalid(_) | Self::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -71,6 +75,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound { .. } => Self::NotFound(error.to_string()),
             StoreError::Invalid(errors) => Self::Invalid(errors),
             StoreError::Conflict(message) => Self::Conflict(message),
+            StoreError::Forbidden(message) => Self::Forbidden(message),
             other => Self::Internal(other.to_string()),
         }
     }
