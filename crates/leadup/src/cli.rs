@@ -55,6 +55,17 @@ pub enum Command {
     /// Work out the business case of a proposal: NPV, ROI and payback.
     #[command(subcommand)]
     Proposal(ProposalCommand),
+    /// Check the audit log of approvals and change-request decisions.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `leadup audit ...`
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the audit log's hash chain: exits 0 printing the number of entries when it is
+    /// intact, 1 naming the first broken entry (its number and why) otherwise.
+    Verify,
 }
 
 /// `leadup proposal ...`

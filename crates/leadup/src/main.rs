@@ -2,6 +2,7 @@
 //! one), and runs one command.
 //! Invalid input exits with status 2, any other failure with 1; a closed pipe is not an error.
 
+mod audit;
 mod cli;
 mod demo;
 mod evidence;
@@ -60,6 +61,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Forecast(command) => forecast::forecast(&store, command).await,
         Command::Backtest(args) => forecast::backtest(&store, args).await,
         Command::Flow(args) => flow::flow(&store, args).await,
+        Command::Audit(command) => audit::audit(&store, command).await,
         Command::Proposal(_) => unreachable!("run without a database above"),
     };
     store.close().await;
