@@ -30,7 +30,12 @@ pub enum StoreError {
     /// The input refers to things that do not exist or clashes with stored data.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
-    /// The change would break a link other records depend on.
+    /// The user may not do this: approving without being one of the team's executives,
+    /// editing a plan version that is no longer a draft.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The change would break a link other records depend on, or does not fit the record's
+    /// state (submitting a plan without a draft, deciding a decided change request).
     #[error("{0}")]
     Conflict(String),
     /// Stored data no longer reads as a domain value (e.g. edited by hand).

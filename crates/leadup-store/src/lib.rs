@@ -8,12 +8,15 @@
 //! leaves the database as it was.
 
 mod accounts;
+mod audit;
+mod change_requests;
 mod connect;
 mod error;
 mod evidence;
 mod evidence_links;
 mod initiatives;
 mod objectives;
+mod plans;
 mod rows;
 mod teams;
 mod work_items;
@@ -23,6 +26,7 @@ mod workspace;
 pub mod testing;
 
 pub use accounts::{Credentials, NewShareLink, Session};
+pub use audit::Actor;
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
 pub use evidence::EvidenceImport;

@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use sqlx::Connection;
 
+use crate::{Pool, Store};
+
 /// The environment variable naming the PostgreSQL server for tests.
 pub const POSTGRES_URL_VAR: &str = "LEADUP_TEST_POSTGRES_URL";
 
@@ -59,4 +61,13 @@ impl TestDatabase {
         let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
         Some(Self { url: format!("{base}/{name}"), _dir: None })
     }
+}
+
+/// Runs `sql` (one statement, no parameters) on the store's database: for setting up rows
+/// that have no store method yet, and for tampering with data to test that it is noticed.
+pub async fn execute(store: &Store, sql: &str) -> Result<u64, sqlx::Error> {
+    Ok(match &store.pool {
+        Pool::Sqlite(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
+        Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
+    })
 }

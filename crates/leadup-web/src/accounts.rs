@@ -12,7 +12,6 @@ use leadup_core::ValidationErrors;
 use leadup_core::access::Principal;
 use leadup_core::account::{ApiToken, User, UserInput, check_password, normalise_email};
 use leadup_store::Store;
-use sha2::{Digest, Sha256};
 
 use crate::AppError;
 
@@ -28,7 +27,7 @@ pub fn new_secret() -> String {
 
 /// The hex SHA-256 digest under which a secret is stored.
 pub fn digest(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
+    leadup_core::digest::sha256_hex(secret)
 }
 
 fn hex(bytes: &[u8]) -> String {

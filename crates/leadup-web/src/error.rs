@@ -83,6 +83,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound { .. } => Self::NotFound(error.to_string()),
             StoreError::Invalid(errors) => Self::Invalid(errors),
             StoreError::Conflict(message) => Self::Conflict(message),
+            StoreError::Forbidden(message) => Self::Forbidden(message),
             other => Self::Internal(other.to_string()),
         }
     }

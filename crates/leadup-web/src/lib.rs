@@ -11,6 +11,7 @@ mod charts;
 pub mod dashboard;
 mod error;
 pub mod forecasts;
+pub mod impact;
 pub mod imports;
 mod pages;
 pub mod progress;

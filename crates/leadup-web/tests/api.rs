@@ -325,7 +325,7 @@ async fn workspace_and_alignment() {
 }
 
 #[tokio::test]
-async fn the_openapi_document_lists_every_api_route() {
+async fn every_route_the_openapi_document_lists_is_routed() {
     let api = Api::new().await;
     let reply = api.call("GET", "/api/openapi.json", None).await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -337,12 +337,8 @@ async fn the_openapi_document_lists_every_api_route() {
             item.as_object().unwrap().keys().filter(|k| *k != "parameters").map(move |m| (path.as_str(), m.as_str()))
         })
         .collect();
-    assert_eq!(
-        documented.len(),
-        25,
-        "workspace 2, three resources 5 each, alignment, healthz, team progress, work items, imports, \
-         initiative progress, rules 2"
-    );
+    // Every route is documented (tests/access.rs); here every documented one is routed.
+    assert!(documented.len() >= 26, "{documented:?}");
     for (path, method) in documented {
         let uri = path.replace("{id}", "1");
         let body = matches!(method, "post" | "patch" | "put").then(|| json!({}));

@@ -65,6 +65,9 @@ pub enum Command {
     /// Create, list and revoke API tokens, which scripts send as 'Authorization: Bearer TOKEN'.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Check the audit log of approvals, change-request decisions, role changes and share links.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 /// Where a new password comes from.
@@ -164,6 +167,14 @@ pub enum TokenCommand {
         /// The token's id, as `leadup token list` shows it.
         id: i64,
     },
+}
+
+/// `leadup audit ...`
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the audit log's hash chain: exits 0 printing the number of entries when it is
+    /// intact, 1 naming the first broken entry (its number and why) otherwise.
+    Verify,
 }
 
 /// `leadup proposal ...`

@@ -3,6 +3,7 @@
 //! Invalid input exits with status 2, any other failure with 1; a closed pipe is not an error.
 
 mod accounts;
+mod audit;
 mod cli;
 mod demo;
 mod evidence;
@@ -65,6 +66,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => accounts::user(&store, command).await,
         Command::Member(command) => accounts::member(&store, command).await,
         Command::Token(command) => accounts::token(&store, command).await,
+        Command::Audit(command) => audit::audit(&store, command).await,
         Command::Proposal(_) => unreachable!("run without a database above"),
     };
     store.close().await;

@@ -32,9 +32,9 @@ fn demo_pages_render_in_chromium() {
     let shots = screenshot_dir();
 
     let strategy = chromium.dom(&server.url("/strategy"));
-    assert!(strategy.contains("<h1>Strategy</h1>"), "strategy page heading");
+    assert!(strategy.contains("<h1>Strategy</h1>"), "strategy page heading: {strategy}");
     assert!(strategy.contains("Our mission"), "the mission is shown");
-    assert!(strategy.matches("class=\"card objective\"").count() == 5, "five objective cards");
+    assert_eq!(strategy.matches("class=\"card objective\"").count(), 5, "five objective cards");
     assert!(strategy.contains("role=\"progressbar\""), "key results have progress bars");
     assert!(strategy.contains("uncovered"), "the uncovered objective is flagged");
     chromium.screenshot(&server.url("/strategy"), &shots.join("strategy.png"));

@@ -120,6 +120,17 @@ impl Browser {
     /// Opens `url` and waits for it to load.
     pub fn open(&self, url: &str) {
         self.command("POST", "/url", Some(&json!({ "url": url })));
+        self.wait_until_loaded();
+    }
+
+    /// Waits until the document shown has finished loading.
+    fn wait_until_loaded(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let script = json!({"script": "return document.readyState", "args": []});
+        while self.command("POST", "/execute/sync", Some(&script)) != "complete" {
+            assert!(Instant::now() < deadline, "the page did not finish loading");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// The address of the page shown now.
@@ -167,11 +178,37 @@ impl Browser {
         self.fill("input[name=email]", email);
         self.fill("input[name=password]", password);
         self.click("form[action=\"/login\"] button[type=submit]");
+        // The click may return before the answer to the form has arrived: wait for it.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.current_url().contains("/login") {
+            assert!(
+                Instant::now() < deadline,
+                "signing in as {email} did not leave the sign-in page: {}",
+                self.source()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.wait_until_loaded();
     }
 
     /// Signs out with the button in the top bar.
     pub fn sign_out(&self) {
         self.click("form[action=\"/logout\"] button");
+        self.wait_for("Sign in to leadup");
+    }
+
+    /// Waits until the page shown holds `text` (a click may return before the page it
+    /// loads has arrived), and answers its DOM.
+    pub fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let source = self.source();
+            if source.contains(text) {
+                return source;
+            }
+            assert!(Instant::now() < deadline, "the page never showed {text:?}: {source}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Saves a PNG of the page shown now, 1280 pixels wide and `height` high, and checks

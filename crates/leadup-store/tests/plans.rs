@@ -1,0 +1,592 @@
+//! Plans, change requests and the audit log, on SQLite and on PostgreSQL (see
+//! `conformance.rs` for how the backends are chosen).
+
+use leadup_core::change_request::{
+    ChangeRequestDraft, ChangeRequestInput, Decision, Impact, InitiativeImpact, Outlook, RequestStatus,
+};
+use leadup_core::evidence::EvidenceInput;
+use leadup_core::initiative::InitiativeInput;
+use leadup_core::plan::{Origin, Period, PlanContent, PlanDraft, PlanInput, VersionStatus, diff};
+use leadup_core::team::TeamInput;
+use leadup_store::testing::execute;
+use leadup_store::{Actor, Backend, Store, StoreError};
+use serde_json::json;
+use time::macros::{date, datetime};
+use time::{Date, OffsetDateTime};
+
+/// Generates `sqlite::NAME` and `postgres::NAME` from `async fn NAME(store: Store)`.
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = leadup_store::testing::TestDatabase::sqlite();
+                    super::$name(leadup_store::Store::connect(&db.url).await.unwrap()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = leadup_store::testing::TestDatabase::postgres().await else { return };
+                    super::$name(leadup_store::Store::connect(&db.url).await.unwrap()).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    a_plan_goes_from_draft_to_baseline_and_is_replanned,
+    bad_plans_are_refused_and_nothing_is_written,
+    an_accepted_change_request_becomes_the_next_baseline,
+    change_requests_that_do_not_fit_are_refused,
+    rejected_and_deferred_requests_leave_the_baseline,
+    the_disruption_record_sums_up_a_teams_period,
+    a_tampered_audit_log_is_noticed,
+);
+
+const MANAGER: i64 = 11;
+const EXECUTIVE: i64 = 12;
+const MEMBER: i64 = 13;
+const OTHER_EXECUTIVE: i64 = 14;
+
+/// The world the tests share: a team whose manager, executive and member are users, another
+/// team with its own executive, three initiatives of the first team and one of the other.
+struct World {
+    team: i64,
+    other_team: i64,
+    initiatives: [i64; 3],
+    foreign_initiative: i64,
+    evidence: i64,
+}
+
+async fn world(store: &Store) -> World {
+    let team =
+        |name: &str| TeamInput { name: name.into(), manager: "Mara".into(), members: vec![], executives: vec![] };
+    let team_id = store.create_team(&team("Payments").validate().unwrap()).await.unwrap().id;
+    let other_team = store.create_team(&team("Search").validate().unwrap()).await.unwrap().id;
+    for (id, name) in [
+        (MANAGER, "Mara Manager"),
+        (EXECUTIVE, "Erin Executive"),
+        (MEMBER, "Milo Member"),
+        (OTHER_EXECUTIVE, "Oskar Other"),
+    ] {
+        let email = name.split(' ').next().unwrap().to_lowercase();
+        execute(
+            store,
+            &format!(
+                "INSERT INTO users (id, email, name, password_hash, is_admin, created_at) \
+                 VALUES ({id}, '{email}@example.com', '{name}', 'not a hash', FALSE, 0)"
+            ),
+        )
+        .await
+        .unwrap();
+    }
+    for (team, user, role) in [
+        (team_id, MANAGER, "manager"),
+        (team_id, EXECUTIVE, "executive"),
+        (team_id, MEMBER, "member"),
+        (other_team, OTHER_EXECUTIVE, "executive"),
+    ] {
+        execute(store, &format!("INSERT INTO memberships (team_id, user_id, role) VALUES ({team}, {user}, '{role}')"))
+            .await
+            .unwrap();
+    }
+    let initiative = |team_id: i64, title: &str| {
+        serde_json::from_value::<InitiativeInput>(json!({"title": title, "team_id": team_id, "horizon": "now"}))
+            .unwrap()
+            .validate()
+            .unwrap()
+    };
+    let mut ids = [0; 3];
+    for (id, title) in ids.iter_mut().zip(["Instant refunds", "Payout reports", "SEPA mandates"]) {
+        *id = store.create_initiative(&initiative(team_id, title)).await.unwrap().id;
+    }
+    let foreign_initiative = store.create_initiative(&initiative(other_team, "Synonyms")).await.unwrap().id;
+    let evidence =
+        serde_json::from_value::<EvidenceInput>(json!({"kind": "sales_request", "summary": "Globex needs SEPA"}))
+            .unwrap()
+            .validate()
+            .unwrap();
+    let evidence = store.create_evidence(&evidence).await.unwrap().id;
+    World { team: team_id, other_team, initiatives: ids, foreign_initiative, evidence }
+}
+
+fn at(minutes: i64) -> OffsetDateTime {
+    datetime!(2027-01-04 09:00 UTC) + time::Duration::minutes(minutes)
+}
+
+fn plan_draft(w: &World, name: &str) -> PlanDraft {
+    let [a, b, c] = w.initiatives;
+    serde_json::from_value::<PlanInput>(json!({
+        "team_id": w.team, "name": name, "period_start": "2027-01-01", "period_end": "2027-03-31",
+        "items": [
+            {"initiative_id": a, "target_date": "2027-02-15", "budget": 5_000_000, "scope": 12},
+            {"initiative_id": b, "target_date": "2027-03-15", "budget": 2_000_000, "scope": 8},
+            {"initiative_id": c, "target_date": "2027-03-31", "budget": 1_000_000, "scope": 20}
+        ]
+    }))
+    .unwrap()
+    .validate()
+    .unwrap()
+}
+
+/// A plan of the world's team approved into its baseline (version 1).
+async fn baseline_plan(store: &Store, w: &World) -> i64 {
+    baseline_plan_named(store, w, "2027 Q1").await
+}
+
+/// A plan called `name` approved into its baseline.
+async fn baseline_plan_named(store: &Store, w: &World, name: &str) -> i64 {
+    let plan = store.create_plan(&plan_draft(w, name), Actor::new(MANAGER, at(0))).await.unwrap();
+    store.submit_plan(plan.id, Actor::new(MANAGER, at(1))).await.unwrap();
+    store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(2))).await.unwrap();
+    plan.id
+}
+
+fn request(value: serde_json::Value) -> ChangeRequestDraft {
+    serde_json::from_value::<ChangeRequestInput>(value).unwrap().validate().unwrap()
+}
+
+/// An impact whose only line delays initiative `id` by `delay` days and adds `budget`.
+fn impact(id: i64, delay: i64, budget: i64) -> Impact {
+    let outlook = |p85: Date, budget| Outlook {
+        target_date: date!(2027 - 03 - 15),
+        p85: Some(p85),
+        probability_by_target: 0.61,
+        budget,
+    };
+    Impact {
+        today: date!(2027 - 01 - 04),
+        initiatives: vec![InitiativeImpact {
+            initiative_id: id,
+            before: Some(outlook(date!(2027 - 03 - 01), 100)),
+            after: Some(outlook(date!(2027 - 03 - 01) + time::Duration::days(delay), 100 + budget)),
+            delay_days: Some(delay),
+            budget_delta: budget,
+        }],
+    }
+}
+
+fn forbidden(result: Result<impl std::fmt::Debug, StoreError>) -> String {
+    match result {
+        Err(StoreError::Forbidden(message)) => message,
+        other => panic!("expected Forbidden, got {other:?}"),
+    }
+}
+
+fn conflict(result: Result<impl std::fmt::Debug, StoreError>) -> String {
+    match result {
+        Err(StoreError::Conflict(message)) => message,
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+}
+
+fn invalid(result: Result<impl std::fmt::Debug, StoreError>) -> String {
+    match result {
+        Err(StoreError::Invalid(errors)) => errors.summary(),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+async fn actions(store: &Store) -> Vec<String> {
+    store.audit_log().await.unwrap().into_iter().map(|e| format!("{} {}", e.event.action, e.event.subject)).collect()
+}
+
+async fn a_plan_goes_from_draft_to_baseline_and_is_replanned(store: Store) {
+    let w = world(&store).await;
+    let draft = plan_draft(&w, "2027 Q1");
+    let plan = store.create_plan(&draft, Actor::new(MANAGER, at(0))).await.unwrap();
+    assert_eq!((plan.team_id, plan.name.as_str()), (w.team, "2027 Q1"));
+    assert_eq!(plan.period, Period { start: date!(2027 - 01 - 01), end: date!(2027 - 03 - 31) });
+    let v1 = &plan.versions[0];
+    assert_eq!((v1.number, v1.status, v1.origin), (1, VersionStatus::Draft, Origin::Edit));
+    assert_eq!(v1.content, draft.content);
+    assert_eq!(v1.content_hash, draft.content.content_hash());
+    assert_eq!((v1.created.user_id, v1.created.at), (MANAGER, at(0)));
+    assert_eq!(plan.baseline(), None);
+
+    // The manager edits the draft freely.
+    let mut edited = draft.content.clone();
+    edited.items.swap(0, 1);
+    let plan = store.edit_plan_draft(plan.id, &edited).await.unwrap();
+    assert_eq!(plan.versions[0].content, edited);
+    assert_eq!(plan.versions[0].content_hash, edited.content_hash());
+
+    let plan = store.submit_plan(plan.id, Actor::new(MANAGER, at(5))).await.unwrap();
+    let v1 = &plan.versions[0];
+    assert_eq!(v1.status, VersionStatus::Submitted);
+    assert_eq!(v1.submitted.map(|s| (s.user_id, s.at)), Some((MANAGER, at(5))));
+    assert_eq!(
+        forbidden(store.edit_plan_draft(plan.id, &draft.content).await),
+        format!(
+            "plan {} version 1 is submitted for approval and can no longer be edited; only drafts can be edited, \
+             and once it is approved changes go through a change request",
+            plan.id
+        )
+    );
+    assert_eq!(
+        conflict(store.submit_plan(plan.id, Actor::new(MANAGER, at(6))).await),
+        format!("plan {} version 1 is already submitted", plan.id)
+    );
+
+    // Only an executive of this team approves.
+    for (user, what) in [(MANAGER, "the manager"), (MEMBER, "a member"), (OTHER_EXECUTIVE, "not a member")] {
+        assert_eq!(
+            forbidden(store.approve_plan(plan.id, Actor::new(user, at(7))).await),
+            format!("user {user} is {what} of team {}: only the team's executives can approve its plan", w.team)
+        );
+    }
+    let plan = store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(10))).await.unwrap();
+    let baseline = plan.baseline().unwrap();
+    assert_eq!((baseline.number, baseline.status), (1, VersionStatus::Approved));
+    assert_eq!(baseline.approved.map(|s| (s.user_id, s.at)), Some((EXECUTIVE, at(10))));
+    assert_eq!(store.plan_baseline(plan.id).await.unwrap().as_ref(), Some(baseline));
+
+    // Nobody edits a baseline.
+    assert_eq!(
+        forbidden(store.edit_plan_draft(plan.id, &draft.content).await),
+        format!(
+            "plan {} has no draft: its baseline, version 1, is approved and cannot be edited; file a change request \
+             against it, or start a re-plan that an executive approves",
+            plan.id
+        )
+    );
+
+    // A re-plan starts from the baseline and needs an executive's approval like any draft.
+    let plan = store.replan(plan.id, Actor::new(MANAGER, at(20))).await.unwrap();
+    let v2 = &plan.versions[1];
+    assert_eq!((v2.number, v2.status, v2.origin), (2, VersionStatus::Draft, Origin::Replan));
+    assert_eq!(v2.content, edited);
+    assert!(
+        conflict(store.replan(plan.id, Actor::new(MANAGER, at(21))).await)
+            .contains("already has version 2 in the making (draft)")
+    );
+    let mut replanned = edited.clone();
+    replanned.items.pop();
+    store.edit_plan_draft(plan.id, &replanned).await.unwrap();
+    assert!(
+        conflict(store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(22))).await).contains("must be submitted before")
+    );
+    store.submit_plan(plan.id, Actor::new(MANAGER, at(23))).await.unwrap();
+    let plan = store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(24))).await.unwrap();
+    let statuses: Vec<VersionStatus> = plan.versions.iter().map(|v| v.status).collect();
+    assert_eq!(statuses, [VersionStatus::Superseded, VersionStatus::Approved]);
+    assert_eq!(plan.baseline().unwrap().content, replanned);
+    let changes = diff(&plan.versions[0].content, &plan.versions[1].content);
+    assert_eq!(changes.removed.iter().map(|i| i.initiative_id).collect::<Vec<_>>(), [w.initiatives[2]]);
+    assert_eq!(store.team_plans(w.team).await.unwrap(), vec![plan.clone()]);
+    assert!(store.team_plans(w.other_team).await.unwrap().is_empty());
+
+    let p = plan.id;
+    assert_eq!(
+        actions(&store).await,
+        [
+            format!("plan.submitted plan:{p}/version:1"),
+            format!("plan.approved plan:{p}/version:1"),
+            format!("plan.submitted plan:{p}/version:2"),
+            format!("plan.approved plan:{p}/version:2"),
+        ]
+    );
+    let log = store.audit_log().await.unwrap();
+    assert_eq!(log[3].event.actor, Some(EXECUTIVE));
+    assert_eq!(log[3].event.at, at(24));
+    assert_eq!(log[3].event.details, json!({"content_hash": replanned.content_hash(), "supersedes": 1}).to_string());
+    assert_eq!(store.verify_audit_log().await.unwrap(), Ok(4));
+}
+
+async fn bad_plans_are_refused_and_nothing_is_written(store: Store) {
+    let w = world(&store).await;
+    baseline_plan(&store, &w).await;
+    let before = store.team_plans(w.team).await.unwrap();
+    let mut draft = plan_draft(&w, "2027 Q1");
+    draft.content.items[1].initiative_id = w.foreign_initiative;
+    draft.content.items[2].initiative_id = 9_999;
+    assert_eq!(
+        invalid(store.create_plan(&draft, Actor::new(99, at(0))).await),
+        format!(
+            "created_by: unknown user 99; name: team {} already has a plan named '2027 Q1'; \
+             items[1].initiative_id: initiative {} belongs to team {}, not to team {} whose plan this is; \
+             items[2].initiative_id: unknown initiative 9999",
+            w.team, w.foreign_initiative, w.other_team, w.team
+        )
+    );
+    let mut unknown_team = plan_draft(&w, "2027 Q2");
+    unknown_team.team_id = 777;
+    assert!(
+        invalid(store.create_plan(&unknown_team, Actor::new(MANAGER, at(0))).await)
+            .starts_with("team_id: unknown team 777")
+    );
+    assert_eq!(store.team_plans(w.team).await.unwrap(), before, "nothing was written");
+
+    let q2 = store.create_plan(&plan_draft(&w, "2027 Q2"), Actor::new(MANAGER, at(0))).await.unwrap();
+    let mut foreign = q2.versions[0].content.clone();
+    foreign.items[0].initiative_id = w.foreign_initiative;
+    assert!(invalid(store.edit_plan_draft(q2.id, &foreign).await).starts_with("items[0].initiative_id: initiative"));
+    assert_eq!(store.plan(q2.id).await.unwrap(), q2, "the draft is unchanged");
+    assert!(matches!(store.plan(4_242).await, Err(StoreError::NotFound { entity: "plan", id: 4_242 })));
+    assert!(matches!(store.submit_plan(4_242, Actor::new(MANAGER, at(0))).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(store.edit_plan_draft(4_242, &PlanContent::default()).await, Err(StoreError::NotFound { .. })));
+    assert_eq!(store.audit_log().await.unwrap().len(), 2, "only the first plan's submission and approval");
+}
+
+async fn an_accepted_change_request_becomes_the_next_baseline(store: Store) {
+    let w = world(&store).await;
+    let plan_id = baseline_plan(&store, &w).await;
+    let b = w.initiatives[1];
+    let draft = request(json!({
+        "change": {"kind": "redate", "initiative_id": b, "target_date": "2027-04-30"},
+        "reason": "Globex moved their go-live", "urgency": "high", "evidence_ids": [w.evidence]
+    }));
+    let filed =
+        store.file_change_request(plan_id, &draft, &impact(b, 9, 0), Actor::new(EXECUTIVE, at(30))).await.unwrap();
+    assert_eq!((filed.plan_id, filed.baseline_version, filed.status), (plan_id, 1, RequestStatus::Open));
+    assert_eq!(filed.change, draft.change);
+    assert_eq!(filed.reason, "Globex moved their go-live");
+    assert_eq!(filed.evidence_ids, [w.evidence]);
+    assert!(!filed.without_evidence());
+    assert_eq!(filed.impact, impact(b, 9, 0));
+    assert_eq!((filed.filed.user_id, filed.filed.at), (EXECUTIVE, at(30)));
+    assert_eq!(store.plan_change_requests(plan_id).await.unwrap(), vec![filed.clone()]);
+
+    let id = filed.id;
+    assert_eq!(
+        forbidden(store.decide_change_request(id, Decision::Accept, "fine", Actor::new(MEMBER, at(31))).await),
+        format!(
+            "user {MEMBER} is a member of team {}: a change request is decided by the team's manager together with \
+             one of its executives",
+            w.team
+        )
+    );
+    assert_eq!(
+        invalid(store.decide_change_request(id, Decision::Accept, "  ", Actor::new(MANAGER, at(31))).await),
+        "rationale: must not be empty"
+    );
+    let first = store
+        .decide_change_request(id, Decision::Accept, "The delay is cheap", Actor::new(MANAGER, at(32)))
+        .await
+        .unwrap();
+    assert_eq!(first.status, RequestStatus::Open, "one sign-off does not decide");
+    let manager = first.manager.as_ref().unwrap();
+    assert_eq!(
+        (manager.signed.user_id, manager.decision, manager.rationale.as_str()),
+        (MANAGER, Decision::Accept, "The delay is cheap")
+    );
+    assert_eq!(first.executive, None);
+    assert_eq!(
+        conflict(store.decide_change_request(id, Decision::Accept, "again", Actor::new(MANAGER, at(33))).await),
+        format!(
+            "change request {id} already has the manager's sign-off (by user {MANAGER}); it now needs an executive's"
+        )
+    );
+    assert_eq!(
+        conflict(store.decide_change_request(id, Decision::Reject, "No", Actor::new(EXECUTIVE, at(33))).await),
+        format!(
+            "change request {id} was signed off to accept, not to reject: both sign-offs must make the same decision"
+        )
+    );
+    let decided = store
+        .decide_change_request(id, Decision::Accept, "Agreed with Globex", Actor::new(EXECUTIVE, at(40)))
+        .await
+        .unwrap();
+    assert_eq!(decided.status, RequestStatus::Accepted);
+    assert_eq!(decided.decided_at, Some(at(40)));
+    assert_eq!(decided.resulting_version, Some(2));
+    assert_eq!(decided.executive.as_ref().map(|e| e.signed.user_id), Some(EXECUTIVE));
+    assert!(
+        conflict(store.decide_change_request(id, Decision::Reject, "late", Actor::new(MANAGER, at(41))).await)
+            .ends_with("is already decided: accepted")
+    );
+
+    let plan = store.plan(plan_id).await.unwrap();
+    let statuses: Vec<(u32, VersionStatus, Origin)> =
+        plan.versions.iter().map(|v| (v.number, v.status, v.origin)).collect();
+    assert_eq!(
+        statuses,
+        [(1, VersionStatus::Superseded, Origin::Edit), (2, VersionStatus::Approved, Origin::ChangeRequest)]
+    );
+    let baseline = plan.baseline().unwrap();
+    assert_eq!(baseline.approved.map(|s| (s.user_id, s.at)), Some((EXECUTIVE, at(40))));
+    assert_eq!(baseline.content, draft.change.apply(&plan.versions[0].content).unwrap());
+    assert_eq!(baseline.content.item(b).unwrap().target_date, date!(2027 - 04 - 30));
+    let changes = diff(&plan.versions[0].content, &baseline.content);
+    assert_eq!(changes.redated.len(), 1);
+    assert!(changes.added.is_empty() && changes.removed.is_empty());
+
+    let p = plan_id;
+    assert_eq!(
+        actions(&store).await,
+        [
+            format!("plan.submitted plan:{p}/version:1"),
+            format!("plan.approved plan:{p}/version:1"),
+            format!("change_request.signed_off change_request:{id}"),
+            format!("change_request.decided change_request:{id}"),
+        ]
+    );
+    let log = store.audit_log().await.unwrap();
+    let details: serde_json::Value = serde_json::from_str(&log[3].event.details).unwrap();
+    assert_eq!(details["resulting_version"], 2);
+    assert_eq!(details["content_hash"], baseline.content_hash.as_str());
+    assert_eq!(store.verify_audit_log().await.unwrap(), Ok(4));
+}
+
+async fn change_requests_that_do_not_fit_are_refused(store: Store) {
+    let w = world(&store).await;
+    let [a, b, _] = w.initiatives;
+    let draft_only = store.create_plan(&plan_draft(&w, "2027 Q2"), Actor::new(MANAGER, at(0))).await.unwrap();
+    let remove_a = request(json!({"change": {"kind": "remove", "initiative_id": a}, "reason": "Not needed"}));
+    assert_eq!(
+        conflict(
+            store.file_change_request(draft_only.id, &remove_a, &impact(a, 0, 0), Actor::new(EXECUTIVE, at(1))).await
+        ),
+        format!(
+            "plan {} has no approved baseline yet: change its draft instead of filing a change request",
+            draft_only.id
+        )
+    );
+    let plan_id = baseline_plan(&store, &w).await;
+    let remove_unknown = request(json!({
+        "change": {"kind": "remove", "initiative_id": 5_555}, "reason": "Gone", "evidence_ids": [8_888]
+    }));
+    assert_eq!(
+        invalid(store.file_change_request(plan_id, &remove_unknown, &impact(a, 0, 0), Actor::new(77, at(1))).await),
+        "filed_by: unknown user 77; evidence_ids: unknown evidence 8888; change.initiative_id: initiative 5555 is not in the plan"
+    );
+    let add_foreign = request(json!({
+        "change": {"kind": "add", "initiative_id": w.foreign_initiative, "target_date": "2027-03-01", "budget": 1, "scope": 3},
+        "reason": "Search needs it"
+    }));
+    assert!(
+        invalid(store.file_change_request(plan_id, &add_foreign, &impact(a, 0, 0), Actor::new(EXECUTIVE, at(1))).await)
+            .starts_with(&format!(
+                "change.initiative_id: initiative {} belongs to team {}",
+                w.foreign_initiative, w.other_team
+            ))
+    );
+    assert!(store.plan_change_requests(plan_id).await.unwrap().is_empty(), "nothing was filed");
+
+    // Accepting needs the baseline the request was filed against.
+    let first =
+        store.file_change_request(plan_id, &remove_a, &impact(a, 0, -5), Actor::new(EXECUTIVE, at(2))).await.unwrap();
+    let rebudget =
+        request(json!({"change": {"kind": "rebudget", "initiative_id": b, "budget": 0}, "reason": "Cut costs"}));
+    let second =
+        store.file_change_request(plan_id, &rebudget, &impact(b, 0, -2), Actor::new(MANAGER, at(3))).await.unwrap();
+    assert!(second.without_evidence());
+    store.decide_change_request(first.id, Decision::Accept, "ok", Actor::new(EXECUTIVE, at(4))).await.unwrap();
+    store.decide_change_request(first.id, Decision::Accept, "ok", Actor::new(MANAGER, at(5))).await.unwrap();
+    assert_eq!(
+        conflict(store.decide_change_request(second.id, Decision::Accept, "ok", Actor::new(MANAGER, at(6))).await),
+        format!(
+            "change request {} was filed against version 1, but the baseline is now version 2: file it again so that \
+             its impact is computed against the current baseline",
+            second.id
+        )
+    );
+    let plan = store.plan(plan_id).await.unwrap();
+    assert_eq!(
+        plan.baseline().unwrap().approved.map(|s| s.user_id),
+        Some(EXECUTIVE),
+        "the executive's sign-off approves"
+    );
+    assert_eq!(plan.baseline().unwrap().created.user_id, MANAGER, "the second signer created it");
+    // Rejecting a stale request is still possible.
+    store.decide_change_request(second.id, Decision::Reject, "superseded", Actor::new(MANAGER, at(7))).await.unwrap();
+    let rejected =
+        store.decide_change_request(second.id, Decision::Reject, "agreed", Actor::new(EXECUTIVE, at(8))).await.unwrap();
+    assert_eq!((rejected.status, rejected.resulting_version), (RequestStatus::Rejected, None));
+    assert!(matches!(store.change_request(999).await, Err(StoreError::NotFound { entity: "change request", id: 999 })));
+}
+
+async fn rejected_and_deferred_requests_leave_the_baseline(store: Store) {
+    let w = world(&store).await;
+    let plan_id = baseline_plan(&store, &w).await;
+    let before = store.plan(plan_id).await.unwrap();
+    let c = w.initiatives[2];
+    for decision in [Decision::Reject, Decision::Defer] {
+        let draft = request(
+            json!({"change": {"kind": "rescope", "initiative_id": c, "scope": 40}, "reason": "More work found"}),
+        );
+        let filed =
+            store.file_change_request(plan_id, &draft, &impact(c, 20, 0), Actor::new(MANAGER, at(10))).await.unwrap();
+        store
+            .decide_change_request(filed.id, decision, "Not this quarter", Actor::new(EXECUTIVE, at(11)))
+            .await
+            .unwrap();
+        let decided =
+            store.decide_change_request(filed.id, decision, "Agreed", Actor::new(MANAGER, at(12))).await.unwrap();
+        assert_eq!(decided.status, decision.status());
+        assert_eq!(decided.manager.unwrap().decision, decision);
+        assert_eq!(decided.resulting_version, None);
+    }
+    assert_eq!(store.plan(plan_id).await.unwrap(), before, "the baseline stands");
+}
+
+async fn the_disruption_record_sums_up_a_teams_period(store: Store) {
+    let w = world(&store).await;
+    let plan_id = baseline_plan(&store, &w).await;
+    let [a, b, c] = w.initiatives;
+    let file = |draft: ChangeRequestDraft, impact: Impact, by: i64, when: OffsetDateTime| {
+        let store = store.clone();
+        async move { store.file_change_request(plan_id, &draft, &impact, Actor::new(by, when)).await.unwrap().id }
+    };
+    let with_evidence = request(json!({
+        "change": {"kind": "redate", "initiative_id": a, "target_date": "2027-03-01"},
+        "reason": "Customer asked", "evidence_ids": [w.evidence]
+    }));
+    let opinion =
+        request(json!({"change": {"kind": "reprioritise", "initiative_id": c, "position": 1}, "reason": "I think so"}));
+    let later = request(json!({"change": {"kind": "rebudget", "initiative_id": b, "budget": 1}, "reason": "Cuts"}));
+    let accepted = file(with_evidence, impact(a, 14, 0), EXECUTIVE, at(60)).await;
+    let rejected = file(opinion.clone(), impact(c, 30, 0), EXECUTIVE, at(61)).await;
+    file(opinion, impact(c, 30, 0), MANAGER, at(62)).await;
+    // Filed after the period: not counted.
+    file(later, impact(b, 3, -1), MANAGER, datetime!(2027-04-01 00:00 UTC)).await;
+    for (id, decision) in [(accepted, Decision::Accept), (rejected, Decision::Reject)] {
+        store.decide_change_request(id, decision, "why", Actor::new(MANAGER, at(70))).await.unwrap();
+        store.decide_change_request(id, decision, "why", Actor::new(EXECUTIVE, at(71))).await.unwrap();
+    }
+    let period = Period { start: date!(2027 - 01 - 01), end: date!(2027 - 03 - 31) };
+    let record = store.disruption_record(w.team, period).await.unwrap();
+    assert_eq!((record.filed, record.accepted, record.rejected, record.deferred, record.open), (3, 1, 1, 0, 1));
+    assert!((record.share_accepted - 1.0 / 3.0).abs() < 1e-12);
+    assert_eq!(record.without_evidence, 2);
+    assert_eq!(record.delay_days_accepted, 14);
+    let filers: Vec<(i64, &str, u32, u32)> =
+        record.filers.iter().map(|f| (f.user_id, f.name.as_str(), f.filed, f.accepted)).collect();
+    assert_eq!(filers, [(EXECUTIVE, "Erin Executive", 2, 1), (MANAGER, "Mara Manager", 1, 0)]);
+    let april = Period { start: date!(2027 - 04 - 01), end: date!(2027 - 04 - 30) };
+    let record = store.disruption_record(w.team, april).await.unwrap();
+    assert_eq!((record.filed, record.open, record.delay_days_accepted), (1, 1, 0));
+    assert_eq!(store.disruption_record(w.other_team, period).await.unwrap().filed, 0);
+    assert!(matches!(store.disruption_record(999, period).await, Err(StoreError::NotFound { entity: "team", .. })));
+}
+
+async fn a_tampered_audit_log_is_noticed(store: Store) {
+    let w = world(&store).await;
+    baseline_plan(&store, &w).await;
+    baseline_plan_named(&store, &w, "2027 Q2").await;
+    assert_eq!(store.verify_audit_log().await.unwrap(), Ok(4));
+
+    // The log refuses edits and deletions outright...
+    assert!(execute(&store, "UPDATE audit_log SET actor = NULL WHERE seq = 2").await.is_err());
+    assert!(execute(&store, "DELETE FROM audit_log WHERE seq = 4").await.is_err());
+    // ...and when someone removes that guard, the chain still shows what they did.
+    let drop = match store.backend() {
+        Backend::Sqlite => vec!["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
+        Backend::Postgres => vec!["DROP TRIGGER audit_log_no_update ON audit_log"],
+    };
+    for sql in drop {
+        execute(&store, sql).await.unwrap();
+    }
+    execute(&store, "DELETE FROM audit_log WHERE seq = 4").await.unwrap();
+    let missing = store.verify_audit_log().await.unwrap().unwrap_err();
+    assert_eq!(missing.to_string(), "entry 4: is missing: the log ends at entry 3, but 4 entries were written");
+    execute(&store, "UPDATE audit_log SET actor = NULL WHERE seq = 2").await.unwrap();
+    let broken = store.verify_audit_log().await.unwrap().unwrap_err();
+    assert_eq!(broken.seq, 2);
+    assert_eq!(broken.reason, "its hash does not match its content: it was changed after it was written");
+}

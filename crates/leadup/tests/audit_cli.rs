@@ -1,0 +1,91 @@
+//! `leadup audit verify` as scripts use it: exit 0 with the number of entries when the chain
+//! is intact, exit 1 naming the first broken entry after a row was tampered with in SQL.
+
+mod support;
+
+use leadup_core::plan::PlanInput;
+use leadup_core::team::TeamInput;
+use leadup_store::testing::{TestDatabase, execute};
+use leadup_store::{Actor, Backend, Store};
+use serde_json::json;
+use support::{leadup, stderr, stdout};
+
+/// Writes four audit entries: two plans, each submitted and approved.
+async fn approve_two_plans(store: &Store) {
+    let team = TeamInput { name: "Payments".into(), manager: "Mara".into(), members: vec![], executives: vec![] };
+    let team = store.create_team(&team.validate().unwrap()).await.unwrap().id;
+    for sql in [
+        "INSERT INTO users (id, email, name, password_hash, created_at) VALUES (1, 'mara@example.com', 'Mara', '-', 0)"
+            .to_owned(),
+        "INSERT INTO users (id, email, name, password_hash, created_at) VALUES (2, 'erin@example.com', 'Erin', '-', 0)"
+            .to_owned(),
+        format!(
+            "INSERT INTO memberships (team_id, user_id, role) VALUES ({team}, 1, 'manager'), ({team}, 2, 'executive')"
+        ),
+    ] {
+        execute(store, &sql).await.unwrap();
+    }
+    for name in ["2027 Q1", "2027 Q2"] {
+        let draft = serde_json::from_value::<PlanInput>(json!({
+            "team_id": team, "name": name, "period_start": "2027-01-01", "period_end": "2027-06-30"
+        }))
+        .unwrap()
+        .validate()
+        .unwrap();
+        let plan = store.create_plan(&draft, Actor::now(1)).await.unwrap();
+        store.submit_plan(plan.id, Actor::now(1)).await.unwrap();
+        store.approve_plan(plan.id, Actor::now(2)).await.unwrap();
+    }
+}
+
+/// Removes the append-only guard, as someone tampering would, and makes the executive the
+/// actor of entry 3 (the second plan's submission, which the manager did).
+async fn tamper(store: &Store) {
+    let drop = match store.backend() {
+        Backend::Sqlite => "DROP TRIGGER audit_log_no_update",
+        Backend::Postgres => "DROP TRIGGER audit_log_no_update ON audit_log",
+    };
+    execute(store, drop).await.unwrap();
+    assert_eq!(execute(store, "UPDATE audit_log SET actor = 2 WHERE seq = 3").await.unwrap(), 1);
+}
+
+async fn verify_then_tamper(url: String) {
+    let empty = {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || leadup(&url, &["audit", "verify"])).await.unwrap()
+    };
+    assert_eq!(empty.status.code(), Some(0), "{}", stderr(&empty));
+    assert_eq!(stdout(&empty), "audit log intact: 0 entries\n");
+
+    let store = Store::connect(&url).await.unwrap();
+    approve_two_plans(&store).await;
+    let intact = {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || leadup(&url, &["audit", "verify", "--database-url", &url])).await.unwrap()
+    };
+    assert_eq!(intact.status.code(), Some(0), "{}", stderr(&intact));
+    assert_eq!(stdout(&intact), "audit log intact: 4 entries\n");
+
+    tamper(&store).await;
+    store.close().await;
+    let broken = tokio::task::spawn_blocking(move || leadup(&url, &["audit", "verify"])).await.unwrap();
+    assert_eq!(broken.status.code(), Some(1));
+    assert_eq!(stdout(&broken), "");
+    assert_eq!(
+        stderr(&broken),
+        "error: the audit log's hash chain is broken: entry 3: its hash does not match its content: it was changed \
+         after it was written\n"
+    );
+}
+
+#[tokio::test]
+async fn verify_then_tamper_on_sqlite() {
+    let db = TestDatabase::sqlite();
+    verify_then_tamper(db.url.clone()).await;
+}
+
+#[tokio::test]
+async fn verify_then_tamper_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    verify_then_tamper(db.url.clone()).await;
+}
