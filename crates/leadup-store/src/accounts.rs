@@ -7,6 +7,10 @@
 use leadup_core::access::{Principal, Role, TeamRole};
 use leadup_core::account::{ApiToken, NewUser, ShareKind, ShareLink, User};
 
+use leadup_core::audit::AuditEvent;
+use time::OffsetDateTime;
+
+use crate::audit::append_audit;
 use crate::{BeginWrite, Store, StoreError, dispatch};
 
 /// A user with the password hash a sign-in checks against.
@@ -52,6 +56,17 @@ pub struct Session {
 }
 
 type UserRow = (i64, String, String, bool);
+
+/// An audit event done now by user `by`, or by the operator at the command line (`None`).
+fn system_or(by: Option<i64>, action: &str, subject: String, details: &serde_json::Value) -> AuditEvent {
+    AuditEvent {
+        at: OffsetDateTime::now_utc(),
+        actor: by,
+        action: action.to_owned(),
+        subject,
+        details: details.to_string(),
+    }
+}
 type TokenRow = (i64, String, i64, Option<i64>, Option<i64>);
 type ShareRow = (i64, String, i64, i64, i64, i64, i64, Option<i64>);
 
@@ -91,6 +106,10 @@ impl Store {
             )
             .bind(&new.email).bind(&new.name).bind(password_hash).bind(new.is_admin).bind(now)
             .fetch_one(&mut *tx).await?;
+            if new.is_admin {
+                let details = serde_json::json!({ "user": id, "email": new.email });
+                append_audit!(tx, system_or(None, "admin.granted", format!("user:{id}"), &details));
+            }
             tx.commit().await?;
             id
         });
@@ -147,7 +166,10 @@ impl Store {
 
     /// Gives `user` the `role` in `team`, replacing any role they held there; `None` takes
     /// their role away.
-    pub async fn set_role(&self, team: i64, user: i64, role: Option<Role>) -> Result<(), StoreError> {
+    ///
+    /// The change is written to the audit log; `by` is who made it, `None` for the operator
+    /// at the command line.
+    pub async fn set_role(&self, team: i64, user: i64, role: Option<Role>, by: Option<i64>) -> Result<(), StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let team_exists: Option<i64> = sqlx::query_scalar("SELECT id FROM teams WHERE id = $1")
@@ -160,11 +182,17 @@ impl Store {
             if user_exists.is_none() {
                 return Err(StoreError::invalid("user", format!("user {user} does not exist")));
             }
+            let before: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE team_id = $1 AND user_id = $2")
+                .bind(team).bind(user).fetch_optional(&mut *tx).await?;
             sqlx::query("DELETE FROM memberships WHERE team_id = $1 AND user_id = $2")
                 .bind(team).bind(user).execute(&mut *tx).await?;
             if let Some(role) = role {
                 sqlx::query("INSERT INTO memberships (team_id, user_id, role) VALUES ($1, $2, $3)")
                     .bind(team).bind(user).bind(role.as_str()).execute(&mut *tx).await?;
+            }
+            if before.as_deref() != role.map(Role::as_str) {
+                let details = serde_json::json!({ "user": user, "team": team, "from": before, "to": role.map(Role::as_str) });
+                append_audit!(tx, system_or(by, "role.changed", format!("team:{team}/user:{user}"), &details));
             }
             tx.commit().await?;
         });
@@ -339,6 +367,8 @@ impl Store {
             .bind(link.token_hash).bind(link.kind.as_str()).bind(link.target_id).bind(team).bind(link.created_by)
             .bind(link.created_at).bind(link.expires_at)
             .fetch_one(&mut *tx).await?;
+            let details = serde_json::json!({ "kind": link.kind.as_str(), "target": link.target_id, "expires_at": link.expires_at });
+            append_audit!(tx, system_or(Some(link.created_by), "share_link.created", format!("team:{team}/share_link:{id}"), &details));
             tx.commit().await?;
             id
         });

@@ -327,7 +327,7 @@ pub(crate) async fn guard(State(rule): State<Rule>, params: RawPathParams, reque
             let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
             Redirect::to(&format!("/login?next={}", encode(target))).into_response()
         }
-        Err(error) if !rule.api => crate::pages::PageError::from(error).into_response(),
+        Err(error) if !rule.api => crate::pages::error_page(&error, &caller),
         Err(error) => error.into_response(),
     }
 }

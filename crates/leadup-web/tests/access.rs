@@ -78,7 +78,7 @@ impl Fixture {
             let new = NewUser { email: format!("user{index}@example.com"), name: name.into(), is_admin };
             let user = store.create_user(&new, password_hash(), 0).await.unwrap();
             if let Some((team, role)) = role {
-                store.set_role(team, user.id, Some(role.parse().unwrap())).await.unwrap();
+                store.set_role(team, user.id, Some(role.parse().unwrap()), None).await.unwrap();
             }
             if is_admin {
                 admin = user.id;

@@ -132,12 +132,12 @@ pub async fn member(store: &Store, command: MemberCommand) -> anyhow::Result<()>
         MemberCommand::Add { email, team, role } => {
             let role: Role = role.parse().map_err(|message: String| ValidationErrors::single("--role", message))?;
             let (user, team) = (find_user(store, &email).await?, find_team(store, &team).await?);
-            store.set_role(team.id, user.id, Some(role)).await?;
+            store.set_role(team.id, user.id, Some(role), None).await?;
             output::line(&format!("{} is now {} of {}.", user.email, article(role), team.name))
         }
         MemberCommand::Remove { email, team } => {
             let (user, team) = (find_user(store, &email).await?, find_team(store, &team).await?);
-            store.set_role(team.id, user.id, None).await?;
+            store.set_role(team.id, user.id, None, None).await?;
             output::line(&format!("{} holds no role in {} now.", user.email, team.name))
         }
         MemberCommand::List { team, format } => {

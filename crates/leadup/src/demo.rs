@@ -556,7 +556,7 @@ async fn seed_users(store: &Store, team_ids: &[i64]) -> anyhow::Result<Vec<DemoU
             .with_context(|| format!("creating the demo user {name}"))?;
         let mut described: Vec<String> = if is_admin { vec!["workspace administrator".to_owned()] } else { Vec::new() };
         for (team, role) in roles {
-            store.set_role(team_ids[team], user.id, Some(role)).await.context("giving demo roles")?;
+            store.set_role(team_ids[team], user.id, Some(role), None).await.context("giving demo roles")?;
             described.push(format!("{role} of {}", TEAMS[team].name));
         }
         users.push(DemoUser { email: user.email, roles: described.join(", "), password });

@@ -65,8 +65,15 @@ fn accounts_from_the_command_line(url: &str) {
         !String::from_utf8_lossy(&leadup(url, &["token", "list", "tom@example.com"]).stdout).contains(token.trim())
     );
 
+    // Granting administration and changing a role are in the audit log.
+    let audit = leadup(url, &["audit", "verify"]);
+    assert_eq!(stdout(&audit), "audit log intact: 2 entries\n", "{}", stderr(&audit));
+    let removed = leadup(url, &["member", "remove", "tom@example.com", "--team", "Payments"]);
+    assert_eq!(stdout(&removed), "tom@example.com holds no role in Payments now.\n");
+    assert_eq!(stdout(&leadup(url, &["audit", "verify"])), "audit log intact: 3 entries\n");
+
     let users = leadup(url, &["user", "list"]);
-    assert!(stdout(&users).contains("executive of Payments"), "{}", stdout(&users));
+    assert!(stdout(&users).contains("tom@example.com"), "{}", stdout(&users));
 }
 
 #[test]

@@ -184,3 +184,78 @@ fn dashboards_render_in_chromium() {
     std::fs::write(saved.path(), with_base).expect("the report is saved");
     chromium.screenshot(&format!("file://{}", saved.path().display()), &shots.join("import-report.png"));
 }
+
+/// Signing in and out, a member kept out of another team, a manager's share link opened by
+/// someone signed out until it is revoked, and an API token shown once; all in Chromium.
+#[test]
+fn accounts_and_share_links_in_chromium() {
+    let Some(browser) = Browser::start() else {
+        skip("Chromium and ChromeDriver are not installed (scripts/test installs them)");
+        return;
+    };
+    let db = TestDatabase::sqlite();
+    let server = Server::start(&db.url, "demo");
+    let shots = screenshot_dir();
+    let (payments, approvals) = (team_id(&server, "Payments"), team_id(&server, "Approvals & Workflow"));
+
+    // Signed out, every page leads to the sign-in page, which comes back to it afterwards.
+    browser.open(&server.url("/teams"));
+    assert!(browser.current_url().ends_with("/login?next=/teams"), "{}", browser.current_url());
+    browser.screenshot_now(&shots.join("sign-in.png"), 900);
+    browser.fill("input[name=email]", "kwame.mensah@example.com");
+    browser.fill("input[name=password]", "not the password");
+    browser.click("form[action=\"/login\"] button[type=submit]");
+    browser.wait_for("The email address or the password is wrong.");
+    browser.fill("input[name=password]", server.password("kwame.mensah@example.com"));
+    browser.click("form[action=\"/login\"] button[type=submit]");
+    let teams = browser.wait_for("<h1>Teams</h1>");
+    assert!(teams.contains("Kwame Mensah") && teams.contains("Sign out"), "the top bar shows who is signed in");
+
+    // A member of Payments sees its dashboard, may import, may not share; Approvals is closed.
+    let own = browser.dom(&server.url(&format!("/teams/{payments}")));
+    assert!(own.contains("Import work items") && !own.contains(">Share</a>"));
+    let other = browser.dom(&server.url(&format!("/teams/{approvals}")));
+    assert!(other.contains("403 · Forbidden"), "{other}");
+    assert!(other.contains(&format!("You may not see this team's dashboard and plans in team {approvals}.")));
+    browser.screenshot_now(&shots.join("forbidden.png"), 900);
+    browser.sign_out();
+    browser.open(&server.url(&format!("/teams/{payments}")));
+    assert!(browser.current_url().contains("/login?next="), "signed out for real");
+
+    // The manager shares the dashboard for 30 days and creates an API token.
+    browser.sign_in(&server.url(""), "sofia.marchetti@example.com", server.password("sofia.marchetti@example.com"));
+    browser.open(&server.url(&format!("/teams/{payments}")));
+    browser.click("a[href$=\"/share\"]");
+    browser.wait_for("Share Payments's dashboard");
+    browser.select("select[name=days]", "30");
+    browser.click("form[action$=\"/share\"] button[type=submit]");
+    let shared = browser.wait_for("Your new link.");
+    browser.screenshot_now(&shots.join("share-links.png"), 1000);
+    let at = shared.find("/share/").expect("the link is shown");
+    let token: String = shared[at + 7..].chars().take_while(char::is_ascii_hexdigit).collect();
+    assert_eq!(token.len(), 64);
+    browser.open(&server.url("/account"));
+    browser.fill("input[name=name]", "nightly import");
+    browser.click("form[action=\"/account/tokens\"] button[type=submit]");
+    let account = browser.wait_for("shown only this once");
+    assert!(account.contains("manager</li>") || account.contains(": manager"), "the account lists the role");
+    assert!(account.contains("leadup_"), "the token is shown");
+    browser.screenshot_now(&shots.join("account.png"), 1000);
+    browser.sign_out();
+
+    // Signed out, the link shows the dashboard read-only...
+    let view = browser.dom(&server.url(&format!("/share/{token}")));
+    assert!(view.contains("A read-only view of"), "{view}");
+    assert!(
+        view.contains("aria-label=\"Throughput: ") && !view.contains("Import work items") && !view.contains("Sign out")
+    );
+    browser.screenshot_now(&shots.join("shared-dashboard.png"), 1600);
+    // ...until the manager revokes it.
+    browser.sign_in(&server.url(""), "sofia.marchetti@example.com", server.password("sofia.marchetti@example.com"));
+    browser.open(&server.url(&format!("/teams/{payments}/share")));
+    browser.click("form[action$=\"/revoke\"] button");
+    browser.wait_for(">revoked<");
+    browser.sign_out();
+    let gone = browser.dom(&server.url(&format!("/share/{token}")));
+    assert!(gone.contains("404") && gone.contains("expired or was revoked"), "{gone}");
+}

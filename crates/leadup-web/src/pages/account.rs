@@ -67,7 +67,7 @@ async fn render(state: &AppState, caller: &Caller, new_token: Option<&str>, erro
             dl.facts {
                 dt { "Name" } dd { (user.name) }
                 dt { "Email" } dd { (user.email) }
-                dt { "Workspace" } dd { @if user.is_admin { "Administrator" } @else { "Member" } }
+                dt { "Workspace" } dd { @if user.is_admin { "Administrator" } @else { "No administration rights" } }
             }
             h2 { "Roles" }
             @if user.roles.is_empty() {
@@ -91,7 +91,7 @@ async fn render(state: &AppState, caller: &Caller, new_token: Option<&str>, erro
                 p.field-error role="alert" { (error) }
             }
             (token_table(caller, &tokens))
-            form.rule-form method="post" action="/account/tokens" {
+            form.rule-form.spaced method="post" action="/account/tokens" {
                 input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
                 label { span.label { "Name" } input type="text" name="name" placeholder="e.g. nightly import" required; }
                 button type="submit" { "Create token" }

@@ -72,26 +72,34 @@ impl<E: Into<AppError>> From<E> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let status = self.0.status_code();
-        let title = status.canonical_reason().unwrap_or("Error");
-        let body = layout::page(
-            title,
-            None,
-            None,
-            &Caller::Anonymous,
-            &maud::html! {
-                section.card.error-page {
-                    h1 { (status.as_u16()) " · " (title) }
-                    p { (self.0.public_detail()) }
-                    @if status == axum::http::StatusCode::FORBIDDEN {
-                        p { "Ask your workspace's administrator for the role you need: the roles and what each may do are listed in the permissions document (docs/permissions.md)." }
-                    }
-                    p { a href="/strategy" { "Back to the strategy" } }
-                }
-            },
-        );
-        (status, body).into_response()
+        error_page(&self.0, &Caller::Anonymous)
     }
+}
+
+/// `error` as a page for `caller` (whose top bar still shows who is signed in).
+pub(crate) fn error_page(error: &AppError, caller: &Caller) -> Response {
+    if let AppError::Internal(detail) = error {
+        eprintln!("leadup: internal error: {detail}");
+    }
+    let status = error.status_code();
+    let title = status.canonical_reason().unwrap_or("Error");
+    let body = layout::page(
+        title,
+        None,
+        None,
+        caller,
+        &maud::html! {
+            section.card.error-page {
+                h1 { (status.as_u16()) " · " (title) }
+                p { (error.public_detail()) }
+                @if status == axum::http::StatusCode::FORBIDDEN {
+                    p { "Ask your workspace's administrator for the role you need: the roles and what each may do are listed in the permissions document (docs/permissions.md)." }
+                }
+                p { a href="/strategy" { "Back to the strategy" } }
+            }
+        },
+    );
+    (status, body).into_response()
 }
 
 pub(crate) async fn not_found() -> PageError {
