@@ -82,11 +82,13 @@ pub enum Action {
     DecideChangeRequest,
     /// Create, list and revoke read-only share links of a team's dashboard and plans.
     ManageShareLinks,
+    /// Record evidence (interviews, tickets, requests, metrics) and link it to initiatives.
+    RecordEvidence,
 }
 
 impl Action {
     /// Every action, in the order the matrix lists them.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::ReadWorkspace,
         Action::EditStrategy,
         Action::ManageTeams,
@@ -100,6 +102,7 @@ impl Action {
         Action::FileChangeRequest,
         Action::DecideChangeRequest,
         Action::ManageShareLinks,
+        Action::RecordEvidence,
     ];
 
     /// The action's name as the matrix writes it, e.g. `edit_initiatives`.
@@ -118,13 +121,21 @@ impl Action {
             Action::FileChangeRequest => "file_change_request",
             Action::DecideChangeRequest => "decide_change_request",
             Action::ManageShareLinks => "manage_share_links",
+            Action::RecordEvidence => "record_evidence",
         }
     }
 
     /// Whether the action concerns one team (and so depends on the role held in it) rather
     /// than the whole workspace.
     pub fn is_per_team(self) -> bool {
-        !matches!(self, Action::ReadWorkspace | Action::EditStrategy | Action::ManageTeams | Action::ManageAccess)
+        !matches!(
+            self,
+            Action::ReadWorkspace
+                | Action::EditStrategy
+                | Action::ManageTeams
+                | Action::ManageAccess
+                | Action::RecordEvidence
+        )
     }
 }
 
@@ -177,9 +188,9 @@ pub fn allows(standing: Standing, action: Action) -> bool {
     use Role::{Executive, Manager, Member};
     match standing {
         Standing::Admin => !matches!(action, A::EditPlan | A::ApprovePlan | A::DecideChangeRequest),
-        Standing::Outsider => action == A::ReadWorkspace,
+        Standing::Outsider => matches!(action, A::ReadWorkspace | A::RecordEvidence),
         Standing::Role(role) => match action {
-            A::ReadWorkspace | A::ViewTeam | A::FileChangeRequest => true,
+            A::ReadWorkspace | A::RecordEvidence | A::ViewTeam | A::FileChangeRequest => true,
             A::EditStrategy | A::ManageTeams | A::ManageAccess => false,
             A::EditTeam | A::EditInitiatives | A::EditPlan | A::ManageShareLinks => role == Manager,
             A::ImportWorkItems => matches!(role, Manager | Member),

@@ -127,6 +127,7 @@ fn describe(action: Action) -> &'static str {
         Action::FileChangeRequest => "file change requests",
         Action::DecideChangeRequest => "decide change requests",
         Action::ManageShareLinks => "manage share links",
+        Action::RecordEvidence => "record evidence",
     }
 }
 

@@ -39,6 +39,7 @@ struct Fixture {
     objective: i64,
     share_token: String,
     share_link: i64,
+    evidence: i64,
     /// (name, principal, token); `None` for nobody.
     callers: Vec<(&'static str, Option<(Principal, String)>)>,
     _db: TestDatabase,
@@ -97,14 +98,21 @@ impl Fixture {
             expires_at: i64::MAX,
         };
         let share_link = store.create_share_link(&link).await.unwrap().id;
+        let evidence: leadup_core::evidence::EvidenceInput =
+            serde_json::from_value(serde_json::json!({"kind": "support_ticket", "summary": "Refunds take two weeks"}))
+                .unwrap();
+        let evidence = store.create_evidence(&evidence.validate().unwrap()).await.unwrap().id;
+        store.link_evidence(evidence, initiative).await.unwrap();
         let state = AppState::new(store.clone());
-        Self { store, state, team, initiative, objective, share_token, share_link, callers, _db: db }
+        Self { store, state, team, initiative, objective, share_token, share_link, evidence, callers, _db: db }
     }
 
     /// The path with its parameters filled in with this fixture's records.
     fn path(&self, endpoint: &Endpoint, token_id: i64) -> String {
         let path = &endpoint.path;
-        let id = if path.contains("/initiatives/") {
+        let id = if path.contains("/evidence/") {
+            self.evidence
+        } else if path.contains("/initiatives/") {
             self.initiative
         } else if path.contains("/objectives/") {
             self.objective
@@ -114,6 +122,7 @@ impl Fixture {
         let filled = path
             .replace("{id}", &id.to_string())
             .replace("{link}", &self.share_link.to_string())
+            .replace("{initiative}", &self.initiative.to_string())
             .replace("/tokens/{token}", &format!("/tokens/{token_id}"))
             .replace("{token}", &self.share_token);
         if endpoint.path.ends_with("/imports") { format!("{filled}?format=csv&key=Key&done=Resolved") } else { filled }
@@ -138,6 +147,9 @@ impl Fixture {
             ("POST", "/api/v1/teams/{id}/imports") => {
                 (Some("text/csv"), "Key,Created,Resolved\nA-1,2026-01-01,2026-01-05\n".into())
             }
+            ("POST", "/api/v1/evidence") => (json, r#"{"kind": "sales_request", "summary": "Needs SSO"}"#.into()),
+            ("POST", "/evidence") => (form, "kind=sales_request&summary=Needs+SSO".into()),
+            ("POST", "/evidence/{id}/initiatives") => (form, format!("initiative={}", self.initiative)),
             ("POST", "/login") => (form, "email=user1%40example.com&password=a+long+test+password".into()),
             ("POST", "/account/tokens") => (form, "name=script".into()),
             ("POST", "/teams/{id}/share") => (form, "days=7".into()),
@@ -157,8 +169,10 @@ impl Fixture {
             store.teams().await.unwrap(),
             store.initiatives().await.unwrap()
         );
+        writeln!(out, "{:?}", store.evidence_list().await.unwrap()).unwrap();
         for initiative in store.initiatives().await.unwrap() {
             writeln!(out, "{:?}", store.initiative_rules(initiative.id).await.unwrap()).unwrap();
+            writeln!(out, "{:?}", store.initiative_evidence(initiative.id).await.unwrap()).unwrap();
         }
         for team in store.teams().await.unwrap() {
             writeln!(

@@ -672,3 +672,66 @@ async fn the_pages_import_a_file_show_the_dashboard_and_change_rules() {
     api.send(form("action=remove&kind=key&value=T-5")).await;
     assert_eq!(api.store.initiative_rules(id).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn evidence_is_recorded_found_linked_and_weighed() {
+    let api = Api::on(time::macros::date!(2026 - 11 - 23)).await;
+    let (team, _) = api.basics().await;
+    let initiative = api
+        .call(
+            "POST",
+            "/api/v1/initiatives",
+            Some(json!({"title": "Faster refunds", "team_id": team, "horizon": "next"})),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let bare = api.call("GET", &format!("/api/v1/initiatives/{initiative}/evidence"), None).await;
+    assert_eq!((bare.body["opinion"].as_bool(), bare.body["strength"]["level"].as_str()), (Some(true), Some("none")));
+
+    let bad = api.call("POST", "/api/v1/evidence", Some(json!({"kind": "rumour", "summary": " "}))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let named: Vec<String> = fields(&bad).into_iter().map(|(field, _)| field).collect();
+    assert_eq!(named, ["kind", "summary"]);
+    assert_eq!(api.call("GET", "/api/v1/evidence", None).await.body, json!([]), "nothing was written");
+
+    let mut ids = Vec::new();
+    for (kind, summary, customer, revenue, date) in [
+        ("support_ticket", "Refunds take two weeks to reach the card", "Globex", 1_250_000, "2026-11-02"),
+        ("sales_request", "Will not renew without instant refunds", "Initech", 4_000_000, "2026-10-15"),
+        ("support_ticket", "Refund status is invisible to the customer", "Globex", 500_000, "2026-09-20"),
+    ] {
+        let body =
+            json!({"kind": kind, "summary": summary, "customer": customer, "revenue_at_stake": revenue, "date": date});
+        let created = api.call("POST", "/api/v1/evidence", Some(body)).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        assert_eq!(created.body["recorded_by"], "Admin", "recorded by the signed-in user");
+        ids.push(created.body["id"].as_i64().unwrap());
+        let linked =
+            api.call("PUT", &format!("/api/v1/evidence/{}/initiatives/{initiative}", ids.last().unwrap()), None).await;
+        assert_eq!(linked.status, StatusCode::NO_CONTENT);
+    }
+    let found = api.call("GET", "/api/v1/evidence?q=refunds%20renew", None).await;
+    assert_eq!(found.body.as_array().unwrap().len(), 1, "{}", found.body);
+    assert_eq!(found.body[0]["customer"], "Initech");
+
+    let weighed = api.call("GET", &format!("/api/v1/initiatives/{initiative}/evidence"), None).await;
+    let b = &weighed.body;
+    assert_eq!(b["opinion"], false);
+    assert_eq!(b["demand"]["customer_count"], 2);
+    // Each customer counts once, at its largest amount: Globex 12,500 + Initech 40,000.
+    assert_eq!(b["demand"]["revenue_at_stake"], json!([{"currency": "EUR", "minor": 5_250_000}]));
+    let reasons = b["strength"]["reasons"].as_array().unwrap();
+    let total: f64 = reasons.iter().map(|r| r["points"].as_f64().unwrap()).sum();
+    assert!((total - b["strength"]["score"].as_f64().unwrap()).abs() < 1e-9, "the reasons add up to the score");
+    assert_eq!(b["strength"]["level"], "moderate", "{}", b["strength"]);
+
+    let unlinked = api.call("DELETE", &format!("/api/v1/evidence/{}/initiatives/{initiative}", ids[0]), None).await;
+    assert_eq!(unlinked.status, StatusCode::NO_CONTENT);
+    let one = api.call("GET", &format!("/api/v1/evidence/{}", ids[0]), None).await;
+    assert_eq!(one.body["initiatives"], json!([]));
+    assert_eq!(one.body["strength"]["level"], "weak", "a single ticket is weak evidence: {}", one.body["strength"]);
+    let unknown = api.call("PUT", &format!("/api/v1/evidence/{}/initiatives/999", ids[0]), None).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

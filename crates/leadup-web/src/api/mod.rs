@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/`: workspace, objectives, teams, initiatives, alignment, and
 //! progress: work items, imports, attach rules, and the progress of teams and initiatives.
 
+mod evidence;
 pub(crate) mod imports;
 mod initiatives;
 mod me;
@@ -22,7 +23,9 @@ use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{BodyTeam, InitiativeTeam, SignedIn, Team, Workspace};
-    use Action::{EditInitiatives, EditStrategy, EditTeam, ImportWorkItems, ManageTeams, ReadWorkspace, ViewTeam};
+    use Action::{
+        EditInitiatives, EditStrategy, EditTeam, ImportWorkItems, ManageTeams, ReadWorkspace, RecordEvidence, ViewTeam,
+    };
     Routes::new("/api/v1", state)
         .add(Method::GET, "/me", SignedIn, me::show)
         .add(Method::GET, "/workspace", Workspace(ReadWorkspace), workspace::show)
@@ -53,6 +56,12 @@ pub(crate) fn routes(state: &AppState) -> Routes {
             crate::imports::MAX_UPLOAD,
         )
         .add(Method::GET, "/initiatives/{id}/progress", Workspace(ReadWorkspace), progress::initiative)
+        .add(Method::GET, "/initiatives/{id}/evidence", Workspace(ReadWorkspace), evidence::of_initiative)
+        .add(Method::GET, "/evidence", Workspace(ReadWorkspace), evidence::list)
+        .add(Method::POST, "/evidence", Workspace(RecordEvidence), evidence::create)
+        .add(Method::GET, "/evidence/{id}", Workspace(ReadWorkspace), evidence::show)
+        .add(Method::PUT, "/evidence/{id}/initiatives/{initiative}", Workspace(RecordEvidence), evidence::link)
+        .add(Method::DELETE, "/evidence/{id}/initiatives/{initiative}", Workspace(RecordEvidence), evidence::unlink)
         .add(Method::GET, "/initiatives/{id}/rules", Workspace(ReadWorkspace), progress::rules)
         .add(Method::PUT, "/initiatives/{id}/rules", InitiativeTeam(EditInitiatives), progress::set_rules)
 }

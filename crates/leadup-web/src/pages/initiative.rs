@@ -9,10 +9,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leadup_core::access::Action;
 use leadup_core::date;
+use leadup_core::demand::{Demand, demand};
+use leadup_core::evidence::Evidence;
+use leadup_core::evidence_strength::{EvidenceStrength, strength};
+use leadup_core::money::Money;
 use leadup_core::work_item::{AttachRule, RuleKind};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::evidence::{strength_badge, strength_reasons};
 use super::layout::{self, Section, flag, progress_bar, status_badge};
 use super::progress::{
     burn_up_chart, calibration_note, days, flow_cards, forecast_table, item_count, percent, state_badge,
@@ -105,9 +110,15 @@ async fn render(state: &AppState, caller: &Caller, id: i64, rule_error: Option<R
     } else {
         0.0
     };
+    let evidence = state.store.initiative_evidence(id).await?;
+    let strength = strength(&evidence, state.today());
+    let demand = demand(&evidence, state.today(), DEMAND_MONTHS);
     let content = html! {
         p.crumbs { a href="/roadmap" { "Roadmap" } " / " a href={ "/teams/" (team.id) } { (team.name) } }
-        h1 { (initiative.title) " " (status_badge(initiative.status)) }
+        h1 {
+            (initiative.title) " " (status_badge(initiative.status))
+            @if strength.is_opinion() { " " (flag("opinion", "No evidence backs this initiative yet")) }
+        }
         div.grid-2 {
             section.card {
                 h2 { "Outcome" }
@@ -171,6 +182,7 @@ async fn render(state: &AppState, caller: &Caller, id: i64, rule_error: Option<R
                 }
             }
         }
+        (evidence_card(&evidence, &strength, &demand))
         (budget_card(&view))
         (rules_card(&view, &team.name, rule_error.as_ref(), editor_csrf(caller, team.id)))
         @if !view.work_items.is_empty() {
@@ -179,6 +191,62 @@ async fn render(state: &AppState, caller: &Caller, id: i64, rule_error: Option<R
         }
     };
     Ok(layout::page(&initiative.title, workspace.as_ref(), Some(Section::Roadmap), caller, &content))
+}
+
+/// How many months of demand the initiative page shows.
+const DEMAND_MONTHS: u32 = 6;
+
+/// The evidence behind the initiative: its strength and why, who asks and for how much, and
+/// each piece; or, without any, the mark that this is an opinion so far.
+fn evidence_card(evidence: &[Evidence], strength: &EvidenceStrength, demand: &Demand) -> Markup {
+    let busiest = demand.trend.iter().map(|m| m.count).max().unwrap_or(0).max(1);
+    html! {
+        section.card id="evidence" {
+            div.card-head {
+                h2 { "Evidence" }
+                (strength_badge(strength))
+            }
+            @if strength.is_opinion() {
+                p { (flag("opinion", "No evidence backs this initiative yet")) " Nothing backs this initiative yet: it is an opinion. "
+                    "Link interviews, tickets, sales requests or metrics to it from the " a href="/evidence" { "evidence library" } "." }
+            } @else {
+                div.grid-2 {
+                    div {
+                        dl.facts {
+                            dt { "Customers asking" } dd { (demand.customer_count) }
+                            dt { "Revenue at stake" } dd {
+                                @if demand.revenue_at_stake.is_empty() { span.muted { "none stated" } }
+                                @for (i, amount) in demand.revenue_at_stake.iter().enumerate() {
+                                    @if i > 0 { ", " }
+                                    (Money { minor: amount.minor, currency: amount.currency.clone() }.display())
+                                }
+                            }
+                        }
+                        h3 { "Evidence per month" }
+                        div.trend role="img" aria-label={ "Evidence per month over the last " (DEMAND_MONTHS) " months" } {
+                            @for month in &demand.trend {
+                                div.trend-month {
+                                    div.trend-bar style={ "height: " (month.count * 48 / busiest) "px" } {}
+                                    span.count { (month.count) }
+                                    span.muted { (month.month) }
+                                }
+                            }
+                        }
+                    }
+                    div { h3 { "Why this strength" } (strength_reasons(strength)) }
+                }
+                ul.evidence-list {
+                    @for piece in evidence {
+                        li {
+                            span.rule-kind { (piece.kind.label()) } " "
+                            a href={ "/evidence/" (piece.id) } { (piece.summary) }
+                            @if let Some(customer) = &piece.customer { span.muted { " — " (customer) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn burn_up_caption(view: &InitiativeProgress) -> String {

@@ -14,13 +14,15 @@ pub(crate) enum Section {
     Roadmap,
     Teams,
     Alignment,
+    Evidence,
 }
 
-const SECTIONS: [(Section, &str, &str); 4] = [
+const SECTIONS: [(Section, &str, &str); 5] = [
     (Section::Strategy, "/strategy", "Strategy"),
     (Section::Roadmap, "/roadmap", "Roadmap"),
     (Section::Teams, "/teams", "Teams"),
     (Section::Alignment, "/alignment", "Alignment"),
+    (Section::Evidence, "/evidence", "Evidence"),
 ];
 
 /// A complete HTML document around `content`; the top bar shows the navigation and who is

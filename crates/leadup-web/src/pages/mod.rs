@@ -4,6 +4,7 @@
 
 mod account;
 mod alignment;
+mod evidence;
 mod import;
 mod initiative;
 mod layout;
@@ -25,7 +26,7 @@ use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{InitiativeTeam, Public, SignedIn, Team, Workspace};
-    use Action::{EditInitiatives, ImportWorkItems, ManageShareLinks, ReadWorkspace, ViewTeam};
+    use Action::{EditInitiatives, ImportWorkItems, ManageShareLinks, ReadWorkspace, RecordEvidence, ViewTeam};
     Routes::new("", state)
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
         .add(Method::GET, "/healthz", Public, || async { "ok" })
@@ -54,6 +55,17 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/teams/{id}/share", Team(ManageShareLinks), share::list)
         .add(Method::POST, "/teams/{id}/share", Team(ManageShareLinks), share::create)
         .add(Method::POST, "/teams/{id}/share/{link}/revoke", Team(ManageShareLinks), share::revoke)
+        .add(Method::GET, "/evidence", Workspace(ReadWorkspace), evidence::list)
+        .add(Method::GET, "/evidence/new", Workspace(RecordEvidence), evidence::new_form)
+        .add(Method::POST, "/evidence", Workspace(RecordEvidence), evidence::create)
+        .add(Method::GET, "/evidence/{id}", Workspace(ReadWorkspace), evidence::show)
+        .add(Method::POST, "/evidence/{id}/initiatives", Workspace(RecordEvidence), evidence::link)
+        .add(
+            Method::POST,
+            "/evidence/{id}/initiatives/{initiative}/remove",
+            Workspace(RecordEvidence),
+            evidence::unlink,
+        )
         .add(Method::GET, "/initiatives/{id}", Workspace(ReadWorkspace), initiative::page)
         .add(Method::POST, "/initiatives/{id}/rules", InitiativeTeam(EditInitiatives), initiative::rules)
 }

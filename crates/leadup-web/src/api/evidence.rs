@@ -1,0 +1,99 @@
+//! `/api/v1/evidence`: record, read and search evidence, and link it to the initiatives it
+//! supports; `/api/v1/initiatives/{id}/evidence` gives an initiative's evidence, its strength
+//! (with the reasons) and the demand behind it.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use leadup_core::demand::{Demand, demand};
+use leadup_core::evidence::{Evidence, EvidenceInput};
+use leadup_core::evidence_strength::{EvidenceStrength, item_strength, strength};
+use leadup_core::initiative::Initiative;
+use serde::{Deserialize, Serialize};
+
+use super::{Id, Json, Query, created};
+use crate::auth::Caller;
+use crate::{AppError, AppState};
+
+/// How many months of demand the API answers.
+const DEMAND_MONTHS: u32 = 12;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Search {
+    q: Option<String>,
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Query(search): Query<Search>,
+) -> Result<Json<Vec<Evidence>>, AppError> {
+    match search.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => Ok(Json(state.store.search_evidence(q).await?)),
+        None => Ok(Json(state.store.evidence_list().await?)),
+    }
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(mut input): Json<EvidenceInput>,
+) -> Result<Response, AppError> {
+    if input.recorded_by.is_none() {
+        input.recorded_by = caller.principal().map(|p| p.name.clone());
+    }
+    let piece = state.store.create_evidence(&input.validate()?).await?;
+    Ok(created(format!("/api/v1/evidence/{}", piece.id), piece))
+}
+
+/// One piece with its strength and the initiatives it supports.
+#[derive(Serialize)]
+pub(crate) struct EvidenceView {
+    evidence: Evidence,
+    strength: EvidenceStrength,
+    initiatives: Vec<Initiative>,
+}
+
+pub(crate) async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<EvidenceView>, AppError> {
+    let evidence = state.store.evidence(id).await?;
+    let strength = item_strength(&evidence, state.today());
+    let initiatives = state.store.evidence_initiatives(id).await?;
+    Ok(Json(EvidenceView { evidence, strength, initiatives }))
+}
+
+pub(crate) async fn link(
+    State(state): State<AppState>,
+    Path((id, initiative)): Path<(i64, i64)>,
+) -> Result<StatusCode, AppError> {
+    state.store.link_evidence(id, initiative).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn unlink(
+    State(state): State<AppState>,
+    Path((id, initiative)): Path<(i64, i64)>,
+) -> Result<StatusCode, AppError> {
+    state.store.unlink_evidence(id, initiative).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An initiative's evidence, how strong it is, and the demand it shows.
+#[derive(Serialize)]
+pub(crate) struct InitiativeEvidence {
+    /// `true` when nothing backs the initiative.
+    opinion: bool,
+    strength: EvidenceStrength,
+    demand: Demand,
+    evidence: Vec<Evidence>,
+}
+
+pub(crate) async fn of_initiative(
+    State(state): State<AppState>,
+    Id(id): Id,
+) -> Result<Json<InitiativeEvidence>, AppError> {
+    state.store.initiative(id).await?;
+    let evidence = state.store.initiative_evidence(id).await?;
+    let strength = strength(&evidence, state.today());
+    let demand = demand(&evidence, state.today(), DEMAND_MONTHS);
+    Ok(Json(InitiativeEvidence { opinion: strength.is_opinion(), strength, demand, evidence }))
+}

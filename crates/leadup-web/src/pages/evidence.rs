@@ -1,0 +1,327 @@
+//! The evidence library: `/evidence` lists and searches it (`?q=`, full-text), `/evidence/new`
+//! records a piece, `/evidence/{id}` shows one with its strength and why, and the initiatives
+//! it supports (linked and unlinked there). Initiatives show their own evidence, demand and
+//! strength, or are marked **opinion** when nothing backs them (see `initiative.rs`).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use leadup_core::ValidationErrors;
+use leadup_core::evidence::{Evidence, EvidenceInput, EvidenceKind};
+use leadup_core::evidence_strength::{EvidenceStrength, item_strength};
+use leadup_core::initiative::DEFAULT_CURRENCY;
+use leadup_core::money::Money;
+use leadup_core::{date, money};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::layout::{self, Section};
+use super::{PageError, PageResult, missing};
+use crate::api::Query;
+use crate::auth::{CSRF_FIELD, Caller};
+use crate::{AppError, AppState};
+
+/// The longest summary shown in a list row.
+const SUMMARY_CHARS: usize = 140;
+
+#[derive(Deserialize)]
+pub(crate) struct Search {
+    q: Option<String>,
+}
+
+pub(crate) async fn list(State(state): State<AppState>, caller: Caller, Query(search): Query<Search>) -> PageResult {
+    let query = search.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let evidence = match query {
+        Some(q) => state.store.search_evidence(q).await?,
+        None => state.store.evidence_list().await?,
+    };
+    let today = state.today();
+    let workspace = state.store.workspace().await?;
+    let content = html! {
+        div.page-head {
+            h1 { "Evidence" }
+            a.button href="/evidence/new" { "Record evidence" }
+        }
+        p.muted { "What customers, the market and the numbers say: the facts behind initiatives, proposals and change requests. Each piece's strength weighs its kind, how recent it is and who it comes from (docs/evidence-strength.md)." }
+        form.rule-form.search method="get" action="/evidence" {
+            label { span.label { "Search" } input type="text" name="q" value=[query] placeholder="e.g. refund delays"; }
+            button type="submit" { "Search" }
+            @if query.is_some() { a href="/evidence" { "Show all" } }
+        }
+        section.card {
+            @if evidence.is_empty() {
+                @if let Some(q) = query { p { "Nothing matches " strong { (q) } "." } }
+                @else { p { "No evidence yet. Record the first piece, or import many with " code { "leadup evidence import evidence.csv" } "." } }
+            } @else {
+                table.evidence {
+                    thead { tr { th { "Date" } th { "Kind" } th { "Summary" } th { "Customer" } th.num { "Revenue at stake" } th { "Strength" } } }
+                    tbody { @for piece in &evidence {
+                        @let strength = item_strength(piece, today);
+                        tr {
+                            td.nowrap { (piece.date.map(date::format).unwrap_or_default()) }
+                            td { (piece.kind.label()) }
+                            td { a href={ "/evidence/" (piece.id) } { (shorten(&piece.summary)) } }
+                            td { (piece.customer.as_deref().unwrap_or("")) }
+                            td.num.nowrap { (revenue(piece)) }
+                            td { (strength_badge(&strength)) }
+                        }
+                    } }
+                }
+            }
+        }
+    };
+    Ok(layout::page("Evidence", workspace.as_ref(), Some(Section::Evidence), &caller, &content))
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= SUMMARY_CHARS {
+        text.to_owned()
+    } else {
+        format!("{}…", text.chars().take(SUMMARY_CHARS).collect::<String>().trim_end())
+    }
+}
+
+fn revenue(piece: &Evidence) -> String {
+    piece.revenue_at_stake.map(|minor| Money { minor, currency: piece.currency.clone() }.display()).unwrap_or_default()
+}
+
+/// The level as a badge with the score, e.g. "moderate · 52.3".
+pub(crate) fn strength_badge(strength: &EvidenceStrength) -> Markup {
+    html! {
+        span class={ "badge strength-" (strength.level.as_str()) } title="Evidence strength, 0 to 100" {
+            (strength.level.label())
+            @if !strength.is_opinion() { " · " (strength.score) }
+        }
+    }
+}
+
+/// Why a strength is what it is: each factor, its explanation and its points.
+pub(crate) fn strength_reasons(strength: &EvidenceStrength) -> Markup {
+    html! {
+        table.reasons {
+            thead { tr { th { "Factor" } th { "Why" } th.num { "Points" } } }
+            tbody {
+                @for reason in &strength.reasons {
+                    tr { td { (reason.factor.as_str()) } td { (reason.explanation) } td.num { (reason.points) } }
+                }
+                tr.total { td { "Score" } td { (strength.level.label()) } td.num { (strength.score) " / 100" } }
+            }
+        }
+    }
+}
+
+/// The form's fields, all text as browsers send them.
+#[derive(Deserialize, Default)]
+pub(crate) struct EvidenceForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    customer: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    revenue_at_stake: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    customers_affected: String,
+}
+
+impl EvidenceForm {
+    /// The form as input, recorded by `who`; a number that does not parse is an error
+    /// naming its field.
+    fn input(&self, who: &str) -> Result<EvidenceInput, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let text = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        let revenue = match text(&self.revenue_at_stake) {
+            None => None,
+            Some(value) => money::parse_major_units(&value).or_else(|| {
+                errors.add("revenue_at_stake", format!("'{value}' is not an amount, e.g. 12500 or 12,500.50"));
+                None
+            }),
+        };
+        let affected = match text(&self.customers_affected) {
+            None => None,
+            Some(value) => value.parse().ok().or_else(|| {
+                errors.add("customers_affected", format!("'{value}' is not a whole number"));
+                None
+            }),
+        };
+        errors.into_result(|| EvidenceInput {
+            kind: self.kind.clone(),
+            summary: self.summary.clone(),
+            source: text(&self.source),
+            date: text(&self.date),
+            customer: text(&self.customer),
+            customers_affected: affected,
+            revenue_at_stake: revenue,
+            currency: text(&self.currency).unwrap_or_else(|| DEFAULT_CURRENCY.to_owned()),
+            recorded_by: Some(who.to_owned()),
+        })
+    }
+}
+
+pub(crate) async fn new_form(State(state): State<AppState>, caller: Caller) -> PageResult {
+    render_form(&state, &caller, &EvidenceForm::default(), &ValidationErrors::default()).await
+}
+
+pub(crate) async fn create(State(state): State<AppState>, caller: Caller, Form(form): Form<EvidenceForm>) -> Response {
+    let who = caller.principal().map_or_else(String::new, |p| p.name.clone());
+    let draft = form.input(&who).and_then(EvidenceInput::validate);
+    match draft {
+        Ok(draft) => match state.store.create_evidence(&draft).await {
+            Ok(piece) => Redirect::to(&format!("/evidence/{}", piece.id)).into_response(),
+            Err(error) => PageError::from(error).into_response(),
+        },
+        Err(errors) => match render_form(&state, &caller, &form, &errors).await {
+            Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+            Err(error) => error.into_response(),
+        },
+    }
+}
+
+async fn render_form(state: &AppState, caller: &Caller, form: &EvidenceForm, errors: &ValidationErrors) -> PageResult {
+    let workspace = state.store.workspace().await?;
+    let error = |field: &str| errors.0.iter().find(|e| e.field == field).map(|e| e.message.clone());
+    let field = |name: &'static str, label: &'static str, value: &str, hint: &'static str| {
+        let message = error(name);
+        html! {
+            label.field.invalid[message.is_some()] {
+                span.label { (label) }
+                input type="text" name=(name) value=(value) placeholder=(hint);
+                @if let Some(message) = message { span.field-error { (message) } }
+            }
+        }
+    };
+    let content = html! {
+        p.crumbs { a href="/evidence" { "Evidence" } " / New" }
+        h1 { "Record evidence" }
+        @if !errors.0.is_empty() {
+            section.card.alert role="alert" {
+                h2 { "The evidence was not recorded" }
+                ul { @for e in &errors.0 { li { strong { (e.field) } ": " (e.message) } } }
+            }
+        }
+        form.card.evidence-form method="post" action="/evidence" {
+            input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+            div.field-grid {
+                label.field.invalid[error("kind").is_some()] {
+                    span.label { "Kind" }
+                    select name="kind" {
+                        @for kind in EvidenceKind::ALL {
+                            option value=(kind.as_str()) selected[form.kind == kind.as_str()] { (kind.label()) }
+                        }
+                    }
+                }
+                (field("date", "Date", &form.date, "YYYY-MM-DD"))
+            }
+            label.field.wide.invalid[error("summary").is_some()] {
+                span.label { "Summary or quote" }
+                textarea name="summary" rows="4" placeholder="What was said or measured, in the source's words where you can" { (form.summary) }
+                @if let Some(message) = error("summary") { span.field-error { (message) } }
+            }
+            div.field-grid {
+                (field("customer", "Customer or segment", &form.customer, "e.g. Globex"))
+                (field("source", "Source link", &form.source, "https://…"))
+                (field("revenue_at_stake", "Revenue at stake", &form.revenue_at_stake, "e.g. 12,500"))
+                (field("currency", "Currency", &form.currency, "EUR"))
+                (field("customers_affected", "Customers affected", &form.customers_affected, "e.g. 40"))
+            }
+            div.actions { button type="submit" { "Record evidence" } }
+        }
+    };
+    Ok(layout::page("Record evidence", workspace.as_ref(), Some(Section::Evidence), caller, &content))
+}
+
+pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> PageResult {
+    let id = id.parse::<i64>().map_err(|_| missing(&format!("Evidence '{id}'")))?;
+    let piece = match state.store.evidence(id).await {
+        Ok(piece) => piece,
+        Err(leadup_store::StoreError::NotFound { .. }) => return Err(missing(&format!("Evidence {id}"))),
+        Err(other) => return Err(other.into()),
+    };
+    let workspace = state.store.workspace().await?;
+    let linked = state.store.evidence_initiatives(id).await?;
+    let initiatives = state.store.initiatives().await?;
+    let unlinked: Vec<_> = initiatives.iter().filter(|i| linked.iter().all(|l| l.id != i.id)).collect();
+    let strength = item_strength(&piece, state.today());
+    let content = html! {
+        p.crumbs { a href="/evidence" { "Evidence" } " / " (piece.kind.label()) " " (id) }
+        div.page-head { h1 { (piece.kind.label()) } (strength_badge(&strength)) }
+        div.grid-2 {
+            section.card {
+                blockquote.summary { (piece.summary) }
+                dl.facts {
+                    dt { "Date" } dd { (piece.date.map_or_else(|| "not dated".to_owned(), date::format)) }
+                    dt { "Customer" } dd { (piece.customer.as_deref().unwrap_or("none named")) }
+                    @if let Some(source) = &piece.source { dt { "Source" } dd { a href=(source) rel="noreferrer" { (source) } } }
+                    @if let Some(n) = piece.customers_affected { dt { "Customers affected" } dd { (n) } }
+                    @if piece.revenue_at_stake.is_some() { dt { "Revenue at stake" } dd { (revenue(&piece)) } }
+                    @if let Some(who) = &piece.recorded_by { dt { "Recorded by" } dd { (who) } }
+                }
+            }
+            section.card {
+                h2 { "Why this strength" }
+                (strength_reasons(&strength))
+            }
+        }
+        section.card id="initiatives" {
+            h2 { "Initiatives it supports" }
+            @if linked.is_empty() { p.muted { "None yet." } }
+            ul.rules { @for initiative in &linked {
+                li {
+                    a href={ "/initiatives/" (initiative.id) } { (initiative.title) }
+                    form.inline method="post" action={ "/evidence/" (id) "/initiatives/" (initiative.id) "/remove" } {
+                        input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                        button.link type="submit" aria-label={ "Unlink " (initiative.title) } { "Unlink" }
+                    }
+                }
+            } }
+            @if !unlinked.is_empty() {
+                form.rule-form method="post" action={ "/evidence/" (id) "/initiatives" } {
+                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                    label { span.label { "Supports" }
+                        select name="initiative" { @for i in &unlinked { option value=(i.id) { (i.title) } } }
+                    }
+                    button type="submit" { "Link" }
+                }
+            }
+        }
+    };
+    Ok(layout::page(piece.kind.label(), workspace.as_ref(), Some(Section::Evidence), &caller, &content))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LinkForm {
+    initiative: Option<String>,
+}
+
+pub(crate) async fn link(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<LinkForm>,
+) -> Response {
+    let (Ok(id), Some(Ok(initiative))) = (id.parse::<i64>(), form.initiative.as_deref().map(str::parse::<i64>)) else {
+        return PageError::from(AppError::from(ValidationErrors::single("initiative", "choose an initiative")))
+            .into_response();
+    };
+    match state.store.link_evidence(id, initiative).await {
+        Ok(_) => Redirect::to(&format!("/evidence/{id}#initiatives")).into_response(),
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
+
+pub(crate) async fn unlink(State(state): State<AppState>, Path((id, initiative)): Path<(String, String)>) -> Response {
+    let (Ok(id), Ok(initiative)) = (id.parse::<i64>(), initiative.parse::<i64>()) else {
+        return missing("This link").into_response();
+    };
+    match state.store.unlink_evidence(id, initiative).await {
+        Ok(_) => Redirect::to(&format!("/evidence/{id}#initiatives")).into_response(),
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
