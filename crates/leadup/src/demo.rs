@@ -18,6 +18,7 @@ use anyhow::Context;
 use leadup_core::access::Role;
 use leadup_core::account::UserInput;
 use leadup_core::date;
+use leadup_core::evidence::EvidenceInput;
 use leadup_core::initiative::InitiativeInput;
 use leadup_core::roadmap::Quarter;
 use leadup_core::strategy::{KeyResultInput, ObjectiveInput, Workspace};
@@ -496,7 +497,179 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
             .await
             .with_context(|| format!("attaching work items to '{}'", INITIATIVES[initiative].title))?;
     }
+    seed_evidence(store, &initiative_ids, today).await?;
     seed_users(store, &team_ids).await
+}
+
+/// A piece of demo evidence: kind, summary, customer, source, days before today, revenue at
+/// stake (minor units), customers affected, and the initiatives it supports (positions in
+/// `INITIATIVES`).
+type EvidenceRow = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    &'static [usize],
+);
+
+/// What customers, the market and the numbers say about the demo's initiatives. Some
+/// initiatives have none, so the demo shows what an opinion looks like.
+const EVIDENCE: &[EvidenceRow] = &[
+    (
+        "support_ticket",
+        "Suppliers call us because payouts take two days; they want to be paid the minute the invoice is approved.",
+        Some("Nordbau GmbH"),
+        Some("https://support.ledgerline.example/tickets/48213"),
+        12,
+        Some(1_800_000),
+        Some(1),
+        &[0],
+    ),
+    (
+        "sales_request",
+        "Will not sign the group contract unless suppliers are paid instantly: their construction subcontractors insist.",
+        Some("Hanseatic Builders"),
+        Some("https://crm.ledgerline.example/deals/2291"),
+        30,
+        Some(9_600_000),
+        None,
+        &[0],
+    ),
+    (
+        "usage_metric",
+        "34% of payment runs are released on Friday afternoon; 61% of supplier complaints concern those runs arriving on Monday.",
+        None,
+        Some("https://metrics.ledgerline.example/d/payment-runs"),
+        20,
+        None,
+        Some(412),
+        &[0, 1],
+    ),
+    (
+        "customer_interview",
+        "Our controller spends two days a month matching bank statements to payment runs by hand.",
+        Some("Alpenkraft AG"),
+        None,
+        45,
+        None,
+        Some(1),
+        &[1],
+    ),
+    (
+        "customer_interview",
+        "Approvers live in Slack; e-mail approvals sit unread for days.",
+        Some("Fjordline Logistics"),
+        None,
+        25,
+        Some(2_400_000),
+        Some(1),
+        &[4],
+    ),
+    (
+        "survey_result",
+        "In the autumn survey, 58% of approvers ranked 'approve where I already work' first of eight wishes (n = 311).",
+        None,
+        Some("https://research.ledgerline.example/autumn-survey"),
+        60,
+        None,
+        Some(311),
+        &[4, 6],
+    ),
+    (
+        "experiment_result",
+        "Reminder e-mails after 48 hours cut the median approval time from 3.1 to 1.9 days in a four-week A/B test.",
+        None,
+        Some("https://experiments.ledgerline.example/reminders-ab"),
+        70,
+        None,
+        Some(96),
+        &[6],
+    ),
+    (
+        "sales_request",
+        "Enterprise prospects require SAML single sign-on and SCIM before procurement will proceed.",
+        Some("Meridian Retail Group"),
+        Some("https://crm.ledgerline.example/deals/2307"),
+        15,
+        Some(12_000_000),
+        None,
+        &[14],
+    ),
+    (
+        "sales_request",
+        "Security review blocked: no SSO, no automated de-provisioning.",
+        Some("Baltic Freight"),
+        Some("https://crm.ledgerline.example/deals/2315"),
+        40,
+        Some(5_400_000),
+        None,
+        &[14],
+    ),
+    (
+        "market_research",
+        "Mid-market buyers list SOC 2 Type II as a must-have in 7 of 10 RFPs we saw this year.",
+        None,
+        Some("https://research.ledgerline.example/rfp-review-2026"),
+        90,
+        None,
+        None,
+        &[8],
+    ),
+    (
+        "competitor_move",
+        "Paybridge launched GBP and USD supplier payments at no FX markup.",
+        None,
+        Some("https://news.example/paybridge-multicurrency"),
+        35,
+        None,
+        None,
+        &[9],
+    ),
+    (
+        "support_ticket",
+        "We pay our UK suppliers outside Ledgerline because GBP is missing; please add it.",
+        Some("Nordbau GmbH"),
+        Some("https://support.ledgerline.example/tickets/47102"),
+        55,
+        Some(700_000),
+        Some(1),
+        &[9],
+    ),
+    (
+        "usage_metric",
+        "AI capture v1 needs manual correction on 23% of invoices with more than ten line items.",
+        None,
+        Some("https://metrics.ledgerline.example/d/capture-quality"),
+        10,
+        None,
+        Some(1_870),
+        &[7],
+    ),
+];
+
+async fn seed_evidence(store: &Store, initiative_ids: &[i64], today: Date) -> anyhow::Result<()> {
+    for &(kind, summary, customer, source, days_ago, revenue, affected, supports) in EVIDENCE {
+        let input = EvidenceInput {
+            kind: kind.to_owned(),
+            summary: summary.to_owned(),
+            source: source.map(str::to_owned),
+            date: Some(date::format(today - Duration::days(days_ago))),
+            customer: customer.map(str::to_owned),
+            customers_affected: affected,
+            revenue_at_stake: revenue,
+            currency: "EUR".to_owned(),
+            recorded_by: Some("Sofia Marchetti".to_owned()),
+        };
+        let draft = input.validate().with_context(|| format!("demo evidence '{summary}'"))?;
+        let piece = store.create_evidence(&draft).await.context("saving demo evidence")?;
+        for &initiative in supports {
+            store.link_evidence(piece.id, initiative_ids[initiative]).await.context("linking demo evidence")?;
+        }
+    }
+    Ok(())
 }
 
 /// A demo account as `leadup demo` prints it.

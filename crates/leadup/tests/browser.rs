@@ -259,3 +259,51 @@ fn accounts_and_share_links_in_chromium() {
     let gone = browser.dom(&server.url(&format!("/share/{token}")));
     assert!(gone.contains("404") && gone.contains("expired or was revoked"), "{gone}");
 }
+
+/// The evidence library in Chromium: search, a bad form named field by field, a new piece
+/// recorded and linked to an initiative that was an opinion until then.
+#[test]
+fn evidence_in_chromium() {
+    let Some((_db, server, browser)) = demo_as("kwame.mensah@example.com") else { return };
+    let shots = screenshot_dir();
+
+    let library = browser.dom(&server.url("/evidence"));
+    assert_eq!(library.matches("<td><a href=\"/evidence/").count(), 13, "the demo's thirteen pieces are listed");
+    assert!(library.contains("class=\"badge strength-"), "each piece shows its strength");
+    browser.screenshot_now(&shots.join("evidence.png"), 1400);
+    let found = browser.dom(&server.url("/evidence?q=slack"));
+    assert_eq!(found.matches("<td><a href=\"/evidence/").count(), 1, "full-text search finds the Slack interview");
+
+    // Early-payment discounts has no evidence: an opinion.
+    let before = browser.dom(&server.url("/initiatives/16"));
+    assert!(before.contains("it is an opinion"), "the initiative is marked as an opinion");
+
+    browser.open(&server.url("/evidence/new"));
+    browser.fill("input[name=revenue_at_stake]", "lots");
+    browser.click("form.evidence-form button[type=submit]");
+    let refused = browser.wait_for("The evidence was not recorded");
+    assert!(refused.contains("<strong>summary</strong>: must not be empty"), "{refused}");
+    assert!(refused.contains("'lots' is not an amount"));
+
+    browser.select("select[name=kind]", "customer_interview");
+    browser.fill(
+        "textarea[name=summary]",
+        "We would pay suppliers ten days early for a 2% discount if the app offered it.",
+    );
+    browser.fill("input[name=customer]", "Globex");
+    browser.fill("input[name=revenue_at_stake]", "12,500");
+    browser.fill("input[name=date]", "");
+    browser.click("form.evidence-form button[type=submit]");
+    let piece = browser.wait_for("Why this strength");
+    assert!(piece.contains("EUR 12,500") && piece.contains("Kwame Mensah"), "recorded by the signed-in user");
+    browser.select("select[name=initiative]", "16");
+    browser.click("form[action$=\"/initiatives\"] button[type=submit]");
+    browser.wait_for("aria-label=\"Unlink Early-payment discounts\"");
+    browser.screenshot_now(&shots.join("evidence-piece.png"), 1000);
+
+    let after = browser.dom(&server.url("/initiatives/16"));
+    assert!(!after.contains("it is an opinion"), "backed by evidence now");
+    assert!(after.contains("Customers asking") && after.contains("Globex"));
+    browser.open(&server.url("/initiatives/1#evidence"));
+    browser.screenshot_now(&shots.join("initiative-evidence.png"), 1400);
+}

@@ -133,9 +133,9 @@ pub(crate) struct EvidenceForm {
 }
 
 impl EvidenceForm {
-    /// The form as input, recorded by `who`; a number that does not parse is an error
-    /// naming its field.
-    fn input(&self, who: &str) -> Result<EvidenceInput, ValidationErrors> {
+    /// The form as input, recorded by `who`, and the errors of numbers that do not parse
+    /// (left out of the input), each naming its field.
+    fn input(&self, who: &str) -> (EvidenceInput, ValidationErrors) {
         let mut errors = ValidationErrors::default();
         let text = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
         let revenue = match text(&self.revenue_at_stake) {
@@ -152,7 +152,7 @@ impl EvidenceForm {
                 None
             }),
         };
-        errors.into_result(|| EvidenceInput {
+        let input = EvidenceInput {
             kind: self.kind.clone(),
             summary: self.summary.clone(),
             source: text(&self.source),
@@ -162,7 +162,8 @@ impl EvidenceForm {
             revenue_at_stake: revenue,
             currency: text(&self.currency).unwrap_or_else(|| DEFAULT_CURRENCY.to_owned()),
             recorded_by: Some(who.to_owned()),
-        })
+        };
+        (input, errors)
     }
 }
 
@@ -172,7 +173,15 @@ pub(crate) async fn new_form(State(state): State<AppState>, caller: Caller) -> P
 
 pub(crate) async fn create(State(state): State<AppState>, caller: Caller, Form(form): Form<EvidenceForm>) -> Response {
     let who = caller.principal().map_or_else(String::new, |p| p.name.clone());
-    let draft = form.input(&who).and_then(EvidenceInput::validate);
+    let (input, mut errors) = form.input(&who);
+    let draft = match input.validate() {
+        Ok(draft) if errors.0.is_empty() => Ok(draft),
+        Ok(_) => Err(errors),
+        Err(invalid) => {
+            errors.0.splice(0..0, invalid.0);
+            Err(errors)
+        }
+    };
     match draft {
         Ok(draft) => match state.store.create_evidence(&draft).await {
             Ok(piece) => Redirect::to(&format!("/evidence/{}", piece.id)).into_response(),
