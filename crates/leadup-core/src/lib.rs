@@ -19,6 +19,7 @@ pub mod evidence_strength;
 pub mod initiative;
 pub mod money;
 pub mod plan;
+pub mod priority;
 pub mod roadmap;
 pub mod strategy;
 pub mod team;

@@ -14,6 +14,7 @@ pub mod forecasts;
 pub mod impact;
 pub mod imports;
 mod pages;
+mod priorities;
 pub mod progress;
 pub mod routes;
 mod views;

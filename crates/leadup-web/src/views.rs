@@ -162,3 +162,50 @@ pub(crate) async fn initiative(state: &AppState, id: i64) -> Result<InitiativePr
         record,
     })
 }
+
+/// Every open initiative's prioritisation factors, from its evidence (reach, value,
+/// confidence) and its team's forecast (effort); each team's history is loaded once.
+pub(crate) async fn priority_candidates(state: &AppState) -> Result<Vec<leadup_core::priority::Candidate>, AppError> {
+    use leadup_core::demand::demand;
+    use leadup_core::evidence_strength::strength;
+    let today = state.today();
+    let initiatives = state.store.initiatives().await?;
+    let mut candidates = Vec::new();
+    for team in state.store.teams().await? {
+        let open: Vec<&Initiative> =
+            initiatives.iter().filter(|i| i.team_id == team.id && i.status.is_open()).collect();
+        if open.is_empty() {
+            continue;
+        }
+        let histories = Histories::load(&state.store, team.id).await?;
+        for initiative in open {
+            let items = state.store.initiative_work_items(initiative.id).await?;
+            let progress =
+                dashboard::progress(&items, today, initiative.window.map(|w| w.end), &histories, Span::default());
+            let evidence = state.store.initiative_evidence(initiative.id).await?;
+            let demand = demand(&evidence, today, 1);
+            let largest_group = evidence.iter().filter_map(|e| e.customers_affected).max().unwrap_or(0);
+            // The money at stake in the initiative's currency (else the first one stated).
+            let at_stake = demand
+                .revenue_at_stake
+                .iter()
+                .find(|a| a.currency == initiative.currency)
+                .or(demand.revenue_at_stake.first());
+            let (effort_days, effort_forecast) = match &progress.forecast {
+                Some(answer) => (answer.p85, true),
+                None => (u32::try_from(progress.remaining).unwrap_or(u32::MAX), false),
+            };
+            candidates.push(leadup_core::priority::Candidate {
+                initiative_id: initiative.id,
+                title: initiative.title.clone(),
+                reach: u32::try_from((demand.customer_count as i64).max(largest_group)).unwrap_or(u32::MAX),
+                value_minor: at_stake.map_or(0, |a| a.minor),
+                currency: at_stake.map_or(&initiative.currency, |a| &a.currency).as_str().to_owned(),
+                confidence: strength(&evidence, today).score.value() / 100.0,
+                effort_days,
+                effort_forecast,
+            });
+        }
+    }
+    Ok(candidates)
+}

@@ -735,3 +735,43 @@ async fn evidence_is_recorded_found_linked_and_weighed() {
     let unknown = api.call("PUT", &format!("/api/v1/evidence/{}/initiatives/999", ids[0]), None).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn priorities_rank_initiatives_from_their_evidence() {
+    let api = Api::on(time::macros::date!(2026 - 11 - 23)).await;
+    let (team, _) = api.basics().await;
+    let mut ids = Vec::new();
+    for title in ["Instant refunds", "Dark mode"] {
+        let created = api
+            .call("POST", "/api/v1/initiatives", Some(json!({"title": title, "team_id": team, "horizon": "next"})))
+            .await;
+        ids.push(created.body["id"].as_i64().unwrap());
+    }
+    let ticket = api
+        .call(
+            "POST",
+            "/api/v1/evidence",
+            Some(
+                json!({"kind": "sales_request", "summary": "No renewal without instant refunds", "customer": "Initech",
+                "revenue_at_stake": 4_000_000, "date": "2026-11-01"}),
+            ),
+        )
+        .await;
+    let evidence = ticket.body["id"].as_i64().unwrap();
+    api.call("PUT", &format!("/api/v1/evidence/{evidence}/initiatives/{}", ids[0]), None).await;
+
+    let rice = api.call("GET", "/api/v1/priorities", None).await;
+    assert_eq!(rice.status, StatusCode::OK, "{}", rice.body);
+    let ranking = rice.body["ranking"].as_array().unwrap();
+    assert_eq!(ranking[0]["candidate"]["title"], "Instant refunds");
+    assert_eq!(ranking[0]["candidate"]["value_minor"], 4_000_000);
+    assert_eq!(ranking[0]["candidate"]["reach"], 1);
+    assert_eq!(ranking[1]["candidate"]["title"], "Dark mode");
+    assert_eq!(ranking[1]["score"], 0.0, "no evidence, no confidence");
+    assert_eq!(ranking[1]["reasons"][2], "confidence: 0, no evidence (an opinion)");
+
+    let bad = api.call("GET", "/api/v1/priorities?method=gut&effort=9", None).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let named: Vec<String> = fields(&bad).into_iter().map(|(field, _)| field).collect();
+    assert_eq!(named, ["method", "effort"]);
+}

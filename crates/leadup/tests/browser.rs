@@ -306,4 +306,13 @@ fn evidence_in_chromium() {
     assert!(after.contains("Customers asking") && after.contains("Globex"));
     browser.open(&server.url("/initiatives/1#evidence"));
     browser.screenshot_now(&shots.join("initiative-evidence.png"), 1400);
+
+    // Priorities: ranked from the evidence, and what-if weights re-rank without storing.
+    let rice = browser.dom(&server.url("/priorities"));
+    assert!(rice.contains("<h1>Priorities</h1>") && rice.contains("confidence: 0, no evidence (an opinion)"));
+    browser.screenshot_now(&shots.join("priorities.png"), 1600);
+    browser.select("select[name=method]", "value_effort");
+    browser.click("form[action=\"/priorities\"] button[type=submit]");
+    let by_value = browser.wait_for("selected=\"\">Value ÷ effort");
+    assert!(!by_value.contains("reach: "), "value ÷ effort does not weigh reach");
 }

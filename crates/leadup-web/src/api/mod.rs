@@ -46,6 +46,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::PATCH, "/initiatives/{id}", InitiativeTeam(EditInitiatives), initiatives::update)
         .add(Method::DELETE, "/initiatives/{id}", InitiativeTeam(EditInitiatives), initiatives::delete)
         .add(Method::GET, "/alignment", Workspace(ReadWorkspace), initiatives::alignment)
+        .add(Method::GET, "/priorities", Workspace(ReadWorkspace), priorities)
         .add(Method::GET, "/teams/{id}/progress", Team(ViewTeam), progress::team)
         .add(Method::GET, "/teams/{id}/work-items", Team(ViewTeam), progress::work_items)
         .add_upload(
@@ -97,6 +98,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
 /// `201 Created` with the new resource's address and body.
 pub(crate) fn created<T: serde::Serialize>(location: String, body: T) -> axum::response::Response {
     (axum::http::StatusCode::CREATED, [(header::LOCATION, location)], axum::Json(body)).into_response()
+}
+
+/// The open initiatives ranked by RICE or value ÷ effort, with the reasons for each rank.
+async fn priorities(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    Query(params): Query<crate::priorities::Params>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let (method, weights, ranked) = crate::priorities::ranking(&state, &params).await?;
+    Ok(Json(serde_json::json!({ "method": method, "weights": weights, "ranking": ranked })))
 }
 
 /// The OpenAPI document describing this API.

@@ -15,14 +15,16 @@ pub(crate) enum Section {
     Teams,
     Alignment,
     Evidence,
+    Priorities,
 }
 
-const SECTIONS: [(Section, &str, &str); 5] = [
+const SECTIONS: [(Section, &str, &str); 6] = [
     (Section::Strategy, "/strategy", "Strategy"),
     (Section::Roadmap, "/roadmap", "Roadmap"),
     (Section::Teams, "/teams", "Teams"),
     (Section::Alignment, "/alignment", "Alignment"),
     (Section::Evidence, "/evidence", "Evidence"),
+    (Section::Priorities, "/priorities", "Priorities"),
 ];
 
 /// A complete HTML document around `content`; the top bar shows the navigation and who is

@@ -9,6 +9,7 @@ mod import;
 mod initiative;
 mod layout;
 mod login;
+mod priorities;
 mod progress;
 mod roadmap;
 mod share;
@@ -66,6 +67,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
             Workspace(RecordEvidence),
             evidence::unlink,
         )
+        .add(Method::GET, "/priorities", Workspace(ReadWorkspace), priorities::page)
         .add(Method::GET, "/initiatives/{id}", Workspace(ReadWorkspace), initiative::page)
         .add(Method::POST, "/initiatives/{id}/rules", InitiativeTeam(EditInitiatives), initiative::rules)
 }
