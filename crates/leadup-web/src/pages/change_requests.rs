@@ -59,9 +59,9 @@ fn kind_label(kind: ChangeKind) -> &'static str {
     match kind {
         ChangeKind::Add => "Add an initiative",
         ChangeKind::Remove => "Remove an initiative",
-        ChangeKind::Reprioritise => "Re-prioritise (move to another priority)",
-        ChangeKind::Redate => "Re-date (move the target date)",
-        ChangeKind::Rescope => "Re-scope (change the open work items)",
+        ChangeKind::Reprioritise => "Re-prioritise",
+        ChangeKind::Redate => "Re-date",
+        ChangeKind::Rescope => "Re-scope",
         ChangeKind::Rebudget => "Re-budget",
     }
 }

@@ -21,7 +21,8 @@ use leadup_core::disruption::DisruptionRecord;
 use leadup_core::initiative::Initiative;
 use leadup_core::money::{Money, major_units, parse_major_units};
 use leadup_core::plan::{
-    Origin, Plan, PlanContent, PlanDiff, PlanInput, PlanItemInput, PlanVersion, VersionStatus, diff, validate_items,
+    Origin, Period, Plan, PlanContent, PlanDiff, PlanInput, PlanItemInput, PlanVersion, VersionStatus, diff,
+    validate_items,
 };
 use leadup_core::roadmap::Quarter;
 use leadup_core::strategy::Workspace;
@@ -115,6 +116,8 @@ struct Row {
     initiative_id: i64,
     included: bool,
     priority: String,
+    /// The priority the page showed, so that a row moved onto a taken number goes first.
+    shown: String,
     target: String,
     budget: String,
     scope: String,
@@ -143,6 +146,7 @@ fn rows_of(content: &PlanContent, view: &Context, remaining: &HashMap<i64, usize
             initiative_id: item.initiative_id,
             included: true,
             priority: (n + 1).to_string(),
+            shown: (n + 1).to_string(),
             target: date::format(item.target_date),
             budget: major_units(item.budget),
             scope: item.scope.to_string(),
@@ -154,6 +158,7 @@ fn rows_of(content: &PlanContent, view: &Context, remaining: &HashMap<i64, usize
             initiative_id: initiative.id,
             included: false,
             priority: (rows.len() + 1).to_string(),
+            shown: (rows.len() + 1).to_string(),
             target: date::format(initiative.window.map_or(fallback_target, |w| w.end)),
             budget: major_units(initiative.budget_planned),
             scope: remaining.get(&initiative.id).copied().unwrap_or(0).to_string(),
@@ -172,6 +177,7 @@ fn rows_from(fields: &Fields) -> Vec<Row> {
             initiative_id: id,
             included: value(format!("include_{id}")).is_some(),
             priority: value(format!("priority_{id}")).unwrap_or_default(),
+            shown: value(format!("shown_{id}")).unwrap_or_default(),
             target: value(format!("target_{id}")).unwrap_or_default(),
             budget: value(format!("budget_{id}")).unwrap_or_default(),
             scope: value(format!("scope_{id}")).unwrap_or_default(),
@@ -179,8 +185,9 @@ fn rows_from(fields: &Fields) -> Vec<Row> {
         .collect()
 }
 
-/// The ticked rows as plan items in priority order (ties keep the page's order); every bad
-/// value is named by its initiative.
+/// The ticked rows as plan items in priority order (of two with the same number, the one
+/// moved there comes first, then the page's order); every bad value is named by its
+/// initiative.
 fn items_of(rows: &[Row], view: &Context) -> Result<Vec<PlanItemInput>, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let mut ranked = Vec::new();
@@ -201,11 +208,11 @@ fn items_of(rows: &[Row], view: &Context) -> Result<Vec<PlanItemInput>, Validati
         if let (Some(priority), Some(budget), Some(scope)) = (priority, budget, scope) {
             let item =
                 PlanItemInput { initiative_id: row.initiative_id, target_date: row.target.clone(), budget, scope };
-            ranked.push((priority, item));
+            ranked.push((priority, row.priority == row.shown, item));
         }
     }
-    ranked.sort_by_key(|(priority, _)| *priority);
-    let items: Vec<PlanItemInput> = ranked.into_iter().map(|(_, item)| item).collect();
+    ranked.sort_by_key(|(priority, stayed, _)| (*priority, *stayed));
+    let items: Vec<PlanItemInput> = ranked.into_iter().map(|(_, _, item)| item).collect();
     if let Err(invalid) = validate_items(&items) {
         errors.0.extend(named_by_initiative(invalid, &items, view).0);
     }
@@ -247,7 +254,10 @@ fn editor(rows: &[Row], view: &Context) -> Markup {
                     @let title = view.title(id);
                     tr class=[(!row.included).then_some("excluded")] {
                         td.check-cell { input type="checkbox" name={ "include_" (id) } value="on" checked[row.included] aria-label={ "Include " (title) }; }
-                        td { input.narrow type="number" min="1" name={ "priority_" (id) } value=(row.priority) aria-label={ "Priority of " (title) }; }
+                        td {
+                            input.narrow type="number" min="1" name={ "priority_" (id) } value=(row.priority) aria-label={ "Priority of " (title) };
+                            input type="hidden" name={ "shown_" (id) } value=(row.shown);
+                        }
                         td {
                             (title)
                             @if let Some(initiative) = view.initiative(id) { " " (status_badge(initiative.status)) }
@@ -260,8 +270,9 @@ fn editor(rows: &[Row], view: &Context) -> Markup {
             }
         }
         p.muted.hint {
-            "Tick the initiatives the plan commits to. Priority 1 is worked on first; the impact of a change request "
-            "is forecast in this order. Scope is the number of work items still to do."
+            "Tick the initiatives the plan commits to. Priority 1 is worked on first (give a row a taken number "
+            "to move it there); the impact of a change request is forecast in this order. Scope is the number of "
+            "work items still to do."
         }
     }
 }
@@ -479,7 +490,11 @@ async fn render_plan(
 ) -> PageResult {
     let view = Context::load(state, plan.team_id).await?;
     let requests = state.store.plan_change_requests(plan.id).await?;
-    let record = state.store.disruption_record(plan.team_id, plan.period).await?;
+    // Requests against a plan may be filed before its period starts (as soon as it is
+    // approved), so the record runs from whichever comes first.
+    let drafted = plan.versions.first().map_or(plan.period.start, |v| v.created.at.date());
+    let days = Period { start: drafted.min(plan.period.start), end: plan.period.end };
+    let record = state.store.disruption_record(plan.team_id, days).await?;
     let team = plan.team_id;
     let baseline = plan.baseline();
     let making = in_making(plan);
@@ -578,7 +593,7 @@ async fn render_plan(
         }
         (requests_card(plan, &requests, &view, may_request))
         (history_card(plan, params, &view))
-        (disruption_card(&record, &view))
+        (disruption_card(&record))
     };
     Ok(view.page(&plan.name, caller, &content))
 }
@@ -774,13 +789,13 @@ fn diff_view(from: u32, to: u32, changes: &PlanDiff, view: &Context) -> Markup {
     }
 }
 
-fn disruption_card(record: &DisruptionRecord, view: &Context) -> Markup {
+fn disruption_card(record: &DisruptionRecord) -> Markup {
     let percent = |share: f64| format!("{:.0}%", share * 100.0);
     html! {
         section.card id="disruption" {
             div.card-head {
                 h2 { "Disruption record" }
-                span.muted { "Change requests against " (view.team.name) "'s plans filed "
+                span.muted { "Change requests against the team's plans filed from "
                     (date::format(record.period.start)) " to " (date::format(record.period.end)) }
             }
             div.tiles {
