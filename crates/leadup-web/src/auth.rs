@@ -82,6 +82,16 @@ impl Caller {
         }
     }
 
+    /// The signed-in user, or 401.
+    pub(crate) fn user(&self) -> Result<&Principal, AppError> {
+        self.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))
+    }
+
+    /// Whether the signed-in user (if any) may do `action` on `team`.
+    pub(crate) fn may(&self, action: Action, team: i64) -> bool {
+        self.principal().is_some_and(|p| p.may(action, Some(team)))
+    }
+
     /// The signed-in user if they may do `action` on `team`; otherwise 401 or 403.
     pub(crate) fn require(&self, action: Action, team: Option<i64>) -> Result<&Principal, AppError> {
         let principal = self.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))?;
@@ -292,6 +302,10 @@ pub enum Access {
     Team(Action),
     /// An action on the team of the initiative whose id is the path's `{id}`.
     InitiativeTeam(Action),
+    /// An action on the team of the plan whose id is the path's `{id}`.
+    PlanTeam(Action),
+    /// An action on the team of the plan of the change request whose id is the path's `{id}`.
+    ChangeRequestTeam(Action),
     /// An action on a team named in the request body: the handler checks it once the body
     /// is read, with [`Caller::require`]; the guard checks the caller is signed in.
     BodyTeam(Action),
@@ -305,6 +319,8 @@ impl Access {
             Access::Workspace(action)
             | Access::Team(action)
             | Access::InitiativeTeam(action)
+            | Access::PlanTeam(action)
+            | Access::ChangeRequestTeam(action)
             | Access::BodyTeam(action) => Some(action),
         }
     }
@@ -346,17 +362,28 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
             Some(team) => caller.require(action, Some(team)).map(|_| ()),
             None => caller.principal().map(|_| ()).ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned())),
         },
-        Access::InitiativeTeam(action) => {
+        Access::InitiativeTeam(action) | Access::PlanTeam(action) | Access::ChangeRequestTeam(action) => {
             caller.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))?;
             match id {
                 Some(id) => {
-                    let team = rule.state.store.initiative(id).await?.team_id;
+                    let team = record_team(&rule.state, rule.access, id).await?;
                     caller.require(action, Some(team)).map(|_| ())
                 }
                 None => Ok(()),
             }
         }
     }
+}
+
+/// The team of the record `id` that a rule scoped to a record's team names (an unknown
+/// record is answered 404).
+async fn record_team(state: &AppState, access: Access, id: i64) -> Result<i64, AppError> {
+    let store = &state.store;
+    Ok(match access {
+        Access::PlanTeam(_) => store.plan(id).await?.team_id,
+        Access::ChangeRequestTeam(_) => store.plan(store.change_request(id).await?.plan_id).await?.team_id,
+        _ => store.initiative(id).await?.team_id,
+    })
 }
 
 /// Percent-encodes a path for a `next=` parameter.

@@ -8,6 +8,8 @@ use leadup_core::{FieldError, ValidationErrors};
 use leadup_store::StoreError;
 use serde::Serialize;
 
+use crate::forecasts::ForecastFailure;
+
 /// Everything a handler can fail with. Server-side failures are logged and answered with a
 /// generic message: their details may hold things a client must not see.
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +87,17 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(message) => Self::Conflict(message),
             StoreError::Forbidden(message) => Self::Forbidden(message),
             other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ForecastFailure> for AppError {
+    fn from(failure: ForecastFailure) -> Self {
+        match failure {
+            ForecastFailure::Store(error) => error.into(),
+            ForecastFailure::Forecast(error) => {
+                Self::Conflict(format!("The team's history cannot forecast the impact: {error}."))
+            }
         }
     }
 }

@@ -8,14 +8,14 @@
 //! the team in plan order under the WIP limit, each with its remaining scope in items. Both
 //! runs use the same seed, so the difference between them is the change, not the dice.
 
-use leadup_core::change_request::{Change, Impact, InitiativeImpact, Outlook};
+use leadup_core::change_request::{Change, ChangeRequest, ChangeRequestInput, Impact, InitiativeImpact, Outlook};
 use leadup_core::plan::PlanContent;
 use leadup_forecast::{ForecastError, Initiative, Portfolio, Simulation, SplitRate, TeamHistory, simulate};
-use leadup_store::{Store, StoreError};
+use leadup_store::{Actor, Store, StoreError};
 use time::{Date, Duration};
 
 use crate::forecasts::{ForecastFailure, round_probability, utc_date};
-use crate::{dashboard, views};
+use crate::{AppError, dashboard, views};
 
 /// How the impact of a change is forecast.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +142,23 @@ pub async fn plan_change_impact(
     })?;
     let changed = change.apply(&baseline.content).map_err(StoreError::Invalid)?;
     change_impact(store, plan.team_id, today, &baseline.content, &changed, settings).await
+}
+
+/// Files a change request against plan `plan_id`'s baseline, with its impact computed as of
+/// `today`: what the page's form and the API both do. Invalid input names each bad field; a
+/// change that does not fit the baseline is refused naming the field, before anything is
+/// forecast or written.
+pub async fn file_change_request(
+    store: &Store,
+    plan_id: i64,
+    input: ChangeRequestInput,
+    today: Date,
+    by: Actor,
+    settings: &ImpactSettings,
+) -> Result<ChangeRequest, AppError> {
+    let draft = input.validate()?;
+    let impact = plan_change_impact(store, plan_id, &draft.change, today, settings).await?;
+    Ok(store.file_change_request(plan_id, &draft, &impact, by).await?)
 }
 
 #[cfg(test)]

@@ -82,6 +82,12 @@ impl AppState {
     fn today(&self) -> Date {
         self.today.unwrap_or_else(|| OffsetDateTime::now_utc().date())
     }
+
+    /// User `user_id` acting now, as the store records who did something and when.
+    fn actor(&self, user_id: i64) -> leadup_store::Actor {
+        let at = OffsetDateTime::from_unix_timestamp(self.now()).unwrap_or_else(|_| OffsetDateTime::now_utc());
+        leadup_store::Actor::new(user_id, at)
+    }
 }
 
 /// The whole application: pages, API, OpenAPI document, static assets and `/healthz`.

@@ -12,10 +12,12 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use leadup_core::access::Principal;
 use leadup_core::account::{NewUser, ShareKind};
+use leadup_core::change_request::{ChangeRequestInput, Impact};
 use leadup_core::initiative::InitiativeInput;
+use leadup_core::plan::PlanInput;
 use leadup_core::team::TeamInput;
 use leadup_store::testing::TestDatabase;
-use leadup_store::{NewShareLink, Store};
+use leadup_store::{Actor, NewShareLink, Store};
 use leadup_web::auth::Access;
 use leadup_web::routes::{Endpoint, endpoints};
 use leadup_web::{AppState, accounts, app};
@@ -40,6 +42,10 @@ struct Fixture {
     share_token: String,
     share_link: i64,
     evidence: i64,
+    /// A plan of the team with an approved baseline (version 1), an open change request
+    /// against it, and a re-plan's draft (version 2).
+    plan: i64,
+    change_request: i64,
     /// (name, principal, token); `None` for nobody.
     callers: Vec<(&'static str, Option<(Principal, String)>)>,
     _db: TestDatabase,
@@ -75,11 +81,13 @@ impl Fixture {
             ("other team's manager", false, Some((other, "manager"))),
         ];
         let mut admin = 0;
+        let mut holders = std::collections::HashMap::new();
         for (index, (name, is_admin, role)) in roles.into_iter().enumerate() {
             let new = NewUser { email: format!("user{index}@example.com"), name: name.into(), is_admin };
             let user = store.create_user(&new, password_hash(), 0).await.unwrap();
             if let Some((team, role)) = role {
                 store.set_role(team, user.id, Some(role.parse().unwrap()), None).await.unwrap();
+                holders.insert(name, user.id);
             }
             if is_admin {
                 admin = user.id;
@@ -103,8 +111,22 @@ impl Fixture {
                 .unwrap();
         let evidence = store.create_evidence(&evidence.validate().unwrap()).await.unwrap().id;
         store.link_evidence(evidence, initiative).await.unwrap();
+        let (plan, change_request) = plan_with_request(&store, team, initiative, &holders).await;
         let state = AppState::new(store.clone());
-        Self { store, state, team, initiative, objective, share_token, share_link, evidence, callers, _db: db }
+        Self {
+            store,
+            state,
+            team,
+            initiative,
+            objective,
+            share_token,
+            share_link,
+            plan,
+            change_request,
+            evidence,
+            callers,
+            _db: db,
+        }
     }
 
     /// The path with its parameters filled in with this fixture's records.
@@ -112,6 +134,10 @@ impl Fixture {
         let path = &endpoint.path;
         let id = if path.contains("/evidence/") {
             self.evidence
+        } else if path.contains("/change-requests/{id}") {
+            self.change_request
+        } else if path.contains("/plans/{id}") {
+            self.plan
         } else if path.contains("/initiatives/") {
             self.initiative
         } else if path.contains("/objectives/") {
@@ -125,14 +151,25 @@ impl Fixture {
             .replace("{initiative}", &self.initiative.to_string())
             .replace("/tokens/{token}", &format!("/tokens/{token_id}"))
             .replace("{token}", &self.share_token);
-        if endpoint.path.ends_with("/imports") { format!("{filled}?format=csv&key=Key&done=Resolved") } else { filled }
+        if endpoint.path.ends_with("/imports") {
+            format!("{filled}?format=csv&key=Key&done=Resolved")
+        } else if endpoint.path.ends_with("/diff") {
+            format!("{filled}?from=1&to=2")
+        } else {
+            filled
+        }
     }
 
     /// A body that the route would accept from someone allowed to send it.
     fn body(&self, endpoint: &Endpoint) -> (Option<&'static str>, String) {
         let json = Some("application/json");
         let form = Some("application/x-www-form-urlencoded");
-        let team = self.team;
+        let (team, initiative) = (self.team, self.initiative);
+        let item =
+            format!(r#"{{"initiative_id": {initiative}, "target_date": "2027-05-01", "budget": 100, "scope": 4}}"#);
+        let row = format!(
+            "priority_{initiative}=1&include_{initiative}=on&target_{initiative}=2027-05-01&budget_{initiative}=100&scope_{initiative}=4"
+        );
         match (endpoint.method.as_str(), endpoint.path.as_str()) {
             ("PATCH", "/api/v1/workspace") => (json, r#"{"name": "Renamed", "mission": "Serve"}"#.into()),
             ("POST", "/api/v1/objectives") => (
@@ -155,6 +192,26 @@ impl Fixture {
             ("POST", "/teams/{id}/share") => (form, "days=7".into()),
             ("POST", "/initiatives/{id}/rules") => (form, "action=add&kind=key&value=A-1".into()),
             ("POST", "/teams/{id}/import") => (Some("multipart/form-data; boundary=x"), "--x--\r\n".into()),
+            ("POST", "/api/v1/teams/{id}/plans") => (
+                json,
+                format!(r#"{{"name": "Next", "period_start": "2027-04-01", "period_end": "2027-06-30", "items": [{item}]}}"#),
+            ),
+            ("PUT", "/api/v1/plans/{id}/draft") => (json, format!(r#"{{"items": [{item}]}}"#)),
+            ("POST", "/api/v1/plans/{id}/change-requests") => (
+                json,
+                format!(r#"{{"change": {{"kind": "rescope", "initiative_id": {initiative}, "scope": 9}}, "reason": "Bigger"}}"#),
+            ),
+            ("POST", "/api/v1/change-requests/{id}/decision") => {
+                (json, r#"{"decision": "accept", "rationale": "Worth it"}"#.into())
+            }
+            ("POST", "/teams/{id}/plans") => {
+                (form, format!("name=Next&period_start=2027-04-01&period_end=2027-06-30&{row}"))
+            }
+            ("POST", "/plans/{id}/draft") => (form, row),
+            ("POST", "/plans/{id}/change-requests") => {
+                (form, format!("kind=rescope&initiative_id={initiative}&scope=9&reason=Bigger&urgency=normal"))
+            }
+            ("POST", "/change-requests/{id}/decision") => (form, "decision=accept&rationale=Worth+it".into()),
             _ => (None, String::new()),
         }
     }
@@ -183,7 +240,11 @@ impl Fixture {
                 store.share_links(team.id).await.unwrap()
             )
             .unwrap();
+            for plan in store.team_plans(team.id).await.unwrap() {
+                writeln!(out, "{plan:?}\n{:?}", store.plan_change_requests(plan.id).await.unwrap()).unwrap();
+            }
         }
+        writeln!(out, "{:?}", store.audit_log().await.unwrap()).unwrap();
         for user in store.users().await.unwrap() {
             let tokens: Vec<_> =
                 store.tokens(user.id).await.unwrap().into_iter().map(|t| (t.id, t.name, t.revoked_at)).collect();
@@ -193,15 +254,48 @@ impl Fixture {
     }
 }
 
+/// A plan of `team` holding `initiative`: created, submitted and approved (version 1, the
+/// baseline), with a change request filed against the baseline by the member, and a re-plan's
+/// draft (version 2) in the making; (plan id, change request id).
+async fn plan_with_request(
+    store: &Store,
+    team: i64,
+    initiative: i64,
+    holders: &std::collections::HashMap<&str, i64>,
+) -> (i64, i64) {
+    let at = |user: &str| Actor::new(holders[user], time::macros::datetime!(2027-01-04 10:00 UTC));
+    let input: PlanInput = serde_json::from_value(serde_json::json!({
+        "team_id": team, "name": "2027 Q1", "period_start": "2027-01-01", "period_end": "2027-03-31",
+        "items": [{"initiative_id": initiative, "target_date": "2027-03-01", "budget": 5000, "scope": 5}]
+    }))
+    .unwrap();
+    let plan = store.create_plan(&input.validate().unwrap(), at("manager")).await.unwrap().id;
+    store.submit_plan(plan, at("manager")).await.unwrap();
+    store.approve_plan(plan, at("executive")).await.unwrap();
+    let request: ChangeRequestInput = serde_json::from_value(serde_json::json!({
+        "change": {"kind": "rescope", "initiative_id": initiative, "scope": 7}, "reason": "More to do"
+    }))
+    .unwrap();
+    let impact = Impact { today: time::macros::date!(2027 - 01 - 04), initiatives: Vec::new() };
+    let request = store.file_change_request(plan, &request.validate().unwrap(), &impact, at("member")).await.unwrap();
+    store.replan(plan, at("manager")).await.unwrap();
+    (plan, request.id)
+}
+
 /// Whether the matrix lets `caller` use a route with `access` on the fixture's team.
 fn allowed(access: Access, caller: Option<&Principal>, team: i64) -> bool {
     match (access, caller) {
         (Access::Public, _) | (Access::SignedIn, Some(_)) => true,
         (_, None) => false,
         (Access::Workspace(action), Some(p)) => p.may(action, None),
-        (Access::Team(action) | Access::InitiativeTeam(action) | Access::BodyTeam(action), Some(p)) => {
-            p.may(action, Some(team))
-        }
+        (
+            Access::Team(action)
+            | Access::InitiativeTeam(action)
+            | Access::PlanTeam(action)
+            | Access::ChangeRequestTeam(action)
+            | Access::BodyTeam(action),
+            Some(p),
+        ) => p.may(action, Some(team)),
     }
 }
 
@@ -285,6 +379,8 @@ fn requirement(access: Access) -> String {
         Access::Workspace(action) => format!("`{action}`"),
         Access::Team(action) => format!("`{action}` on the team `{{id}}`"),
         Access::InitiativeTeam(action) => format!("`{action}` on the team of initiative `{{id}}`"),
+        Access::PlanTeam(action) => format!("`{action}` on the team of plan `{{id}}`"),
+        Access::ChangeRequestTeam(action) => format!("`{action}` on the team of the plan of change request `{{id}}`"),
         Access::BodyTeam(action) => format!(
             "`{action}` on the team named in the body (`team_id`); moving an initiative needs the right in both teams"
         ),

@@ -17,9 +17,11 @@
 use anyhow::Context;
 use leadup_core::access::Role;
 use leadup_core::account::UserInput;
+use leadup_core::change_request::{ChangeInput, ChangeRequestInput};
 use leadup_core::date;
 use leadup_core::evidence::EvidenceInput;
 use leadup_core::initiative::InitiativeInput;
+use leadup_core::plan::{PlanInput, PlanItemInput};
 use leadup_core::roadmap::Quarter;
 use leadup_core::strategy::{KeyResultInput, ObjectiveInput, Workspace};
 use leadup_core::team::TeamInput;
@@ -498,7 +500,102 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
             .with_context(|| format!("attaching work items to '{}'", INITIATIVES[initiative].title))?;
     }
     seed_evidence(store, &initiative_ids, today).await?;
-    seed_users(store, &team_ids).await
+    let users = seed_users(store, &team_ids).await?;
+    seed_plan(store, today, &months, team_ids[PAY], &initiative_ids).await?;
+    Ok(users)
+}
+
+/// The Payments plan for today's quarter: its Now initiatives in progress, in priority
+/// order, each with its window's end as the target date, its planned budget and its open work
+/// items as the scope. The manager drafted and submitted it and the first executive approved
+/// it into the baseline; then the first member filed a change request without evidence to pull
+/// a Next initiative into the quarter, with its impact computed from the team's throughput.
+async fn seed_plan(
+    store: &Store,
+    today: Date,
+    months: &Months,
+    team: i64,
+    initiative_ids: &[i64],
+) -> anyhow::Result<()> {
+    let row = &TEAMS[PAY];
+    let user = |name: &'static str| async move {
+        let found = store.user_by_email(&demo_email(name)).await.context("finding a demo user")?;
+        found.map(|u| u.id).with_context(|| format!("the demo user {name}"))
+    };
+    let (manager, executive, member) =
+        (user(row.manager).await?, user(row.executives[0]).await?, user(row.members[0]).await?);
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).expect("zero nanoseconds are valid");
+    let at = |user: i64, ago: Duration| leadup_store::Actor::new(user, now - ago);
+    let item = |position: usize| async move {
+        let id = initiative_ids[position];
+        let initiative = store.initiative(id).await.context("reading a demo initiative")?;
+        let open = store.initiative_work_items(id).await.context("reading demo work items")?;
+        let scope = open.iter().filter(|i| i.done.is_none()).count();
+        anyhow::Ok(PlanItemInput {
+            initiative_id: id,
+            target_date: date::format(initiative.window.map_or(months.last_day(2), |w| w.end)),
+            budget: initiative.budget_planned,
+            scope: i64::try_from(scope).unwrap_or(i64::MAX),
+        })
+    };
+    let in_plan = INITIATIVES
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.team == PAY && i.status == "in_progress")
+        .map(|(position, _)| position);
+    let mut items = Vec::new();
+    for position in in_plan {
+        items.push(item(position).await?);
+    }
+    let quarter = Quarter::containing(today);
+    let input = PlanInput {
+        team_id: team,
+        name: quarter.to_string(),
+        period_start: date::format(quarter.first_day()),
+        period_end: date::format(quarter.last_day()),
+        items,
+    };
+    let draft = input.validate().context("the demo plan")?;
+    let plan = store.create_plan(&draft, at(manager, Duration::days(6))).await.context("saving the demo plan")?.id;
+    store.submit_plan(plan, at(manager, Duration::days(5))).await.context("submitting the demo plan")?;
+    store.approve_plan(plan, at(executive, Duration::days(4))).await.context("approving the demo plan")?;
+
+    let wanted = INITIATIVES
+        .iter()
+        .position(|i| i.team == PAY && i.status == "planned")
+        .context("a planned Payments initiative")?;
+    let mut change = item(wanted).await?;
+    change.target_date = date::format(quarter.last_day());
+    let request = ChangeRequestInput {
+        change: ChangeInput {
+            kind: "add".to_owned(),
+            initiative_id: change.initiative_id,
+            target_date: Some(change.target_date),
+            budget: Some(change.budget),
+            scope: Some(change.scope),
+            position: Some(2),
+        },
+        reason: "Two enterprise prospects say they will sign only if we can pay their GBP and USD suppliers \
+                 this quarter; pulling multi-currency payments forward would close both deals."
+            .to_owned(),
+        urgency: "high".to_owned(),
+        evidence_ids: Vec::new(),
+    };
+    let request = request.validate().context("the demo change request")?;
+    let impact = leadup_web::impact::plan_change_impact(
+        store,
+        plan,
+        &request.change,
+        today,
+        &leadup_web::impact::ImpactSettings::default(),
+    )
+    .await
+    .context("forecasting the demo change request's impact")?;
+    store
+        .file_change_request(plan, &request, &impact, at(member, Duration::hours(3)))
+        .await
+        .context("filing the demo change request")?;
+    Ok(())
 }
 
 /// A piece of demo evidence: kind, summary, customer, source, days before today, revenue at
@@ -1299,6 +1396,47 @@ mod tests {
             .filter(|i| i.parent.is_none())
             .count();
         assert!(by_label > 0, "some items carry only the label");
+
+        // Payments' plan for the quarter: approved by Mateo Fernández, with Kwame Mensah's
+        // change request open and its impact computed.
+        let payments = teams.iter().find(|t| t.name == "Payments").expect("Payments");
+        let plans = store.team_plans(payments.id).await.expect("plans load");
+        assert_eq!(plans.len(), 1);
+        let plan = &plans[0];
+        assert_eq!(
+            (plan.name.as_str(), plan.period.start, plan.period.end),
+            ("Q4 2026", date!(2026 - 10 - 01), date!(2026 - 12 - 31))
+        );
+        let baseline = plan.baseline().expect("the plan is approved");
+        let titles: Vec<&str> = baseline
+            .content
+            .items
+            .iter()
+            .map(|item| initiatives.iter().find(|i| i.id == item.initiative_id).expect("an initiative").title.as_str())
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "SEPA Instant supplier payouts",
+                "Automatic payment-run reconciliation",
+                "Marketplace payouts pilot for Freelanza"
+            ]
+        );
+        assert!(baseline.content.items.iter().all(|i| i.scope > 0), "every item has work left");
+        let user = |email: &'static str| {
+            let store = store.clone();
+            async move { store.user_by_email(email).await.expect("users load").expect("the user").id }
+        };
+        assert_eq!(baseline.approved.expect("approved").user_id, user("mateo.fernandez@example.com").await);
+        let requests = store.plan_change_requests(plan.id).await.expect("requests load");
+        assert_eq!(requests.len(), 1);
+        let request = &requests[0];
+        assert_eq!(request.filed.user_id, user("kwame.mensah@example.com").await);
+        assert_eq!(request.status, leadup_core::change_request::RequestStatus::Open);
+        assert!(request.without_evidence(), "the request is opinion");
+        assert_eq!(request.impact.initiatives.len(), 4, "three in the baseline and the one added");
+        assert_eq!(request.impact.budget_delta(), 78_000_000);
+        assert!(request.impact.delay_days() > 0, "pulling work in delays what follows it");
         store.close().await;
     }
 

@@ -1,11 +1,13 @@
-//! The JSON API under `/api/v1/`: workspace, objectives, teams, initiatives, alignment, and
-//! progress: work items, imports, attach rules, and the progress of teams and initiatives.
+//! The JSON API under `/api/v1/`: workspace, objectives, teams, initiatives, alignment,
+//! progress (work items, imports, attach rules, and the progress of teams and initiatives),
+//! and plans with their change requests.
 
 mod evidence;
 pub(crate) mod imports;
 mod initiatives;
 mod me;
 mod objectives;
+pub(crate) mod plans;
 mod progress;
 mod teams;
 mod workspace;
@@ -22,9 +24,10 @@ use crate::routes::Routes;
 use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
-    use Access::{BodyTeam, InitiativeTeam, SignedIn, Team, Workspace};
+    use Access::{BodyTeam, ChangeRequestTeam, InitiativeTeam, PlanTeam, SignedIn, Team, Workspace};
     use Action::{
-        EditInitiatives, EditStrategy, EditTeam, ImportWorkItems, ManageTeams, ReadWorkspace, RecordEvidence, ViewTeam,
+        ApprovePlan, DecideChangeRequest, EditInitiatives, EditPlan, EditStrategy, EditTeam, FileChangeRequest,
+        ImportWorkItems, ManageTeams, ReadWorkspace, RecordEvidence, ViewTeam,
     };
     Routes::new("/api/v1", state)
         .add(Method::GET, "/me", SignedIn, me::show)
@@ -65,6 +68,19 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::DELETE, "/evidence/{id}/initiatives/{initiative}", Workspace(RecordEvidence), evidence::unlink)
         .add(Method::GET, "/initiatives/{id}/rules", Workspace(ReadWorkspace), progress::rules)
         .add(Method::PUT, "/initiatives/{id}/rules", InitiativeTeam(EditInitiatives), progress::set_rules)
+        .add(Method::GET, "/teams/{id}/plans", Team(ViewTeam), plans::list)
+        .add(Method::POST, "/teams/{id}/plans", Team(EditPlan), plans::create)
+        .add(Method::GET, "/teams/{id}/disruption", Team(ViewTeam), plans::disruption)
+        .add(Method::GET, "/plans/{id}", PlanTeam(ViewTeam), plans::show)
+        .add(Method::PUT, "/plans/{id}/draft", PlanTeam(EditPlan), plans::edit_draft)
+        .add(Method::POST, "/plans/{id}/submit", PlanTeam(EditPlan), plans::submit)
+        .add(Method::POST, "/plans/{id}/approve", PlanTeam(ApprovePlan), plans::approve)
+        .add(Method::POST, "/plans/{id}/replan", PlanTeam(EditPlan), plans::replan)
+        .add(Method::GET, "/plans/{id}/diff", PlanTeam(ViewTeam), plans::version_diff)
+        .add(Method::GET, "/plans/{id}/change-requests", PlanTeam(ViewTeam), plans::change_requests)
+        .add(Method::POST, "/plans/{id}/change-requests", PlanTeam(FileChangeRequest), plans::file)
+        .add(Method::GET, "/change-requests/{id}", ChangeRequestTeam(ViewTeam), plans::change_request)
+        .add(Method::POST, "/change-requests/{id}/decision", ChangeRequestTeam(DecideChangeRequest), plans::decide)
 }
 
 /// A JSON body whose rejections are answered as problem+json naming the bad field.

@@ -1,14 +1,17 @@
 //! The HTML pages: strategy, roadmap (timeline and Now / Next / Later), alignment, teams with
-//! their dashboards and import form, and one page per initiative with its progress. Pages
-//! read from the store and draw charts as inline SVG.
+//! their dashboards and import form, one page per initiative with its progress, and a team's
+//! plans with their baselines, versions and change requests. Pages read from the store and
+//! draw charts as inline SVG.
 
 mod account;
 mod alignment;
+mod change_requests;
 mod evidence;
 mod import;
 mod initiative;
 mod layout;
 mod login;
+mod plans;
 mod priorities;
 mod progress;
 mod roadmap;
@@ -26,8 +29,11 @@ use crate::routes::Routes;
 use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
-    use Access::{InitiativeTeam, Public, SignedIn, Team, Workspace};
-    use Action::{EditInitiatives, ImportWorkItems, ManageShareLinks, ReadWorkspace, RecordEvidence, ViewTeam};
+    use Access::{ChangeRequestTeam, InitiativeTeam, PlanTeam, Public, SignedIn, Team, Workspace};
+    use Action::{
+        ApprovePlan, DecideChangeRequest, EditInitiatives, EditPlan, FileChangeRequest, ImportWorkItems,
+        ManageShareLinks, ReadWorkspace, RecordEvidence, ViewTeam,
+    };
     Routes::new("", state)
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
         .add(Method::GET, "/healthz", Public, || async { "ok" })
@@ -70,6 +76,22 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/priorities", Workspace(ReadWorkspace), priorities::page)
         .add(Method::GET, "/initiatives/{id}", Workspace(ReadWorkspace), initiative::page)
         .add(Method::POST, "/initiatives/{id}/rules", InitiativeTeam(EditInitiatives), initiative::rules)
+        .add(Method::GET, "/teams/{id}/plans", Team(ViewTeam), plans::list)
+        .add(Method::POST, "/teams/{id}/plans", Team(EditPlan), plans::create)
+        .add(Method::GET, "/plans/{id}", PlanTeam(ViewTeam), plans::show)
+        .add(Method::POST, "/plans/{id}/draft", PlanTeam(EditPlan), plans::edit_draft)
+        .add(Method::POST, "/plans/{id}/submit", PlanTeam(EditPlan), plans::submit)
+        .add(Method::POST, "/plans/{id}/approve", PlanTeam(ApprovePlan), plans::approve)
+        .add(Method::POST, "/plans/{id}/replan", PlanTeam(EditPlan), plans::replan)
+        .add(Method::GET, "/plans/{id}/change-requests/new", PlanTeam(FileChangeRequest), change_requests::form)
+        .add(Method::POST, "/plans/{id}/change-requests", PlanTeam(FileChangeRequest), change_requests::file)
+        .add(Method::GET, "/change-requests/{id}", ChangeRequestTeam(ViewTeam), change_requests::show)
+        .add(
+            Method::POST,
+            "/change-requests/{id}/decision",
+            ChangeRequestTeam(DecideChangeRequest),
+            change_requests::decide,
+        )
 }
 
 /// A page handler's result: the page, or an error page.

@@ -22,7 +22,7 @@ pub(crate) async fn page(State(state): State<AppState>, caller: Caller, Query(pa
             "Open initiatives ranked from facts, not opinions: reach and money at stake come from their evidence, confidence from the evidence's strength, effort from the team's forecast. "
             "An initiative without evidence has no confidence, so it ranks last under RICE."
         }
-        form.card.rule-form method="get" action="/priorities" {
+        form.card.rule-form.weights method="get" action="/priorities" {
             label { span.label { "Rank by" }
                 select name="method" {
                     option value="rice" selected[method == Method::Rice] { "RICE: reach × impact × confidence ÷ effort" }

@@ -61,6 +61,7 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
                                 td.num { (row.finished_30) }
                                 td.num {
                                     a href={ "/teams/" (row.team.id) } { "Dashboard" } " · "
+                                    a href={ "/teams/" (row.team.id) "/plans" } { "Plans" } " · "
                                     a href={ "/teams/" (row.team.id) "/import" } { "Import" }
                                 }
                             }
@@ -161,6 +162,9 @@ pub(super) async fn render_dashboard(
                 @for d in WINDOWS {
                     a href={ (base) "?days=" (d) } class=[(view.window_days == d).then_some("active")] { (d) " days" }
                 }
+            }
+            @if shared.is_none() && may(Action::ViewTeam) {
+                a.button href={ "/teams/" (id) "/plans" } { "Plans" }
             }
             @if shared.is_none() && may(Action::ImportWorkItems) {
                 a.button href={ "/teams/" (id) "/import" } { "Import work items" }

@@ -1,0 +1,194 @@
+//! `/api/v1/teams/{id}/plans`, `/api/v1/plans/{id}` and `/api/v1/change-requests/{id}`: a
+//! team's plans and their versions (draft, submit, approve into the baseline, re-plan, diff),
+//! change requests filed against a baseline with their computed impact and their decisions,
+//! and the team's disruption record.
+
+use axum::extract::State;
+use axum::response::Response;
+use leadup_core::change_request::{ChangeRequest, ChangeRequestInput, Decision};
+use leadup_core::disruption::DisruptionRecord;
+use leadup_core::plan::{Period, Plan, PlanDiff, PlanInput, PlanItemInput, diff, validate_items};
+use leadup_core::roadmap::Quarter;
+use leadup_core::{ValidationErrors, date};
+use serde::Deserialize;
+
+use super::{Id, Json, Query, created};
+use crate::auth::Caller;
+use crate::impact::{self, ImpactSettings};
+use crate::{AppError, AppState};
+
+/// A new plan: the team is the path's.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewPlan {
+    name: String,
+    period_start: String,
+    period_end: String,
+    #[serde(default)]
+    items: Vec<PlanItemInput>,
+}
+
+/// The draft's new content.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DraftContent {
+    items: Vec<PlanItemInput>,
+}
+
+/// A sign-off of a decision on a change request.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DecisionInput {
+    decision: String,
+    rationale: String,
+}
+
+/// Two versions to compare.
+#[derive(Deserialize)]
+pub(crate) struct Versions {
+    from: u32,
+    to: u32,
+}
+
+/// The filing days a disruption record covers; the current quarter when left out.
+#[derive(Deserialize)]
+pub(crate) struct Days {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+pub(crate) async fn list(State(state): State<AppState>, Id(team): Id) -> Result<Json<Vec<Plan>>, AppError> {
+    state.store.team(team).await?;
+    Ok(Json(state.store.team_plans(team).await?))
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(team): Id,
+    Json(new): Json<NewPlan>,
+) -> Result<Response, AppError> {
+    let input = PlanInput {
+        team_id: team,
+        name: new.name,
+        period_start: new.period_start,
+        period_end: new.period_end,
+        items: new.items,
+    };
+    let plan = state.store.create_plan(&input.validate()?, state.actor(caller.user()?.user_id)).await?;
+    Ok(created(format!("/api/v1/plans/{}", plan.id), plan))
+}
+
+pub(crate) async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<Plan>, AppError> {
+    Ok(Json(state.store.plan(id).await?))
+}
+
+pub(crate) async fn edit_draft(
+    State(state): State<AppState>,
+    Id(id): Id,
+    Json(draft): Json<DraftContent>,
+) -> Result<Json<Plan>, AppError> {
+    let content = validate_items(&draft.items)?;
+    Ok(Json(state.store.edit_plan_draft(id, &content).await?))
+}
+
+pub(crate) async fn submit(State(state): State<AppState>, caller: Caller, Id(id): Id) -> Result<Json<Plan>, AppError> {
+    Ok(Json(state.store.submit_plan(id, state.actor(caller.user()?.user_id)).await?))
+}
+
+pub(crate) async fn approve(State(state): State<AppState>, caller: Caller, Id(id): Id) -> Result<Json<Plan>, AppError> {
+    Ok(Json(state.store.approve_plan(id, state.actor(caller.user()?.user_id)).await?))
+}
+
+pub(crate) async fn replan(State(state): State<AppState>, caller: Caller, Id(id): Id) -> Result<Json<Plan>, AppError> {
+    Ok(Json(state.store.replan(id, state.actor(caller.user()?.user_id)).await?))
+}
+
+pub(crate) async fn version_diff(
+    State(state): State<AppState>,
+    Id(id): Id,
+    Query(versions): Query<Versions>,
+) -> Result<Json<PlanDiff>, AppError> {
+    let plan = state.store.plan(id).await?;
+    let version = |number: u32| {
+        plan.version(number)
+            .ok_or_else(|| AppError::NotFound(format!("plan {id} has no version {number}")))
+            .map(|v| &v.content)
+    };
+    Ok(Json(diff(version(versions.from)?, version(versions.to)?)))
+}
+
+pub(crate) async fn change_requests(
+    State(state): State<AppState>,
+    Id(id): Id,
+) -> Result<Json<Vec<ChangeRequest>>, AppError> {
+    state.store.plan(id).await?;
+    Ok(Json(state.store.plan_change_requests(id).await?))
+}
+
+pub(crate) async fn file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Json(input): Json<ChangeRequestInput>,
+) -> Result<Response, AppError> {
+    let by = state.actor(caller.user()?.user_id);
+    let request =
+        impact::file_change_request(&state.store, id, input, state.today(), by, &ImpactSettings::default()).await?;
+    Ok(created(format!("/api/v1/change-requests/{}", request.id), request))
+}
+
+pub(crate) async fn change_request(State(state): State<AppState>, Id(id): Id) -> Result<Json<ChangeRequest>, AppError> {
+    Ok(Json(state.store.change_request(id).await?))
+}
+
+pub(crate) async fn decide(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Json(input): Json<DecisionInput>,
+) -> Result<Json<ChangeRequest>, AppError> {
+    let decision = parse_decision(&input.decision)?;
+    let by = state.actor(caller.user()?.user_id);
+    Ok(Json(state.store.decide_change_request(id, decision, &input.rationale, by).await?))
+}
+
+pub(crate) async fn disruption(
+    State(state): State<AppState>,
+    Id(team): Id,
+    Query(days): Query<Days>,
+) -> Result<Json<DisruptionRecord>, AppError> {
+    let quarter = Quarter::containing(state.today());
+    let period = period(days.from.as_deref(), days.to.as_deref(), quarter.first_day(), quarter.last_day())?;
+    Ok(Json(state.store.disruption_record(team, period).await?))
+}
+
+/// `accept`, `reject` or `defer`, or an error naming the field.
+pub(crate) fn parse_decision(text: &str) -> Result<Decision, ValidationErrors> {
+    Decision::parse(text)
+        .ok_or_else(|| ValidationErrors::single("decision", format!("'{text}' is not one of accept, reject, defer")))
+}
+
+/// The days from `from` to `to` (`YYYY-MM-DD`, both included), each defaulting as given.
+fn period(
+    from: Option<&str>,
+    to: Option<&str>,
+    default_start: time::Date,
+    default_end: time::Date,
+) -> Result<Period, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let mut day = |field: &str, text: Option<&str>, default| match text {
+        None => Some(default),
+        Some(text) => date::parse(text).or_else(|| {
+            errors.add(field, format!("'{text}' is not a date in the form YYYY-MM-DD"));
+            None
+        }),
+    };
+    let (start, end) = (day("from", from, default_start), day("to", to, default_end));
+    if let (Some(start), Some(end)) = (start, end)
+        && end < start
+    {
+        errors.add("to", format!("{} is before from {}", date::format(end), date::format(start)));
+    }
+    errors.into_result(|| Period { start: start.expect("valid"), end: end.expect("valid") })
+}

@@ -1,0 +1,352 @@
+//! The plan workflow through the real router (no socket), on SQLite and PostgreSQL: a manager
+//! drafts and submits, an executive approves into the baseline (and cannot edit it), a member
+//! files a change request whose impact comes from the team's throughput, the manager and an
+//! executive decide it into the next baseline, versions are compared, the disruption record
+//! sums it up, and a re-plan goes through approval again. The plan and change-request pages
+//! show each person the actions their role allows.
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use leadup_core::access::Role;
+use leadup_core::account::UserInput;
+use leadup_core::change_request::{Change, Impact};
+use leadup_core::initiative::InitiativeInput;
+use leadup_core::team::TeamInput;
+use leadup_core::work_item::{StatusCategory, WorkItem};
+use leadup_store::Store;
+use leadup_store::testing::TestDatabase;
+use leadup_web::impact::{ImpactSettings, plan_change_impact};
+use leadup_web::{AppState, accounts, app};
+use serde_json::{Value, json};
+use time::macros::{date, datetime};
+use time::{Date, Duration};
+use tower::ServiceExt;
+
+const TODAY: Date = date!(2027 - 01 - 04);
+
+/// A team with three initiatives, 90 days of done work, and a user of each role (and one of
+/// no role) with an API token.
+struct Api {
+    store: Store,
+    team: i64,
+    initiatives: Vec<i64>,
+    /// Tokens and user ids by role name: manager, executive, member, outsider.
+    tokens: HashMap<&'static str, (i64, String)>,
+    _db: TestDatabase,
+}
+
+struct Reply {
+    status: StatusCode,
+    location: Option<String>,
+    body: Value,
+    text: String,
+}
+
+fn done_item(n: i64) -> WorkItem {
+    // Two items done on every third day and one on the others, over the last 90 days.
+    let day = TODAY - Duration::days(1 + n % 90);
+    let done = Some(day.with_hms(12, 0, 0).unwrap().assume_utc());
+    WorkItem {
+        key: format!("PAY-{n}"),
+        title: format!("Item {n}"),
+        kind: "Story".into(),
+        status: "Done".into(),
+        category: StatusCategory::from_times(None, done),
+        created: Some(datetime!(2026-09-01 09:00 UTC)),
+        started: None,
+        done,
+        estimate: None,
+        parent: None,
+        labels: vec![],
+        milestone: None,
+    }
+}
+
+impl Api {
+    async fn over(db: TestDatabase) -> Self {
+        let store = Store::connect(&db.url).await.unwrap();
+        let team = TeamInput { name: "Payments".into(), manager: "Mara".into(), members: vec![], executives: vec![] };
+        let team = store.create_team(&team.validate().unwrap()).await.unwrap().id;
+        let other = TeamInput { name: "Platform".into(), manager: "Olu".into(), members: vec![], executives: vec![] };
+        let other = store.create_team(&other.validate().unwrap()).await.unwrap().id;
+        let mut import = store.begin_import(team).await.unwrap();
+        for n in 0..120 {
+            import.upsert(done_item(n)).await.unwrap();
+        }
+        import.commit().await.unwrap();
+        let mut initiatives = Vec::new();
+        for title in ["Instant refunds", "Payout reports", "SEPA mandates"] {
+            let input = json!({"title": title, "team_id": team, "horizon": "now", "budget_planned": 100_000});
+            let draft = serde_json::from_value::<InitiativeInput>(input).unwrap().validate().unwrap();
+            initiatives.push(store.create_initiative(&draft).await.unwrap().id);
+        }
+        let mut tokens = HashMap::new();
+        for (name, role, of) in [
+            ("manager", Some(Role::Manager), team),
+            ("executive", Some(Role::Executive), team),
+            ("member", Some(Role::Member), team),
+            ("outsider", Some(Role::Manager), other),
+        ] {
+            let input =
+                UserInput { email: format!("{name}@example.com"), name: format!("The {name}"), is_admin: false };
+            let user = accounts::create_user(&store, &input, "a long test password", 0).await.unwrap();
+            store.set_role(of, user.id, role, None).await.unwrap();
+            let (_, token) = accounts::create_token(&store, user.id, "tests", 0).await.unwrap();
+            tokens.insert(name, (user.id, token));
+        }
+        Self { store, team, initiatives, tokens, _db: db }
+    }
+
+    fn state(&self) -> AppState {
+        let noon = TODAY.with_hms(12, 0, 0).unwrap().assume_utc().unix_timestamp();
+        AppState::new(self.store.clone()).with_today(TODAY).with_now(noon)
+    }
+
+    fn user(&self, who: &str) -> i64 {
+        self.tokens[who].0
+    }
+
+    /// Sends a request as `who` (`None`: without credentials).
+    async fn call(&self, who: Option<&str>, method: &str, uri: &str, body: Option<Value>) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(who) = who {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {}", self.tokens[who].1));
+        }
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let request = request.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string()))).unwrap();
+        let response = app(self.state()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let location = response.headers().get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned());
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Reply { status, location, body: serde_json::from_str(&text).unwrap_or(Value::Null), text }
+    }
+
+    async fn as_(&self, who: &str, method: &str, uri: &str, body: Option<Value>) -> Reply {
+        self.call(Some(who), method, uri, body).await
+    }
+
+    /// A page's HTML as `who` sees it.
+    async fn page(&self, who: &str, uri: &str) -> String {
+        let reply = self.as_(who, "GET", uri, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri} as {who}: {}", reply.text);
+        reply.text
+    }
+
+    fn item(&self, n: usize, target: &str, scope: u32) -> Value {
+        json!({"initiative_id": self.initiatives[n], "target_date": target, "budget": 100_000 * (n as i64 + 1), "scope": scope})
+    }
+}
+
+#[allow(clippy::too_many_lines)] // one workflow, read top to bottom
+async fn workflow(db: TestDatabase) {
+    let api = Api::over(db).await;
+    let team = api.team;
+    let (i1, i2) = (api.initiatives[0], api.initiatives[1]);
+
+    // The manager drafts a plan; nobody else may.
+    let new = json!({"name": "2027 Q1", "period_start": "2027-01-01", "period_end": "2027-03-31",
+        "items": [api.item(0, "2027-01-31", 10), api.item(1, "2027-02-28", 15)]});
+    let uri = format!("/api/v1/teams/{team}/plans");
+    assert_eq!(api.as_("executive", "POST", &uri, Some(new.clone())).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(api.call(None, "POST", &uri, Some(new.clone())).await.status, StatusCode::UNAUTHORIZED);
+    let created = api.as_("manager", "POST", &uri, Some(new)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let plan = created.body["id"].as_i64().unwrap();
+    assert_eq!(created.location.as_deref(), Some(format!("/api/v1/plans/{plan}").as_str()));
+    assert_eq!(created.body["versions"][0]["status"], "draft");
+    let listed = api.as_("member", "GET", &uri, None).await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 1);
+    assert_eq!(api.as_("outsider", "GET", &format!("/api/v1/plans/{plan}"), None).await.status, StatusCode::FORBIDDEN);
+
+    // A bad draft names its fields and changes nothing.
+    let draft_uri = format!("/api/v1/plans/{plan}/draft");
+    let bad = json!({"items": [api.item(0, "31.1.2027", 10), api.item(0, "2027-01-31", 3)]});
+    let refused = api.as_("manager", "PUT", &draft_uri, Some(bad)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> =
+        refused.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["items[0].target_date", "items[1].initiative_id"]);
+    let items =
+        json!({"items": [api.item(0, "2027-01-31", 10), api.item(1, "2027-02-28", 15), api.item(2, "2027-03-31", 12)]});
+    let executive_edit = api.as_("executive", "PUT", &draft_uri, Some(items.clone())).await;
+    assert_eq!(executive_edit.status, StatusCode::FORBIDDEN);
+    assert!(
+        executive_edit.body["detail"].as_str().unwrap().contains("file a change request"),
+        "{}",
+        executive_edit.text
+    );
+    let edited = api.as_("manager", "PUT", &draft_uri, Some(items.clone())).await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+    assert_eq!(edited.body["versions"][0]["content"].as_array().unwrap().len(), 3);
+
+    // The plan page: the manager edits the draft; the executive cannot.
+    let page = api.page("manager", &format!("/plans/{plan}")).await;
+    assert!(page.contains(&format!("action=\"/plans/{plan}/draft\"")) && page.contains("Submit for approval"));
+    let page = api.page("executive", &format!("/plans/{plan}")).await;
+    assert!(!page.contains("/draft\"") && page.contains("The team's manager is drafting this version."));
+
+    // Submitted, it is approved by an executive only, into the baseline.
+    assert_eq!(api.as_("manager", "POST", &format!("/api/v1/plans/{plan}/submit"), None).await.status, StatusCode::OK);
+    let approve = format!("/api/v1/plans/{plan}/approve");
+    assert_eq!(api.as_("manager", "POST", &approve, None).await.status, StatusCode::FORBIDDEN);
+    assert!(api.page("executive", &format!("/plans/{plan}")).await.contains("Approve version 1"));
+    let approved = api.as_("executive", "POST", &approve, None).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
+    let v1 = &approved.body["versions"][0];
+    assert_eq!(v1["status"], "approved");
+    assert_eq!(v1["approved"]["user_id"], api.user("executive"));
+    assert_eq!(v1["approved"]["at"], "2027-01-04T12:00:00Z");
+    let content: Vec<leadup_core::plan::PlanItemInput> = serde_json::from_value(items["items"].clone()).unwrap();
+    let hash = leadup_core::plan::validate_items(&content).unwrap().content_hash();
+    assert_eq!(v1["content_hash"], hash.as_str());
+
+    // Nobody edits a baseline: the manager is pointed to change requests, and so is the
+    // executive, whose page offers only "Request a change".
+    let after = api.as_("manager", "PUT", &draft_uri, Some(items)).await;
+    assert_eq!(after.status, StatusCode::FORBIDDEN);
+    assert!(after.body["detail"].as_str().unwrap().contains("file a change request against it"), "{}", after.text);
+    let page = api.page("executive", &format!("/plans/{plan}")).await;
+    assert!(page.contains("Request a change") && page.contains(&hash) && page.contains("The executive"));
+    assert!(!page.contains("/draft\"") && !page.contains("Start a re-plan"));
+
+    // A member files a change request; its impact is the forecast of the baseline with and
+    // without the change, from the team's throughput.
+    let requests = format!("/api/v1/plans/{plan}/change-requests");
+    let invalid = json!({"change": {"kind": "redate", "initiative_id": i1, "budget": 5}, "reason": " "});
+    let invalid = api.as_("member", "POST", &requests, Some(invalid)).await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        invalid.body["detail"],
+        "change.target_date: is required for a redate change; change.budget: does not apply to a redate change; \
+         reason: must not be empty"
+    );
+    let filed = json!({"change": {"kind": "rescope", "initiative_id": i1, "scope": 25},
+        "reason": "The bank's API needs a second integration", "urgency": "high"});
+    let filed = api.as_("member", "POST", &requests, Some(filed)).await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.text);
+    let request = filed.body["id"].as_i64().unwrap();
+    assert_eq!(filed.location.as_deref(), Some(format!("/api/v1/change-requests/{request}").as_str()));
+    let impact: Impact = serde_json::from_value(filed.body["impact"].clone()).unwrap();
+    let change = Change::Rescope { initiative_id: i1, scope: 25 };
+    let expected = plan_change_impact(&api.store, plan, &change, TODAY, &ImpactSettings::default()).await.unwrap();
+    assert_eq!(impact, expected, "the stored impact is the impact service's");
+    assert_eq!(impact.initiatives.len(), 3);
+    assert!(impact.initiatives[0].delay_days.unwrap() > 0, "more scope finishes later: {impact:?}");
+    assert!(impact.delay_days() > 0);
+    assert_eq!(impact.budget_delta(), 0);
+    assert_eq!(filed.body["evidence_ids"], json!([]));
+    assert_eq!(
+        api.as_("outsider", "GET", &format!("/api/v1/change-requests/{request}"), None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let page = api.page("manager", &format!("/change-requests/{request}")).await;
+    assert!(page.contains("What it costs") && page.contains("no evidence — opinion"));
+    assert!(page.contains(&format!("+{} days", impact.delay_days())), "the total delay is shown");
+    assert!(page.contains(&format!("action=\"/change-requests/{request}/decision\"")));
+    assert!(!api.page("member", &format!("/change-requests/{request}")).await.contains("/decision\""));
+
+    // The manager and an executive decide it together; a member may not.
+    let decision = format!("/api/v1/change-requests/{request}/decision");
+    let accept = json!({"decision": "accept", "rationale": "The integration is unavoidable"});
+    assert_eq!(api.as_("member", "POST", &decision, Some(accept.clone())).await.status, StatusCode::FORBIDDEN);
+    let first = api.as_("manager", "POST", &decision, Some(accept.clone())).await;
+    assert_eq!((first.status, first.body["status"].as_str()), (StatusCode::OK, Some("open")));
+    assert_eq!(first.body["manager"]["decision"], "accept");
+    let reject = json!({"decision": "reject", "rationale": "No"});
+    let clash = api.as_("executive", "POST", &decision, Some(reject)).await;
+    assert_eq!(clash.status, StatusCode::CONFLICT, "{}", clash.text);
+    let unknown = api.as_("executive", "POST", &decision, Some(json!({"decision": "maybe", "rationale": "?"}))).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = api.as_("executive", "POST", &decision, Some(accept)).await;
+    assert_eq!((done.status, done.body["status"].as_str()), (StatusCode::OK, Some("accepted")), "{}", done.text);
+    assert_eq!(done.body["resulting_version"], 2);
+
+    // The accepted change is the next baseline; the diff says what changed.
+    let shown = api.as_("member", "GET", &format!("/api/v1/plans/{plan}"), None).await;
+    let statuses: Vec<&str> =
+        shown.body["versions"].as_array().unwrap().iter().map(|v| v["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["superseded", "approved"]);
+    assert_eq!(shown.body["versions"][1]["origin"], "change_request");
+    assert_eq!(shown.body["versions"][1]["approved"]["user_id"], api.user("executive"));
+    let changes = api.as_("member", "GET", &format!("/api/v1/plans/{plan}/diff?from=1&to=2"), None).await;
+    assert_eq!(
+        changes.body,
+        json!({"added": [], "removed": [], "redated": [], "rebudgeted": [],
+               "rescoped": [{"initiative_id": i1, "old": 10, "new": 25}], "reprioritised": []})
+    );
+    assert_eq!(
+        api.as_("member", "GET", &format!("/api/v1/plans/{plan}/diff?from=1&to=9"), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let history = api.page("member", &format!("/plans/{plan}?from=1&to=2")).await;
+    assert!(history.contains("From version 1 to version 2") && history.contains("Re-scoped"));
+    let listed = api.as_("member", "GET", &requests, None).await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 1);
+
+    // The disruption record of the quarter sums it up.
+    let record = api.as_("executive", "GET", &format!("/api/v1/teams/{team}/disruption"), None).await;
+    assert_eq!(record.status, StatusCode::OK, "{}", record.text);
+    assert_eq!((record.body["filed"].as_u64(), record.body["accepted"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(record.body["share_without_evidence"], 1.0);
+    assert_eq!(record.body["delay_days_accepted"], impact.delay_days());
+    assert_eq!(record.body["filers"][0]["name"], "The member");
+    let before = api
+        .as_("executive", "GET", &format!("/api/v1/teams/{team}/disruption?from=2026-10-01&to=2026-12-31"), None)
+        .await;
+    assert_eq!(before.body["filed"], 0);
+    let backwards = api
+        .as_("executive", "GET", &format!("/api/v1/teams/{team}/disruption?from=2027-02-01&to=2027-01-01"), None)
+        .await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A re-plan starts a draft from the baseline, which again needs an executive's approval.
+    let replanned = api.as_("manager", "POST", &format!("/api/v1/plans/{plan}/replan"), None).await;
+    assert_eq!(replanned.status, StatusCode::OK, "{}", replanned.text);
+    assert_eq!(
+        (replanned.body["versions"][2]["status"].as_str(), replanned.body["versions"][2]["origin"].as_str()),
+        (Some("draft"), Some("replan"))
+    );
+    let reordered = json!({"items": [api.item(1, "2027-02-28", 15), api.item(0, "2027-01-31", 25)]});
+    assert_eq!(api.as_("manager", "PUT", &draft_uri, Some(reordered)).await.status, StatusCode::OK);
+    assert_eq!(
+        api.as_("executive", "POST", &approve, None).await.status,
+        StatusCode::CONFLICT,
+        "a draft is submitted first"
+    );
+    assert_eq!(api.as_("manager", "POST", &format!("/api/v1/plans/{plan}/submit"), None).await.status, StatusCode::OK);
+    let approved = api.as_("executive", "POST", &approve, None).await;
+    let statuses: Vec<&str> =
+        approved.body["versions"].as_array().unwrap().iter().map(|v| v["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["superseded", "superseded", "approved"]);
+    let changes = api.as_("member", "GET", &format!("/api/v1/plans/{plan}/diff?from=2&to=3"), None).await;
+    assert_eq!(changes.body["removed"][0]["initiative_id"], api.initiatives[2]);
+    assert_eq!(
+        changes.body["reprioritised"],
+        json!([{"initiative_id": i2, "old": 2, "new": 1}, {"initiative_id": i1, "old": 1, "new": 2}])
+    );
+
+    // A plan without a baseline takes no change requests.
+    let second = json!({"name": "2027 Q2", "period_start": "2027-04-01", "period_end": "2027-06-30"});
+    let second = api.as_("manager", "POST", &uri, Some(second)).await.body["id"].as_i64().unwrap();
+    let early = json!({"change": {"kind": "remove", "initiative_id": i1}, "reason": "Too soon"});
+    let early = api.as_("member", "POST", &format!("/api/v1/plans/{second}/change-requests"), Some(early)).await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.text);
+    assert!(api.store.verify_audit_log().await.unwrap().is_ok(), "the audit chain holds");
+}
+
+#[tokio::test]
+async fn the_plan_workflow_on_sqlite() {
+    workflow(TestDatabase::sqlite()).await;
+}
+
+#[tokio::test]
+async fn the_plan_workflow_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    workflow(db).await;
+}
