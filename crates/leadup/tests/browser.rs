@@ -226,7 +226,7 @@ fn accounts_and_share_links_in_chromium() {
     browser.sign_in(&server.url(""), "sofia.marchetti@example.com", server.password("sofia.marchetti@example.com"));
     browser.open(&server.url(&format!("/teams/{payments}")));
     browser.click("a[href$=\"/share\"]");
-    browser.wait_for("Share Payments's dashboard");
+    browser.wait_for("<h1>Share Payments</h1>");
     browser.select("select[name=days]", "30");
     browser.click("form[action$=\"/share\"] button[type=submit]");
     let shared = browser.wait_for("Your new link.");
@@ -234,6 +234,15 @@ fn accounts_and_share_links_in_chromium() {
     let at = shared.find("/share/").expect("the link is shown");
     let token: String = shared[at + 7..].chars().take_while(char::is_ascii_hexdigit).collect();
     assert_eq!(token.len(), 64);
+    // And the team's plan, from the plan's page.
+    browser.open(&server.url("/plans/1"));
+    browser.click("a[href$=\"/share?plan=1\"]");
+    browser.wait_for("selected=\"\">Plan ");
+    browser.click("form[action$=\"/share\"] button[type=submit]");
+    let plan_shared = browser.wait_for("Your new link.");
+    let at = plan_shared.find("/share/").expect("the plan's link is shown");
+    let plan_token: String = plan_shared[at + 7..].chars().take_while(char::is_ascii_hexdigit).collect();
+    assert_ne!(plan_token, token);
     browser.open(&server.url("/account"));
     browser.fill("input[name=name]", "nightly import");
     browser.click("form[action=\"/account/tokens\"] button[type=submit]");
@@ -250,14 +259,23 @@ fn accounts_and_share_links_in_chromium() {
         view.contains("aria-label=\"Throughput: ") && !view.contains("Import work items") && !view.contains("Sign out")
     );
     browser.screenshot_now(&shots.join("shared-dashboard.png"), 1600);
+    let plan = browser.dom(&server.url(&format!("/share/{plan_token}")));
+    assert!(plan.contains("'s plan") && plan.contains("Baseline · version 1"), "{plan}");
+    assert!(!plan.contains("Request a change") && !plan.contains("Sign out"), "read-only");
+    browser.screenshot_now(&shots.join("shared-plan.png"), 1200);
     // ...until the manager revokes it.
     browser.sign_in(&server.url(""), "sofia.marchetti@example.com", server.password("sofia.marchetti@example.com"));
     browser.open(&server.url(&format!("/teams/{payments}/share")));
-    browser.click("form[action$=\"/revoke\"] button");
+    browser.click("form[action$=\"/share/1/revoke\"] button");
     browser.wait_for(">revoked<");
+    assert_eq!(browser.source().matches(">live<").count(), 1, "one link revoked, the plan's still live");
     browser.sign_out();
     let gone = browser.dom(&server.url(&format!("/share/{token}")));
     assert!(gone.contains("404") && gone.contains("expired or was revoked"), "{gone}");
+    assert!(
+        browser.dom(&server.url(&format!("/share/{plan_token}"))).contains("'s plan"),
+        "the plan's link still works"
+    );
 }
 
 /// The evidence library in Chromium: search, a bad form named field by field, a new piece

@@ -448,10 +448,10 @@ pub(crate) async fn create(
 // ---------------------------------------------------------------------------------------
 // `/plans/{id}`
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub(crate) struct DiffParams {
-    from: Option<u32>,
-    to: Option<u32>,
+    pub(super) from: Option<u32>,
+    pub(super) to: Option<u32>,
 }
 
 pub(crate) async fn show(
@@ -461,7 +461,13 @@ pub(crate) async fn show(
     Query(params): Query<DiffParams>,
 ) -> PageResult {
     let plan = load_plan(&state, &id).await?;
-    render_plan(&state, &caller, &plan, &params, None).await
+    render_plan(&state, &caller, &plan, &params, None, None).await
+}
+
+/// Plan `id` as a share link shows it until `expires`: read-only, to someone signed out.
+pub(super) async fn render_shared(state: &AppState, id: i64, expires: &str, params: &DiffParams) -> PageResult {
+    let plan = load_plan(state, &id.to_string()).await?;
+    render_plan(state, &Caller::Anonymous, &plan, params, None, Some(expires)).await
 }
 
 /// The plan named by a path id, or a 404 page.
@@ -487,6 +493,7 @@ async fn render_plan(
     plan: &Plan,
     params: &DiffParams,
     draft_errors: Option<DraftErrors>,
+    shared_until: Option<&str>,
 ) -> PageResult {
     let view = Context::load(state, plan.team_id).await?;
     let requests = state.store.plan_change_requests(plan.id).await?;
@@ -510,12 +517,20 @@ async fn render_plan(
         }
         (None, None) => (Vec::new(), None),
     };
+    let may_share = caller.may(Action::ManageShareLinks, team);
     let content = html! {
-        p.crumbs { (view.crumbs()) " / " (plan.name) }
+        @if let Some(expires) = shared_until {
+            p.shared-banner { "A read-only view of " strong { (view.team.name) } "'s plan " strong { (plan.name) } ", shared by link until " (expires) "." }
+        } @else {
+            p.crumbs { (view.crumbs()) " / " (plan.name) }
+        }
         div.page-head {
             h1 { (plan.name) " " @if baseline.is_some() { span.badge.version-approved { "Baseline approved" } } @else if let Some(v) = making { (version_badge(v.status)) } }
             @if baseline.is_some() && may_request {
                 a.button href={ "/plans/" (plan.id) "/change-requests/new" } { "Request a change" }
+            }
+            @if may_share {
+                a.button.secondary href={ "/teams/" (team) "/share?plan=" (plan.id) } { "Share" }
             }
             @if baseline.is_some() && making.is_none() && may_edit {
                 form.inline method="post" action={ "/plans/" (plan.id) "/replan" } {
@@ -843,7 +858,7 @@ pub(crate) async fn edit_draft(
             Err(errors) => errors,
         };
         let params = DiffParams { from: None, to: None };
-        let page = render_plan(&state, &caller, &plan, &params, Some(DraftErrors { rows, errors })).await?;
+        let page = render_plan(&state, &caller, &plan, &params, Some(DraftErrors { rows, errors }), None).await?;
         Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     }
     .await;

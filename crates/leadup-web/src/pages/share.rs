@@ -8,11 +8,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leadup_core::account::{ShareKind, ShareLink};
+use leadup_core::plan::Plan;
 use leadup_store::NewShareLink;
 use maud::html;
 use serde::Deserialize;
 
 use super::layout::{self, Section, date_time};
+use super::plans::{DiffParams, render_shared};
 use super::teams::{Shared, render_dashboard};
 use super::{PageError, PageResult, missing};
 use crate::accounts::{digest, new_secret};
@@ -23,14 +25,43 @@ use crate::{AppError, AppState};
 /// The expiries offered, in days.
 const EXPIRIES: [i64; 4] = [1, 7, 30, 90];
 
-pub(crate) async fn list(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> PageResult {
+#[derive(Deserialize)]
+pub(crate) struct Preselect {
+    plan: Option<i64>,
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(preselect): Query<Preselect>,
+) -> PageResult {
     let id = id.parse().map_err(|_| missing(&format!("Team '{id}'")))?;
-    render(&state, &caller, id, None, None).await
+    let shows = preselect.plan.map_or_else(|| "dashboard".to_owned(), |plan| format!("plan:{plan}"));
+    render(&state, &caller, id, &shows, None, None).await
 }
 
 #[derive(Deserialize)]
 pub(crate) struct NewLink {
     days: Option<String>,
+    shows: Option<String>,
+}
+
+/// What a link is to show, from the form's `shows`: `dashboard` or `plan:ID` of one of
+/// `team`'s plans.
+async fn target(state: &AppState, team: i64, shows: Option<&str>) -> Result<(ShareKind, i64), String> {
+    match shows.unwrap_or("dashboard") {
+        "dashboard" => Ok((ShareKind::Dashboard, team)),
+        other => {
+            let plan = other.strip_prefix("plan:").and_then(|id| id.parse::<i64>().ok());
+            match plan {
+                Some(plan) if state.store.plan(plan).await.is_ok_and(|p| p.team_id == team) => {
+                    Ok((ShareKind::Plan, plan))
+                }
+                _ => Err(format!("shows: '{other}' is not this team's dashboard or one of its plans")),
+            }
+        }
+    }
 }
 
 pub(crate) async fn create(
@@ -44,20 +75,28 @@ pub(crate) async fn create(
     let Some(user) = caller.principal() else {
         return PageError::from(AppError::Unauthorized(String::new())).into_response();
     };
+    let shows = form.shows.clone().unwrap_or_else(|| "dashboard".to_owned());
     let days = form.days.as_deref().and_then(|d| d.parse::<i64>().ok()).filter(|d| EXPIRIES.contains(d));
-    let Some(days) = days else {
-        let message = format!("days: choose one of {EXPIRIES:?}");
-        return match render(&state, &caller, team, None, Some(&message)).await {
-            Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-            Err(error) => error.into_response(),
-        };
+    let chosen = match (days, target(&state, team, form.shows.as_deref()).await) {
+        (Some(days), Ok(target)) => Ok((days, target)),
+        (None, _) => Err(format!("days: choose one of {EXPIRIES:?}")),
+        (_, Err(message)) => Err(message),
+    };
+    let (days, (kind, target_id)) = match chosen {
+        Ok(chosen) => chosen,
+        Err(message) => {
+            return match render(&state, &caller, team, &shows, None, Some(&message)).await {
+                Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+                Err(error) => error.into_response(),
+            };
+        }
     };
     let token = new_secret();
     let now = state.now();
     let link = NewShareLink {
         token_hash: &digest(&token),
-        kind: ShareKind::Dashboard,
-        target_id: team,
+        kind,
+        target_id,
         team_id: team,
         created_by: user.user_id,
         created_at: now,
@@ -68,7 +107,7 @@ pub(crate) async fn create(
         return PageError::from(error).into_response();
     }
     let url = format!("{}/share/{token}", layout::origin(&headers));
-    render(&state, &caller, team, Some(&url), None).await.into_response()
+    render(&state, &caller, team, &shows, Some(&url), None).await.into_response()
 }
 
 pub(crate) async fn revoke(State(state): State<AppState>, Path((id, link)): Path<(String, String)>) -> Response {
@@ -84,6 +123,8 @@ pub(crate) async fn revoke(State(state): State<AppState>, Path((id, link)): Path
 #[derive(Deserialize)]
 pub(crate) struct Params {
     days: Option<u32>,
+    from: Option<u32>,
+    to: Option<u32>,
 }
 
 pub(crate) async fn view(
@@ -99,7 +140,10 @@ pub(crate) async fn view(
             let shared = Shared { token: &token, expires: &expires };
             render_dashboard(&state, &Caller::Anonymous, link.target_id, params.days, Some(shared)).await
         }
-        ShareKind::Plan => Err(gone()),
+        ShareKind::Plan => {
+            let diff = DiffParams { from: params.from, to: params.to };
+            render_shared(&state, link.target_id, &date_time(link.expires_at), &diff).await
+        }
     }
 }
 
@@ -107,18 +151,20 @@ async fn render(
     state: &AppState,
     caller: &Caller,
     team: i64,
+    shows: &str,
     new_url: Option<&str>,
     error: Option<&str>,
 ) -> PageResult {
     let workspace = state.store.workspace().await?;
     let record = state.store.team(team).await?;
+    let plans = state.store.team_plans(team).await?;
     let links = state.store.share_links(team).await?;
     let now = state.now();
     let content = html! {
         p.crumbs { a href="/teams" { "Teams" } " / " a href={ "/teams/" (team) } { (record.name) } " / Share" }
-        h1 { "Share " (record.name) "'s dashboard" }
+        h1 { "Share " (record.name) }
         section.card {
-            p { "A share link shows the team's dashboard, read-only, to anyone who has the link, without signing in, until it expires or you revoke it." }
+            p { "A share link shows the team's dashboard or one of its plans, read-only, to anyone who has the link, without signing in, until it expires or you revoke it." }
             @if let Some(url) = new_url {
                 div.alert.success role="status" {
                     p { strong { "Your new link. Copy it now: it is shown only this once." } }
@@ -128,6 +174,15 @@ async fn render(
             @if let Some(error) = error { p.field-error role="alert" { (error) } }
             form.rule-form method="post" action={ "/teams/" (team) "/share" } {
                 input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                label { span.label { "Shows" }
+                    select name="shows" {
+                        option value="dashboard" selected[shows == "dashboard"] { "The team's dashboard" }
+                        @for plan in &plans {
+                            @let value = format!("plan:{}", plan.id);
+                            option value=(value) selected[shows == value] { "Plan " (plan.name) }
+                        }
+                    }
+                }
                 label { span.label { "Expires after" }
                     select name="days" { @for d in EXPIRIES { option value=(d) selected[d == 7] { (d) @if d == 1 { " day" } @else { " days" } } } }
                 }
@@ -140,7 +195,7 @@ async fn render(
                 table {
                     thead { tr { th { "Shows" } th { "Created" } th { "Expires" } th { "State" } th {} } }
                     tbody { @for link in &links { tr {
-                        td { (kind_name(link)) }
+                        td { (kind_name(link, &plans)) }
                         td { (date_time(link.created_at)) }
                         td { (date_time(link.expires_at)) }
                         td { (state_of(link, now)) }
@@ -158,10 +213,13 @@ async fn render(
     Ok(layout::page(&format!("Share {}", record.name), workspace.as_ref(), Some(Section::Teams), caller, &content))
 }
 
-fn kind_name(link: &ShareLink) -> &'static str {
+fn kind_name(link: &ShareLink, plans: &[Plan]) -> String {
     match link.kind {
-        ShareKind::Dashboard => "Dashboard",
-        ShareKind::Plan => "Plan",
+        ShareKind::Dashboard => "Dashboard".to_owned(),
+        ShareKind::Plan => plans
+            .iter()
+            .find(|p| p.id == link.target_id)
+            .map_or_else(|| format!("Plan {}", link.target_id), |p| format!("Plan {}", p.name)),
     }
 }
 
