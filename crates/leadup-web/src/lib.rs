@@ -10,6 +10,7 @@ pub mod auth;
 mod charts;
 pub mod dashboard;
 mod error;
+pub mod evidence_imports;
 pub mod forecasts;
 pub mod impact;
 pub mod imports;

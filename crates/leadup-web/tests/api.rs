@@ -775,3 +775,29 @@ async fn priorities_rank_initiatives_from_their_evidence() {
     let named: Vec<String> = fields(&bad).into_iter().map(|(field, _)| field).collect();
     assert_eq!(named, ["method", "effort"]);
 }
+
+#[tokio::test]
+async fn evidence_is_imported_from_csv_with_bad_rows_named_by_line() {
+    let api = Api::new().await;
+    let csv = "Type;Summary;Customer;Revenue\n\
+               support_ticket;Refunds are slow;Globex;125000\n\
+               rumour;Heard it at a fair;;\n\
+               sales_request;Needs SSO;Initech;-5\n\
+               usage_metric;Exports fail on Mondays;;\n";
+    let strict = api.upload("/api/v1/evidence/imports?delimiter=;&kind_column=Type&summary_column=Summary&customer_column=Customer&revenue_column=Revenue&strict=true", csv).await;
+    assert_eq!(strict.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", strict.body);
+    let lines: Vec<String> = fields(&strict).into_iter().map(|(field, _)| field).collect();
+    assert_eq!(lines, ["line 3", "line 4"]);
+    assert_eq!(api.call("GET", "/api/v1/evidence", None).await.body, json!([]), "strict: nothing written");
+
+    let lenient = api.upload("/api/v1/evidence/imports?delimiter=;&kind_column=Type&summary_column=Summary&customer_column=Customer&revenue_column=Revenue", csv).await;
+    assert_eq!(lenient.status, StatusCode::OK, "{}", lenient.body);
+    assert_eq!((lenient.body["rows"].as_u64(), lenient.body["written"].as_u64()), (Some(4), Some(2)));
+    assert_eq!(api.call("GET", "/api/v1/evidence", None).await.body.as_array().unwrap().len(), 2);
+
+    let header = api.upload("/api/v1/evidence/imports?delimiter=;;", csv).await;
+    assert_eq!(fields(&header), [("delimiter".to_owned(), "';;' is not one ASCII character (or 'tab')".to_owned())]);
+    let missing = api.upload("/api/v1/evidence/imports?delimiter=;", csv).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&missing)[0].0, "file");
+}

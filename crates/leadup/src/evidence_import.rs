@@ -7,24 +7,23 @@ use std::path::Path;
 
 use anyhow::Context;
 use leadup_core::ValidationErrors;
-use leadup_import::{DateFormat, EvidenceMapping, ImportError, RowError, evidence_csv};
+use leadup_import::{EvidenceMapping, ImportError};
 use leadup_store::Store;
+use leadup_web::evidence_imports::{EvidenceImportOptions, EvidenceImportReport, import_evidence};
+use leadup_web::imports::ImportFailure;
 use serde::Serialize;
 
 use crate::cli::EvidenceImportArgs;
 use crate::output;
 
-/// What an import did.
+/// What an import did, as `--json` prints it.
 #[derive(Debug, Serialize)]
 struct Report {
     /// The file read.
     file: String,
-    /// Data rows read, good and bad.
-    rows: u64,
-    /// Pieces of evidence written (0 when a strict import met a bad row).
-    written: u64,
-    /// Every bad row, by line.
-    errors: Vec<RowError>,
+    /// What the import did.
+    #[serde(flatten)]
+    outcome: EvidenceImportReport,
 }
 
 /// `leadup evidence import FILE.csv ...`
@@ -32,44 +31,30 @@ pub async fn import(store: &Store, args: EvidenceImportArgs) -> anyhow::Result<(
     let mapping = mapping(&args)?;
     let path = args.file.display().to_string();
     let file = File::open(&args.file).with_context(|| format!("cannot open {path}"))?;
-    let rows = evidence_csv(file, &mapping).map_err(|error| unreadable(&args.file, error))?;
-    let mut import = store.begin_evidence_import().await?;
-    let mut report = Report { file: path, rows: 0, written: 0, errors: Vec::new() };
-    for row in rows {
-        report.rows += 1;
-        match row {
-            Ok(record) if report.errors.is_empty() || !args.strict => {
-                import.add(&record.evidence).await?;
-            }
-            Ok(_) => {}
-            Err(error) if error.fatal => {
-                // The rest of the file cannot be read: keep nothing rather than half a file.
-                anyhow::bail!("cannot import {}: {error}; nothing was written", report.file);
-            }
-            Err(error) => report.errors.push(error),
-        }
-    }
-    let rejected = args.strict && !report.errors.is_empty();
-    if !rejected {
-        report.written = import.commit().await?;
-    }
-    finish(&report, rejected, args.json)
+    let outcome = match import_evidence(store, file, &mapping, args.strict).await {
+        Ok(outcome) => outcome,
+        Err(ImportFailure::File(error)) => return Err(unreadable(&args.file, error)),
+        Err(ImportFailure::Stopped(error)) => anyhow::bail!("cannot import {path}: {error}; nothing was written"),
+        Err(ImportFailure::Store(error)) => return Err(error.into()),
+    };
+    let rejected = !outcome.committed;
+    finish(&Report { file: path, outcome }, rejected, args.json)
 }
 
 /// Prints the report; a rejected (strict) import is then an error naming the file.
 fn finish(report: &Report, rejected: bool, json: bool) -> anyhow::Result<()> {
-    let bad = report.errors.len();
+    let bad = report.outcome.errors.len();
     if json {
         output::json(report)?;
     } else {
         let mut err = std::io::stderr().lock();
-        for error in &report.errors {
+        for error in &report.outcome.errors {
             writeln!(err, "{}: {error}", report.file)?;
         }
         if !rejected {
             output::line(&format!(
                 "imported {}: {} rows, {} pieces of evidence written, {bad} bad",
-                report.file, report.rows, report.written
+                report.file, report.outcome.rows, report.outcome.written
             ))?;
         }
     }
@@ -86,30 +71,20 @@ fn finish(report: &Report, rejected: bool, json: bool) -> anyhow::Result<()> {
 
 /// The reader's settings from the flags, or every bad flag.
 fn mapping(args: &EvidenceImportArgs) -> Result<EvidenceMapping, ValidationErrors> {
-    let mut errors = ValidationErrors::default();
-    let delimiter = match args.delimiter.as_str() {
-        "tab" | "\\t" | "\t" => b'\t',
-        text if text.len() == 1 && text.is_ascii() => text.as_bytes()[0],
-        text => {
-            errors.add("--delimiter", format!("'{text}' is not one ASCII character (or 'tab')"));
-            b','
-        }
+    let options = EvidenceImportOptions {
+        strict: args.strict,
+        delimiter: Some(args.delimiter.clone()),
+        date_format: args.date_format.clone(),
+        kind_column: args.kind_column.clone(),
+        summary_column: args.summary_column.clone(),
+        customer_column: args.customer_column.clone(),
+        source_column: args.source_column.clone(),
+        date_column: args.date_column.clone(),
+        revenue_column: args.revenue_column.clone(),
+        currency_column: args.currency_column.clone(),
+        customers_affected_column: args.customers_affected_column.clone(),
     };
-    let date_format = args.date_format.as_deref().and_then(|pattern| {
-        pattern.parse::<DateFormat>().map_err(|error| errors.add("--date-format", format!("'{pattern}': {error}"))).ok()
-    });
-    errors.into_result(|| EvidenceMapping {
-        delimiter,
-        kind: args.kind_column.clone(),
-        summary: args.summary_column.clone(),
-        customer: args.customer_column.clone(),
-        source: args.source_column.clone(),
-        date: args.date_column.clone(),
-        revenue_at_stake: args.revenue_column.clone(),
-        currency: args.currency_column.clone(),
-        customers_affected: args.customers_affected_column.clone(),
-        date_format,
-    })
+    options.mapping(|field| format!("--{}", field.replace('_', "-")))
 }
 
 /// A file that cannot be imported at all: bad input (exit 2) naming the file, unless it

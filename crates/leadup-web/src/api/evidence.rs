@@ -2,9 +2,12 @@
 //! supports; `/api/v1/initiatives/{id}/evidence` gives an initiative's evidence, its strength
 //! (with the reasons) and the demand behind it.
 
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use leadup_core::ValidationErrors;
 use leadup_core::demand::{Demand, demand};
 use leadup_core::evidence::{Evidence, EvidenceInput};
 use leadup_core::evidence_strength::{EvidenceStrength, item_strength, strength};
@@ -13,6 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Id, Json, Query, created};
 use crate::auth::Caller;
+use crate::evidence_imports::{EvidenceImportOptions, EvidenceImportReport, import_evidence};
+use crate::imports::ImportFailure;
 use crate::{AppError, AppState};
 
 /// How many months of demand the API answers.
@@ -96,4 +101,31 @@ pub(crate) async fn of_initiative(
     let strength = strength(&evidence, state.today());
     let demand = demand(&evidence, state.today(), DEMAND_MONTHS);
     Ok(Json(InitiativeEvidence { opinion: strength.is_opinion(), strength, demand, evidence }))
+}
+
+pub(crate) async fn import(
+    State(state): State<AppState>,
+    Query(options): Query<EvidenceImportOptions>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<EvidenceImportReport>, AppError> {
+    let (mapping, strict) = (options.mapping(str::to_owned)?, options.strict);
+    let body = body?;
+    let report = match import_evidence(&state.store, std::io::Cursor::new(body), &mapping, strict).await {
+        Ok(report) => report,
+        Err(ImportFailure::Store(error)) => return Err(error.into()),
+        Err(other) => return Err(ValidationErrors::single("file", other.to_string()).into()),
+    };
+    if report.committed {
+        return Ok(Json(report));
+    }
+    let mut errors = ValidationErrors::default();
+    for error in &report.errors {
+        errors.add(format!("line {}", error.line), error.message.clone());
+    }
+    let bad = report.errors.len();
+    Err(AppError::Rejected {
+        detail: format!("{bad} bad row{}; with strict=true nothing was written", if bad == 1 { "" } else { "s" }),
+        errors,
+        report: Box::new(serde_json::to_value(&report).expect("a report always serialises")),
+    })
 }

@@ -63,6 +63,13 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/initiatives/{id}/evidence", Workspace(ReadWorkspace), evidence::of_initiative)
         .add(Method::GET, "/evidence", Workspace(ReadWorkspace), evidence::list)
         .add(Method::POST, "/evidence", Workspace(RecordEvidence), evidence::create)
+        .add_upload(
+            Method::POST,
+            "/evidence/imports",
+            Workspace(RecordEvidence),
+            evidence::import,
+            crate::imports::MAX_UPLOAD,
+        )
         .add(Method::GET, "/evidence/{id}", Workspace(ReadWorkspace), evidence::show)
         .add(Method::PUT, "/evidence/{id}/initiatives/{initiative}", Workspace(RecordEvidence), evidence::link)
         .add(Method::DELETE, "/evidence/{id}/initiatives/{initiative}", Workspace(RecordEvidence), evidence::unlink)
