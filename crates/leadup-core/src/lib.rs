@@ -20,6 +20,7 @@ pub mod initiative;
 pub mod money;
 pub mod plan;
 pub mod priority;
+pub mod proposal;
 pub mod roadmap;
 pub mod strategy;
 pub mod team;

@@ -7,6 +7,7 @@
 pub mod accounts;
 mod api;
 pub mod auth;
+pub mod brief;
 mod charts;
 pub mod dashboard;
 mod error;

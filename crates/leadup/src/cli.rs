@@ -193,6 +193,23 @@ pub enum ProposalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print a proposal's one-page brief from a JSON file: problem, solution, objectives
+    /// served (none: unaligned), who benefits, the numbers, risks and the ask, every claim
+    /// citing its evidence (ids from `leadup evidence list`) or marked as an opinion. The file
+    /// holds `title`, `problem` and `solution` (`{"text": ..., "evidence": [ids]}`),
+    /// `objective_ids`, `beneficiaries` (`who`: customers, employees or `the_company`),
+    /// `risks`, `case` (as for `calc`), `currency`, `ask` (`decision`, `money`, `people`,
+    /// `decide_by`) and `status`; see docs/business-case.md. Nothing is stored.
+    Brief {
+        /// The proposal, as JSON.
+        file: std::path::PathBuf,
+        /// `markdown` (for e-mail or chat) or `html` (a print-ready page: Save as PDF).
+        #[arg(long, default_value = "markdown")]
+        format: String,
+        /// The day the decision date is checked against (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
+    },
 }
 
 /// `leadup import ...`: every format shares these.

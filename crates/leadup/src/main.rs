@@ -22,7 +22,7 @@ use clap::Parser;
 use leadup_core::ValidationErrors;
 use leadup_store::{Store, StoreError};
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, ProposalCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -46,7 +46,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     // Pure calculations run without opening (or creating) a database.
     let command = match cli.command {
-        Command::Proposal(command) => return proposal::proposal(command),
+        Command::Proposal(ProposalCommand::Calc { file, json }) => return proposal::calc(&file, json),
         command => command,
     };
     let store = Store::connect(&cli.database_url).await?;
@@ -67,7 +67,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Member(command) => accounts::member(&store, command).await,
         Command::Token(command) => accounts::token(&store, command).await,
         Command::Audit(command) => audit::audit(&store, command).await,
-        Command::Proposal(_) => unreachable!("run without a database above"),
+        Command::Proposal(ProposalCommand::Brief { file, format, today }) => {
+            proposal::brief(&store, &file, &format, today.as_deref()).await
+        }
+        Command::Proposal(ProposalCommand::Calc { .. }) => unreachable!("run without a database above"),
     };
     store.close().await;
     result

@@ -1,39 +1,60 @@
 //! `leadup proposal calc`: a business case's NPV, ROI, payback and sensitivity, computed
 //! from a JSON file and printed; nothing is stored and no database is opened.
+//! `leadup proposal brief`: a proposal's one-page brief (Markdown or print-ready HTML), its
+//! claims checked against the stored evidence and objectives.
 
 use std::path::Path;
 
 use anyhow::Context;
 use leadup_core::ValidationErrors;
 use leadup_core::business_case::{BusinessCase, BusinessCaseInput, Evaluation, ScenarioResult};
+use leadup_core::date;
 use leadup_core::money::major_units;
+use leadup_core::proposal::{ProposalInput, markdown};
+use leadup_store::Store;
+use time::OffsetDateTime;
 
-use crate::cli::ProposalCommand;
 use crate::output;
 
-/// `leadup proposal ...`
-pub fn proposal(command: ProposalCommand) -> anyhow::Result<()> {
-    match command {
-        ProposalCommand::Calc { file, json } => {
-            let case = read_case(&file)?;
-            let evaluation = case.evaluate();
-            if json { output::json(&evaluation) } else { print_evaluation(&case, &evaluation) }
-        }
-    }
+/// `leadup proposal calc FILE [--json]`
+pub fn calc(file: &Path, json: bool) -> anyhow::Result<()> {
+    let case = read_json::<BusinessCaseInput>(file)?.validate()?;
+    let evaluation = case.evaluate();
+    if json { output::json(&evaluation) } else { print_evaluation(&case, &evaluation) }
 }
 
-/// Reads and validates the business case in `path`. A file that is not JSON of the right
-/// shape is invalid input, named with the field (`benefits.low[2]: invalid type: ...`), the
-/// line and the column.
-fn read_case(path: &Path) -> anyhow::Result<BusinessCase> {
+/// `leadup proposal brief FILE [--format markdown|html] [--today D]`
+pub async fn brief(store: &Store, file: &Path, format: &str, today: Option<&str>) -> anyhow::Result<()> {
+    if !matches!(format, "markdown" | "html") {
+        return Err(ValidationErrors::single("--format", format!("'{format}' is not markdown or html")).into());
+    }
+    let today = match today {
+        Some(text) => date::parse(text)
+            .ok_or_else(|| ValidationErrors::single("--today", format!("'{text}' is not a date (YYYY-MM-DD)")))?,
+        None => OffsetDateTime::now_utc().date(),
+    };
+    let input = read_json::<ProposalInput>(file)?;
+    let (objectives, evidence) = (store.objectives().await?, store.evidence_list().await?);
+    let proposal = input.validate(&objectives, &evidence, today)?;
+    let evaluation = proposal.case.evaluate();
+    let text = if format == "html" {
+        leadup_web::brief::html(&proposal, &evaluation, &objectives, &evidence)
+    } else {
+        markdown(&proposal, &evaluation, &objectives, &evidence)
+    };
+    output::line(text.trim_end())
+}
+
+/// Reads `path` as JSON of type `T`. A file that is not JSON of the right shape is invalid
+/// input, named with the field (`benefits.low[2]: invalid type: ...`), the line and the column.
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut json = serde_json::Deserializer::from_str(&text);
-    let parsed: Result<BusinessCaseInput, String> = serde_path_to_error::deserialize(&mut json)
+    let parsed: Result<T, String> = serde_path_to_error::deserialize(&mut json)
         .map_err(|error| error.to_string())
         // Anything after the object is refused too, as serde_json::from_str does.
         .and_then(|input| json.end().map(|()| input).map_err(|error| error.to_string()));
-    let input = parsed.map_err(|message| ValidationErrors::single(path.display().to_string(), message))?;
-    Ok(input.validate()?)
+    Ok(parsed.map_err(|message| ValidationErrors::single(path.display().to_string(), message))?)
 }
 
 fn print_evaluation(case: &BusinessCase, evaluation: &Evaluation) -> anyhow::Result<()> {

@@ -334,3 +334,35 @@ fn evidence_in_chromium() {
     let by_value = browser.wait_for("selected=\"\">Value ÷ effort");
     assert!(!by_value.contains("reach: "), "value ÷ effort does not weigh reach");
 }
+
+/// A proposal's print-ready brief, as `leadup proposal brief --format html` writes it, opened
+/// in Chromium: claims with their citations, opinions marked, the numbers and the sources.
+#[test]
+fn a_proposal_brief_in_chromium() {
+    let Some(browser) = Browser::start() else {
+        skip("Chromium and ChromeDriver are not installed (scripts/test installs them)");
+        return;
+    };
+    let db = TestDatabase::sqlite();
+    for (kind, summary) in [
+        ("support_ticket", "Refunds take two weeks to reach my card"),
+        ("usage_metric", "Refund status is the top reason for tickets (31%)"),
+    ] {
+        let added = support::leadup(
+            &db.url,
+            &["evidence", "add", "--kind", kind, "--summary", summary, "--customer", "Globex"],
+        );
+        assert!(added.status.success());
+    }
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/proposal/instant-refunds.json");
+    let out = support::leadup(&db.url, &["proposal", "brief", file, "--format", "html", "--today", "2026-11-23"]);
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    let page = tempfile::Builder::new().suffix(".html").tempfile().expect("a file for the brief");
+    std::fs::write(page.path(), &out.stdout).expect("the brief is saved");
+    let dom = browser.dom(&format!("file://{}", page.path().display()));
+    assert!(dom.contains("<h1>Instant refunds to the card</h1>"));
+    assert_eq!(dom.matches("class=\"opinion\"").count(), 3);
+    assert_eq!(dom.matches("<sup>[").count(), 4, "problem [1][2], customers [1], employees [2]");
+    assert!(dom.contains("Unaligned: this proposal serves no objective."));
+    browser.screenshot_now(&screenshot_dir().join("proposal-brief.png"), 1700);
+}

@@ -1,10 +1,12 @@
 //! `leadup proposal calc` as scripts use it: the issue's example through the binary, bad
-//! input named on one line with exit 2, and no database touched.
+//! input named on one line with exit 2, and no database touched; `leadup proposal brief`
+//! citing stored evidence and marking opinions.
 
 mod support;
 
 use std::path::{Path, PathBuf};
 
+use leadup_store::testing::TestDatabase;
 use serde_json::{Value, json};
 use support::{leadup, stderr, stdout};
 
@@ -198,4 +200,57 @@ fn help_mentions_proposal_calc() {
     assert!(output.status.success());
     let text = stdout(&output);
     assert!(text.contains("Usage: leadup proposal calc") && text.contains("--json"), "{text}");
+}
+
+/// The fixture's proposal, with two pieces of evidence recorded first (ids 1 and 2).
+fn brief(format: &str) -> (String, TestDatabase) {
+    let db = TestDatabase::sqlite();
+    for (kind, summary) in [
+        ("support_ticket", "Refunds take two weeks to reach my card"),
+        ("usage_metric", "Refund status is the top reason for tickets (31%)"),
+    ] {
+        let added = leadup(
+            &db.url,
+            &["evidence", "add", "--kind", kind, "--summary", summary, "--customer", "Globex", "--date", "2026-11-02"],
+        );
+        assert!(added.status.success(), "{}", stderr(&added));
+    }
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/proposal/instant-refunds.json");
+    let out = leadup(&db.url, &["proposal", "brief", file, "--format", format, "--today", "2026-11-23"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (stdout(&out), db)
+}
+
+#[test]
+fn a_brief_cites_its_evidence_and_marks_opinions() {
+    let (markdown, _db) = brief("markdown");
+    assert!(markdown.starts_with("# Instant refunds to the card\n"), "{markdown}");
+    assert!(markdown.contains("slow refunds are the top reason for support tickets. [1][2]\n"));
+    assert!(markdown.contains("as soon as a refund is approved. *(opinion: no evidence)*"));
+    assert!(markdown.contains("- **the company:** Fewer customers leave after a refund. *(opinion: no evidence)*"));
+    assert!(markdown.contains("**Unaligned:** this proposal serves no objective."));
+    assert!(markdown.contains("| Expected | EUR -525.92 | -0.4% | 2.5 periods |"), "{markdown}");
+    assert!(
+        markdown
+            .contains("1. support ticket, Globex, 2026-11-02: \u{201c}Refunds take two weeks to reach my card\u{201d}")
+    );
+    let (html, _db) = brief("html");
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("@page { size: A4"));
+    assert_eq!(html.matches("<span class=\"opinion\"").count(), 3, "solution, the company's benefit, the risk");
+}
+
+#[test]
+fn a_brief_with_unknown_links_or_bad_fields_names_them() {
+    let db = TestDatabase::sqlite();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/proposal/instant-refunds.json");
+    let out = leadup(&db.url, &["proposal", "brief", file, "--today", "2027-02-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: problem.evidence[0]: evidence 1 does not exist; problem.evidence[1]: evidence 2 does not exist; \
+         beneficiaries[0].evidence[0]: evidence 1 does not exist; beneficiaries[1].evidence[0]: evidence 2 does not exist; \
+         ask.decide_by: 2027-01-15 is in the past\n"
+    );
+    let format = leadup(&db.url, &["proposal", "brief", file, "--format", "pdf"]);
+    assert_eq!(stderr(&format), "error: --format: 'pdf' is not markdown or html\n");
 }
