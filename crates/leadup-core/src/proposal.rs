@@ -13,6 +13,7 @@ use time::Date;
 
 use crate::business_case::{BusinessCase, BusinessCaseInput, Evaluation, ScenarioResult};
 use crate::evidence::Evidence;
+use crate::initiative::Initiative;
 use crate::money::{Currency, major_units};
 use crate::strategy::Objective;
 use crate::validation::required_text;
@@ -70,6 +71,9 @@ pub struct ProposalInput {
     /// The objectives it serves; none flags it as unaligned.
     #[serde(default)]
     pub objective_ids: Vec<i64>,
+    /// The initiative that would deliver it, whose team's forecast gives the delivery dates.
+    #[serde(default)]
+    pub initiative_id: Option<i64>,
     /// Who benefits and how.
     #[serde(default)]
     pub beneficiaries: Vec<BeneficiaryInput>,
@@ -121,6 +125,8 @@ pub struct Proposal {
     pub solution: Claim,
     /// The objectives served (every id exists).
     pub objective_ids: Vec<i64>,
+    /// The initiative delivering it (it exists).
+    pub initiative_id: Option<i64>,
     /// (who, benefit).
     pub beneficiaries: Vec<(String, Claim)>,
     /// The risks.
@@ -142,12 +148,14 @@ pub struct Proposal {
 }
 
 impl ProposalInput {
-    /// Checks every field against the stored `objectives` and `evidence` (links to ones that do
-    /// not exist are errors naming the field) and `today` (a decision date must not be past);
-    /// names each invalid field, e.g. `beneficiaries[1].who` or `case.discount_rate`.
+    /// Checks every field against the stored `objectives`, `initiatives` and `evidence` (links
+    /// to ones that do not exist are errors naming the field) and `today` (a decision date must
+    /// not be past); names each invalid field, e.g. `beneficiaries[1].who` or
+    /// `case.discount_rate`.
     pub fn validate(
         self,
         objectives: &[Objective],
+        initiatives: &[Initiative],
         evidence: &[Evidence],
         today: Date,
     ) -> Result<Proposal, ValidationErrors> {
@@ -180,6 +188,9 @@ impl ProposalInput {
             if !objectives.iter().any(|o| o.id == *id) {
                 errors.add(format!("objective_ids[{i}]"), format!("objective {id} does not exist"));
             }
+        }
+        if let Some(id) = self.initiative_id.filter(|id| !initiatives.iter().any(|i| i.id == *id)) {
+            errors.add("initiative_id", format!("initiative {id} does not exist"));
         }
         let case = self.case.validate().map_err(|e| {
             for error in e.0 {
@@ -214,6 +225,7 @@ impl ProposalInput {
                 problem,
                 solution,
                 objective_ids: self.objective_ids,
+                initiative_id: self.initiative_id,
                 beneficiaries,
                 risks,
                 case,
@@ -225,6 +237,33 @@ impl ProposalInput {
                 status: self.status,
             }),
             _ => Err(errors),
+        }
+    }
+}
+
+/// When the initiative delivering a proposal is likely done, from its team's forecast.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The initiative's title.
+    pub initiative: String,
+    /// 50% and 95% likely done by these dates; `None` when nothing can be forecast.
+    pub range: Option<(Date, Date)>,
+    /// How the dates were made and how honest such forecasts have been, or why there are none.
+    pub note: String,
+}
+
+impl Delivery {
+    /// The sentence a brief prints.
+    pub fn sentence(&self) -> String {
+        match self.range {
+            Some((p50, p95)) => format!(
+                "{}: 50% likely done by {}, 95% likely by {} ({}).",
+                self.initiative,
+                date::format(p50),
+                date::format(p95),
+                self.note
+            ),
+            None => format!("{}: no delivery forecast ({}).", self.initiative, self.note),
         }
     }
 }
@@ -250,6 +289,7 @@ pub fn citations(proposal: &Proposal) -> BTreeMap<i64, usize> {
 pub fn markdown(
     proposal: &Proposal,
     evaluation: &Evaluation,
+    delivery: Option<&Delivery>,
     objectives: &[Objective],
     evidence: &[Evidence],
 ) -> String {
@@ -297,6 +337,9 @@ pub fn markdown(
         let _ = writeln!(out, "| {name} | {} | {} | {} |", money(result.npv), roi(result), payback(result));
     }
     out.push('\n');
+    if let Some(delivery) = delivery {
+        let _ = writeln!(out, "## Delivery\n\n{}\n", delivery.sentence());
+    }
     if !proposal.risks.is_empty() {
         let _ = writeln!(out, "## Risks\n");
         for claim in &proposal.risks {
@@ -400,9 +443,17 @@ mod tests {
             evidence(7, "Refunds take two weeks to reach the card"),
             evidence(9, "Customers churn after slow refunds"),
         ];
-        let proposal = input().validate(&[], &known, TODAY).unwrap();
+        let proposal = input().validate(&[], &[], &known, TODAY).unwrap();
         let evaluation = proposal.case.evaluate();
-        let brief = markdown(&proposal, &evaluation, &[], &known);
+        let delivery = Delivery {
+            initiative: "Instant refunds".into(),
+            range: Some((time::macros::date!(2027 - 02 - 10), time::macros::date!(2027 - 03 - 31))),
+            note: "calibrated".into(),
+        };
+        let brief = markdown(&proposal, &evaluation, Some(&delivery), &[], &known);
+        assert!(brief.contains(
+            "## Delivery\n\nInstant refunds: 50% likely done by 2027-02-10, 95% likely by 2027-03-31 (calibrated).\n"
+        ));
         assert!(brief.contains("Refunds take two weeks [1]\n"), "{brief}");
         assert!(brief.contains("Refund to the card at once *(opinion: no evidence)*"));
         assert!(brief.contains("- **customers:** Money back the same day [1][2]"));
@@ -434,7 +485,8 @@ mod tests {
         bad.ask.decide_by = Some("2026-01-01".into());
         bad.ask.money = Some(-5);
         bad.status = "maybe".into();
-        let errors = bad.validate(&[], &[evidence(7, "x")], TODAY).unwrap_err();
+        bad.initiative_id = Some(5);
+        let errors = bad.validate(&[], &[], &[evidence(7, "x")], TODAY).unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -443,6 +495,7 @@ mod tests {
                 "beneficiaries[0].who",
                 "beneficiaries[0].evidence[1]",
                 "objective_ids[0]",
+                "initiative_id",
                 "case.discount_rate",
                 "case.one_off_cost",
                 "ask.money",

@@ -6,7 +6,7 @@ use leadup_core::business_case::Evaluation;
 use leadup_core::date;
 use leadup_core::evidence::Evidence;
 use leadup_core::money::major_units;
-use leadup_core::proposal::{Claim, Proposal, citations, payback, roi, source_line};
+use leadup_core::proposal::{Claim, Delivery, Proposal, citations, payback, roi, source_line};
 use leadup_core::strategy::Objective;
 use maud::{DOCTYPE, Markup, html};
 
@@ -33,7 +33,13 @@ fn cite(claim: &Claim, numbers: &std::collections::BTreeMap<i64, usize>) -> Mark
 }
 
 /// The brief as a complete HTML document.
-pub fn html(proposal: &Proposal, evaluation: &Evaluation, objectives: &[Objective], evidence: &[Evidence]) -> String {
+pub fn html(
+    proposal: &Proposal,
+    evaluation: &Evaluation,
+    delivery: Option<&Delivery>,
+    objectives: &[Objective],
+    evidence: &[Evidence],
+) -> String {
     let numbers = citations(proposal);
     let money = |minor: i64| format!("{} {}", proposal.currency, major_units(minor));
     let mut cited: Vec<(usize, i64)> = numbers.iter().map(|(id, n)| (*n, *id)).collect();
@@ -67,6 +73,10 @@ pub fn html(proposal: &Proposal, evaluation: &Evaluation, objectives: &[Objectiv
                     tbody { @for (name, result) in [("Low", &evaluation.low), ("Expected", &evaluation.expected), ("High", &evaluation.high)] {
                         tr { td { (name) } td { (money(result.npv)) } td { (roi(result)) } td { (payback(result)) } }
                     } }
+                }
+                @if let Some(delivery) = delivery {
+                    h2 { "Delivery" }
+                    p { (delivery.sentence()) }
                 }
                 @if !proposal.risks.is_empty() {
                     h2 { "Risks" }

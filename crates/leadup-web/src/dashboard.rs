@@ -215,6 +215,21 @@ impl Budget {
     }
 }
 
+/// Initiative `id` and the progress of its attached items at its recent share of its team's
+/// throughput, as the initiative page shows it (before a dropped initiative's forecast is
+/// withdrawn).
+pub async fn initiative_progress(
+    store: &leadup_store::Store,
+    id: i64,
+    today: Date,
+) -> Result<(Initiative, Vec<WorkItem>, Progress), crate::AppError> {
+    let record = store.initiative(id).await?;
+    let items = store.initiative_work_items(id).await?;
+    let histories = Histories::load(store, record.team_id).await?;
+    let progress = progress(&items, today, record.window.map(|w| w.end), &histories, Span::default());
+    Ok((record, items, progress))
+}
+
 /// Which days a progress covers.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Span {

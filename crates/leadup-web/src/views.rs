@@ -137,13 +137,9 @@ pub(crate) async fn team(state: &AppState, id: i64, days: Option<u32>) -> Result
 /// Initiative `id`'s progress: its attached items, forecast from its team's throughput and
 /// held against its target end.
 pub(crate) async fn initiative(state: &AppState, id: i64) -> Result<InitiativeProgress, AppError> {
-    let record = state.store.initiative(id).await?;
-    let rules = state.store.initiative_rules(id).await?;
-    let work_items = state.store.initiative_work_items(id).await?;
-    let histories = Histories::load(&state.store, record.team_id).await?;
     let today = state.today();
-    let target = record.window.map(|w| w.end);
-    let mut progress = dashboard::progress(&work_items, today, target, &histories, Span::default());
+    let (record, work_items, mut progress) = dashboard::initiative_progress(&state.store, id, today).await?;
+    let rules = state.store.initiative_rules(id).await?;
     if record.status == Status::Dropped {
         progress.state = State::Dropped;
         progress.forecast = None;

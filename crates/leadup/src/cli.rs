@@ -197,7 +197,8 @@ pub enum ProposalCommand {
     /// served (none: unaligned), who benefits, the numbers, risks and the ask, every claim
     /// citing its evidence (ids from `leadup evidence list`) or marked as an opinion. The file
     /// holds `title`, `problem` and `solution` (`{"text": ..., "evidence": [ids]}`),
-    /// `objective_ids`, `beneficiaries` (`who`: customers, employees or `the_company`),
+    /// `objective_ids`, `initiative_id` (its delivery dates then come from the team's
+    /// forecast), `beneficiaries` (`who`: customers, employees or `the_company`),
     /// `risks`, `case` (as for `calc`), `currency`, `ask` (`decision`, `money`, `people`,
     /// `decide_by`) and `status`; see docs/business-case.md. Nothing is stored.
     Brief {

@@ -10,7 +10,7 @@ use leadup_core::ValidationErrors;
 use leadup_core::business_case::{BusinessCase, BusinessCaseInput, Evaluation, ScenarioResult};
 use leadup_core::date;
 use leadup_core::money::major_units;
-use leadup_core::proposal::{ProposalInput, markdown};
+use leadup_core::proposal::{Delivery, ProposalInput, markdown};
 use leadup_store::Store;
 use time::OffsetDateTime;
 
@@ -35,14 +35,42 @@ pub async fn brief(store: &Store, file: &Path, format: &str, today: Option<&str>
     };
     let input = read_json::<ProposalInput>(file)?;
     let (objectives, evidence) = (store.objectives().await?, store.evidence_list().await?);
-    let proposal = input.validate(&objectives, &evidence, today)?;
+    let proposal = input.validate(&objectives, &store.initiatives().await?, &evidence, today)?;
     let evaluation = proposal.case.evaluate();
+    let delivery = match proposal.initiative_id {
+        Some(id) => Some(delivery(store, id, today).await?),
+        None => None,
+    };
     let text = if format == "html" {
-        leadup_web::brief::html(&proposal, &evaluation, &objectives, &evidence)
+        leadup_web::brief::html(&proposal, &evaluation, delivery.as_ref(), &objectives, &evidence)
     } else {
-        markdown(&proposal, &evaluation, &objectives, &evidence)
+        markdown(&proposal, &evaluation, delivery.as_ref(), &objectives, &evidence)
     };
     output::line(text.trim_end())
+}
+
+/// When initiative `id` is likely delivered, from its team's forecast as its page shows it.
+async fn delivery(store: &Store, id: i64, today: time::Date) -> anyhow::Result<Delivery> {
+    let (initiative, _, progress) = leadup_web::dashboard::initiative_progress(store, id, today)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    let team = store.team(initiative.team_id).await?.name;
+    Ok(match &progress.forecast {
+        Some(answer) => Delivery {
+            initiative: initiative.title,
+            range: Some((answer.dates.p50, answer.dates.p95)),
+            note: format!(
+                "{} remaining items at its share of {team}'s throughput; {}",
+                progress.remaining,
+                progress.calibration.as_ref().map_or_else(|| "not backtested".to_owned(), |c| c.statement.clone())
+            ),
+        },
+        None => Delivery {
+            initiative: initiative.title,
+            range: None,
+            note: progress.forecast_note.unwrap_or_else(|| "no work items attached yet".to_owned()),
+        },
+    })
 }
 
 /// Reads `path` as JSON of type `T`. A file that is not JSON of the right shape is invalid

@@ -254,3 +254,37 @@ fn a_brief_with_unknown_links_or_bad_fields_names_them() {
     let format = leadup(&db.url, &["proposal", "brief", file, "--format", "pdf"]);
     assert_eq!(stderr(&format), "error: --format: 'pdf' is not markdown or html\n");
 }
+
+#[test]
+fn a_brief_names_its_delivering_initiative_and_its_forecast() {
+    let db = TestDatabase::sqlite();
+    for args in [
+        &["init", "--name", "Acme"][..],
+        &["team", "add", "--name", "Payments", "--manager", "Priya"],
+        &["initiative", "add", "--title", "Instant refunds", "--team", "Payments", "--horizon", "next"],
+    ] {
+        let out = leadup(&db.url, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/proposal/instant-refunds.json"))
+            .unwrap();
+    let mut proposal: Value = serde_json::from_str(&text).unwrap();
+    proposal["problem"]["evidence"] = json!([]);
+    proposal["beneficiaries"] = json!([]);
+    proposal["initiative_id"] = json!(1);
+    let file = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+    std::fs::write(file.path(), proposal.to_string()).unwrap();
+    let path = file.path().to_str().unwrap();
+    let out = leadup(&db.url, &["proposal", "brief", path, "--today", "2026-11-23"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("## Delivery\n\nInstant refunds: no delivery forecast (no work items attached yet)."),
+        "{}",
+        stdout(&out)
+    );
+    proposal["initiative_id"] = json!(9);
+    std::fs::write(file.path(), proposal.to_string()).unwrap();
+    let unknown = leadup(&db.url, &["proposal", "brief", path, "--today", "2026-11-23"]);
+    assert_eq!(stderr(&unknown), "error: initiative_id: initiative 9 does not exist\n");
+}
