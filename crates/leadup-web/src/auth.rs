@@ -95,7 +95,11 @@ impl Caller {
     /// The signed-in user if they may do `action` on `team`; otherwise 401 or 403.
     pub(crate) fn require(&self, action: Action, team: Option<i64>) -> Result<&Principal, AppError> {
         let principal = self.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))?;
-        if principal.may(action, team) { Ok(principal) } else { Err(AppError::Forbidden(denial(action, team))) }
+        if principal.may(action, team) {
+            Ok(principal)
+        } else {
+            Err(AppError::Forbidden(denial(action, team.map(|id| format!("team {id}")).as_deref())))
+        }
     }
 }
 
@@ -109,7 +113,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 
 const SIGN_IN: &str = "Sign in first: send 'Authorization: Bearer TOKEN' (create one with 'leadup token create EMAIL') or a session cookie.";
 
-fn denial(action: Action, team: Option<i64>) -> String {
+/// Why `action` is refused, in `team` (its name, or "team N") if it concerns one.
+fn denial(action: Action, team: Option<&str>) -> String {
     let hint = match action {
         Action::ApprovePlan => " Only the team's executives approve its plans.",
         Action::DecideChangeRequest => " A change request is decided by the team's manager together with an executive.",
@@ -117,7 +122,7 @@ fn denial(action: Action, team: Option<i64>) -> String {
         _ => "",
     };
     match team {
-        Some(team) => format!("You may not {} in team {team}.{hint} See docs/permissions.md.", describe(action)),
+        Some(team) => format!("You may not {} in {team}.{hint} See docs/permissions.md.", describe(action)),
         None => format!("You may not {}.{hint} See docs/permissions.md.", describe(action)),
     }
 }
@@ -128,7 +133,7 @@ fn describe(action: Action) -> &'static str {
         Action::EditStrategy => "change the strategy (an administrator's right)",
         Action::ManageTeams => "create or delete teams (an administrator's right)",
         Action::ManageAccess => "manage users and roles (an administrator's right)",
-        Action::ViewTeam => "see this team's dashboard and plans",
+        Action::ViewTeam => "see the dashboard and plans",
         Action::EditTeam => "change this team",
         Action::EditInitiatives => "change initiatives",
         Action::ImportWorkItems => "import work items",
@@ -359,7 +364,7 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
         Access::Workspace(action) => caller.require(action, None).map(|_| ()),
         // A path id that is not a number names nothing: the handler answers 404.
         Access::Team(action) => match id {
-            Some(team) => caller.require(action, Some(team)).map(|_| ()),
+            Some(team) => require_in(rule, caller, action, team).await,
             None => caller.principal().map(|_| ()).ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned())),
         },
         Access::InitiativeTeam(action) | Access::PlanTeam(action) | Access::ChangeRequestTeam(action) => {
@@ -367,11 +372,23 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
             match id {
                 Some(id) => {
                     let team = record_team(&rule.state, rule.access, id).await?;
-                    caller.require(action, Some(team)).map(|_| ())
+                    require_in(rule, caller, action, team).await
                 }
                 None => Ok(()),
             }
         }
+    }
+}
+
+/// Whether `caller` may do `action` in `team`; a refusal names the team.
+async fn require_in(rule: &Rule, caller: &Caller, action: Action, team: i64) -> Result<(), AppError> {
+    match caller.require(action, Some(team)) {
+        Ok(_) => Ok(()),
+        Err(AppError::Forbidden(_)) => {
+            let name = rule.state.store.team(team).await.map_or_else(|_| format!("team {team}"), |t| t.name);
+            Err(AppError::Forbidden(denial(action, Some(&name))))
+        }
+        Err(other) => Err(other),
     }
 }
 
