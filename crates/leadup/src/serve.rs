@@ -30,16 +30,25 @@ pub async fn demo(store: &Store, database_url: &str, args: ServeArgs) -> anyhow:
             eprintln!("leadup:   {:width$}  {}  ({})", user.email, user.password, user.roles);
         }
     } else {
-        eprintln!(
-            "leadup: {} already holds a workspace; serving it unchanged (the demo users' passwords were printed \
-             when it was created; `leadup user password EMAIL` sets a new one)",
-            redact(database_url)
-        );
+        eprintln!("leadup: {} already holds a workspace; serving it unchanged", redact(database_url));
+        if !store.users().await?.is_empty() {
+            eprintln!(
+                "leadup: the demo users' passwords were printed when it was created; \
+                 `leadup user password EMAIL` sets a new one"
+            );
+        }
     }
     run(store, database_url, args).await
 }
 
 async fn run(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    if store.users().await?.is_empty() {
+        // There are no default accounts: say how to make the first one.
+        eprintln!(
+            "leadup: nobody can sign in yet: add the first administrator with \
+             `leadup user add EMAIL --name NAME --admin`"
+        );
+    }
     let listener = leadup_web::bind(args.bind).await.with_context(|| format!("cannot listen on {}", args.bind))?;
     let address = listener.local_addr()?;
     eprintln!("leadup: serving {} on http://{address}/ (Ctrl-C stops)", redact(database_url));

@@ -111,3 +111,19 @@ fn the_demo_prints_its_users_and_a_created_token_opens_the_api() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("test-admin@example.com"));
 }
+
+#[test]
+fn a_workspace_without_users_says_how_to_add_the_first() {
+    let db = TestDatabase::sqlite();
+    assert!(leadup(&db.url, &["init", "--name", "Acme"]).status.success());
+    let server = Server::start(&db.url, "serve");
+    assert!(
+        server.startup.iter().any(|l| l.contains("nobody can sign in yet: add the first administrator with")),
+        "{:?}",
+        server.startup
+    );
+    drop(server);
+    // The test helper has added an administrator by now: no hint on the next start.
+    let again = Server::start(&db.url, "serve");
+    assert!(!again.startup.iter().any(|l| l.contains("nobody can sign in yet")), "{:?}", again.startup);
+}

@@ -53,6 +53,8 @@ pub struct Server {
     pub users: Vec<(String, String, String)>,
     /// A workspace administrator's API token, sent by [`Server::get`] and [`Server::post`].
     pub token: String,
+    /// What the server printed before it served.
+    pub startup: Vec<String>,
 }
 
 impl Server {
@@ -66,8 +68,10 @@ impl Server {
             .expect("the leadup binary starts");
         let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
         let mut users = Vec::new();
+        let mut startup = Vec::new();
         let addr = loop {
             let line = lines.next().expect("leadup prints where it serves").expect("stderr is text");
+            startup.push(line.clone());
             if let Some(rest) = line.split_once("http://").map(|(_, rest)| rest) {
                 break rest.split('/').next().expect("an address").to_owned();
             }
@@ -81,7 +85,7 @@ impl Server {
         // Keep draining stderr so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
         let token = admin_token(database_url);
-        let server = Self { child, addr, users, token };
+        let server = Self { child, addr, users, token, startup };
         let deadline = Instant::now() + Duration::from_secs(30);
         while server.get("/healthz").0 != 200 {
             assert!(Instant::now() < deadline, "the server did not become ready");
