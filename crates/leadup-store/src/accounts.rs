@@ -11,7 +11,7 @@ use leadup_core::audit::AuditEvent;
 use time::OffsetDateTime;
 
 use crate::audit::append_audit;
-use crate::{BeginWrite, Store, StoreError, dispatch};
+use crate::{BeginWrite, Store, StoreError, dispatch, user_exists};
 
 /// A user with the password hash a sign-in checks against.
 #[derive(Debug, Clone)]
@@ -177,9 +177,7 @@ impl Store {
             if team_exists.is_none() {
                 return Err(StoreError::invalid("team", format!("team {team} does not exist")));
             }
-            let user_exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
-                .bind(user).fetch_optional(&mut *tx).await?;
-            if user_exists.is_none() {
+            if !user_exists!(tx, user) {
                 return Err(StoreError::invalid("user", format!("user {user} does not exist")));
             }
             let before: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE team_id = $1 AND user_id = $2")
@@ -282,9 +280,7 @@ impl Store {
     ) -> Result<ApiToken, StoreError> {
         let id: i64 = dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
-                .bind(user).fetch_optional(&mut *tx).await?;
-            if exists.is_none() {
+            if !user_exists!(tx, user) {
                 return Err(StoreError::invalid("user", format!("user {user} does not exist")));
             }
             let id = sqlx::query_scalar(

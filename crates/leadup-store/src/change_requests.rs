@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::audit::{Actor, append_audit};
 use crate::plans::{initiative_problem, role_phrase, sign_off, stored_time};
-use crate::{BeginWrite, Store, StoreError, dispatch};
+use crate::{BeginWrite, Store, StoreError, dispatch, plan_team, user_exists};
 
 const SELECT_REQUESTS: &str = "SELECT cr.id, cr.plan_id, bv.number AS baseline_version, cr.change, cr.reason, \
      cr.urgency, cr.filed_by, cr.filed_at, cr.impact, cr.status, cr.decision, cr.manager_by, cr.manager_at, \
@@ -76,9 +76,7 @@ impl Store {
     ) -> Result<ChangeRequest, StoreError> {
         let id: i64 = dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let team_id: Option<i64> = sqlx::query_scalar("SELECT team_id FROM plans WHERE id = $1")
-                .bind(plan_id).fetch_optional(&mut *tx).await?;
-            let team_id = team_id.ok_or(StoreError::not_found("plan", plan_id))?;
+            let team_id = plan_team!(tx, plan_id)?;
             let baseline: Option<(i64, String)> =
                 sqlx::query_as("SELECT id, content FROM plan_versions WHERE plan_id = $1 AND status = 'approved'")
                     .bind(plan_id).fetch_optional(&mut *tx).await?;
@@ -90,9 +88,7 @@ impl Store {
             let content = PlanContent::from_canonical_json(&content)
                 .map_err(|e| StoreError::Corrupt(format!("plan {plan_id} baseline: {e}")))?;
             let mut errors = ValidationErrors::default();
-            let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
-                .bind(by.user_id).fetch_optional(&mut *tx).await?;
-            if user.is_none() {
+            if !user_exists!(tx, by.user_id) {
                 errors.add("filed_by", format!("unknown user {}", by.user_id));
             }
             for evidence_id in &draft.evidence_ids {
@@ -189,8 +185,7 @@ impl Store {
             if pending.status != "open" {
                 return Err(StoreError::Conflict(format!("change request {id} is already decided: {}", pending.status)));
             }
-            let team_id: i64 = sqlx::query_scalar("SELECT team_id FROM plans WHERE id = $1")
-                .bind(pending.plan_id).fetch_one(&mut *tx).await?;
+            let team_id = plan_team!(tx, pending.plan_id)?;
             let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE team_id = $1 AND user_id = $2")
                 .bind(team_id).bind(by.user_id).fetch_optional(&mut *tx).await?;
             let (mine, theirs, other) = match role.as_deref() {

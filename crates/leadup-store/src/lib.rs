@@ -68,6 +68,27 @@ macro_rules! dispatch {
 }
 pub(crate) use dispatch;
 
+/// The team of plan `$plan`, read inside transaction `$tx`; a plan that does not exist is a
+/// "plan not found" error.
+macro_rules! plan_team {
+    ($tx:expr, $plan:expr) => {{
+        let team: Option<i64> =
+            sqlx::query_scalar("SELECT team_id FROM plans WHERE id = $1").bind($plan).fetch_optional(&mut *$tx).await?;
+        team.ok_or($crate::StoreError::not_found("plan", $plan))
+    }};
+}
+pub(crate) use plan_team;
+
+/// Whether user `$user` exists, read inside transaction `$tx`.
+macro_rules! user_exists {
+    ($tx:expr, $user:expr) => {{
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE id = $1").bind($user).fetch_optional(&mut *$tx).await?;
+        found.is_some()
+    }};
+}
+pub(crate) use user_exists;
+
 /// Opening a write transaction. SQLite's takes the write lock at once (`BEGIN IMMEDIATE`):
 /// a transaction that reads before it writes then waits for another writer (up to the busy
 /// timeout) instead of failing with "database is locked" when it upgrades. PostgreSQL's is a

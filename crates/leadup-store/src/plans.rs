@@ -10,7 +10,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::audit::{Actor, append_audit};
-use crate::{BeginWrite, Store, StoreError, dispatch};
+use crate::{BeginWrite, Store, StoreError, dispatch, plan_team, user_exists};
 
 const SELECT_PLANS: &str = "SELECT id, team_id, name, period_start, period_end FROM plans";
 const SELECT_VERSIONS: &str = "SELECT plan_id, number, status, origin, content, content_hash, created_by, created_at, \
@@ -54,9 +54,7 @@ impl Store {
             if team.is_none() {
                 errors.add("team_id", format!("unknown team {}", draft.team_id));
             }
-            let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
-                .bind(by.user_id).fetch_optional(&mut *tx).await?;
-            if user.is_none() {
+            if !user_exists!(tx, by.user_id) {
                 errors.add("created_by", format!("unknown user {}", by.user_id));
             }
             let clash: Option<i64> = sqlx::query_scalar("SELECT id FROM plans WHERE team_id = $1 AND name = $2")
@@ -124,9 +122,7 @@ impl Store {
     pub async fn edit_plan_draft(&self, plan_id: i64, content: &PlanContent) -> Result<Plan, StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let team_id: Option<i64> = sqlx::query_scalar("SELECT team_id FROM plans WHERE id = $1")
-                .bind(plan_id).fetch_optional(&mut *tx).await?;
-            let team_id = team_id.ok_or(StoreError::not_found("plan", plan_id))?;
+            let team_id = plan_team!(tx, plan_id)?;
             let (open, baseline): (Option<(i64, String)>, Option<i64>) = (
                 sqlx::query_as("SELECT number, status FROM plan_versions WHERE plan_id = $1 AND status IN ('draft', 'submitted')")
                     .bind(plan_id).fetch_optional(&mut *tx).await?,
@@ -162,12 +158,8 @@ impl Store {
     pub async fn submit_plan(&self, plan_id: i64, by: Actor) -> Result<Plan, StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let team_id: Option<i64> = sqlx::query_scalar("SELECT team_id FROM plans WHERE id = $1")
-                .bind(plan_id).fetch_optional(&mut *tx).await?;
-            team_id.ok_or(StoreError::not_found("plan", plan_id))?;
-            let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
-                .bind(by.user_id).fetch_optional(&mut *tx).await?;
-            if user.is_none() {
+            plan_team!(tx, plan_id)?;
+            if !user_exists!(tx, by.user_id) {
                 return Err(StoreError::invalid("submitted_by", format!("unknown user {}", by.user_id)));
             }
             let open: Option<(i64, String, String)> = sqlx::query_as(
@@ -208,9 +200,7 @@ impl Store {
     pub async fn approve_plan(&self, plan_id: i64, by: Actor) -> Result<Plan, StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let team_id: Option<i64> = sqlx::query_scalar("SELECT team_id FROM plans WHERE id = $1")
-                .bind(plan_id).fetch_optional(&mut *tx).await?;
-            let team_id = team_id.ok_or(StoreError::not_found("plan", plan_id))?;
+            let team_id = plan_team!(tx, plan_id)?;
             let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE team_id = $1 AND user_id = $2")
                 .bind(team_id).bind(by.user_id).fetch_optional(&mut *tx).await?;
             if role.as_deref() != Some("executive") {
@@ -260,12 +250,8 @@ impl Store {
     pub async fn replan(&self, plan_id: i64, by: Actor) -> Result<Plan, StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let team_id: Option<i64> = sqlx::query_scalar("SELECT team_id FROM plans WHERE id = $1")
-                .bind(plan_id).fetch_optional(&mut *tx).await?;
-            team_id.ok_or(StoreError::not_found("plan", plan_id))?;
-            let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
-                .bind(by.user_id).fetch_optional(&mut *tx).await?;
-            if user.is_none() {
+            plan_team!(tx, plan_id)?;
+            if !user_exists!(tx, by.user_id) {
                 return Err(StoreError::invalid("created_by", format!("unknown user {}", by.user_id)));
             }
             let open: Option<(i64, String)> =

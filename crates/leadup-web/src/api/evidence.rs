@@ -115,17 +115,5 @@ pub(crate) async fn import(
         Err(ImportFailure::Store(error)) => return Err(error.into()),
         Err(other) => return Err(ValidationErrors::single("file", other.to_string()).into()),
     };
-    if report.committed {
-        return Ok(Json(report));
-    }
-    let mut errors = ValidationErrors::default();
-    for error in &report.errors {
-        errors.add(format!("line {}", error.line), error.message.clone());
-    }
-    let bad = report.errors.len();
-    Err(AppError::Rejected {
-        detail: format!("{bad} bad row{}; with strict=true nothing was written", if bad == 1 { "" } else { "s" }),
-        errors,
-        report: Box::new(serde_json::to_value(&report).expect("a report always serialises")),
-    })
+    if report.committed { Ok(Json(report)) } else { Err(super::imports::rejected(&report.errors, &report)) }
 }

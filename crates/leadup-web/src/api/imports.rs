@@ -5,6 +5,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use leadup_core::ValidationErrors;
+use leadup_import::RowError;
 use serde::Deserialize;
 
 use super::{Id, Json, Query};
@@ -30,7 +31,7 @@ pub(crate) async fn create(
     let body = body?;
     let report = run(&state, id, body, &format, params.strict, &params.options).await?;
     if !report.written {
-        return Err(rejected(&report));
+        return Err(rejected(&report.errors, &report));
     }
     Ok(Json(report))
 }
@@ -57,12 +58,12 @@ pub(crate) async fn run(
 }
 
 /// A strict import that met bad rows: 422 naming each bad row, with the report.
-fn rejected(report: &ImportReport) -> AppError {
+pub(crate) fn rejected(rows: &[RowError], report: &impl serde::Serialize) -> AppError {
     let mut errors = ValidationErrors::default();
-    for error in &report.errors {
+    for error in rows {
         errors.add(format!("line {}", error.line), error.message.clone());
     }
-    let bad = report.errors.len();
+    let bad = rows.len();
     AppError::Rejected {
         detail: format!("{bad} bad row{}; with strict=true nothing was written", if bad == 1 { "" } else { "s" }),
         errors,
