@@ -84,11 +84,16 @@ pub enum Action {
     ManageShareLinks,
     /// Record evidence (interviews, tickets, requests, metrics) and link it to initiatives.
     RecordEvidence,
+    /// Write a team's proposals (business cases): draft and edit them, present them, and
+    /// withdraw them for revision.
+    WriteProposals,
+    /// Approve or decline a team's presented proposal.
+    DecideProposals,
 }
 
 impl Action {
     /// Every action, in the order the matrix lists them.
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 16] = [
         Action::ReadWorkspace,
         Action::EditStrategy,
         Action::ManageTeams,
@@ -103,6 +108,8 @@ impl Action {
         Action::DecideChangeRequest,
         Action::ManageShareLinks,
         Action::RecordEvidence,
+        Action::WriteProposals,
+        Action::DecideProposals,
     ];
 
     /// The action's name as the matrix writes it, e.g. `edit_initiatives`.
@@ -122,6 +129,8 @@ impl Action {
             Action::DecideChangeRequest => "decide_change_request",
             Action::ManageShareLinks => "manage_share_links",
             Action::RecordEvidence => "record_evidence",
+            Action::WriteProposals => "write_proposals",
+            Action::DecideProposals => "decide_proposals",
         }
     }
 
@@ -187,14 +196,16 @@ pub fn allows(standing: Standing, action: Action) -> bool {
     use Action as A;
     use Role::{Executive, Manager, Member};
     match standing {
-        Standing::Admin => !matches!(action, A::EditPlan | A::ApprovePlan | A::DecideChangeRequest),
+        Standing::Admin => {
+            !matches!(action, A::EditPlan | A::ApprovePlan | A::DecideChangeRequest | A::DecideProposals)
+        }
         Standing::Outsider => matches!(action, A::ReadWorkspace | A::RecordEvidence),
         Standing::Role(role) => match action {
             A::ReadWorkspace | A::RecordEvidence | A::ViewTeam | A::FileChangeRequest => true,
             A::EditStrategy | A::ManageTeams | A::ManageAccess => false,
-            A::EditTeam | A::EditInitiatives | A::EditPlan | A::ManageShareLinks => role == Manager,
+            A::EditTeam | A::EditInitiatives | A::EditPlan | A::ManageShareLinks | A::WriteProposals => role == Manager,
             A::ImportWorkItems => matches!(role, Manager | Member),
-            A::ApprovePlan => role == Executive,
+            A::ApprovePlan | A::DecideProposals => role == Executive,
             A::DecideChangeRequest => matches!(role, Manager | Executive),
         },
     }

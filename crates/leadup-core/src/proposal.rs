@@ -150,14 +150,15 @@ pub struct Proposal {
 impl ProposalInput {
     /// Checks every field against the stored `objectives`, `initiatives` and `evidence` (links
     /// to ones that do not exist are errors naming the field) and `today` (a decision date must
-    /// not be past); names each invalid field, e.g. `beneficiaries[1].who` or
+    /// not be past; `None` when reading back a stored proposal, whose decision date may since
+    /// have passed); names each invalid field, e.g. `beneficiaries[1].who` or
     /// `case.discount_rate`.
     pub fn validate(
         self,
         objectives: &[Objective],
         initiatives: &[Initiative],
         evidence: &[Evidence],
-        today: Date,
+        today: Option<Date>,
     ) -> Result<Proposal, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let title = required_text(&mut errors, "title", &self.title, 200);
@@ -206,7 +207,7 @@ impl ProposalInput {
         }
         let decision = required_text(&mut errors, "ask.decision", &self.ask.decision, 1000);
         let decide_by = self.ask.decide_by.as_deref().and_then(|text| match date::parse(text) {
-            Some(day) if day < today => {
+            Some(day) if today.is_some_and(|today| day < today) => {
                 errors.add("ask.decide_by", format!("{text} is in the past"));
                 None
             }
@@ -239,6 +240,59 @@ impl ProposalInput {
             _ => Err(errors),
         }
     }
+}
+
+impl ProposalInput {
+    /// Every evidence id its claims cite, each once, in order of first citation.
+    pub fn cited_evidence(&self) -> Vec<i64> {
+        let claims = [&self.problem, &self.solution]
+            .into_iter()
+            .chain(self.beneficiaries.iter().map(|b| &b.benefit))
+            .chain(self.risks.iter());
+        let mut ids: Vec<i64> = Vec::new();
+        for id in claims.flat_map(|c| c.evidence.iter()) {
+            if !ids.contains(id) {
+                ids.push(*id);
+            }
+        }
+        ids
+    }
+}
+
+/// Whether a proposal's status may move from `from` to `to`: a draft is presented; a presented
+/// proposal is approved or declined (by an executive), or withdrawn to a draft; a declined one
+/// may be revised as a draft. An approved proposal is final.
+pub fn check_move(from: &str, to: &str) -> Result<(), String> {
+    match (from, to) {
+        ("draft", "presented") | ("presented", "approved" | "declined" | "draft") | ("declined", "draft") => Ok(()),
+        ("approved", _) => Err("the proposal is approved: an approved proposal is final".to_owned()),
+        (_, "approved" | "declined") => {
+            Err(format!("the proposal is {from}: only a presented proposal can be approved or declined"))
+        }
+        (_, "presented") => Err(format!("the proposal is {from}: only a draft can be presented")),
+        _ => Err(format!("the proposal is {from}: it cannot become {to}")),
+    }
+}
+
+/// A proposal as stored: its team, its status and its history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredProposal {
+    /// Its id.
+    pub id: i64,
+    /// The team making the case.
+    pub team_id: i64,
+    /// The proposal as entered, with its links and current status.
+    pub input: ProposalInput,
+    /// Who wrote it, and when (Unix seconds).
+    pub created_by: i64,
+    /// When it was created.
+    pub created_at: i64,
+    /// When its content or status last changed.
+    pub updated_at: i64,
+    /// The executive who approved or declined it, and when.
+    pub decided_by: Option<i64>,
+    /// When it was approved or declined.
+    pub decided_at: Option<i64>,
 }
 
 /// When the initiative delivering a proposal is likely done, from its team's forecast.
@@ -443,7 +497,7 @@ mod tests {
             evidence(7, "Refunds take two weeks to reach the card"),
             evidence(9, "Customers churn after slow refunds"),
         ];
-        let proposal = input().validate(&[], &[], &known, TODAY).unwrap();
+        let proposal = input().validate(&[], &[], &known, Some(TODAY)).unwrap();
         let evaluation = proposal.case.evaluate();
         let delivery = Delivery {
             initiative: "Instant refunds".into(),
@@ -475,6 +529,47 @@ mod tests {
     }
 
     #[test]
+    fn a_stored_proposal_past_its_decision_date_still_reads_back() {
+        let mut stored = input();
+        stored.problem.evidence.clear();
+        stored.beneficiaries.clear();
+        stored.ask.decide_by = Some("2026-01-01".into());
+        assert!(stored.clone().validate(&[], &[], &[], Some(TODAY)).is_err());
+        assert_eq!(stored.validate(&[], &[], &[], None).unwrap().decide_by, Some(time::macros::date!(2026 - 01 - 01)));
+    }
+
+    #[test]
+    fn cited_evidence_is_listed_once_in_order_of_citation() {
+        assert_eq!(input().cited_evidence(), [7, 9]);
+    }
+
+    #[test]
+    fn status_moves_follow_the_workflow() {
+        for (from, to) in [
+            ("draft", "presented"),
+            ("presented", "approved"),
+            ("presented", "declined"),
+            ("presented", "draft"),
+            ("declined", "draft"),
+        ] {
+            assert_eq!(check_move(from, to), Ok(()), "{from} → {to}");
+        }
+        assert_eq!(
+            check_move("draft", "approved").unwrap_err(),
+            "the proposal is draft: only a presented proposal can be approved or declined"
+        );
+        assert_eq!(
+            check_move("approved", "draft").unwrap_err(),
+            "the proposal is approved: an approved proposal is final"
+        );
+        assert_eq!(
+            check_move("declined", "presented").unwrap_err(),
+            "the proposal is declined: only a draft can be presented"
+        );
+        assert_eq!(check_move("draft", "draft").unwrap_err(), "the proposal is draft: it cannot become draft");
+    }
+
+    #[test]
     fn bad_input_names_each_field_and_unknown_links() {
         let mut bad = input();
         bad.problem.evidence = vec![3];
@@ -486,7 +581,7 @@ mod tests {
         bad.ask.money = Some(-5);
         bad.status = "maybe".into();
         bad.initiative_id = Some(5);
-        let errors = bad.validate(&[], &[], &[evidence(7, "x")], TODAY).unwrap_err();
+        let errors = bad.validate(&[], &[], &[evidence(7, "x")], Some(TODAY)).unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,

@@ -102,21 +102,32 @@ impl Store {
         self.evidence(id).await
     }
 
-    /// Deletes evidence `id`; refused while it is linked to an initiative (unlink it first).
+    /// Deletes evidence `id`; refused while it supports an initiative, a change request or a
+    /// proposal (unlink it, or edit the proposal, first).
     pub async fn delete_evidence(&self, id: i64) -> Result<(), StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let linked: Vec<i64> = sqlx::query_scalar(
-                "SELECT initiative_id FROM initiative_evidence WHERE evidence_id = $1 ORDER BY initiative_id",
-            )
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await?;
-            if !linked.is_empty() {
-                let ids: Vec<String> = linked.iter().map(i64::to_string).collect();
+            let mut uses = Vec::new();
+            for (table, column, what) in [
+                ("initiative_evidence", "initiative_id", "initiatives"),
+                ("change_request_evidence", "change_request_id", "change requests"),
+                ("proposal_evidence", "proposal_id", "proposals"),
+            ] {
+                let linked: Vec<i64> = sqlx::query_scalar(&format!(
+                    "SELECT {column} FROM {table} WHERE evidence_id = $1 ORDER BY {column}"
+                ))
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+                if !linked.is_empty() {
+                    let ids: Vec<String> = linked.iter().map(i64::to_string).collect();
+                    uses.push(format!("{what} {}", ids.join(", ")));
+                }
+            }
+            if !uses.is_empty() {
                 return Err(StoreError::Conflict(format!(
-                    "evidence {id} supports initiatives {}; unlink it first",
-                    ids.join(", ")
+                    "evidence {id} supports {}; unlink it first",
+                    uses.join(" and ")
                 )));
             }
             let deleted = sqlx::query("DELETE FROM evidence WHERE id = $1").bind(id).execute(&mut *tx).await?;

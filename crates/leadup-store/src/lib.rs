@@ -17,6 +17,7 @@ mod evidence_links;
 mod initiatives;
 mod objectives;
 mod plans;
+mod proposals;
 mod rows;
 mod teams;
 mod work_items;

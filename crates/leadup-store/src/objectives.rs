@@ -74,7 +74,7 @@ impl Store {
         })
     }
 
-    /// Deletes objective `id`; refused while initiatives serve it, since deleting it would
+    /// Deletes objective `id`; refused while initiatives or proposals serve it, since deleting it would
     /// silently leave them unaligned.
     pub async fn delete_objective(&self, id: i64) -> Result<(), StoreError> {
         dispatch!(self, pool => {
@@ -87,6 +87,16 @@ impl Store {
                 let list = served_by.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
                 return Err(StoreError::Conflict(format!(
                     "objective {id} is served by initiatives {list}; link them elsewhere first"
+                )));
+            }
+            let proposals: Vec<i64> = sqlx::query_scalar(
+                "SELECT proposal_id FROM proposal_objectives WHERE objective_id = $1 ORDER BY proposal_id",
+            )
+            .bind(id).fetch_all(&mut *tx).await?;
+            if !proposals.is_empty() {
+                let list = proposals.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                return Err(StoreError::Conflict(format!(
+                    "objective {id} is served by proposals {list}; edit them first"
                 )));
             }
             let deleted = sqlx::query("DELETE FROM objectives WHERE id = $1").bind(id).execute(&mut *tx).await?;

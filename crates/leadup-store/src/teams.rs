@@ -99,6 +99,13 @@ impl Store {
                     "team {id} still has {items} imported work items, its throughput history; they would be lost"
                 )));
             }
+            let proposals: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM proposals WHERE team_id = $1")
+                .bind(id).fetch_one(&mut *tx).await?;
+            if proposals > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "team {id} still has {proposals} proposals, the business cases it made"
+                )));
+            }
             let deleted = sqlx::query("DELETE FROM teams WHERE id = $1").bind(id).execute(&mut *tx).await?;
             if deleted.rows_affected() == 0 {
                 return Err(StoreError::not_found("team", id));

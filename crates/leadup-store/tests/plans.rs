@@ -1,4 +1,4 @@
-//! Plans, change requests and the audit log, on SQLite and on PostgreSQL (see
+//! Plans, change requests, proposals and the audit log, on SQLite and on PostgreSQL (see
 //! `conformance.rs` for how the backends are chosen).
 
 use leadup_core::change_request::{
@@ -46,6 +46,8 @@ conformance!(
     rejected_and_deferred_requests_leave_the_baseline,
     the_disruption_record_sums_up_a_teams_period,
     a_tampered_audit_log_is_noticed,
+    a_proposal_is_drafted_presented_and_decided,
+    a_proposals_links_are_guarded,
 );
 
 const MANAGER: i64 = 11;
@@ -589,4 +591,98 @@ async fn a_tampered_audit_log_is_noticed(store: Store) {
     let broken = store.verify_audit_log().await.unwrap().unwrap_err();
     assert_eq!(broken.seq, 2);
     assert_eq!(broken.reason, "its hash does not match its content: it was changed after it was written");
+}
+
+fn proposal(w: &World, title: &str) -> leadup_core::proposal::ProposalInput {
+    serde_json::from_value(json!({
+        "title": title,
+        "problem": {"text": "Refunds take two weeks", "evidence": [w.evidence]},
+        "solution": {"text": "Refund to the card at once"},
+        "initiative_id": w.initiatives[0],
+        "beneficiaries": [{"who": "customers", "text": "Money back the same day", "evidence": [w.evidence]}],
+        "case": {"discount_rate": 0.1, "one_off_cost": 100, "recurring_cost": 10, "benefits": {"low": [50], "expected": [80], "high": [120]}},
+        "ask": {"decision": "Fund it"}
+    }))
+    .unwrap()
+}
+
+async fn a_proposal_is_drafted_presented_and_decided(store: Store) {
+    let w = world(&store).await;
+    let created =
+        store.create_proposal(w.team, &proposal(&w, "Instant refunds"), Actor::new(MANAGER, at(0))).await.unwrap();
+    assert_eq!(created.input, proposal(&w, "Instant refunds"));
+    assert_eq!((created.team_id, created.created_by, created.created_at), (w.team, MANAGER, at(0).unix_timestamp()));
+    assert_eq!((created.input.status.as_str(), created.decided_by), ("draft", None));
+    let id = created.id;
+
+    let mut revised = proposal(&w, "Instant refunds, phase one");
+    revised.initiative_id = None;
+    revised.problem.evidence.clear();
+    let edited = store.update_proposal(id, &revised, Actor::new(MANAGER, at(5))).await.unwrap();
+    assert_eq!(edited.input, revised);
+    assert_eq!(edited.updated_at, at(5).unix_timestamp());
+    assert_eq!(store.evidence_proposals(w.evidence).await.unwrap(), [(id, "Instant refunds, phase one".to_owned())]);
+
+    let refused = store.move_proposal(id, "approved", Actor::new(EXECUTIVE, at(6))).await.unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        format!("proposal {id}: the proposal is draft: only a presented proposal can be approved or declined")
+    );
+    store.move_proposal(id, "presented", Actor::new(MANAGER, at(10))).await.unwrap();
+    let frozen = store.update_proposal(id, &proposal(&w, "Changed"), Actor::new(MANAGER, at(11))).await.unwrap_err();
+    assert_eq!(
+        frozen.to_string(),
+        format!("proposal {id} is presented: only a draft can be edited (withdraw it to a draft first)")
+    );
+    for (user, role) in [(MANAGER, "the manager"), (OTHER_EXECUTIVE, "not a member")] {
+        let refused = store.move_proposal(id, "approved", Actor::new(user, at(12))).await.unwrap_err();
+        assert!(
+            matches!(&refused, StoreError::Forbidden(m) if m.contains(&format!("user {user} is {role} of team"))),
+            "{refused}"
+        );
+    }
+    let approved = store.move_proposal(id, "approved", Actor::new(EXECUTIVE, at(20))).await.unwrap();
+    assert_eq!(approved.input.status, "approved");
+    assert_eq!((approved.decided_by, approved.decided_at), (Some(EXECUTIVE), Some(at(20).unix_timestamp())));
+    assert_eq!(approved.input.title, "Instant refunds, phase one");
+    let last = store.move_proposal(id, "draft", Actor::new(MANAGER, at(21))).await.unwrap_err();
+    assert_eq!(last.to_string(), format!("proposal {id}: the proposal is approved: an approved proposal is final"));
+
+    let log = store.audit_log().await.unwrap();
+    let moves: Vec<(&str, Option<i64>)> = log
+        .iter()
+        .map(|e| &e.event)
+        .filter(|e| e.subject == format!("proposal:{id}"))
+        .map(|e| (e.action.as_str(), e.actor))
+        .collect();
+    assert_eq!(moves, [("proposal.presented", Some(MANAGER)), ("proposal.approved", Some(EXECUTIVE))]);
+    assert_eq!(store.verify_audit_log().await.unwrap(), Ok(log.len()));
+    assert_eq!(store.proposals().await.unwrap(), [approved]);
+}
+
+async fn a_proposals_links_are_guarded(store: Store) {
+    let w = world(&store).await;
+    let objective = serde_json::from_value::<leadup_core::strategy::ObjectiveInput>(json!({
+        "title": "Keep customers", "owner": "Dana",
+        "key_results": [{"metric": "Churn", "unit": "%", "baseline": 8, "target": 5, "due": "2027-12-31"}]
+    }))
+    .unwrap()
+    .validate()
+    .unwrap();
+    let objective = store.create_objective(&objective).await.unwrap().id;
+    let mut input = proposal(&w, "Instant refunds");
+    input.objective_ids = vec![objective];
+    let id = store.create_proposal(w.team, &input, Actor::new(MANAGER, at(0))).await.unwrap().id;
+    let refused = store.delete_evidence(w.evidence).await.unwrap_err();
+    assert_eq!(refused.to_string(), format!("evidence {} supports proposals {id}; unlink it first", w.evidence));
+    let refused = store.delete_objective(objective).await.unwrap_err();
+    assert_eq!(refused.to_string(), format!("objective {objective} is served by proposals {id}; edit them first"));
+    let refused = store.delete_team(w.team).await.unwrap_err();
+    assert!(refused.to_string().contains("still has"), "{refused}");
+    store.delete_initiative(w.initiatives[0]).await.unwrap();
+    let kept = store.proposal(id).await.unwrap();
+    assert_eq!((kept.input.initiative_id, kept.input.objective_ids.as_slice()), (None, [objective].as_slice()));
+    let unknown = store.create_proposal(w.team + 100, &input, Actor::new(MANAGER, at(1))).await.unwrap_err();
+    assert!(matches!(unknown, StoreError::NotFound { entity: "team", .. }), "{unknown}");
+    assert!(matches!(store.proposal(id + 1).await.unwrap_err(), StoreError::NotFound { entity: "proposal", .. }));
 }

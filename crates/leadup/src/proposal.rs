@@ -35,7 +35,7 @@ pub async fn brief(store: &Store, file: &Path, format: &str, today: Option<&str>
     };
     let input = read_json::<ProposalInput>(file)?;
     let (objectives, evidence) = (store.objectives().await?, store.evidence_list().await?);
-    let proposal = input.validate(&objectives, &store.initiatives().await?, &evidence, today)?;
+    let proposal = input.validate(&objectives, &store.initiatives().await?, &evidence, Some(today))?;
     let evaluation = proposal.case.evaluate();
     let delivery = match proposal.initiative_id {
         Some(id) => Some(delivery(store, id, today).await?),
