@@ -34,7 +34,7 @@ fn content(input: &ProposalInput) -> String {
     let mut bare = input.clone();
     bare.objective_ids.clear();
     bare.initiative_id = None;
-    bare.status = "draft".to_owned();
+    "draft".clone_into(&mut bare.status);
     serde_json::to_string(&bare).expect("a proposal always serialises")
 }
 

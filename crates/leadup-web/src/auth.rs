@@ -119,6 +119,7 @@ fn denial(action: Action, team: Option<&str>) -> String {
         Action::ApprovePlan => " Only the team's executives approve its plans.",
         Action::DecideChangeRequest => " A change request is decided by the team's manager together with an executive.",
         Action::EditPlan => " Only the team's manager edits its plans; anyone else can file a change request.",
+        Action::DecideProposals => " A proposal is approved or declined by one of the team's executives.",
         _ => "",
     };
     match team {
@@ -143,6 +144,8 @@ fn describe(action: Action) -> &'static str {
         Action::DecideChangeRequest => "decide change requests",
         Action::ManageShareLinks => "manage share links",
         Action::RecordEvidence => "record evidence",
+        Action::WriteProposals => "write proposals",
+        Action::DecideProposals => "approve or decline proposals",
     }
 }
 
@@ -311,6 +314,8 @@ pub enum Access {
     PlanTeam(Action),
     /// An action on the team of the plan of the change request whose id is the path's `{id}`.
     ChangeRequestTeam(Action),
+    /// An action on the team of the proposal whose id is the path's `{id}`.
+    ProposalTeam(Action),
     /// An action on a team named in the request body: the handler checks it once the body
     /// is read, with [`Caller::require`]; the guard checks the caller is signed in.
     BodyTeam(Action),
@@ -326,6 +331,7 @@ impl Access {
             | Access::InitiativeTeam(action)
             | Access::PlanTeam(action)
             | Access::ChangeRequestTeam(action)
+            | Access::ProposalTeam(action)
             | Access::BodyTeam(action) => Some(action),
         }
     }
@@ -367,7 +373,10 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
             Some(team) => require_in(rule, caller, action, team).await,
             None => caller.principal().map(|_| ()).ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned())),
         },
-        Access::InitiativeTeam(action) | Access::PlanTeam(action) | Access::ChangeRequestTeam(action) => {
+        Access::InitiativeTeam(action)
+        | Access::PlanTeam(action)
+        | Access::ChangeRequestTeam(action)
+        | Access::ProposalTeam(action) => {
             caller.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))?;
             match id {
                 Some(id) => {
@@ -399,6 +408,7 @@ async fn record_team(state: &AppState, access: Access, id: i64) -> Result<i64, A
     Ok(match access {
         Access::PlanTeam(_) => store.plan(id).await?.team_id,
         Access::ChangeRequestTeam(_) => store.plan(store.change_request(id).await?.plan_id).await?.team_id,
+        Access::ProposalTeam(_) => store.proposal(id).await?.team_id,
         _ => store.initiative(id).await?.team_id,
     })
 }

@@ -18,6 +18,7 @@ pub mod imports;
 mod pages;
 mod priorities;
 pub mod progress;
+pub mod proposals;
 pub mod routes;
 mod views;
 

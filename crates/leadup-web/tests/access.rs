@@ -46,6 +46,8 @@ struct Fixture {
     /// against it, and a re-plan's draft (version 2).
     plan: i64,
     change_request: i64,
+    /// A presented proposal of the team, citing the evidence.
+    proposal: i64,
     /// (name, principal, token); `None` for nobody.
     callers: Vec<(&'static str, Option<(Principal, String)>)>,
     _db: TestDatabase,
@@ -112,8 +114,26 @@ impl Fixture {
         let evidence = store.create_evidence(&evidence.validate().unwrap()).await.unwrap().id;
         store.link_evidence(evidence, initiative).await.unwrap();
         let (plan, change_request) = plan_with_request(&store, team, initiative, &holders).await;
+        let proposal = store
+            .create_proposal(
+                team,
+                &proposal_input(evidence),
+                Actor::new(holders["manager"], time::macros::datetime!(2027-01-04 10:00 UTC)),
+            )
+            .await
+            .unwrap()
+            .id;
+        store
+            .move_proposal(
+                proposal,
+                "presented",
+                Actor::new(holders["manager"], time::macros::datetime!(2027-01-04 10:00 UTC)),
+            )
+            .await
+            .unwrap();
         let state = AppState::new(store.clone());
         Self {
+            proposal,
             store,
             state,
             team,
@@ -134,6 +154,8 @@ impl Fixture {
         let path = &endpoint.path;
         let id = if path.contains("/evidence/") {
             self.evidence
+        } else if path.contains("/proposals/{id}") {
+            self.proposal
         } else if path.contains("/change-requests/{id}") {
             self.change_request
         } else if path.contains("/plans/{id}") {
@@ -212,6 +234,15 @@ impl Fixture {
                 (form, format!("kind=rescope&initiative_id={initiative}&scope=9&reason=Bigger&urgency=normal"))
             }
             ("POST", "/change-requests/{id}/decision") => (form, "decision=accept&rationale=Worth+it".into()),
+            ("POST", "/api/v1/teams/{id}/proposals") | ("PUT", "/api/v1/proposals/{id}") => {
+                (json, serde_json::to_string(&proposal_input(self.evidence)).unwrap())
+            }
+            ("POST", "/api/v1/proposals/{id}/decision") => (json, r#"{"decision": "approve"}"#.into()),
+            ("POST", "/teams/{id}/proposals" | "/proposals/{id}") => (
+                form,
+                format!("title=Faster+refunds&problem=Slow&problem_evidence={}&solution=Fast&discount_rate=10&one_off_cost=100&recurring_cost=0&benefits_low=50&benefits_expected=80&benefits_high=120&ask_decision=Fund+it", self.evidence),
+            ),
+            ("POST", "/proposals/{id}/decision") => (form, "decision=approve".into()),
             _ => (None, String::new()),
         }
     }
@@ -244,6 +275,7 @@ impl Fixture {
                 writeln!(out, "{plan:?}\n{:?}", store.plan_change_requests(plan.id).await.unwrap()).unwrap();
             }
         }
+        writeln!(out, "{:?}", store.proposals().await.unwrap()).unwrap();
         writeln!(out, "{:?}", store.audit_log().await.unwrap()).unwrap();
         for user in store.users().await.unwrap() {
             let tokens: Vec<_> =
@@ -252,6 +284,18 @@ impl Fixture {
         }
         out
     }
+}
+
+/// A proposal whose problem cites `evidence`.
+fn proposal_input(evidence: i64) -> leadup_core::proposal::ProposalInput {
+    serde_json::from_value(serde_json::json!({
+        "title": "Instant refunds",
+        "problem": {"text": "Refunds take two weeks", "evidence": [evidence]},
+        "solution": {"text": "Refund to the card at once"},
+        "case": {"discount_rate": 0.1, "one_off_cost": 100, "recurring_cost": 10, "benefits": {"low": [50], "expected": [80], "high": [120]}},
+        "ask": {"decision": "Fund it"}
+    }))
+    .unwrap()
 }
 
 /// A plan of `team` holding `initiative`: created, submitted and approved (version 1, the
@@ -293,6 +337,7 @@ fn allowed(access: Access, caller: Option<&Principal>, team: i64) -> bool {
             | Access::InitiativeTeam(action)
             | Access::PlanTeam(action)
             | Access::ChangeRequestTeam(action)
+            | Access::ProposalTeam(action)
             | Access::BodyTeam(action),
             Some(p),
         ) => p.may(action, Some(team)),
@@ -381,6 +426,7 @@ fn requirement(access: Access) -> String {
         Access::InitiativeTeam(action) => format!("`{action}` on the team of initiative `{{id}}`"),
         Access::PlanTeam(action) => format!("`{action}` on the team of plan `{{id}}`"),
         Access::ChangeRequestTeam(action) => format!("`{action}` on the team of the plan of change request `{{id}}`"),
+        Access::ProposalTeam(action) => format!("`{action}` on the team of proposal `{{id}}`"),
         Access::BodyTeam(action) => format!(
             "`{action}` on the team named in the body (`team_id`); moving an initiative needs the right in both teams"
         ),

@@ -3,7 +3,9 @@
 //! files a change request whose impact comes from the team's throughput, the manager and an
 //! executive decide it into the next baseline, versions are compared, the disruption record
 //! sums it up, and a re-plan goes through approval again. The plan and change-request pages
-//! show each person the actions their role allows.
+//! show each person the actions their role allows. A proposal goes the same way: the
+//! manager writes it (bad fields named, nothing written), presents it, and an executive
+//! approves it; its numbers, delivery forecast, opinions and briefs follow.
 
 use std::collections::HashMap;
 
@@ -349,4 +351,120 @@ async fn the_plan_workflow_on_sqlite() {
 async fn the_plan_workflow_on_postgres() {
     let Some(db) = TestDatabase::postgres().await else { return };
     workflow(db).await;
+}
+
+#[allow(clippy::too_many_lines)] // one workflow, read top to bottom
+async fn proposal_workflow(db: TestDatabase) {
+    let api = Api::over(db).await;
+    let (team, refunds) = (api.team, api.initiatives[0]);
+    let evidence = serde_json::from_value::<leadup_core::evidence::EvidenceInput>(
+        json!({"kind": "support_ticket", "summary": "Refunds take two weeks", "customer": "Globex", "date": "2026-12-01"}),
+    )
+    .unwrap();
+    let evidence = api.store.create_evidence(&evidence.validate().unwrap()).await.unwrap().id;
+    let input = json!({
+        "title": "Instant refunds",
+        "problem": {"text": "Refunds take two weeks", "evidence": [evidence]},
+        "solution": {"text": "Refund to the card at once"},
+        "initiative_id": refunds,
+        "beneficiaries": [{"who": "customers", "text": "Money back the same day", "evidence": [evidence]}],
+        "risks": [{"text": "Card networks may charge more"}],
+        "case": {"discount_rate": 0.1, "one_off_cost": 10_000_000, "recurring_cost": 2_000_000,
+                 "benefits": {"low": [4_000_000, 4_000_000, 4_000_000], "expected": [6_000_000, 6_000_000, 6_000_000], "high": [8_000_000, 8_000_000, 8_000_000]}},
+        "ask": {"money": 10_000_000, "people": 2, "decision": "Fund a two-person team for a quarter", "decide_by": "2027-01-31"}
+    });
+    let uri = format!("/api/v1/teams/{team}/proposals");
+
+    // Only the team's manager writes proposals; bad input names every field and writes nothing.
+    assert_eq!(api.as_("member", "POST", &uri, Some(input.clone())).await.status, StatusCode::FORBIDDEN);
+    let mut bad = input.clone();
+    bad["case"]["discount_rate"] = json!(12);
+    bad["case"]["one_off_cost"] = json!(-1);
+    bad["case"]["benefits"]["high"] = json!([]);
+    bad["problem"]["evidence"] = json!([evidence + 100]);
+    bad["ask"]["decide_by"] = json!("2026-12-01");
+    bad["status"] = json!("approved");
+    let refused = api.as_("manager", "POST", &uri, Some(bad)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    let fields: Vec<&str> =
+        refused.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["status"]);
+    let mut bad = input.clone();
+    bad["case"]["discount_rate"] = json!(12);
+    bad["case"]["one_off_cost"] = json!(-1);
+    bad["case"]["benefits"]["high"] = json!([]);
+    bad["problem"]["evidence"] = json!([evidence + 100]);
+    bad["ask"]["decide_by"] = json!("2026-12-01");
+    let refused = api.as_("manager", "POST", &uri, Some(bad)).await;
+    let fields: Vec<&str> =
+        refused.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(
+        fields,
+        ["problem.evidence[0]", "case.discount_rate", "case.one_off_cost", "case.benefits.high", "ask.decide_by"]
+    );
+    assert!(api.store.proposals().await.unwrap().is_empty(), "nothing was written");
+
+    // Written: the numbers, the delivery forecast from the initiative's team, the opinions.
+    let created = api.as_("manager", "POST", &uri, Some(input.clone())).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.body["id"].as_i64().unwrap();
+    assert_eq!(created.location.as_deref(), Some(format!("/api/v1/proposals/{id}").as_str()));
+    assert_eq!(created.body["input"]["status"], "draft");
+    // Expected: 3 periods of 60,000 − 20,000 at 10%: 40,000 × 2.486852 = 99,474.08 − 100,000.
+    assert_eq!(created.body["evaluation"]["expected"]["npv"], -52_592);
+    assert_eq!(created.body["opinions"], json!(["solution", "risks[0]"]));
+    assert_eq!(created.body["unaligned"], true);
+    assert_eq!(created.body["delivery"]["initiative"], "Instant refunds");
+    assert!(created.body["delivery"]["note"].as_str().unwrap().len() > 10, "{}", created.body["delivery"]);
+
+    // The manager edits the draft, then presents it; a presented proposal is not edited.
+    let mut edited = input.clone();
+    edited["solution"]["evidence"] = json!([evidence]);
+    let proposal_uri = format!("/api/v1/proposals/{id}");
+    let reply = api.as_("manager", "PUT", &proposal_uri, Some(edited.clone())).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.body["opinions"], json!(["risks[0]"]));
+    let reply = api.as_("manager", "POST", &format!("{proposal_uri}/present"), None).await;
+    assert_eq!(reply.body["input"]["status"], "presented");
+    let frozen = api.as_("manager", "PUT", &proposal_uri, Some(edited)).await;
+    assert_eq!(frozen.status, StatusCode::CONFLICT, "{}", frozen.text);
+
+    // Only an executive of the team decides.
+    let decision = format!("{proposal_uri}/decision");
+    let approve = json!({"decision": "approve"});
+    assert_eq!(api.as_("manager", "POST", &decision, Some(approve.clone())).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(api.as_("outsider", "POST", &decision, Some(approve.clone())).await.status, StatusCode::FORBIDDEN);
+    let maybe = api.as_("executive", "POST", &decision, Some(json!({"decision": "maybe"}))).await;
+    assert_eq!(maybe.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let approved = api.as_("executive", "POST", &decision, Some(approve)).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
+    assert_eq!(approved.body["input"]["status"], "approved");
+    assert_eq!(approved.body["decided_by"], api.user("executive"));
+    let again = api.as_("manager", "POST", &format!("{proposal_uri}/withdraw"), None).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+
+    // Anyone signed in reads it, its page and its briefs; the Markdown brief cites its sources.
+    let listed = api.as_("outsider", "GET", "/api/v1/proposals", None).await;
+    assert_eq!(listed.body[0]["id"], id);
+    let page = api.page("executive", &format!("/proposals/{id}")).await;
+    assert!(page.contains("Approved: this business case is final."), "{page}");
+    let markdown = api.as_("outsider", "GET", &format!("/proposals/{id}/brief.md"), None).await;
+    assert!(markdown.text.starts_with("# Instant refunds\n\n*Status: approved*"), "{}", markdown.text);
+    assert!(markdown.text.contains("Refund to the card at once [1]"), "{}", markdown.text);
+    assert!(markdown.text.contains("- Card networks may charge more *(opinion: no evidence)*"));
+    assert!(markdown.text.contains("1. support ticket, Globex, 2026-12-01"));
+    let html = api.page("outsider", &format!("/proposals/{id}/brief")).await;
+    assert!(html.contains("<title>Instant refunds · brief</title>"), "{html}");
+    assert!(api.store.verify_audit_log().await.unwrap().is_ok(), "the audit chain holds");
+}
+
+#[tokio::test]
+async fn the_proposal_workflow_on_sqlite() {
+    proposal_workflow(TestDatabase::sqlite()).await;
+}
+
+#[tokio::test]
+async fn the_proposal_workflow_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    proposal_workflow(db).await;
 }

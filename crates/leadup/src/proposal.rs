@@ -10,8 +10,9 @@ use leadup_core::ValidationErrors;
 use leadup_core::business_case::{BusinessCase, BusinessCaseInput, Evaluation, ScenarioResult};
 use leadup_core::date;
 use leadup_core::money::major_units;
-use leadup_core::proposal::{Delivery, ProposalInput, markdown};
+use leadup_core::proposal::ProposalInput;
 use leadup_store::Store;
+use leadup_web::proposals::Brief;
 use time::OffsetDateTime;
 
 use crate::output;
@@ -34,43 +35,12 @@ pub async fn brief(store: &Store, file: &Path, format: &str, today: Option<&str>
         None => OffsetDateTime::now_utc().date(),
     };
     let input = read_json::<ProposalInput>(file)?;
-    let (objectives, evidence) = (store.objectives().await?, store.evidence_list().await?);
-    let proposal = input.validate(&objectives, &store.initiatives().await?, &evidence, Some(today))?;
-    let evaluation = proposal.case.evaluate();
-    let delivery = match proposal.initiative_id {
-        Some(id) => Some(delivery(store, id, today).await?),
-        None => None,
-    };
-    let text = if format == "html" {
-        leadup_web::brief::html(&proposal, &evaluation, delivery.as_ref(), &objectives, &evidence)
-    } else {
-        markdown(&proposal, &evaluation, delivery.as_ref(), &objectives, &evidence)
-    };
+    let brief = Brief::assemble(store, input, Some(today), today).await.map_err(|e| match e {
+        leadup_web::AppError::Invalid(errors) => anyhow::Error::from(errors),
+        other => anyhow::anyhow!(other.to_string()),
+    })?;
+    let text = if format == "html" { brief.html() } else { brief.markdown() };
     output::line(text.trim_end())
-}
-
-/// When initiative `id` is likely delivered, from its team's forecast as its page shows it.
-async fn delivery(store: &Store, id: i64, today: time::Date) -> anyhow::Result<Delivery> {
-    let (initiative, _, progress) = leadup_web::dashboard::initiative_progress(store, id, today)
-        .await
-        .map_err(|e| anyhow::anyhow!(e.to_string()))?;
-    let team = store.team(initiative.team_id).await?.name;
-    Ok(match &progress.forecast {
-        Some(answer) => Delivery {
-            initiative: initiative.title,
-            range: Some((answer.dates.p50, answer.dates.p95)),
-            note: format!(
-                "{} remaining items at its share of {team}'s throughput; {}",
-                progress.remaining,
-                progress.calibration.as_ref().map_or_else(|| "not backtested".to_owned(), |c| c.statement.clone())
-            ),
-        },
-        None => Delivery {
-            initiative: initiative.title,
-            range: None,
-            note: progress.forecast_note.unwrap_or_else(|| "no work items attached yet".to_owned()),
-        },
-    })
 }
 
 /// Reads `path` as JSON of type `T`. A file that is not JSON of the right shape is invalid

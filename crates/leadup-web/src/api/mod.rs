@@ -1,6 +1,6 @@
 //! The JSON API under `/api/v1/`: workspace, objectives, teams, initiatives, alignment,
 //! progress (work items, imports, attach rules, and the progress of teams and initiatives),
-//! and plans with their change requests.
+//! plans with their change requests, evidence, and proposals.
 
 mod evidence;
 pub(crate) mod imports;
@@ -9,6 +9,7 @@ mod me;
 mod objectives;
 pub(crate) mod plans;
 mod progress;
+mod proposals;
 mod teams;
 mod workspace;
 
@@ -24,10 +25,10 @@ use crate::routes::Routes;
 use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
-    use Access::{BodyTeam, ChangeRequestTeam, InitiativeTeam, PlanTeam, SignedIn, Team, Workspace};
+    use Access::{BodyTeam, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn, Team, Workspace};
     use Action::{
-        ApprovePlan, DecideChangeRequest, EditInitiatives, EditPlan, EditStrategy, EditTeam, FileChangeRequest,
-        ImportWorkItems, ManageTeams, ReadWorkspace, RecordEvidence, ViewTeam,
+        ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStrategy, EditTeam,
+        FileChangeRequest, ImportWorkItems, ManageTeams, ReadWorkspace, RecordEvidence, ViewTeam, WriteProposals,
     };
     Routes::new("/api/v1", state)
         .add(Method::GET, "/me", SignedIn, me::show)
@@ -88,6 +89,13 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/plans/{id}/change-requests", PlanTeam(FileChangeRequest), plans::file)
         .add(Method::GET, "/change-requests/{id}", ChangeRequestTeam(ViewTeam), plans::change_request)
         .add(Method::POST, "/change-requests/{id}/decision", ChangeRequestTeam(DecideChangeRequest), plans::decide)
+        .add(Method::GET, "/proposals", Workspace(ReadWorkspace), proposals::list)
+        .add(Method::POST, "/teams/{id}/proposals", Team(WriteProposals), proposals::create)
+        .add(Method::GET, "/proposals/{id}", Workspace(ReadWorkspace), proposals::show)
+        .add(Method::PUT, "/proposals/{id}", ProposalTeam(WriteProposals), proposals::update)
+        .add(Method::POST, "/proposals/{id}/present", ProposalTeam(WriteProposals), proposals::present)
+        .add(Method::POST, "/proposals/{id}/withdraw", ProposalTeam(WriteProposals), proposals::withdraw)
+        .add(Method::POST, "/proposals/{id}/decision", ProposalTeam(DecideProposals), proposals::decide)
 }
 
 /// A JSON body whose rejections are answered as problem+json naming the bad field.

@@ -16,15 +16,17 @@ pub(crate) enum Section {
     Alignment,
     Evidence,
     Priorities,
+    Proposals,
 }
 
-const SECTIONS: [(Section, &str, &str); 6] = [
+const SECTIONS: [(Section, &str, &str); 7] = [
     (Section::Strategy, "/strategy", "Strategy"),
     (Section::Roadmap, "/roadmap", "Roadmap"),
     (Section::Teams, "/teams", "Teams"),
     (Section::Alignment, "/alignment", "Alignment"),
     (Section::Evidence, "/evidence", "Evidence"),
     (Section::Priorities, "/priorities", "Priorities"),
+    (Section::Proposals, "/proposals", "Proposals"),
 ];
 
 /// A complete HTML document around `content`; the top bar shows the navigation and who is

@@ -14,6 +14,7 @@ mod login;
 mod plans;
 mod priorities;
 mod progress;
+mod proposals;
 mod roadmap;
 mod share;
 mod strategy;
@@ -29,10 +30,10 @@ use crate::routes::Routes;
 use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
-    use Access::{ChangeRequestTeam, InitiativeTeam, PlanTeam, Public, SignedIn, Team, Workspace};
+    use Access::{ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn, Team, Workspace};
     use Action::{
-        ApprovePlan, DecideChangeRequest, EditInitiatives, EditPlan, FileChangeRequest, ImportWorkItems,
-        ManageShareLinks, ReadWorkspace, RecordEvidence, ViewTeam,
+        ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, FileChangeRequest,
+        ImportWorkItems, ManageShareLinks, ReadWorkspace, RecordEvidence, ViewTeam, WriteProposals,
     };
     Routes::new("", state)
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
@@ -92,6 +93,17 @@ pub(crate) fn routes(state: &AppState) -> Routes {
             ChangeRequestTeam(DecideChangeRequest),
             change_requests::decide,
         )
+        .add(Method::GET, "/proposals", Workspace(ReadWorkspace), proposals::list)
+        .add(Method::GET, "/teams/{id}/proposals/new", Team(WriteProposals), proposals::new_form)
+        .add(Method::POST, "/teams/{id}/proposals", Team(WriteProposals), proposals::create)
+        .add(Method::GET, "/proposals/{id}", Workspace(ReadWorkspace), proposals::show)
+        .add(Method::GET, "/proposals/{id}/brief", Workspace(ReadWorkspace), proposals::brief_html)
+        .add(Method::GET, "/proposals/{id}/brief.md", Workspace(ReadWorkspace), proposals::brief_markdown)
+        .add(Method::GET, "/proposals/{id}/edit", ProposalTeam(WriteProposals), proposals::edit_form)
+        .add(Method::POST, "/proposals/{id}", ProposalTeam(WriteProposals), proposals::update)
+        .add(Method::POST, "/proposals/{id}/present", ProposalTeam(WriteProposals), proposals::present)
+        .add(Method::POST, "/proposals/{id}/withdraw", ProposalTeam(WriteProposals), proposals::withdraw)
+        .add(Method::POST, "/proposals/{id}/decision", ProposalTeam(DecideProposals), proposals::decide)
 }
 
 /// A page handler's result: the page, or an error page.
