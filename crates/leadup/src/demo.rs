@@ -22,6 +22,7 @@ use leadup_core::date;
 use leadup_core::evidence::EvidenceInput;
 use leadup_core::initiative::InitiativeInput;
 use leadup_core::plan::{PlanInput, PlanItemInput};
+use leadup_core::proposal::ProposalInput;
 use leadup_core::roadmap::Quarter;
 use leadup_core::strategy::{KeyResultInput, ObjectiveInput, Workspace};
 use leadup_core::team::TeamInput;
@@ -502,6 +503,7 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
     seed_evidence(store, &initiative_ids, today).await?;
     let users = seed_users(store, &team_ids).await?;
     seed_plan(store, today, &months, team_ids[PAY], &initiative_ids).await?;
+    seed_proposal(store, today, team_ids[PAY]).await?;
     Ok(users)
 }
 
@@ -595,6 +597,61 @@ async fn seed_plan(
         .file_change_request(plan, &request, &impact, at(member, Duration::hours(3)))
         .await
         .context("filing the demo change request")?;
+    Ok(())
+}
+
+/// The Payments manager's business case for multi-currency payments, presented to the team's
+/// executives yesterday: most claims cite the demo's evidence, the solution and a risk are
+/// opinions, and the delivery dates come from the initiative's forecast.
+async fn seed_proposal(store: &Store, today: Date, team: i64) -> anyhow::Result<()> {
+    let manager = store.user_by_email(&demo_email(TEAMS[PAY].manager)).await?.context("the Payments manager")?.id;
+    let evidence = store.evidence_list().await.context("reading the demo evidence")?;
+    let cite = |start: &str| {
+        evidence
+            .iter()
+            .find(|e| e.summary.starts_with(start))
+            .map(|e| e.id)
+            .with_context(|| format!("evidence '{start}'"))
+    };
+    let (gbp, paybridge) = (cite("We pay our UK suppliers")?, cite("Paybridge launched")?);
+    let objective = store
+        .objectives()
+        .await?
+        .into_iter()
+        .find(|o| o.title.starts_with("Become the way"))
+        .context("the payments objective")?
+        .id;
+    let initiative = store
+        .initiatives()
+        .await?
+        .into_iter()
+        .find(|i| i.title.starts_with("Multi-currency"))
+        .context("the multi-currency initiative")?
+        .id;
+    let input: ProposalInput = serde_json::from_value(serde_json::json!({
+        "title": "Fund multi-currency supplier payments",
+        "problem": {"text": "Customers pay their UK, Swiss and US suppliers outside Ledgerline because we pay only in euros, and a competitor now offers these currencies.", "evidence": [gbp, paybridge]},
+        "solution": {"text": "Add GBP, CHF and USD supplier payments through our banking partner, with the FX fee shown before the run is released."},
+        "objective_ids": [objective],
+        "initiative_id": initiative,
+        "beneficiaries": [
+            {"who": "customers", "text": "Every supplier is paid from the same approved payment run.", "evidence": [gbp]},
+            {"who": "the_company", "text": "We keep pace with Paybridge and earn an FX fee on the new payment volume.", "evidence": [paybridge]}
+        ],
+        "risks": [{"text": "Onboarding the FX partner may take longer than a quarter."}],
+        "case": {"discount_rate": 0.1, "one_off_cost": 18_000_000, "recurring_cost": 3_000_000,
+                 "benefits": {"low": [6_000_000, 10_000_000, 12_000_000, 12_000_000],
+                              "expected": [10_000_000, 16_000_000, 20_000_000, 22_000_000],
+                              "high": [14_000_000, 24_000_000, 30_000_000, 34_000_000]}},
+        "ask": {"money": 18_000_000, "people": 3, "decision": "Fund a three-person squad for two quarters to ship multi-currency payments",
+                "decide_by": date::format(today + Duration::days(21))}
+    }))
+    .context("the demo proposal")?;
+    let (objectives, initiatives) = (store.objectives().await?, store.initiatives().await?);
+    input.clone().validate(&objectives, &initiatives, &evidence, Some(today)).context("the demo proposal")?;
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).expect("zero nanoseconds are valid");
+    let id = store.create_proposal(team, &input, leadup_store::Actor::new(manager, now - Duration::days(2))).await?.id;
+    store.move_proposal(id, "presented", leadup_store::Actor::new(manager, now - Duration::days(1))).await?;
     Ok(())
 }
 
@@ -1437,6 +1494,11 @@ mod tests {
         assert_eq!(request.impact.initiatives.len(), 4, "three in the baseline and the one added");
         assert_eq!(request.impact.budget_delta(), 78_000_000);
         assert!(request.impact.delay_days() > 0, "pulling work in delays what follows it");
+        let proposals = store.proposals().await.expect("proposals load");
+        assert_eq!(proposals.len(), 1);
+        assert_eq!(proposals[0].input.status, "presented");
+        assert_eq!(proposals[0].created_by, user("sofia.marchetti@example.com").await);
+        assert_eq!(proposals[0].input.cited_evidence().len(), 2);
         store.close().await;
     }
 

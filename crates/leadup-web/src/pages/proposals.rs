@@ -664,7 +664,7 @@ async fn render_form(
     let picker = |name: &str| {
         let chosen = values(fields, &format!("{name}_evidence"));
         html! {
-            select.evidence-select name={ (name) "_evidence" } multiple size="3" aria-label={ "Evidence for " (label(name, &[])) } {
+            select.evidence-select name={ (name) "_evidence" } multiple size="4" aria-label={ "Evidence for " (label(name, &[])) } {
                 @for piece in &evidence {
                     option value=(piece.id) selected[chosen.contains(&piece.id.to_string().as_str())] {
                         "#" (piece.id) " · " (piece.kind.label())
@@ -713,7 +713,7 @@ async fn render_form(
             }
             h2 { "Alignment and delivery" }
             div.field-grid {
-                fieldset.choices {
+                fieldset.objectives {
                     legend { "Objectives served " span.muted { "(none: flagged as unaligned)" } }
                     @if objectives.is_empty() { p.muted { "The workspace has no objectives yet." } }
                     @for o in &objectives {
