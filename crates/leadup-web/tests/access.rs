@@ -207,7 +207,8 @@ impl Fixture {
                 (Some("text/csv"), "Key,Created,Resolved\nA-1,2026-01-01,2026-01-05\n".into())
             }
             ("POST", "/api/v1/evidence") => (json, r#"{"kind": "sales_request", "summary": "Needs SSO"}"#.into()),
-            ("POST", "/evidence") => (form, "kind=sales_request&summary=Needs+SSO".into()),
+            ("POST", "/evidence" | "/evidence/{id}") => (form, "kind=sales_request&summary=Needs+SSO".into()),
+            ("PATCH", "/api/v1/evidence/{id}") => (json, r#"{"summary": "Refunds take three weeks"}"#.into()),
             ("POST", "/evidence/{id}/initiatives") => (form, format!("initiative={}", self.initiative)),
             ("POST", "/login") => (form, "email=user1%40example.com&password=a+long+test+password".into()),
             ("POST", "/account/tokens") => (form, "name=script".into()),

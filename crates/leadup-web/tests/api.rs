@@ -734,6 +734,32 @@ async fn evidence_is_recorded_found_linked_and_weighed() {
     assert_eq!(one.body["strength"]["level"], "weak", "a single ticket is weak evidence: {}", one.body["strength"]);
     let unknown = api.call("PUT", &format!("/api/v1/evidence/{}/initiatives/999", ids[0]), None).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A patch changes what it names, clears nulls, and changes nothing when a field is bad.
+    let uri = format!("/api/v1/evidence/{}", ids[0]);
+    let patched = api.call("PATCH", &uri, Some(json!({"summary": "Refunds take three weeks", "customer": null}))).await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    assert_eq!(
+        (patched.body["summary"].as_str(), patched.body["customer"].as_str()),
+        (Some("Refunds take three weeks"), None)
+    );
+    assert_eq!(patched.body["revenue_at_stake"], 1_250_000, "what the patch does not name stays");
+    let bad = api.call("PATCH", &uri, Some(json!({"summary": "Changed", "date": "yesterday"}))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&bad).into_iter().map(|(f, _)| f).collect::<Vec<_>>(), ["date"]);
+    assert_eq!(api.call("GET", &uri, None).await.body["evidence"]["summary"], "Refunds take three weeks");
+
+    // Evidence an initiative cites is not deleted; unlinked, it is.
+    let linked = api.call("DELETE", &format!("/api/v1/evidence/{}", ids[1]), None).await;
+    assert_eq!(linked.status, StatusCode::CONFLICT);
+    assert!(
+        linked.body["detail"].as_str().unwrap().contains(&format!("supports initiatives {initiative}")),
+        "{}",
+        linked.body
+    );
+    assert_eq!(api.call("DELETE", &uri, None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(api.call("GET", &uri, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.call("DELETE", &uri, None).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

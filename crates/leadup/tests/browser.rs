@@ -279,7 +279,8 @@ fn accounts_and_share_links_in_chromium() {
 }
 
 /// The evidence library in Chromium: search, a bad form named field by field, a new piece
-/// recorded and linked to an initiative that was an opinion until then.
+/// recorded and linked to an initiative that was an opinion until then, edited, and kept
+/// from deletion while it is linked.
 #[test]
 fn evidence_in_chromium() {
     let Some((_db, server, browser)) = demo_as("kwame.mensah@example.com") else { return };
@@ -318,6 +319,27 @@ fn evidence_in_chromium() {
     browser.click("form[action$=\"/initiatives\"] button[type=submit]");
     browser.wait_for("aria-label=\"Unlink Early-payment discounts\"");
     browser.screenshot_now(&shots.join("evidence-piece.png"), 1000);
+
+    // Edited: a bad date is named and nothing changes; then the amount is corrected. Linked,
+    // the piece cannot be deleted: the refusal names the initiative.
+    let piece_url = browser.current_url().split('#').next().unwrap().to_owned();
+    browser.click("a.button[href$=\"/edit\"]");
+    browser.wait_for("Save changes");
+    browser.fill("input[name=revenue_at_stake]", "15,000");
+    browser.fill("input[name=date]", "soon");
+    browser.click("form.evidence-form button[type=submit]");
+    let refused = browser.wait_for("The changes were not saved");
+    assert!(refused.contains("<strong>date</strong>: 'soon' is not a date"), "{refused}");
+    assert!(browser.dom(&piece_url).contains("EUR 12,500"), "nothing changed");
+    browser.click("a.button[href$=\"/edit\"]");
+    browser.wait_for("Save changes");
+    browser.fill("input[name=revenue_at_stake]", "15,000");
+    browser.click("form.evidence-form button[type=submit]");
+    let edited = browser.wait_for("Why this strength");
+    assert!(edited.contains("EUR 15,000") && edited.contains("Kwame Mensah"), "who recorded it stays: {edited}");
+    browser.click("form[action$=\"/delete\"] button");
+    let kept = browser.wait_for("409");
+    assert!(kept.contains("supports initiatives 16; unlink it first"), "{kept}");
 
     let after = browser.dom(&server.url("/initiatives/16"));
     assert!(!after.contains("it is an opinion"), "backed by evidence now");

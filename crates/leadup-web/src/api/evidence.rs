@@ -1,5 +1,5 @@
-//! `/api/v1/evidence`: record, read and search evidence, and link it to the initiatives it
-//! supports; `/api/v1/initiatives/{id}/evidence` gives an initiative's evidence, its strength
+//! `/api/v1/evidence`: record, read, search, change and delete evidence, and link it to the
+//! initiatives it supports; `/api/v1/initiatives/{id}/evidence` gives an initiative's evidence, its strength
 //! (with the reasons) and the demand behind it.
 
 use axum::body::Bytes;
@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leadup_core::ValidationErrors;
 use leadup_core::demand::{Demand, demand};
-use leadup_core::evidence::{Evidence, EvidenceInput};
+use leadup_core::evidence::{Evidence, EvidenceInput, EvidencePatch};
 use leadup_core::evidence_strength::{EvidenceStrength, item_strength, strength};
 use leadup_core::initiative::Initiative;
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,25 @@ pub(crate) async fn create(
     }
     let piece = state.store.create_evidence(&input.validate()?).await?;
     Ok(created(format!("/api/v1/evidence/{}", piece.id), piece))
+}
+
+/// Changes the fields the patch names (`null` clears an optional one); the result is
+/// validated as a whole, and nothing changes if any field is bad.
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    Id(id): Id,
+    Json(patch): Json<EvidencePatch>,
+) -> Result<Json<Evidence>, AppError> {
+    let mut input = state.store.evidence(id).await?.to_input();
+    patch.apply(&mut input);
+    Ok(Json(state.store.update_evidence(id, &input.validate()?).await?))
+}
+
+/// Deletes a piece of evidence; refused (409) while an initiative, a change request or a
+/// proposal cites it.
+pub(crate) async fn delete(State(state): State<AppState>, Id(id): Id) -> Result<StatusCode, AppError> {
+    state.store.delete_evidence(id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// One piece with its strength and the initiatives it supports.

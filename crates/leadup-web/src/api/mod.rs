@@ -72,6 +72,8 @@ pub(crate) fn routes(state: &AppState) -> Routes {
             crate::imports::MAX_UPLOAD,
         )
         .add(Method::GET, "/evidence/{id}", Workspace(ReadWorkspace), evidence::show)
+        .add(Method::PATCH, "/evidence/{id}", Workspace(RecordEvidence), evidence::update)
+        .add(Method::DELETE, "/evidence/{id}", Workspace(RecordEvidence), evidence::delete)
         .add(Method::PUT, "/evidence/{id}/initiatives/{initiative}", Workspace(RecordEvidence), evidence::link)
         .add(Method::DELETE, "/evidence/{id}/initiatives/{initiative}", Workspace(RecordEvidence), evidence::unlink)
         .add(Method::GET, "/initiatives/{id}/rules", Workspace(ReadWorkspace), progress::rules)

@@ -1,6 +1,7 @@
 //! The evidence library: `/evidence` lists and searches it (`?q=`, full-text), `/evidence/new`
-//! records a piece, `/evidence/{id}` shows one with its strength and why, and the initiatives
-//! it supports (linked and unlinked there). Initiatives show their own evidence, demand and
+//! records a piece, `/evidence/{id}` shows one with its strength and why, the initiatives it
+//! supports (linked and unlinked there) and the proposals citing it; `/evidence/{id}/edit`
+//! changes it, and `/evidence/{id}/delete` deletes it unless something cites it. Initiatives show their own evidence, demand and
 //! strength, or are marked **opinion** when nothing backs them (see `initiative.rs`).
 
 use axum::Form;
@@ -11,7 +12,7 @@ use leadup_core::ValidationErrors;
 use leadup_core::evidence::{Evidence, EvidenceInput, EvidenceKind};
 use leadup_core::evidence_strength::{EvidenceStrength, item_strength};
 use leadup_core::initiative::DEFAULT_CURRENCY;
-use leadup_core::money::Money;
+use leadup_core::money::{Money, major_units};
 use leadup_core::{date, money};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -133,6 +134,20 @@ pub(crate) struct EvidenceForm {
 }
 
 impl EvidenceForm {
+    /// The form holding a stored piece, to edit it.
+    fn of(piece: &Evidence) -> Self {
+        Self {
+            kind: piece.kind.as_str().to_owned(),
+            summary: piece.summary.clone(),
+            customer: piece.customer.clone().unwrap_or_default(),
+            source: piece.source.clone().unwrap_or_default(),
+            date: piece.date.map(date::format).unwrap_or_default(),
+            revenue_at_stake: piece.revenue_at_stake.map(major_units).unwrap_or_default(),
+            currency: piece.currency.as_str().to_owned(),
+            customers_affected: piece.customers_affected.map(|n| n.to_string()).unwrap_or_default(),
+        }
+    }
+
     /// The form as input, recorded by `who`, and the errors of numbers that do not parse
     /// (left out of the input), each naming its field.
     fn input(&self, who: &str) -> (EvidenceInput, ValidationErrors) {
@@ -168,12 +183,42 @@ impl EvidenceForm {
 }
 
 pub(crate) async fn new_form(State(state): State<AppState>, caller: Caller) -> PageResult {
-    render_form(&state, &caller, &EvidenceForm::default(), &ValidationErrors::default()).await
+    render_form(&state, &caller, &EvidenceForm::default(), &ValidationErrors::default(), None).await
+}
+
+pub(crate) async fn edit_form(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> PageResult {
+    let piece = load(&state, &id).await?;
+    render_form(&state, &caller, &EvidenceForm::of(&piece), &ValidationErrors::default(), Some(&piece)).await
 }
 
 pub(crate) async fn create(State(state): State<AppState>, caller: Caller, Form(form): Form<EvidenceForm>) -> Response {
     let who = caller.principal().map_or_else(String::new, |p| p.name.clone());
-    let (input, mut errors) = form.input(&who);
+    save(&state, &caller, &form, &who, None).await
+}
+
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(form): Form<EvidenceForm>,
+) -> Response {
+    match load(&state, &id).await {
+        // Who recorded it stays as it was.
+        Ok(piece) => save(&state, &caller, &form, piece.recorded_by.as_deref().unwrap_or(""), Some(&piece)).await,
+        Err(error) => error.into_response(),
+    }
+}
+
+/// Records the form as new evidence, or over `stored`; the form again, with every bad field
+/// named, if it is not valid.
+async fn save(
+    state: &AppState,
+    caller: &Caller,
+    form: &EvidenceForm,
+    who: &str,
+    stored: Option<&Evidence>,
+) -> Response {
+    let (input, mut errors) = form.input(who);
     let draft = match input.validate() {
         Ok(draft) if errors.0.is_empty() => Ok(draft),
         Ok(_) => Err(errors),
@@ -182,19 +227,51 @@ pub(crate) async fn create(State(state): State<AppState>, caller: Caller, Form(f
             Err(errors)
         }
     };
-    match draft {
-        Ok(draft) => match state.store.create_evidence(&draft).await {
-            Ok(piece) => Redirect::to(&format!("/evidence/{}", piece.id)).into_response(),
-            Err(error) => PageError::from(error).into_response(),
-        },
-        Err(errors) => match render_form(&state, &caller, &form, &errors).await {
-            Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-            Err(error) => error.into_response(),
-        },
+    let saved = match (draft, stored) {
+        (Ok(draft), None) => state.store.create_evidence(&draft).await,
+        (Ok(draft), Some(piece)) => state.store.update_evidence(piece.id, &draft).await,
+        (Err(errors), _) => {
+            return match render_form(state, caller, form, &errors, stored).await {
+                Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+                Err(error) => error.into_response(),
+            };
+        }
+    };
+    match saved {
+        Ok(piece) => Redirect::to(&format!("/evidence/{}", piece.id)).into_response(),
+        Err(error) => PageError::from(error).into_response(),
     }
 }
 
-async fn render_form(state: &AppState, caller: &Caller, form: &EvidenceForm, errors: &ValidationErrors) -> PageResult {
+pub(crate) async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let result = async {
+        let piece = load(&state, &id).await?;
+        state.store.delete_evidence(piece.id).await?;
+        Ok::<(), PageError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to("/evidence").into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn load(state: &AppState, id: &str) -> Result<Evidence, PageError> {
+    let number = id.parse::<i64>().map_err(|_| missing(&format!("Evidence '{id}'")))?;
+    match state.store.evidence(number).await {
+        Ok(piece) => Ok(piece),
+        Err(leadup_store::StoreError::NotFound { .. }) => Err(missing(&format!("Evidence {number}"))),
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn render_form(
+    state: &AppState,
+    caller: &Caller,
+    form: &EvidenceForm,
+    errors: &ValidationErrors,
+    stored: Option<&Evidence>,
+) -> PageResult {
     let workspace = state.store.workspace().await?;
     let error = |field: &str| errors.0.iter().find(|e| e.field == field).map(|e| e.message.clone());
     let field = |name: &'static str, label: &'static str, value: &str, hint: &'static str| {
@@ -207,16 +284,25 @@ async fn render_form(state: &AppState, caller: &Caller, form: &EvidenceForm, err
             }
         }
     };
+    let (title, action, crumb, submit) = match stored {
+        None => ("Record evidence".to_owned(), "/evidence".to_owned(), "New".to_owned(), "Record evidence"),
+        Some(piece) => (
+            format!("Edit {} {}", piece.kind.label(), piece.id),
+            format!("/evidence/{}", piece.id),
+            format!("{} {} / Edit", piece.kind.label(), piece.id),
+            "Save changes",
+        ),
+    };
     let content = html! {
-        p.crumbs { a href="/evidence" { "Evidence" } " / New" }
-        h1 { "Record evidence" }
+        p.crumbs { a href="/evidence" { "Evidence" } " / " (crumb) }
+        h1 { (title) }
         @if !errors.0.is_empty() {
             section.card.alert role="alert" {
-                h2 { "The evidence was not recorded" }
+                h2 { @if stored.is_some() { "The changes were not saved" } @else { "The evidence was not recorded" } }
                 ul { @for e in &errors.0 { li { strong { (e.field) } ": " (e.message) } } }
             }
         }
-        form.card.evidence-form method="post" action="/evidence" {
+        form.card.evidence-form method="post" action=(action) {
             input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
             div.field-grid {
                 label.field.invalid[error("kind").is_some()] {
@@ -241,19 +327,17 @@ async fn render_form(state: &AppState, caller: &Caller, form: &EvidenceForm, err
                 (field("currency", "Currency", &form.currency, "EUR"))
                 (field("customers_affected", "Customers affected", &form.customers_affected, "e.g. 40"))
             }
-            div.actions { button type="submit" { "Record evidence" } }
+            div.actions { button type="submit" { (submit) } }
         }
     };
-    Ok(layout::page("Record evidence", workspace.as_ref(), Some(Section::Evidence), caller, &content))
+    Ok(layout::page(&title, workspace.as_ref(), Some(Section::Evidence), caller, &content))
 }
 
 pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> PageResult {
-    let id = id.parse::<i64>().map_err(|_| missing(&format!("Evidence '{id}'")))?;
-    let piece = match state.store.evidence(id).await {
-        Ok(piece) => piece,
-        Err(leadup_store::StoreError::NotFound { .. }) => return Err(missing(&format!("Evidence {id}"))),
-        Err(other) => return Err(other.into()),
-    };
+    let piece = load(&state, &id).await?;
+    let id = piece.id;
+    let proposals = state.store.evidence_proposals(id).await?;
+    let may_record = caller.principal().is_some_and(|p| p.may(leadup_core::access::Action::RecordEvidence, None));
     let workspace = state.store.workspace().await?;
     let linked = state.store.evidence_initiatives(id).await?;
     let initiatives = state.store.initiatives().await?;
@@ -261,7 +345,11 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
     let strength = item_strength(&piece, state.today());
     let content = html! {
         p.crumbs { a href="/evidence" { "Evidence" } " / " (piece.kind.label()) " " (id) }
-        div.page-head { h1 { (piece.kind.label()) } (strength_badge(&strength)) }
+        div.page-head {
+            h1 { (piece.kind.label()) }
+            (strength_badge(&strength))
+            @if may_record { a.button.secondary href={ "/evidence/" (id) "/edit" } { "Edit" } }
+        }
         div.grid-2 {
             section.card {
                 blockquote.summary { (piece.summary) }
@@ -298,6 +386,21 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
                         select name="initiative" { @for i in &unlinked { option value=(i.id) { (i.title) } } }
                     }
                     button type="submit" { "Link" }
+                }
+            }
+        }
+        section.card id="proposals" {
+            h2 { "Proposals citing it" }
+            @if proposals.is_empty() { p.muted { "None." } }
+            ul.rules { @for (proposal, title) in &proposals { li { a href={ "/proposals/" (proposal) } { (title) } } } }
+        }
+        @if may_record {
+            section.card.danger {
+                h2 { "Delete" }
+                p.muted { "Evidence that an initiative, a change request or a proposal cites cannot be deleted: unlink it there first." }
+                form.inline method="post" action={ "/evidence/" (id) "/delete" } {
+                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                    button.secondary type="submit" { "Delete this evidence" }
                 }
             }
         }

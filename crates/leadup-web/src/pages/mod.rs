@@ -67,6 +67,9 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/evidence/new", Workspace(RecordEvidence), evidence::new_form)
         .add(Method::POST, "/evidence", Workspace(RecordEvidence), evidence::create)
         .add(Method::GET, "/evidence/{id}", Workspace(ReadWorkspace), evidence::show)
+        .add(Method::GET, "/evidence/{id}/edit", Workspace(RecordEvidence), evidence::edit_form)
+        .add(Method::POST, "/evidence/{id}", Workspace(RecordEvidence), evidence::update)
+        .add(Method::POST, "/evidence/{id}/delete", Workspace(RecordEvidence), evidence::delete)
         .add(Method::POST, "/evidence/{id}/initiatives", Workspace(RecordEvidence), evidence::link)
         .add(
             Method::POST,
