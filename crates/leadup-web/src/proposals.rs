@@ -6,7 +6,8 @@
 use leadup_core::ValidationErrors;
 use leadup_core::business_case::Evaluation;
 use leadup_core::evidence::Evidence;
-use leadup_core::proposal::{Delivery, Proposal, ProposalInput, markdown};
+use leadup_core::evidence_strength::{EvidenceStrength, strength};
+use leadup_core::proposal::{Delivery, Proposal, ProposalInput, citations, markdown};
 use leadup_core::strategy::Objective;
 use leadup_store::Store;
 use time::Date;
@@ -46,6 +47,13 @@ impl Brief {
             None => None,
         };
         Ok(Self { proposal, evaluation, delivery, objectives, evidence })
+    }
+
+    /// The strength of the evidence its claims cite, together, on `today`.
+    pub fn strength(&self, today: Date) -> EvidenceStrength {
+        let cited: Vec<Evidence> =
+            self.evidence.iter().filter(|e| citations(&self.proposal).contains_key(&e.id)).cloned().collect();
+        strength(&cited, today)
     }
 
     /// The brief as Markdown, for e-mail or chat.

@@ -414,6 +414,7 @@ async fn proposal_workflow(db: TestDatabase) {
     assert_eq!(created.body["evaluation"]["expected"]["npv"], -52_592);
     assert_eq!(created.body["opinions"], json!(["solution", "risks[0]"]));
     assert_eq!(created.body["unaligned"], true);
+    assert_eq!(created.body["strength"]["level"], "weak", "one support ticket: {}", created.body["strength"]);
     assert_eq!(created.body["delivery"]["initiative"], "Instant refunds");
     assert!(created.body["delivery"]["note"].as_str().unwrap().len() > 10, "{}", created.body["delivery"]);
 

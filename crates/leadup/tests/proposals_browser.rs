@@ -52,6 +52,7 @@ fn a_proposal_is_written_presented_approved_and_briefed_in_chromium() {
     let page = browser.dom(&server.url(&format!("/proposals/{demo}")));
     assert!(page.contains("Presented: waiting for an executive of Payments"), "{page}");
     assert!(page.contains("⚑ opinion") && page.contains("Sensitivity of the expected NPV"));
+    assert!(page.contains("Why this strength"), "the sources' strength is explained");
     assert!(page.contains("Multi-currency supplier payments (GBP, CHF, USD):"), "the delivery forecast: {page}");
     browser.screenshot_sized(&server.url(&format!("/proposals/{demo}")), &shots.join("proposal.png"), 1500);
 

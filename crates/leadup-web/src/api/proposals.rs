@@ -56,6 +56,7 @@ async fn described(state: &AppState, stored: StoredProposal) -> Result<Value, Ap
     body["delivery"] = delivery.unwrap_or(Value::Null);
     body["opinions"] = json!(opinions);
     body["unaligned"] = json!(p.objective_ids.is_empty());
+    body["strength"] = serde_json::to_value(brief.strength(state.today())).expect("a strength always serialises");
     Ok(body)
 }
 

@@ -355,12 +355,14 @@ async fn render_request(state: &AppState, caller: &Caller, request: &ChangeReque
             @if evidence.is_empty() {
                 p { (opinion_flag()) " " span.muted { "No evidence is linked to this request." } }
             } @else {
-                h3 { "Evidence" }
+                @let strength = leadup_core::evidence_strength::strength(&evidence, state.today());
+                h3 { "Evidence " (super::evidence::strength_badge(&strength)) }
                 ul.evidence-list { @for piece in &evidence { li {
                     strong { (piece.kind.label()) } " · " (piece.summary)
                     @if let Some(customer) = &piece.customer { span.muted { " · " (customer) } }
                     @if let Some(source) = &piece.source { " · " a href=(source) rel="noopener" { "source" } }
                 } } }
+                details.why { summary { "Why this strength" } (super::evidence::strength_reasons(&strength)) }
             }
         }
         section.card id="decision" {

@@ -20,7 +20,7 @@ use leadup_core::proposal::{
 use leadup_core::{ValidationErrors, date};
 use maud::{Markup, html};
 
-use super::evidence::strength_badge;
+use super::evidence::{strength_badge, strength_reasons};
 use super::layout::{self, Section, date_time, flag};
 use super::{PageError, PageResult, missing};
 use crate::auth::{CSRF_FIELD, Caller};
@@ -263,13 +263,15 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
                     }
                 }
                 section.card {
-                    h2 { "Sources" }
+                    @let strength = brief.strength(today);
+                    div.page-head { h2 { "Sources" } (strength_badge(&strength)) }
                     @if cited.is_empty() { p { (flag("opinion", "No claim cites evidence")) " No claim cites evidence." } }
                     ol.sources { @for (_, id) in &cited {
                         @if let Some(piece) = brief.evidence.iter().find(|e| e.id == *id) {
                             li { a href={ "/evidence/" (id) } { (piece.kind.label()) } " " (strength_badge(&item_strength(piece, today))) " " (piece.summary) }
                         }
                     } }
+                    @if !cited.is_empty() { details.why { summary { "Why this strength" } (strength_reasons(&strength)) } }
                 }
             }
         }
