@@ -63,14 +63,6 @@ fn demo_pages_render_in_chromium() {
     chromium.screenshot(&server.url("/initiatives/1"), &shots.join("initiative.png"));
 }
 
-/// The id of the demo team called `name`, from the API.
-fn team_id(server: &Server, name: &str) -> i64 {
-    let (status, body) = server.get("/api/v1/teams");
-    assert_eq!(status, 200);
-    let teams: serde_json::Value = serde_json::from_str(&body).expect("teams as JSON");
-    teams.as_array().expect("a list").iter().find(|t| t["name"] == name).expect("the team")["id"].as_i64().unwrap()
-}
-
 /// Every chart of a progress page is drawn, with its accessible name, and nothing is broken.
 fn assert_progress_charts(page: &str, what: &str) {
     for label in [
@@ -92,7 +84,7 @@ fn assert_progress_charts(page: &str, what: &str) {
 fn dashboards_render_in_chromium() {
     let Some((_db, server, chromium)) = demo_as(ADMIN) else { return };
     let shots = screenshot_dir();
-    let payments = team_id(&server, "Payments");
+    let payments = server.team_id("Payments");
 
     let teams = chromium.dom(&server.url("/teams"));
     assert!(teams.contains("<h1>Teams</h1>") && teams.contains("Approvals &amp; Workflow"));
@@ -196,7 +188,7 @@ fn accounts_and_share_links_in_chromium() {
     let db = TestDatabase::sqlite();
     let server = Server::start(&db.url, "demo");
     let shots = screenshot_dir();
-    let (payments, approvals) = (team_id(&server, "Payments"), team_id(&server, "Approvals & Workflow"));
+    let (payments, approvals) = (server.team_id("Payments"), server.team_id("Approvals & Workflow"));
 
     // Signed out, every page leads to the sign-in page, which comes back to it afterwards.
     browser.open(&server.url("/teams"));

@@ -15,12 +15,6 @@ use support::browser::{Browser, screenshot_dir};
 const SOFIA: &str = "sofia.marchetti@example.com";
 const MATEO: &str = "mateo.fernandez@example.com";
 
-fn json(server: &Server, path: &str) -> Value {
-    let (status, body) = server.get(path);
-    assert_eq!(status, 200, "{path}: {body}");
-    serde_json::from_str(&body).expect("JSON")
-}
-
 /// The id of the Payments initiative called `title`.
 fn initiative(initiatives: &Value, title: &str) -> i64 {
     initiatives.as_array().unwrap().iter().find(|i| i["title"] == title).expect("the initiative")["id"]
@@ -43,9 +37,8 @@ fn a_plan_is_approved_and_changed_through_a_change_request_in_chromium() {
     let db = TestDatabase::sqlite();
     let server = Server::start(&db.url, "demo");
     let shots = screenshot_dir();
-    let teams = json(&server, "/api/v1/teams");
-    let payments = teams.as_array().unwrap().iter().find(|t| t["name"] == "Payments").unwrap()["id"].as_i64().unwrap();
-    let initiatives = json(&server, "/api/v1/initiatives");
+    let payments = server.team_id("Payments");
+    let initiatives = server.get_json("/api/v1/initiatives");
     let multi_currency = initiative(&initiatives, "Multi-currency supplier payments (GBP, CHF, USD)");
     let reconciliation = initiative(&initiatives, "Automatic payment-run reconciliation");
     let marketplace = initiative(&initiatives, "Marketplace payouts pilot for Freelanza");
@@ -54,13 +47,14 @@ fn a_plan_is_approved_and_changed_through_a_change_request_in_chromium() {
     browser.sign_in(&server.url(""), SOFIA, server.password(SOFIA));
     let dashboard = browser.dom(&server.url(&format!("/teams/{payments}")));
     assert!(dashboard.contains(&format!("href=\"/teams/{payments}/plans\"")), "the dashboard links to the plans");
-    let demo_plan = json(&server, &format!("/api/v1/teams/{payments}/plans"))[0]["id"].as_i64().unwrap();
+    let demo_plan = server.get_json(&format!("/api/v1/teams/{payments}/plans"))[0]["id"].as_i64().unwrap();
     let page = browser.dom(&server.url(&format!("/plans/{demo_plan}")));
     assert!(page.contains("Baseline · version 1") && page.contains("Mateo Fernández"), "{page}");
     assert!(page.contains("Add Multi-currency supplier payments (GBP, CHF, USD) at priority 2"));
     assert!(page.contains("no evidence — opinion") && page.contains("Disruption record"));
     browser.screenshot_sized(&server.url(&format!("/plans/{demo_plan}")), &shots.join("demo-plan.png"), 2600);
-    let demo_request = json(&server, &format!("/api/v1/plans/{demo_plan}/change-requests"))[0]["id"].as_i64().unwrap();
+    let demo_request =
+        server.get_json(&format!("/api/v1/plans/{demo_plan}/change-requests"))[0]["id"].as_i64().unwrap();
     let page = browser.dom(&server.url(&format!("/change-requests/{demo_request}")));
     assert!(page.contains("Kwame Mensah") && page.contains("What it costs") && page.contains("total forecast delay"));
     browser.screenshot_sized(
@@ -85,7 +79,7 @@ fn a_plan_is_approved_and_changed_through_a_change_request_in_chromium() {
     browser.fill(&format!("input[name=scope_{multi_currency}]"), "30");
     browser.click("form[action$=\"/draft\"] button[type=submit]");
     browser.wait_for("Save draft");
-    let saved = json(&server, &format!("/api/v1/plans/{plan}"));
+    let saved = server.get_json(&format!("/api/v1/plans/{plan}"));
     let items: Vec<i64> = saved["versions"][0]["content"]
         .as_array()
         .unwrap()
@@ -105,7 +99,7 @@ fn a_plan_is_approved_and_changed_through_a_change_request_in_chromium() {
     browser.click("form[action$=\"/approve\"] button");
     let approved = browser.wait_for("Baseline · version 1");
     let hash =
-        json(&server, &format!("/api/v1/plans/{plan}"))["versions"][0]["content_hash"].as_str().unwrap().to_owned();
+        server.get_json(&format!("/api/v1/plans/{plan}"))["versions"][0]["content_hash"].as_str().unwrap().to_owned();
     assert!(approved.contains(&hash), "the content hash is shown");
     assert!(approved.contains("Approved by</dt><dd><strong>Mateo Fernández</strong>"), "who approved it");
     assert!(approved.contains("Request a change"), "an executive may request a change");
@@ -124,7 +118,7 @@ fn a_plan_is_approved_and_changed_through_a_change_request_in_chromium() {
     browser.click("form.request-form button[type=submit]");
     let request_page = browser.wait_for("What it costs");
     let request: i64 = browser.current_url().rsplit('/').next().unwrap().split('#').next().unwrap().parse().unwrap();
-    let filed = json(&server, &format!("/api/v1/change-requests/{request}"));
+    let filed = server.get_json(&format!("/api/v1/change-requests/{request}"));
     let delay = filed["impact"]["initiatives"]
         .as_array()
         .unwrap()
@@ -159,7 +153,7 @@ fn a_plan_is_approved_and_changed_through_a_change_request_in_chromium() {
     let history = browser.wait_for("From version 1 to version 2");
     assert!(history.contains("Baseline · version 2") && history.contains("Re-scoped"));
     assert!(history.contains("From an accepted change request"));
-    let versions = json(&server, &format!("/api/v1/plans/{plan}"))["versions"].clone();
+    let versions = server.get_json(&format!("/api/v1/plans/{plan}"))["versions"].clone();
     assert_eq!(
         (versions[0]["status"].as_str(), versions[1]["status"].as_str()),
         (Some("superseded"), Some("approved"))

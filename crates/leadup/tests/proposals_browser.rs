@@ -7,18 +7,11 @@
 mod support;
 
 use leadup_store::testing::{TestDatabase, skip};
-use serde_json::Value;
 use support::Server;
 use support::browser::{Browser, screenshot_dir};
 
 const SOFIA: &str = "sofia.marchetti@example.com";
 const MATEO: &str = "mateo.fernandez@example.com";
-
-fn json(server: &Server, path: &str) -> Value {
-    let (status, body) = server.get(path);
-    assert_eq!(status, 200, "{path}: {body}");
-    serde_json::from_str(&body).expect("JSON")
-}
 
 #[test]
 #[allow(clippy::too_many_lines)] // one story, told in order
@@ -30,9 +23,8 @@ fn a_proposal_is_written_presented_approved_and_briefed_in_chromium() {
     let db = TestDatabase::sqlite();
     let server = Server::start(&db.url, "demo");
     let shots = screenshot_dir();
-    let teams = json(&server, "/api/v1/teams");
-    let payments = teams.as_array().unwrap().iter().find(|t| t["name"] == "Payments").unwrap()["id"].as_i64().unwrap();
-    let evidence = json(&server, "/api/v1/evidence");
+    let payments = server.team_id("Payments");
+    let evidence = server.get_json("/api/v1/evidence");
     let ticket = evidence
         .as_array()
         .unwrap()
@@ -48,7 +40,7 @@ fn a_proposal_is_written_presented_approved_and_briefed_in_chromium() {
     assert!(list.contains("Fund multi-currency supplier payments") && list.contains("presented"), "{list}");
     assert!(list.contains("New proposal for Payments"), "Sofia may write Payments' proposals");
     browser.screenshot_now(&shots.join("proposals.png"), 900);
-    let demo = json(&server, "/api/v1/proposals")[0]["id"].as_i64().unwrap();
+    let demo = server.get_json("/api/v1/proposals")[0]["id"].as_i64().unwrap();
     let page = browser.dom(&server.url(&format!("/proposals/{demo}")));
     assert!(page.contains("Presented: waiting for an executive of Payments"), "{page}");
     assert!(page.contains("⚑ opinion") && page.contains("Sensitivity of the expected NPV"));
@@ -79,7 +71,7 @@ fn a_proposal_is_written_presented_approved_and_briefed_in_chromium() {
     let refused = browser.wait_for("The proposal was not saved");
     assert!(refused.contains("Discount rate</strong>: 'ten' is not a percentage"), "{refused}");
     assert!(refused.contains("No more supplier calls about late payments."), "what was typed is kept");
-    assert_eq!(json(&server, "/api/v1/proposals").as_array().unwrap().len(), 1, "nothing was saved");
+    assert_eq!(server.get_json("/api/v1/proposals").as_array().unwrap().len(), 1, "nothing was saved");
     browser.screenshot_now(&shots.join("proposal-editor-errors.png"), 900);
 
     // Corrected, saved as a draft, and presented.
@@ -92,7 +84,7 @@ fn a_proposal_is_written_presented_approved_and_briefed_in_chromium() {
         "opinion: {saved}"
     );
     assert!(saved.contains("⚑ unaligned"), "no objective was chosen");
-    let created = json(&server, "/api/v1/proposals")[0].clone();
+    let created = server.get_json("/api/v1/proposals")[0].clone();
     let id = created["id"].as_i64().unwrap();
     assert_eq!(created["input"]["problem"]["evidence"], serde_json::json!([ticket]));
     assert!((created["input"]["case"]["discount_rate"].as_f64().unwrap() - 0.08).abs() < 1e-12);

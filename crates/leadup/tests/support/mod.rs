@@ -115,6 +115,19 @@ impl Server {
         )
     }
 
+    /// A GET as the administrator of an API route answering 200 with JSON.
+    pub fn get_json(&self, path: &str) -> serde_json::Value {
+        let (status, body) = self.get(path);
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path} answers JSON: {e}"))
+    }
+
+    /// The id of the team called `name`, from the API.
+    pub fn team_id(&self, name: &str) -> i64 {
+        let teams = self.get_json("/api/v1/teams");
+        teams.as_array().expect("a list").iter().find(|t| t["name"] == name).expect("the team")["id"].as_i64().unwrap()
+    }
+
     /// A plain HTTP/1.1 GET without credentials: (status, body).
     pub fn get_anonymous(&self, path: &str) -> (u16, String) {
         self.request(&format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr), b"")
