@@ -214,7 +214,9 @@ impl Fixture {
             ("POST", "/account/tokens") => (form, "name=script".into()),
             ("POST", "/teams/{id}/share") => (form, "days=7".into()),
             ("POST", "/initiatives/{id}/rules") => (form, "action=add&kind=key&value=A-1".into()),
-            ("POST", "/teams/{id}/import") => (Some("multipart/form-data; boundary=x"), "--x--\r\n".into()),
+            ("POST", "/teams/{id}/import" | "/evidence/import") => {
+                (Some("multipart/form-data; boundary=x"), "--x--\r\n".into())
+            }
             ("POST", "/api/v1/teams/{id}/plans") => (
                 json,
                 format!(r#"{{"name": "Next", "period_start": "2027-04-01", "period_end": "2027-06-30", "items": [{item}]}}"#),

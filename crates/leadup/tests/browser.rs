@@ -272,7 +272,7 @@ fn accounts_and_share_links_in_chromium() {
 
 /// The evidence library in Chromium: search, a bad form named field by field, a new piece
 /// recorded and linked to an initiative that was an opinion until then, edited, and kept
-/// from deletion while it is linked.
+/// from deletion while it is linked; and many imported from a CSV file through the upload form.
 #[test]
 fn evidence_in_chromium() {
     let Some((_db, server, browser)) = demo_as("kwame.mensah@example.com") else { return };
@@ -332,6 +332,45 @@ fn evidence_in_chromium() {
     browser.click("form[action$=\"/delete\"] button");
     let kept = browser.wait_for("409");
     assert!(kept.contains("supports initiatives 16; unlink it first"), "{kept}");
+
+    // Many pieces from a CSV file through the upload form: strict, one bad row writes nothing;
+    // then without strict the good rows are recorded and the bad one is named by its line.
+    let csv = tempfile::Builder::new().suffix(".csv").tempfile().expect("a CSV file");
+    std::fs::write(
+        csv.path(),
+        "Type;Quote;Client;When\nsales_request;Needs SEPA Direct Debit;Umbrella;03.11.2026\n\
+         rumour;Heard they are leaving;Hooli;04.11.2026\nsurvey_result;41% want mobile approvals;;05.11.2026\n",
+    )
+    .unwrap();
+    let before = server.get_json("/api/v1/evidence").as_array().unwrap().len();
+    let fill_import = |strict: bool| {
+        browser.open(&server.url("/evidence/import"));
+        browser.wait_for("Import evidence from CSV");
+        browser.attach("input[name=file]", csv.path());
+        browser.fill("input[name=delimiter]", ";");
+        browser.fill("input[name=date_format]", "%d.%m.%Y");
+        for (field, column) in [
+            ("kind_column", "Type"),
+            ("summary_column", "Quote"),
+            ("customer_column", "Client"),
+            ("date_column", "When"),
+        ] {
+            browser.fill(&format!("input[name={field}]"), column);
+        }
+        if strict {
+            browser.click("input[name=strict]");
+        }
+        browser.click("form.import-form button[type=submit]");
+    };
+    fill_import(true);
+    let refused = browser.wait_for("Nothing was imported");
+    assert!(refused.contains("<td class=\"num\">3</td>") && refused.contains("rumour"), "line 3 is named: {refused}");
+    assert_eq!(server.get_json("/api/v1/evidence").as_array().unwrap().len(), before, "nothing was written");
+    fill_import(false);
+    let imported = browser.wait_for("Pieces recorded");
+    assert!(imported.contains("<dt>Pieces recorded</dt><dd>2</dd>"), "{imported}");
+    browser.screenshot_now(&shots.join("evidence-import.png"), 900);
+    assert_eq!(server.get_json("/api/v1/evidence").as_array().unwrap().len(), before + 2);
 
     let after = browser.dom(&server.url("/initiatives/16"));
     assert!(!after.contains("it is an opinion"), "backed by evidence now");

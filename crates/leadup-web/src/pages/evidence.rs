@@ -42,6 +42,7 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller, Query(se
     let content = html! {
         div.page-head {
             h1 { "Evidence" }
+            a.button.secondary href="/evidence/import" { "Import from CSV" }
             a.button href="/evidence/new" { "Record evidence" }
         }
         p.muted { "What customers, the market and the numbers say: the facts behind initiatives, proposals and change requests. Each piece's strength weighs its kind, how recent it is and who it comes from (docs/evidence-strength.md)." }
@@ -53,7 +54,7 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller, Query(se
         section.card {
             @if evidence.is_empty() {
                 @if let Some(q) = query { p { "Nothing matches " strong { (q) } "." } }
-                @else { p { "No evidence yet. Record the first piece, or import many with " code { "leadup evidence import evidence.csv" } "." } }
+                @else { p { "No evidence yet. Record the first piece, or " a href="/evidence/import" { "import many from CSV" } "." } }
             } @else {
                 table.evidence {
                     thead { tr { th { "Date" } th { "Kind" } th { "Summary" } th { "Customer" } th.num { "Revenue at stake" } th { "Strength" } } }

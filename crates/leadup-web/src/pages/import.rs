@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use leadup_core::ValidationErrors;
 use leadup_core::team::Team;
+use leadup_import::RowError;
 use maud::{Markup, html};
 
 use super::layout::{self, Section};
@@ -178,18 +179,25 @@ fn report_page(team: &Team, report: &ImportReport, file: Option<&str>, format: &
                 p { a href={ "/teams/" (team.id) "/import" } { "Back to the import form" } }
             }
         }
-        @if bad > 0 {
+        (bad_rows(&report.errors))
+    }
+}
+
+/// The bad rows of an import, by line (the first [`MAX_ROWS_SHOWN`]; the rest are counted).
+pub(super) fn bad_rows(errors: &[RowError]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
             section.card id="bad-rows" {
                 h2 { "Bad rows" }
                 table.bad-rows {
                     thead { tr { th.num { "Line" } th { "Problem" } } }
                     tbody {
-                        @for error in report.errors.iter().take(MAX_ROWS_SHOWN) {
+                        @for error in errors.iter().take(MAX_ROWS_SHOWN) {
                             tr { td.num { (error.line) } td { (error.message) } }
                         }
                     }
                 }
-                @if bad > MAX_ROWS_SHOWN { p.muted { "…and " (bad - MAX_ROWS_SHOWN) " more." } }
+                @if errors.len() > MAX_ROWS_SHOWN { p.muted { "…and " (errors.len() - MAX_ROWS_SHOWN) " more." } }
             }
         }
     }

@@ -7,6 +7,7 @@ mod account;
 mod alignment;
 mod change_requests;
 mod evidence;
+mod evidence_import;
 mod import;
 mod initiative;
 mod layout;
@@ -66,6 +67,14 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/evidence", Workspace(ReadWorkspace), evidence::list)
         .add(Method::GET, "/evidence/new", Workspace(RecordEvidence), evidence::new_form)
         .add(Method::POST, "/evidence", Workspace(RecordEvidence), evidence::create)
+        .add(Method::GET, "/evidence/import", Workspace(RecordEvidence), evidence_import::form)
+        .add_upload(
+            Method::POST,
+            "/evidence/import",
+            Workspace(RecordEvidence),
+            evidence_import::upload,
+            crate::imports::MAX_UPLOAD,
+        )
         .add(Method::GET, "/evidence/{id}", Workspace(ReadWorkspace), evidence::show)
         .add(Method::GET, "/evidence/{id}/edit", Workspace(RecordEvidence), evidence::edit_form)
         .add(Method::POST, "/evidence/{id}", Workspace(RecordEvidence), evidence::update)

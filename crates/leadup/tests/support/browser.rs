@@ -161,6 +161,13 @@ impl Browser {
         self.command("POST", &format!("/element/{element}/value"), Some(&json!({ "text": text })));
     }
 
+    /// Chooses the file at `path` in the file input matching `selector`.
+    pub fn attach(&self, selector: &str, path: &Path) {
+        let element = self.element(selector);
+        let text = path.to_str().expect("a UTF-8 path");
+        self.command("POST", &format!("/element/{element}/value"), Some(&json!({ "text": text })));
+    }
+
     /// Chooses the option with `value` in the select matching `selector`.
     pub fn select(&self, selector: &str, value: &str) {
         self.click(&format!("{selector} option[value=\"{value}\"]"));
