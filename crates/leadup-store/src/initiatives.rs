@@ -1,7 +1,9 @@
 //! Initiatives and the objectives they serve.
 
 use leadup_core::ValidationErrors;
+use leadup_core::change_request::Change;
 use leadup_core::initiative::{Horizon, Initiative, InitiativeDraft};
+use leadup_core::plan::PlanContent;
 
 use crate::rows::{self, InitiativeRow, LinkRow};
 use crate::{BeginWrite, Store, StoreError, dispatch};
@@ -99,14 +101,45 @@ impl Store {
         })
     }
 
-    /// Deletes initiative `id`.
+    /// Deletes initiative `id`; refused while a plan version or a change request names it,
+    /// since plans keep their history (drop it from the plan, or mark it dropped, instead).
     pub async fn delete_initiative(&self, id: i64) -> Result<(), StoreError> {
-        let deleted = dispatch!(self, pool => {
-            sqlx::query("DELETE FROM initiatives WHERE id = $1").bind(id).execute(pool).await?.rows_affected()
-        });
-        if deleted == 0 {
-            return Err(StoreError::not_found("initiative", id));
-        }
-        Ok(())
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let versions: Vec<(String, i64, String)> = sqlx::query_as(
+                "SELECT p.name, v.number, v.content FROM plan_versions v JOIN plans p ON p.id = v.plan_id \
+                 ORDER BY p.id, v.number",
+            )
+            .fetch_all(&mut *tx).await?;
+            let mut uses = Vec::new();
+            for (plan, number, content) in versions {
+                let content = PlanContent::from_canonical_json(&content)
+                    .map_err(|e| StoreError::Corrupt(format!("plan '{plan}' version {number}: {e}")))?;
+                if content.items.iter().any(|item| item.initiative_id == id) {
+                    uses.push(format!("plan '{plan}' version {number}"));
+                }
+            }
+            let requests: Vec<(i64, String)> =
+                sqlx::query_as("SELECT id, change FROM change_requests ORDER BY id").fetch_all(&mut *tx).await?;
+            for (request, change) in requests {
+                let change = Change::from_json(&change)
+                    .map_err(|e| StoreError::Corrupt(format!("change request {request}: {e}")))?;
+                if change.initiative_id() == id {
+                    uses.push(format!("change request {request}"));
+                }
+            }
+            if !uses.is_empty() {
+                return Err(StoreError::Conflict(format!(
+                    "initiative {id} is in {}: plans keep their history, so drop it from the plan or set its status to dropped instead",
+                    uses.join(", ")
+                )));
+            }
+            let deleted = sqlx::query("DELETE FROM initiatives WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            if deleted.rows_affected() == 0 {
+                return Err(StoreError::not_found("initiative", id));
+            }
+            tx.commit().await?;
+            Ok(())
+        })
     }
 }

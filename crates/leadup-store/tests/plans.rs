@@ -48,6 +48,7 @@ conformance!(
     a_tampered_audit_log_is_noticed,
     a_proposal_is_drafted_presented_and_decided,
     a_proposals_links_are_guarded,
+    an_initiative_a_plan_names_is_not_deleted,
 );
 
 const MANAGER: i64 = 11;
@@ -685,4 +686,21 @@ async fn a_proposals_links_are_guarded(store: Store) {
     let unknown = store.create_proposal(w.team + 100, &input, Actor::new(MANAGER, at(1))).await.unwrap_err();
     assert!(matches!(unknown, StoreError::NotFound { entity: "team", .. }), "{unknown}");
     assert!(matches!(store.proposal(id + 1).await.unwrap_err(), StoreError::NotFound { entity: "proposal", .. }));
+}
+
+async fn an_initiative_a_plan_names_is_not_deleted(store: Store) {
+    let w = world(&store).await;
+    let plan = store.create_plan(&plan_draft(&w, "2027 Q1"), Actor::new(MANAGER, at(0))).await.unwrap().id;
+    let [a, _, _] = w.initiatives;
+    let refused = store.delete_initiative(a).await.unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        format!(
+            "initiative {a} is in plan '2027 Q1' version 1: plans keep their history, so drop it from the plan or set its status to dropped instead"
+        )
+    );
+    assert!(store.initiative(a).await.is_ok(), "nothing was deleted");
+    assert!(store.plan(plan).await.is_ok());
+    store.delete_initiative(w.foreign_initiative).await.unwrap();
+    assert!(matches!(store.delete_initiative(w.foreign_initiative).await, Err(StoreError::NotFound { .. })));
 }
