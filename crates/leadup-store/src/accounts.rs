@@ -92,8 +92,16 @@ const SELECT_SHARE: &str =
     "SELECT id, kind, target_id, team_id, created_by, created_at, expires_at, revoked_at FROM share_links";
 
 impl Store {
-    /// Stores a new user with `password_hash`; email addresses are unique.
-    pub async fn create_user(&self, new: &NewUser, password_hash: &str, now: i64) -> Result<User, StoreError> {
+    /// Stores a new user with `password_hash`, created by administrator `by` (`None`: the
+    /// operator, on the command line); email addresses are unique. A new administrator is
+    /// written to the audit log.
+    pub async fn create_user(
+        &self,
+        new: &NewUser,
+        password_hash: &str,
+        now: i64,
+        by: Option<i64>,
+    ) -> Result<User, StoreError> {
         let id: i64 = dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let clash: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
@@ -108,7 +116,7 @@ impl Store {
             .fetch_one(&mut *tx).await?;
             if new.is_admin {
                 let details = serde_json::json!({ "user": id, "email": new.email });
-                append_audit!(tx, system_or(None, "admin.granted", format!("user:{id}"), &details));
+                append_audit!(tx, system_or(by, "admin.granted", format!("user:{id}"), &details));
             }
             tx.commit().await?;
             id

@@ -58,16 +58,29 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password(&new_secret()))
 }
 
-/// Creates a user after checking every field and the password; errors name the field
-/// (`email`, `name`, `password`) and nothing is written.
-pub async fn create_user(store: &Store, input: &UserInput, password: &str, now: i64) -> Result<User, AppError> {
+/// A generated password: 100 random bits as five groups of hex digits, easy to copy.
+pub fn generate_password() -> String {
+    let secret = new_secret();
+    secret.as_bytes()[..25].chunks(5).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+}
+
+/// Creates a user after checking every field and the password, on behalf of administrator
+/// `by` (`None`: the operator); errors name the field (`email`, `name`, `password`) and
+/// nothing is written.
+pub async fn create_user(
+    store: &Store,
+    input: &UserInput,
+    password: &str,
+    now: i64,
+    by: Option<i64>,
+) -> Result<User, AppError> {
     let mut errors = ValidationErrors::default();
     let new = input.validate().map_err(|e| errors.0.extend(e.0)).ok();
     if let Err(message) = check_password(password, &input.email) {
         errors.add("password", message);
     }
     let Some(new) = new.filter(|_| errors.0.is_empty()) else { return Err(AppError::Invalid(errors)) };
-    Ok(store.create_user(&new, &hash_password(password), now).await?)
+    Ok(store.create_user(&new, &hash_password(password), now, by).await?)
 }
 
 /// Sets user `id`'s password after checking it, ending all their sessions.

@@ -86,7 +86,7 @@ impl Fixture {
         let mut holders = std::collections::HashMap::new();
         for (index, (name, is_admin, role)) in roles.into_iter().enumerate() {
             let new = NewUser { email: format!("user{index}@example.com"), name: name.into(), is_admin };
-            let user = store.create_user(&new, password_hash(), 0).await.unwrap();
+            let user = store.create_user(&new, password_hash(), 0, None).await.unwrap();
             if let Some((team, role)) = role {
                 store.set_role(team, user.id, Some(role.parse().unwrap()), None).await.unwrap();
                 holders.insert(name, user.id);
@@ -212,6 +212,8 @@ impl Fixture {
             ("POST", "/evidence/{id}/initiatives") => (form, format!("initiative={}", self.initiative)),
             ("POST", "/login") => (form, "email=user1%40example.com&password=a+long+test+password".into()),
             ("POST", "/account/tokens") => (form, "name=script".into()),
+            ("POST", "/admin/users") => (form, "email=new%40example.com&name=New+Person".into()),
+            ("POST", "/admin/roles") => (form, format!("user=2&team={team}&role=member")),
             ("POST", "/teams/{id}/share") => (form, "days=7".into()),
             ("POST", "/initiatives/{id}/rules") => (form, "action=add&kind=key&value=A-1".into()),
             ("POST", "/teams/{id}/import" | "/evidence/import") => {

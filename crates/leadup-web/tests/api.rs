@@ -37,7 +37,7 @@ impl Api {
     async fn over(db: TestDatabase) -> Self {
         let store = Store::connect(&db.url).await.unwrap();
         let admin = UserInput { email: "admin@example.com".into(), name: "Admin".into(), is_admin: true };
-        let user = accounts::create_user(&store, &admin, "a long admin password", 0).await.unwrap();
+        let user = accounts::create_user(&store, &admin, "a long admin password", 0, None).await.unwrap();
         let (_, token) = accounts::create_token(&store, user.id, "tests", 0).await.unwrap();
         Self { store, today: None, token, _db: db }
     }

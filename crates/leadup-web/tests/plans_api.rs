@@ -94,7 +94,7 @@ impl Api {
         ] {
             let input =
                 UserInput { email: format!("{name}@example.com"), name: format!("The {name}"), is_admin: false };
-            let user = accounts::create_user(&store, &input, "a long test password", 0).await.unwrap();
+            let user = accounts::create_user(&store, &input, "a long test password", 0, None).await.unwrap();
             store.set_role(of, user.id, role, None).await.unwrap();
             let (_, token) = accounts::create_token(&store, user.id, "tests", 0).await.unwrap();
             tokens.insert(name, (user.id, token));

@@ -57,7 +57,7 @@ impl Site {
     async fn over(db: TestDatabase) -> Self {
         let store = Store::connect(&db.url).await.unwrap();
         let input = UserInput { email: "ada@example.com".into(), name: "Ada".into(), is_admin: true };
-        accounts::create_user(&store, &input, PASSWORD, T0).await.unwrap();
+        accounts::create_user(&store, &input, PASSWORD, T0, None).await.unwrap();
         let state = AppState::new(store.clone()).with_now(T0);
         Self { store, state, _db: db }
     }

@@ -19,16 +19,10 @@ fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
-/// A generated password: 100 random bits as five groups of hex digits, easy to copy.
-pub fn generate_password() -> String {
-    let secret = accounts::new_secret();
-    secret.as_bytes()[..25].chunks(5).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
-}
-
 /// The password from standard input, or a generated one (then `true`: it must be printed).
 fn password(source: &PasswordSource) -> anyhow::Result<(String, bool)> {
     if !source.password_stdin {
-        return Ok((generate_password(), true));
+        return Ok((accounts::generate_password(), true));
     }
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
@@ -67,7 +61,7 @@ pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Add { email, name, admin, password: source, format } => {
             let (password, generated) = password(&source)?;
             let input = UserInput { email, name, is_admin: admin };
-            let user = accounts::create_user(store, &input, &password, now()).await.map_err(cli_error)?;
+            let user = accounts::create_user(store, &input, &password, now(), None).await.map_err(cli_error)?;
             if format.json {
                 let mut value = serde_json::to_value(&user)?;
                 if generated {

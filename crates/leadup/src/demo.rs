@@ -876,9 +876,9 @@ async fn seed_users(store: &Store, team_ids: &[i64]) -> anyhow::Result<Vec<DemoU
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut users = Vec::with_capacity(people.len());
     for (name, is_admin, roles) in people {
-        let password = crate::accounts::generate_password();
+        let password = leadup_web::accounts::generate_password();
         let input = UserInput { email: demo_email(&name), name: name.clone(), is_admin };
-        let user = leadup_web::accounts::create_user(store, &input, &password, now)
+        let user = leadup_web::accounts::create_user(store, &input, &password, now, None)
             .await
             .with_context(|| format!("creating the demo user {name}"))?;
         let mut described: Vec<String> = if is_admin { vec!["workspace administrator".to_owned()] } else { Vec::new() };

@@ -419,3 +419,60 @@ fn a_proposal_brief_in_chromium() {
     assert!(dom.contains("Unaligned: this proposal serves no objective."));
     browser.screenshot_now(&screenshot_dir().join("proposal-brief.png"), 1700);
 }
+
+/// Administration in Chromium: Avery (the demo's administrator) adds a person, whose
+/// generated password is shown once, and gives them a role in Payments; an address already
+/// taken is named and nothing is added; the new person signs in with that password and works in
+/// Payments; a member sees no administration and is refused it.
+#[test]
+fn administration_in_chromium() {
+    let Some(browser) = Browser::start() else {
+        skip("Chromium and ChromeDriver are not installed (scripts/test installs them)");
+        return;
+    };
+    let db = TestDatabase::sqlite();
+    let server = Server::start(&db.url, "demo");
+    let shots = screenshot_dir();
+    let avery = "avery.admin@example.com";
+    browser.sign_in(&server.url(""), avery, server.password(avery));
+    browser.click("a[href=\"/admin\"]");
+    let page = browser.wait_for("Give or take a role");
+    assert!(page.contains("Sofia Marchetti") && page.contains("manager of Payments"), "{page}");
+
+    // An address already taken is named, and nothing is added.
+    browser.fill("#add input[name=email]", "sofia.marchetti@example.com");
+    browser.fill("#add input[name=name]", "Noor Haddad");
+    browser.click("#add button[type=submit]");
+    let refused = browser.wait_for("Nothing was changed");
+    assert!(refused.contains("a user with the email 'sofia.marchetti@example.com' already exists"), "{refused}");
+    assert!(!refused.contains("noor.haddad@example.com"));
+
+    browser.fill("#add input[name=email]", "noor.haddad@example.com");
+    browser.click("#add button[type=submit]");
+    let created = browser.wait_for("Account created for Noor Haddad");
+    let password = created
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .expect("the password is shown")
+        .to_owned();
+    assert_eq!(password.len(), 29, "five groups of five: {password}");
+    let noor =
+        created.split("<option value=\"").skip(1).find(|o| o.contains("Noor Haddad (")).expect("Noor is offered");
+    let noor = noor.split('"').next().unwrap().to_owned();
+    browser.select("#roles select[name=user]", &noor);
+    browser.select("#roles select[name=team]", &server.team_id("Payments").to_string());
+    browser.select("#roles select[name=role]", "member");
+    browser.click("#roles button[type=submit]");
+    let saved = browser.wait_for("member of Payments");
+    assert!(saved.contains("noor.haddad@example.com"));
+    browser.screenshot_now(&shots.join("administration.png"), 1500);
+
+    browser.sign_out();
+    browser.sign_in(&server.url(""), "noor.haddad@example.com", &password);
+    let payments = server.team_id("Payments");
+    let dashboard = browser.dom(&server.url(&format!("/teams/{payments}")));
+    assert!(dashboard.contains("Payments") && !dashboard.contains("href=\"/admin\""), "{dashboard}");
+    let denied = browser.dom(&server.url("/admin"));
+    assert!(denied.contains("403"), "a member is refused the administration: {denied}");
+}

@@ -59,6 +59,7 @@ pub(crate) fn page(
                             }
                         }
                         div.account {
+                            @if user.is_admin { a href="/admin" { "Administration" } }
                             a href="/account" title=(user.email) { (user.name) }
                             @if !caller.csrf().is_empty() {
                                 form.inline method="post" action="/logout" {

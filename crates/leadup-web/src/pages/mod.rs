@@ -4,6 +4,7 @@
 //! draw charts as inline SVG.
 
 mod account;
+mod admin;
 mod alignment;
 mod change_requests;
 mod evidence;
@@ -34,7 +35,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn, Team, Workspace};
     use Action::{
         ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, FileChangeRequest,
-        ImportWorkItems, ManageShareLinks, ReadWorkspace, RecordEvidence, ViewTeam, WriteProposals,
+        ImportWorkItems, ManageAccess, ManageShareLinks, ReadWorkspace, RecordEvidence, ViewTeam, WriteProposals,
     };
     Routes::new("", state)
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
@@ -48,6 +49,9 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/account/tokens", SignedIn, account::create_token)
         .add(Method::POST, "/account/tokens/{token}/revoke", SignedIn, account::revoke_token)
         .add(Method::GET, "/share/{token}", Public, share::view)
+        .add(Method::GET, "/admin", Workspace(ManageAccess), admin::page)
+        .add(Method::POST, "/admin/users", Workspace(ManageAccess), admin::add_person)
+        .add(Method::POST, "/admin/roles", Workspace(ManageAccess), admin::set_role)
         .add(Method::GET, "/strategy", Workspace(ReadWorkspace), strategy::page)
         .add(Method::GET, "/roadmap", Workspace(ReadWorkspace), roadmap::page)
         .add(Method::GET, "/alignment", Workspace(ReadWorkspace), alignment::page)

@@ -1,0 +1,190 @@
+//! `/admin`: a workspace administrator's page for who may do what: every person with the
+//! roles they hold, adding a person (their generated password is shown once), and giving or
+//! taking a role in a team. Role changes and new administrators are audited by the store.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use leadup_core::ValidationErrors;
+use leadup_core::access::Role;
+use leadup_core::account::{User, UserInput};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::PageError;
+use super::layout;
+use crate::accounts::{create_user, generate_password};
+use crate::auth::{CSRF_FIELD, Caller};
+use crate::{AppError, AppState};
+
+/// What the page shows besides the lists: a new account's password once, or errors.
+#[derive(Default)]
+struct Notice<'a> {
+    created: Option<(&'a User, &'a str)>,
+    errors: Option<&'a ValidationErrors>,
+    person: Option<&'a PersonForm>,
+}
+
+/// The "Add a person" form.
+#[derive(Deserialize, Default)]
+pub(crate) struct PersonForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    admin: Option<String>,
+}
+
+/// The "Give or take a role" form: `role` is a role's name or `none`.
+#[derive(Deserialize)]
+pub(crate) struct RoleForm {
+    user: Option<String>,
+    team: Option<String>,
+    role: Option<String>,
+}
+
+pub(crate) async fn page(State(state): State<AppState>, caller: Caller) -> Result<Markup, PageError> {
+    render(&state, &caller, &Notice::default()).await
+}
+
+pub(crate) async fn add_person(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<PersonForm>,
+) -> Response {
+    let input = UserInput { email: form.email.clone(), name: form.name.clone(), is_admin: form.admin.is_some() };
+    let password = generate_password();
+    let by = caller.principal().map(|p| p.user_id);
+    match create_user(&state.store, &input, &password, state.now(), by).await {
+        Ok(user) => {
+            let notice = Notice { created: Some((&user, &password)), ..Notice::default() };
+            render(&state, &caller, &notice).await.into_response()
+        }
+        Err(AppError::Invalid(errors)) => {
+            let notice = Notice { errors: Some(&errors), person: Some(&form), ..Notice::default() };
+            match render(&state, &caller, &notice).await {
+                Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+                Err(error) => error.into_response(),
+            }
+        }
+        Err(other) => PageError::from(other).into_response(),
+    }
+}
+
+pub(crate) async fn set_role(State(state): State<AppState>, caller: Caller, Form(form): Form<RoleForm>) -> Response {
+    let mut errors = ValidationErrors::default();
+    let mut number = |field: &str, value: Option<&String>, what: &str| {
+        let parsed = value.and_then(|v| v.parse::<i64>().ok());
+        if parsed.is_none() {
+            errors.add(field, format!("choose a {what}"));
+        }
+        parsed.unwrap_or(0)
+    };
+    let (user, team) = (number("user", form.user.as_ref(), "person"), number("team", form.team.as_ref(), "team"));
+    let role = match form.role.as_deref().unwrap_or("none") {
+        "none" => None,
+        text => match text.parse::<Role>() {
+            Ok(role) => Some(role),
+            Err(message) => {
+                errors.add("role", message);
+                None
+            }
+        },
+    };
+    let result = if errors.0.is_empty() {
+        state.store.set_role(team, user, role, caller.principal().map(|p| p.user_id)).await.map_err(AppError::from)
+    } else {
+        Err(AppError::Invalid(errors))
+    };
+    match result {
+        Ok(()) => Redirect::to("/admin#people").into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let notice = Notice { errors: Some(&errors), ..Notice::default() };
+            match render(&state, &caller, &notice).await {
+                Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+                Err(error) => error.into_response(),
+            }
+        }
+        Err(other) => PageError::from(other).into_response(),
+    }
+}
+
+async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Result<Markup, PageError> {
+    let workspace = state.store.workspace().await?;
+    let users = state.store.users().await?;
+    let teams = state.store.teams().await?;
+    let mut held: Vec<(i64, String)> = Vec::new();
+    for team in &teams {
+        for (user, role) in state.store.team_members(team.id).await? {
+            held.push((user.id, format!("{role} of {}", team.name)));
+        }
+    }
+    let person = notice.person;
+    let content = html! {
+        h1 { "Administration" }
+        p.muted.lead { "Who may sign in and what each may do. A person's rights come from the role they hold in each team (manager, member or executive); administrators also manage the workspace. The rules are in docs/permissions.md; every role given or taken is written to the audit log." }
+        @if let Some((user, password)) = notice.created {
+            section.card.alert.success role="status" {
+                h2 { "Account created for " (user.name) }
+                p { "Give " (user.email) " this password; it is shown only this once:" }
+                p { code.secret { (password) } }
+                p.muted { "They can sign in at /login. Give them a role below so that they can work in a team." }
+            }
+        }
+        @if let Some(errors) = notice.errors {
+            section.card.alert role="alert" {
+                h2 { "Nothing was changed" }
+                ul { @for e in &errors.0 { li { strong { (e.field) } ": " (e.message) } } }
+            }
+        }
+        section.card id="people" {
+            h2 { "People" }
+            table.people {
+                thead { tr { th { "Name" } th { "Email" } th { "Roles" } } }
+                tbody { @for user in &users {
+                    @let roles: Vec<&str> = held.iter().filter(|(id, _)| *id == user.id).map(|(_, r)| r.as_str()).collect();
+                    tr {
+                        td { (user.name) @if user.is_admin { " " span.badge.proposal-presented { "administrator" } } }
+                        td { (user.email) }
+                        td { @if roles.is_empty() { span.muted { "none" } } @else { (roles.join("; ")) } }
+                    }
+                } }
+            }
+        }
+        div.grid-2 {
+            section.card id="roles" {
+                h2 { "Give or take a role" }
+                form.admin-form method="post" action="/admin/roles" {
+                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                    div.field-grid {
+                        label.field { span.label { "Person" }
+                            select name="user" { @for user in &users { option value=(user.id) { (user.name) " (" (user.email) ")" } } } }
+                        label.field { span.label { "Team" }
+                            select name="team" { @for team in &teams { option value=(team.id) { (team.name) } } } }
+                        label.field { span.label { "Role" }
+                            select name="role" {
+                                @for role in Role::ALL { option value=(role.as_str()) { (role.as_str()) } }
+                                option value="none" { "no role (take it away)" }
+                            } }
+                    }
+                    p.muted.hint { "A person holds at most one role per team: giving one replaces the one they had." }
+                    div.actions { button type="submit" { "Save role" } }
+                }
+            }
+            section.card id="add" {
+                h2 { "Add a person" }
+                form.admin-form method="post" action="/admin/users" {
+                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                    label.field { span.label { "Email" } input type="email" name="email" value=[person.map(|p| p.email.as_str())] required; }
+                    label.field { span.label { "Name" } input type="text" name="name" value=[person.map(|p| p.name.as_str())] required; }
+                    label.check { input type="checkbox" name="admin" value="on" checked[person.is_some_and(|p| p.admin.is_some())]; " Workspace administrator" }
+                    p.muted.hint { "leadup generates their password and shows it here once (a new one: " code { "leadup user password EMAIL" } ")." }
+                    div.actions { button type="submit" { "Add person" } }
+                }
+            }
+        }
+    };
+    Ok(layout::page("Administration", workspace.as_ref(), None, caller, &content))
+}
