@@ -468,6 +468,14 @@ fn administration_in_chromium() {
     assert!(saved.contains("noor.haddad@example.com"));
     browser.screenshot_now(&shots.join("administration.png"), 1500);
 
+    // An administrator may write any team's proposals: one menu offers them all.
+    let proposals = browser.dom(&server.url("/proposals"));
+    assert!(!proposals.contains("New proposal for "), "one menu, not a button per team");
+    browser.click("details.menu summary");
+    let menu = browser.wait_for("for Payments");
+    assert!(menu.contains(&format!("href=\"/teams/{}/proposals/new\"", server.team_id("Payments"))), "{menu}");
+    browser.screenshot_now(&shots.join("proposals-menu.png"), 500);
+
     browser.sign_out();
     browser.sign_in(&server.url(""), "noor.haddad@example.com", &password);
     let payments = server.team_id("Payments");

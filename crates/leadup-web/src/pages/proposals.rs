@@ -68,8 +68,15 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
     let content = html! {
         div.page-head {
             h1 { "Proposals" }
-            @for team in &writable {
-                a.button href={ "/teams/" (team.id) "/proposals/new" } { "New proposal for " (team.name) }
+            @if writable.len() <= 2 {
+                @for team in &writable {
+                    a.button href={ "/teams/" (team.id) "/proposals/new" } { "New proposal for " (team.name) }
+                }
+            } @else {
+                details.menu {
+                    summary.button { "New proposal ▾" }
+                    ul { @for team in &writable { li { a href={ "/teams/" (team.id) "/proposals/new" } { "for " (team.name) } } } }
+                }
             }
         }
         p.muted.lead { "Business cases: the problem, the solution, who benefits, what it costs and returns (NPV, ROI, payback), and what is asked. Every claim cites its evidence or is marked as opinion; a draft is presented, then approved or declined by an executive of its team." }
