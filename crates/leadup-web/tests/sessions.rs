@@ -1,7 +1,8 @@
 //! Signing in and out through the real router: the session cookie's attributes, a new
 //! session id at every sign-in, sign-out ending the session on the server (a copied cookie
 //! opens nothing afterwards), idle and absolute timeouts, CSRF tokens and origins on every
-//! state-changing form, the sign-in throttle, and API tokens that stop working when revoked.
+//! state-changing form, the sign-in throttle, changing the password (which ends every other
+//! session), and API tokens that stop working when revoked.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -270,4 +271,46 @@ async fn sessions_work_the_same_on_postgres() {
     );
     site.post_form("/logout", &session, &format!("csrf={csrf}")).await;
     assert_eq!(site.get("/api/v1/me", &session).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_ends_every_other_session() {
+    let site = Site::new().await;
+    let here = site.sign_in("", PASSWORD).await.session();
+    let elsewhere = site.sign_in("", PASSWORD).await.session();
+    let csrf = site.get("/account", &here).await.csrf();
+    let change = async |current: &str, new: &str, repeat: &str| {
+        let form = format!(
+            "csrf={csrf}&current_password={}&new_password={}&repeat_password={}",
+            current.replace(' ', "+"),
+            new.replace(' ', "+"),
+            repeat.replace(' ', "+")
+        );
+        site.post_form("/account/password", &here, &form).await
+    };
+    let new = "another long passphrase";
+
+    let wrong = change("not the password", new, new).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("Current password: it is not your password."), "{}", wrong.body);
+    let differs = change(PASSWORD, new, "another long passphrasE").await;
+    assert!(differs.body.contains("Repeat the new password: it differs"), "{}", differs.body);
+    let short = change(PASSWORD, "short one", "short one").await;
+    assert!(short.body.contains("New password: must be at least 12 characters (this one has 9)"), "{}", short.body);
+    let common = change(PASSWORD, "q1w2e3r4t5y6", "q1w2e3r4t5y6").await;
+    assert!(common.body.contains("most common passwords"), "{}", common.body);
+    assert_eq!(site.sign_in("", PASSWORD).await.status, StatusCode::SEE_OTHER, "nothing changed yet");
+
+    let changed = change(PASSWORD, new, new).await;
+    assert_eq!((changed.status, changed.location()), (StatusCode::SEE_OTHER, "/account?password=changed#password"));
+    let fresh = changed.session();
+    assert_ne!(fresh, here, "this browser gets a new session");
+    let page = site.get("/account?password=changed", &fresh).await;
+    assert!(page.body.contains("Your password was changed."), "{}", page.body);
+    for old in [&here, &elsewhere] {
+        let gone = site.get("/account", old).await;
+        assert_eq!(gone.status, StatusCode::SEE_OTHER, "the old sessions are ended");
+    }
+    assert_eq!(site.sign_in("", PASSWORD).await.status, StatusCode::UNAUTHORIZED, "the old password is refused");
+    assert_eq!(site.sign_in("", new).await.status, StatusCode::SEE_OTHER);
 }

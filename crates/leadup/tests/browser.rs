@@ -483,4 +483,26 @@ fn administration_in_chromium() {
     assert!(dashboard.contains("Payments") && !dashboard.contains("href=\"/admin\""), "{dashboard}");
     let denied = browser.dom(&server.url("/admin"));
     assert!(denied.contains("403"), "a member is refused the administration: {denied}");
+
+    // Noor replaces the generated password: a wrong current one is refused, then it works.
+    let chosen = "kestrel orbit lantern 42";
+    browser.open(&server.url("/account"));
+    browser.fill("input[name=current_password]", "not my password at all");
+    browser.fill("input[name=new_password]", chosen);
+    browser.fill("input[name=repeat_password]", chosen);
+    browser.click("form[action=\"/account/password\"] button[type=submit]");
+    browser.wait_for("Current password: it is not your password.");
+    browser.fill("input[name=current_password]", &password);
+    browser.fill("input[name=new_password]", chosen);
+    browser.fill("input[name=repeat_password]", chosen);
+    browser.click("form[action=\"/account/password\"] button[type=submit]");
+    browser.wait_for("Your password was changed.");
+    browser.screenshot_now(&shots.join("account-password.png"), 900);
+    browser.sign_out();
+    browser.fill("input[name=email]", "noor.haddad@example.com");
+    browser.fill("input[name=password]", &password);
+    browser.click("form[action=\"/login\"] button[type=submit]");
+    browser.wait_for("The email address or the password is wrong.");
+    browser.sign_in(&server.url(""), "noor.haddad@example.com", chosen);
+    assert!(browser.dom(&server.url("/account")).contains("Noor Haddad"), "signed in with the new password");
 }

@@ -1,10 +1,13 @@
-//! `/account`: who you are signed in as, the roles you hold, and your API tokens: create one
+//! `/account`: who you are signed in as, the roles you hold, your password (changed after
+//! giving the current one, which ends every other session), and your API tokens: create one
 //! (shown once, on the page that answers the form) or revoke one.
 
-use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
 use leadup_core::account::ApiToken;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -12,11 +15,92 @@ use serde::Deserialize;
 use super::layout::{self, date_time};
 use super::{PageError, PageResult};
 use crate::accounts;
-use crate::auth::{CSRF_FIELD, Caller};
+use crate::auth::{CSRF_FIELD, Caller, session_cookie};
 use crate::{AppError, AppState};
 
-pub(crate) async fn page(State(state): State<AppState>, caller: Caller) -> PageResult {
-    render(&state, &caller, None, None).await
+/// What the page says above its forms, after one was sent.
+#[derive(Default)]
+struct Said<'a> {
+    new_token: Option<&'a str>,
+    token_error: Option<&'a str>,
+    password_error: Option<&'a str>,
+    password_changed: bool,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PageQuery {
+    password: Option<String>,
+}
+
+pub(crate) async fn page(State(state): State<AppState>, caller: Caller, Query(query): Query<PageQuery>) -> PageResult {
+    let said = Said { password_changed: query.password.as_deref() == Some("changed"), ..Said::default() };
+    render(&state, &caller, &said).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NewPassword {
+    #[serde(default, rename = "current_password")]
+    current: String,
+    #[serde(default, rename = "new_password")]
+    new: String,
+    #[serde(default, rename = "repeat_password")]
+    repeat: String,
+}
+
+/// Changes the caller's password: the current one must be right (wrong ones count towards
+/// the sign-in throttle), the new one typed twice and pass the password rules. Every session
+/// of the account ends, and this browser gets a new one.
+pub(crate) async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    Form(form): Form<NewPassword>,
+) -> Response {
+    let Some(user) = caller.principal() else {
+        return PageError::from(AppError::Unauthorized(String::new())).into_response();
+    };
+    let client = client.map(|Extension(ConnectInfo(addr))| addr);
+    let now = state.now();
+    let refuse = async |status: StatusCode, message: &str| {
+        let said = Said { password_error: Some(message), ..Said::default() };
+        match render(&state, &caller, &said).await {
+            Ok(page) => (status, page).into_response(),
+            Err(error) => error.into_response(),
+        }
+    };
+    if let Some(wait) = state.throttle.wait(&user.email, client, now) {
+        return refuse(StatusCode::TOO_MANY_REQUESTS, &AppError::TooManyRequests(wait).to_string()).await;
+    }
+    match accounts::authenticate(&state.store, &user.email, &form.current).await {
+        Ok(Some(_)) => state.throttle.succeed(&user.email),
+        Ok(None) => {
+            state.throttle.fail(&user.email, client, now);
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Current password: it is not your password.").await;
+        }
+        Err(error) => return PageError::from(error).into_response(),
+    }
+    if form.new != form.repeat {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Repeat the new password: it differs from the new password.")
+            .await;
+    }
+    match accounts::set_password(&state.store, user.user_id, &form.new).await {
+        Ok(()) => {}
+        Err(AppError::Invalid(errors)) => {
+            let message =
+                format!("New password: {}", errors.0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "));
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, &message).await;
+        }
+        Err(error) => return PageError::from(error).into_response(),
+    }
+    match accounts::start_session(&state.store, user.user_id, now).await {
+        Ok((id, _)) => {
+            let mut response = Redirect::to("/account?password=changed#password").into_response();
+            response.headers_mut().insert(header::SET_COOKIE, session_cookie(&id, &headers));
+            response
+        }
+        Err(error) => PageError::from(error).into_response(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -34,11 +118,16 @@ pub(crate) async fn create_token(
         return PageError::from(AppError::Unauthorized(String::new())).into_response();
     };
     match accounts::create_token(&state.store, user.user_id, &form.name, state.now()).await {
-        Ok((_, secret)) => render(&state, &caller, Some(&secret), None).await.into_response(),
-        Err(AppError::Invalid(errors)) => match render(&state, &caller, None, Some(&errors.summary())).await {
-            Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-            Err(error) => error.into_response(),
-        },
+        Ok((_, secret)) => {
+            render(&state, &caller, &Said { new_token: Some(&secret), ..Said::default() }).await.into_response()
+        }
+        Err(AppError::Invalid(errors)) => {
+            let summary = errors.summary();
+            match render(&state, &caller, &Said { token_error: Some(&summary), ..Said::default() }).await {
+                Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+                Err(error) => error.into_response(),
+            }
+        }
         Err(error) => PageError::from(error).into_response(),
     }
 }
@@ -54,7 +143,7 @@ pub(crate) async fn revoke_token(State(state): State<AppState>, caller: Caller, 
     }
 }
 
-async fn render(state: &AppState, caller: &Caller, new_token: Option<&str>, error: Option<&str>) -> PageResult {
+async fn render(state: &AppState, caller: &Caller, said: &Said<'_>) -> PageResult {
     let user = caller.principal().ok_or_else(|| AppError::Unauthorized(String::new()))?;
     let workspace = state.store.workspace().await?;
     let teams = state.store.teams().await?;
@@ -71,23 +160,40 @@ async fn render(state: &AppState, caller: &Caller, new_token: Option<&str>, erro
             }
             h2 { "Roles" }
             @if user.roles.is_empty() {
-                p.muted { "You hold no role in any team yet; an administrator gives roles with " code { "leadup member add" } "." }
+                p.muted { "You hold no role in any team yet; an administrator gives roles on the Administration page or with " code { "leadup member add" } "." }
             } @else {
                 ul { @for role in &user.roles {
                     li { a href={ "/teams/" (role.team_id) } { (team_name(role.team_id)) } ": " (role.role.as_str()) }
                 } }
             }
         }
+        section.card id="password" {
+            h2 { "Password" }
+            @if said.password_changed {
+                div.alert.success role="status" { p { "Your password was changed. Every other session of your account was signed out." } }
+            }
+            @if let Some(error) = said.password_error {
+                p.field-error role="alert" { (error) }
+            }
+            form.admin-form.password-form method="post" action="/account/password" {
+                input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                label.field { span.label { "Current password" } input type="password" name="current_password" autocomplete="current-password" required; }
+                label.field { span.label { "New password" } input type="password" name="new_password" autocomplete="new-password" minlength="12" required;
+                    span.hint { "At least 12 characters, not a common password and not your email address." } }
+                label.field { span.label { "Repeat the new password" } input type="password" name="repeat_password" autocomplete="new-password" minlength="12" required; }
+                button type="submit" { "Change password" }
+            }
+        }
         section.card id="tokens" {
             h2 { "API tokens" }
             p.muted { "Scripts and the command line's HTTP clients send a token as " code { "Authorization: Bearer TOKEN" } ". A token acts with your roles." }
-            @if let Some(secret) = new_token {
+            @if let Some(secret) = said.new_token {
                 div.alert.success role="status" {
                     p { strong { "Your new token. Copy it now: it is shown only this once." } }
                     p { code.secret { (secret) } }
                 }
             }
-            @if let Some(error) = error {
+            @if let Some(error) = said.token_error {
                 p.field-error role="alert" { (error) }
             }
             (token_table(caller, &tokens))

@@ -46,6 +46,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/login", Public, login::sign_in)
         .add(Method::POST, "/logout", Public, login::sign_out)
         .add(Method::GET, "/account", SignedIn, account::page)
+        .add(Method::POST, "/account/password", SignedIn, account::change_password)
         .add(Method::POST, "/account/tokens", SignedIn, account::create_token)
         .add(Method::POST, "/account/tokens/{token}/revoke", SignedIn, account::revoke_token)
         .add(Method::GET, "/share/{token}", Public, share::view)
