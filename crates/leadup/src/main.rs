@@ -24,6 +24,12 @@ use leadup_store::{Store, StoreError};
 
 use cli::{Cli, Command, ProposalCommand};
 
+/// mimalloc rather than the system's allocator: an import allocates every cell's text on
+/// one thread and frees it on SQLite's, where glibc's arenas spend a fifth of the time
+/// (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
