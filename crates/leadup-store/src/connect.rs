@@ -1,5 +1,6 @@
 //! Opening a store from a URL, with the durability settings leadup promises, and migrating.
 
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -10,6 +11,12 @@ use crate::{Pool, Store, StoreError};
 
 /// The database used when none is given: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://leadup.db";
+
+/// How long a SQLite connection waits for another writer before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Page cache per SQLite connection, in KiB (the default is 2 MiB): imports of a million
+/// items touch the key index all over.
+const SQLITE_CACHE_KIB: u32 = 32 * 1024;
 
 /// SQLite's result code for "file is not a database".
 const SQLITE_NOTADB: &str = "26";
@@ -34,13 +41,14 @@ async fn open_sqlite(url: &str, path: &str) -> Result<sqlx::SqlitePool, StoreErr
     let options = SqliteConnectOptions::from_str(url)
         .map_err(unavailable)?
         .create_if_missing(true)
+        // 8 KiB pages for new files (SQLite's default is 4 KiB): a tenth less work per
+        // imported item, measured in BENCHMARKS.md. An existing file keeps its page size.
+        .page_size(8192)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10))
-        // 32 MiB of page cache per connection (the default is 2 MiB): imports of a million
-        // items touch the key index all over.
-        .pragma("cache_size", "-32768");
+        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"));
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)
@@ -53,6 +61,22 @@ async fn open_sqlite(url: &str, path: &str) -> Result<sqlx::SqlitePool, StoreErr
         other => StoreError::Migrate(other),
     })?;
     Ok(pool)
+}
+
+/// A connection of its own to the SQLite file `path`, already created and migrated by
+/// [`open_sqlite`], with the same settings as the pool's: for the import writer, which
+/// steps prepared statements itself (see `work_item_import`). Journal mode is a property of
+/// the file and stays WAL.
+pub(crate) fn open_sqlite_writer(path: &Path) -> Result<rusqlite::Connection, rusqlite::Error> {
+    let connection = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    connection.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
+    connection.execute_batch(&format!(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -{SQLITE_CACHE_KIB};"
+    ))?;
+    Ok(connection)
 }
 
 fn is_not_a_database(error: &sqlx::Error) -> bool {

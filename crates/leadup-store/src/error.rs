@@ -47,6 +47,10 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// Any other database error in the SQLite import writer, which has a connection of its
+    /// own (see `work_item_import`).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
 }
 
 impl StoreError {

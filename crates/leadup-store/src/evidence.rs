@@ -4,8 +4,7 @@
 use leadup_core::evidence::{Evidence, EvidenceDraft};
 
 use crate::rows::{self, EvidenceRow};
-use crate::work_items::{Tx, on_tx};
-use crate::{BeginWrite, Pool, Store, StoreError, dispatch};
+use crate::{BeginWrite, Pool, Store, StoreError, Tx, dispatch, on_tx};
 
 /// The columns of `evidence e`, in the order of [`EvidenceRow`].
 pub(crate) const COLUMNS: &str = "e.id, e.kind, e.summary, e.source, e.observed_on, e.customer, \

@@ -20,6 +20,7 @@ mod plans;
 mod proposals;
 mod rows;
 mod teams;
+mod work_item_import;
 mod work_items;
 mod workspace;
 
@@ -31,7 +32,7 @@ pub use audit::Actor;
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
 pub use evidence::EvidenceImport;
-pub use work_items::{ImportSummary, WorkItemImport};
+pub use work_item_import::{ImportSummary, WorkItemImport};
 
 use sqlx::{PgPool, SqlitePool};
 
@@ -89,6 +90,23 @@ macro_rules! user_exists {
     }};
 }
 pub(crate) use user_exists;
+
+/// A write transaction on either backend.
+pub(crate) enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs the same block on whichever transaction is given (see `dispatch!`).
+macro_rules! on_tx {
+    ($tx:expr, $inner:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite($inner) => $body,
+            $crate::Tx::Postgres($inner) => $body,
+        }
+    };
+}
+pub(crate) use on_tx;
 
 /// Opening a write transaction. SQLite's takes the write lock at once (`BEGIN IMMEDIATE`):
 /// a transaction that reads before it writes then waits for another writer (up to the busy

@@ -272,6 +272,76 @@ async fn sqlite_files_are_in_wal_mode() {
 }
 
 #[tokio::test]
+async fn new_sqlite_files_get_8_kib_pages_and_older_files_keep_theirs() {
+    let page_size = |url: String| async move {
+        let mut raw: sqlx::SqliteConnection = sqlx::Connection::connect(&url).await.unwrap();
+        sqlx::query_scalar::<_, i64>("PRAGMA page_size").fetch_one(&mut raw).await.unwrap()
+    };
+    let new = TestDatabase::sqlite();
+    Store::connect(&new.url).await.unwrap();
+    assert_eq!(page_size(new.url.clone()).await, 8192);
+
+    let old = TestDatabase::sqlite();
+    let mut raw: sqlx::SqliteConnection = sqlx::Connection::connect(&format!("{}?mode=rwc", old.url)).await.unwrap();
+    sqlx::raw_sql("PRAGMA page_size = 4096; CREATE TABLE notes (body TEXT); PRAGMA journal_mode = WAL")
+        .execute(&mut raw)
+        .await
+        .unwrap();
+    drop(raw);
+    let store = Store::connect(&old.url).await.unwrap();
+    let t = store.create_team(&team("Payments")).await.unwrap();
+    let mut import = store.begin_import(t.id).await.unwrap();
+    import.upsert(item("PAY-1", None)).await.unwrap();
+    assert_eq!(import.commit().await.unwrap(), ImportSummary { inserted: 1, updated: 0 });
+    assert_eq!(page_size(old.url.clone()).await, 4096);
+}
+
+/// A file written by a release before migration 0008 (which rebuilt `work_items`) keeps
+/// its items, their order and their category check.
+#[tokio::test]
+async fn upgrading_a_sqlite_file_keeps_its_work_items() {
+    let db = TestDatabase::sqlite();
+    let earlier = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if name.as_str() < "0008" {
+            std::fs::copy(&path, earlier.path().join(name)).unwrap();
+        }
+    }
+    let mut raw: sqlx::SqliteConnection = sqlx::Connection::connect(&format!("{}?mode=rwc", db.url)).await.unwrap();
+    sqlx::migrate::Migrator::new(earlier.path()).await.unwrap().run(&mut raw).await.unwrap();
+    sqlx::raw_sql(
+        "INSERT INTO teams (name, manager) VALUES ('Payments', 'Noor'); \
+         INSERT INTO work_items (team_id, key, title, kind, status, category, created_at, started_at, done_at, \
+         estimate, parent, labels, milestone) VALUES \
+         (1, 'PAY-2', 'Refunds', 'Story', 'Done', 'done', 1767225600, 1767312000, 1767398400, 3.0, 'PAY-1', \
+          'refunds\nq1', 'v1'), \
+         (1, 'PAY-1', 'Checkout', 'Epic', 'Open', 'to_do', NULL, NULL, NULL, NULL, NULL, '', NULL)",
+    )
+    .execute(&mut raw)
+    .await
+    .unwrap();
+    drop(raw);
+
+    let store = Store::connect(&db.url).await.unwrap();
+    let items = store.work_items(1).await.unwrap();
+    assert_eq!(items.iter().map(|i| i.key.as_str()).collect::<Vec<_>>(), ["PAY-2", "PAY-1"], "import order kept");
+    assert_eq!(items[0].done, Some(datetime!(2026-01-03 00:00 UTC)));
+    assert_eq!(items[0].labels, ["refunds", "q1"]);
+    assert_eq!((items[0].estimate, items[0].milestone.as_deref()), (Some(3.0), Some("v1")));
+    assert_eq!((items[1].category, items[1].parent.as_ref()), (StatusCategory::ToDo, None));
+    let refused = leadup_store::testing::execute(
+        &store,
+        "INSERT INTO work_items (team_id, key, title, kind, status, category, labels) \
+         VALUES (1, 'PAY-3', 'x', 'Story', 'Doing', 'doing', '')",
+    )
+    .await
+    .unwrap_err();
+    assert!(refused.to_string().contains("CHECK constraint failed"), "{refused}");
+}
+
+#[tokio::test]
 async fn a_file_that_is_not_sqlite_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.db");
@@ -356,10 +426,17 @@ async fn work_items_import_and_reimport_updates(store: Store) {
 async fn an_abandoned_import_writes_nothing(store: Store) {
     let t = store.create_team(&team("Payments")).await.unwrap();
     let mut import = store.begin_import(t.id).await.unwrap();
-    for n in 0..700 {
+    // Enough for whole batches to reach the writer before the import is dropped.
+    for n in 0..2_700 {
         import.upsert(item(&format!("PAY-{n}"), None)).await.unwrap();
     }
     drop(import);
+    assert_eq!(store.work_item_count(t.id).await.unwrap(), 0);
+    let mut rolled_back = store.begin_import(t.id).await.unwrap();
+    for n in 0..2_700 {
+        rolled_back.upsert(item(&format!("PAY-{n}"), None)).await.unwrap();
+    }
+    rolled_back.rollback().await;
     assert_eq!(store.work_item_count(t.id).await.unwrap(), 0);
     assert_eq!(store.work_items(t.id).await.unwrap(), Vec::new());
 }
