@@ -16,6 +16,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use leadup_core::access::{Action, Principal};
+use leadup_core::account::User;
+use leadup_store::Store;
 
 use crate::accounts::{self, digest};
 use crate::{AppError, AppState};
@@ -432,6 +434,16 @@ pub(crate) struct Throttle {
     failures: Arc<Mutex<HashMap<String, Vec<i64>>>>,
 }
 
+/// What checking a password behind the [`Throttle`] found.
+pub(crate) enum Attempt {
+    /// Refused without a look: try again after this many seconds.
+    Wait(i64),
+    /// The password is wrong (or there is no such account); this counted as a failure.
+    Wrong,
+    /// The password is right.
+    Right(User),
+}
+
 impl Throttle {
     const WINDOW: i64 = 15 * 60;
     const MAX_PER_ACCOUNT: usize = 5;
@@ -444,8 +456,31 @@ impl Throttle {
         ]
     }
 
+    /// Checks `password` for the account `email`, as signing in and changing a password do:
+    /// refused without a look while the account or the client must wait; a wrong password
+    /// counts towards the wait, a right one clears the account's failures.
+    pub(crate) async fn attempt(
+        &self,
+        store: &Store,
+        email: &str,
+        password: &str,
+        client: Option<SocketAddr>,
+        now: i64,
+    ) -> Result<Attempt, AppError> {
+        if let Some(wait) = self.wait(email, client, now) {
+            return Ok(Attempt::Wait(wait));
+        }
+        if let Some(user) = accounts::authenticate(store, email, password).await? {
+            self.succeed(email);
+            Ok(Attempt::Right(user))
+        } else {
+            self.fail(email, client, now);
+            Ok(Attempt::Wrong)
+        }
+    }
+
     /// Seconds to wait before trying again, if sign-in is refused now.
-    pub(crate) fn wait(&self, email: &str, client: Option<SocketAddr>, now: i64) -> Option<i64> {
+    fn wait(&self, email: &str, client: Option<SocketAddr>, now: i64) -> Option<i64> {
         let mut failures = self.failures.lock().expect("the throttle's lock is never poisoned");
         Self::keys(email, client)
             .into_iter()
@@ -458,7 +493,7 @@ impl Throttle {
     }
 
     /// Records a failed attempt.
-    pub(crate) fn fail(&self, email: &str, client: Option<SocketAddr>, now: i64) {
+    fn fail(&self, email: &str, client: Option<SocketAddr>, now: i64) {
         let mut failures = self.failures.lock().expect("the throttle's lock is never poisoned");
         for (key, _) in Self::keys(email, client) {
             failures.entry(key).or_default().push(now);
@@ -466,7 +501,7 @@ impl Throttle {
     }
 
     /// Forgets an account's failures after it signs in.
-    pub(crate) fn succeed(&self, email: &str) {
+    fn succeed(&self, email: &str) {
         self.failures.lock().expect("the throttle's lock is never poisoned").remove(&format!("account:{email}"));
     }
 }

@@ -314,3 +314,28 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
     assert_eq!(site.sign_in("", PASSWORD).await.status, StatusCode::UNAUTHORIZED, "the old password is refused");
     assert_eq!(site.sign_in("", new).await.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn wrong_current_passwords_count_towards_the_sign_in_throttle() {
+    let site = Site::new().await;
+    let session = site.sign_in("", PASSWORD).await.session();
+    let csrf = site.get("/account", &session).await.csrf();
+    let change = async |current: &str| {
+        let new = "another+long+passphrase";
+        let form = format!(
+            "csrf={csrf}&current_password={}&new_password={new}&repeat_password={new}",
+            current.replace(' ', "+")
+        );
+        site.post_form("/account/password", &session, &form).await
+    };
+    for _ in 0..5 {
+        assert_eq!(change("a wrong password!").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Five failures for this account: even the right password waits now, here and at sign-in.
+    let throttled = change(PASSWORD).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(throttled.headers.get(header::RETRY_AFTER).unwrap(), "900");
+    assert!(throttled.body.contains("Too many failed attempts; try again in 15 minutes."), "{}", throttled.body);
+    assert_eq!(site.sign_in("", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(site.get("/account", &session).await.status, StatusCode::OK, "the session itself goes on");
+}

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::layout::{self, date_time};
 use super::{PageError, PageResult};
 use crate::accounts;
-use crate::auth::{CSRF_FIELD, Caller, session_cookie};
+use crate::auth::{Attempt, CSRF_FIELD, Caller, session_cookie};
 use crate::{AppError, AppState};
 
 /// What the page says above its forms, after one was sent.
@@ -63,19 +63,15 @@ pub(crate) async fn change_password(
     let client = client.map(|Extension(ConnectInfo(addr))| addr);
     let now = state.now();
     let refuse = async |status: StatusCode, message: &str| {
-        let said = Said { password_error: Some(message), ..Said::default() };
-        match render(&state, &caller, &said).await {
-            Ok(page) => (status, page).into_response(),
-            Err(error) => error.into_response(),
-        }
+        respond(&state, &caller, status, &Said { password_error: Some(message), ..Said::default() }).await
     };
-    if let Some(wait) = state.throttle.wait(&user.email, client, now) {
-        return refuse(StatusCode::TOO_MANY_REQUESTS, &AppError::TooManyRequests(wait).to_string()).await;
-    }
-    match accounts::authenticate(&state.store, &user.email, &form.current).await {
-        Ok(Some(_)) => state.throttle.succeed(&user.email),
-        Ok(None) => {
-            state.throttle.fail(&user.email, client, now);
+    match state.throttle.attempt(&state.store, &user.email, &form.current, client, now).await {
+        Ok(Attempt::Right(_)) => {}
+        Ok(Attempt::Wait(wait)) => {
+            let message = AppError::TooManyRequests(wait).to_string();
+            return super::retry_after(refuse(StatusCode::TOO_MANY_REQUESTS, &message).await, wait);
+        }
+        Ok(Attempt::Wrong) => {
             return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Current password: it is not your password.").await;
         }
         Err(error) => return PageError::from(error).into_response(),
@@ -119,14 +115,11 @@ pub(crate) async fn create_token(
     };
     match accounts::create_token(&state.store, user.user_id, &form.name, state.now()).await {
         Ok((_, secret)) => {
-            render(&state, &caller, &Said { new_token: Some(&secret), ..Said::default() }).await.into_response()
+            respond(&state, &caller, StatusCode::OK, &Said { new_token: Some(&secret), ..Said::default() }).await
         }
         Err(AppError::Invalid(errors)) => {
-            let summary = errors.summary();
-            match render(&state, &caller, &Said { token_error: Some(&summary), ..Said::default() }).await {
-                Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-                Err(error) => error.into_response(),
-            }
+            let said = Said { token_error: Some(&errors.summary()), ..Said::default() };
+            respond(&state, &caller, StatusCode::UNPROCESSABLE_ENTITY, &said).await
         }
         Err(error) => PageError::from(error).into_response(),
     }
@@ -140,6 +133,14 @@ pub(crate) async fn revoke_token(State(state): State<AppState>, caller: Caller, 
     match state.store.revoke_token(user.user_id, id, state.now()).await {
         Ok(()) => Redirect::to("/account#tokens").into_response(),
         Err(error) => PageError::from(error).into_response(),
+    }
+}
+
+/// The page with what it says after a form was sent, under `status`.
+async fn respond(state: &AppState, caller: &Caller, status: StatusCode, said: &Said<'_>) -> Response {
+    match render(state, caller, said).await {
+        Ok(page) => (status, page).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 

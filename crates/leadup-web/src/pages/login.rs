@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::layout;
 use crate::accounts::{self, digest};
 use crate::api::Query;
-use crate::auth::{Caller, SESSION_COOKIE, clear_cookie, cookie, session_cookie};
+use crate::auth::{Attempt, Caller, SESSION_COOKIE, clear_cookie, cookie, session_cookie};
 use crate::{AppError, AppState};
 
 #[derive(Deserialize)]
@@ -55,23 +55,19 @@ pub(crate) async fn sign_in(
     let client = client.map(|Extension(ConnectInfo(addr))| addr);
     let email = normalise_email(&form.email);
     let now = state.now();
-    if let Some(wait) = state.throttle.wait(&email, client, now) {
-        let message = AppError::TooManyRequests(wait).to_string();
-        let mut response =
-            render(StatusCode::TOO_MANY_REQUESTS, &form.email, form.next.as_deref(), Some(&message)).into_response();
-        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(wait));
-        return response;
-    }
-    let user = match accounts::authenticate(&state.store, &email, &form.password).await {
-        Ok(user) => user,
+    let user = match state.throttle.attempt(&state.store, &email, &form.password, client, now).await {
+        Ok(Attempt::Right(user)) => user,
+        Ok(Attempt::Wait(wait)) => {
+            let message = AppError::TooManyRequests(wait).to_string();
+            let page = render(StatusCode::TOO_MANY_REQUESTS, &form.email, form.next.as_deref(), Some(&message));
+            return super::retry_after(page, wait);
+        }
+        Ok(Attempt::Wrong) => {
+            let message = "The email address or the password is wrong.";
+            return render(StatusCode::UNAUTHORIZED, &form.email, form.next.as_deref(), Some(message)).into_response();
+        }
         Err(error) => return super::PageError::from(error).into_response(),
     };
-    let Some(user) = user else {
-        state.throttle.fail(&email, client, now);
-        let message = "The email address or the password is wrong.";
-        return render(StatusCode::UNAUTHORIZED, &form.email, form.next.as_deref(), Some(message)).into_response();
-    };
-    state.throttle.succeed(&email);
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {
         if let Err(error) = state.store.end_session(&digest(&old)).await {
             return super::PageError::from(error).into_response();

@@ -171,6 +171,13 @@ pub(crate) async fn not_found() -> PageError {
     PageError(AppError::NotFound("There is no page at this address.".into()))
 }
 
+/// `page` telling the browser, in `Retry-After`, to wait `seconds` (the sign-in throttle).
+fn retry_after(page: impl IntoResponse, seconds: i64) -> Response {
+    let mut response = page.into_response();
+    response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+    response
+}
+
 /// Answers 404 for a page whose subject does not exist.
 fn missing(what: &str) -> PageError {
     PageError(AppError::NotFound(format!("{what} does not exist.")))
