@@ -1,6 +1,6 @@
 //! Opening a store from a URL, with the durability settings leadup promises, and migrating.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -63,20 +63,44 @@ async fn open_sqlite(url: &str, path: &str) -> Result<sqlx::SqlitePool, StoreErr
     Ok(pool)
 }
 
-/// A connection of its own to the SQLite file `path`, already created and migrated by
-/// [`open_sqlite`], with the same settings as the pool's: for the import writer, which
-/// steps prepared statements itself (see `work_item_import`). Journal mode is a property of
-/// the file and stays WAL.
-pub(crate) fn open_sqlite_writer(path: &Path) -> Result<rusqlite::Connection, rusqlite::Error> {
-    let connection = rusqlite::Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    connection.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
-    connection.execute_batch(&format!(
-        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -{SQLITE_CACHE_KIB};"
-    ))?;
-    Ok(connection)
+/// Where the import writer finds a pool's SQLite database: the file the pool has open (its
+/// full path, as SQLite reports it), or for `sqlite::memory:` the pool's shared in-memory
+/// database, by the name sqlx gave it.
+pub(crate) struct SqliteTarget {
+    name: PathBuf,
+    in_memory: bool,
+}
+
+impl SqliteTarget {
+    /// The database behind `pool`.
+    pub(crate) async fn of(pool: &sqlx::SqlitePool) -> Result<Self, StoreError> {
+        let file: String =
+            sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'").fetch_one(pool).await?;
+        Ok(if file.is_empty() {
+            Self { name: pool.connect_options().get_filename().to_owned(), in_memory: true }
+        } else {
+            Self { name: file.into(), in_memory: false }
+        })
+    }
+
+    /// A connection of its own to this database, already created and migrated by
+    /// [`open_sqlite`], with the same settings as the pool's: for the import writer, which
+    /// steps prepared statements itself (see `work_item_import`). Journal mode is a property
+    /// of the file and stays WAL.
+    pub(crate) fn open(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
+        use rusqlite::OpenFlags;
+        let mut flags =
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        if self.in_memory {
+            flags |= OpenFlags::SQLITE_OPEN_MEMORY | OpenFlags::SQLITE_OPEN_SHARED_CACHE;
+        }
+        let connection = rusqlite::Connection::open_with_flags(&self.name, flags)?;
+        connection.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
+        connection.execute_batch(&format!(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -{SQLITE_CACHE_KIB};"
+        ))?;
+        Ok(connection)
+    }
 }
 
 fn is_not_a_database(error: &sqlx::Error) -> bool {

@@ -12,7 +12,6 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
 use leadup_core::work_item::WorkItem;
 use sqlx::error::BoxDynError;
@@ -22,7 +21,7 @@ use time::{OffsetDateTime, UtcOffset};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::connect::open_sqlite_writer;
+use crate::connect::SqliteTarget;
 use crate::{BeginWrite, Pool, Store, StoreError};
 
 /// Items handed to the writer at a time (on PostgreSQL, rows per `INSERT`: 13 parameters
@@ -87,8 +86,8 @@ impl Store {
         let (hand_back, written_batches) = std::sync::mpsc::channel();
         let mut writer = match &self.pool {
             Pool::Sqlite(pool) => {
-                let path = pool.connect_options().get_filename().to_owned();
-                tokio::task::spawn_blocking(move || write_sqlite(&path, team_id, started, messages, &hand_back))
+                let target = SqliteTarget::of(pool).await?;
+                tokio::task::spawn_blocking(move || write_sqlite(&target, team_id, started, messages, &hand_back))
             }
             Pool::Postgres(pool) => {
                 let tx = pool.begin_write().await?;
@@ -168,13 +167,13 @@ async fn failure(writer: &mut Writer) -> StoreError {
 /// and commits when told to (returning the team's item count) or rolls back when the import
 /// is dropped.
 fn write_sqlite(
-    path: &Path,
+    target: &SqliteTarget,
     team_id: i64,
     started: oneshot::Sender<i64>,
     mut messages: mpsc::Receiver<Message>,
     hand_back: &std::sync::mpsc::Sender<Vec<Row>>,
 ) -> Result<Option<i64>, StoreError> {
-    let mut connection = open_sqlite_writer(path)?;
+    let mut connection = target.open()?;
     let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let (exists, before): (i64, i64) = tx.query_row(COUNTS, [team_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
     if exists == 0 {

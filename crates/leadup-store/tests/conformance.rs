@@ -342,6 +342,19 @@ async fn upgrading_a_sqlite_file_keeps_its_work_items() {
 }
 
 #[tokio::test]
+async fn an_in_memory_sqlite_database_takes_imports() {
+    let store = Store::connect("sqlite::memory:").await.unwrap();
+    let t = store.create_team(&team("Payments")).await.unwrap();
+    let mut import = store.begin_import(t.id).await.unwrap();
+    for n in 0..1_500 {
+        import.upsert(item(&format!("PAY-{n}"), None)).await.unwrap();
+    }
+    assert_eq!(import.commit().await.unwrap(), ImportSummary { inserted: 1_500, updated: 0 });
+    assert_eq!(store.work_item_count(t.id).await.unwrap(), 1_500);
+    assert_eq!(store.work_items(t.id).await.unwrap()[0].key, "PAY-0");
+}
+
+#[tokio::test]
 async fn a_file_that_is_not_sqlite_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.db");
