@@ -96,12 +96,7 @@ impl<R: Read> Iterator for CsvRows<R> {
     type Item = Result<Row, RowError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let (line, record) = match self.records.next_record()? {
-            Ok(next) => next,
-            Err(error) => return Some(Err(error)),
-        };
-        let item = convert(record, &self.header, &self.columns, &mut self.dates);
-        Some(item.map(|item| Row { line, item }).map_err(|message| RowError::new(line, message)))
+        self.records.next_row(|record| convert(record, &self.header, &self.columns, &mut self.dates))
     }
 }
 

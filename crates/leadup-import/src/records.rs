@@ -7,10 +7,11 @@
 use std::io::Read;
 
 use csv::{ByteRecord, ReaderBuilder};
+use leadup_core::work_item::WorkItem;
 
 use crate::checks::Stamp;
 use crate::date::DateReader;
-use crate::error::{ImportError, RowError};
+use crate::error::{ImportError, Row, RowError};
 
 /// The header line: column names in order, as written (trimmed).
 #[derive(Debug, Clone)]
@@ -123,6 +124,21 @@ impl<R: Read> Records<R> {
                 Some(Err(RowError::fatal(line, format!("cannot read the input: {error}"))))
             }
         }
+    }
+}
+
+impl<R: Read> Records<R> {
+    /// The next record made into a work item by `convert`, as a row on the line the record
+    /// starts on; `convert`'s message becomes that line's error.
+    pub(crate) fn next_row(
+        &mut self,
+        convert: impl FnOnce(&ByteRecord) -> Result<WorkItem, String>,
+    ) -> Option<Result<Row, RowError>> {
+        let (line, record) = match self.next_record()? {
+            Ok(next) => next,
+            Err(error) => return Some(Err(error)),
+        };
+        Some(convert(record).map(|item| Row { line, item }).map_err(|message| RowError::new(line, message)))
     }
 }
 
