@@ -193,17 +193,25 @@ pub enum ProposalCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Print a proposal's one-page brief from a JSON file: problem, solution, objectives
-    /// served (none: unaligned), who benefits, the numbers, risks and the ask, every claim
-    /// citing its evidence (ids from `leadup evidence list`) or marked as an opinion. The file
-    /// holds `title`, `problem` and `solution` (`{"text": ..., "evidence": [ids]}`),
-    /// `objective_ids`, `initiative_id` (its delivery dates then come from the team's
-    /// forecast), `beneficiaries` (`who`: customers, employees or `the_company`),
-    /// `risks`, `case` (as for `calc`), `currency`, `ask` (`decision`, `money`, `people`,
-    /// `decide_by`) and `status`; see docs/business-case.md. Nothing is stored.
+    /// List the stored proposals (made on the Proposals page or through the API), the most
+    /// recently changed first, with their team and status.
+    List(Format),
+    /// Print a proposal's one-page brief: problem, solution, objectives served (none:
+    /// unaligned), who benefits, the numbers, risks and the ask, every claim citing its
+    /// evidence (ids from `leadup evidence list`) or marked as an opinion. Either a stored
+    /// proposal (`--id`, from `leadup proposal list`) or a JSON file, which holds `title`,
+    /// `problem` and `solution` (`{"text": ..., "evidence": [ids]}`), `objective_ids`,
+    /// `initiative_id` (its delivery dates then come from the team's forecast),
+    /// `beneficiaries` (`who`: customers, employees or `the_company`), `risks`, `case` (as for
+    /// `calc`), `currency`, `ask` (`decision`, `money`, `people`, `decide_by`) and `status`;
+    /// see docs/business-case.md. A file is not stored.
     Brief {
         /// The proposal, as JSON.
-        file: std::path::PathBuf,
+        #[arg(required_unless_present = "id", conflicts_with = "id")]
+        file: Option<std::path::PathBuf>,
+        /// A stored proposal's id, instead of a file.
+        #[arg(long)]
+        id: Option<i64>,
         /// `markdown` (for e-mail or chat) or `html` (a print-ready page: Save as PDF).
         #[arg(long, default_value = "markdown")]
         format: String,

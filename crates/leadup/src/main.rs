@@ -73,8 +73,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Member(command) => accounts::member(&store, command).await,
         Command::Token(command) => accounts::token(&store, command).await,
         Command::Audit(command) => audit::audit(&store, command).await,
-        Command::Proposal(ProposalCommand::Brief { file, format, today }) => {
-            proposal::brief(&store, &file, &format, today.as_deref()).await
+        Command::Proposal(ProposalCommand::List(format)) => proposal::list(&store, format).await,
+        Command::Proposal(ProposalCommand::Brief { file, id, format, today }) => {
+            proposal::brief(&store, file.as_deref(), id, &format, today.as_deref()).await
         }
         Command::Proposal(ProposalCommand::Calc { .. }) => unreachable!("run without a database above"),
     };

@@ -1,7 +1,8 @@
 //! `leadup proposal calc`: a business case's NPV, ROI, payback and sensitivity, computed
 //! from a JSON file and printed; nothing is stored and no database is opened.
-//! `leadup proposal brief`: a proposal's one-page brief (Markdown or print-ready HTML), its
-//! claims checked against the stored evidence and objectives.
+//! `leadup proposal list`: the stored proposals. `leadup proposal brief`: a proposal's
+//! one-page brief (Markdown or print-ready HTML), stored or from a file, its claims checked
+//! against the stored evidence and objectives.
 
 use std::path::Path;
 
@@ -15,6 +16,7 @@ use leadup_store::Store;
 use leadup_web::proposals::Brief;
 use time::OffsetDateTime;
 
+use crate::cli::Format;
 use crate::output;
 
 /// `leadup proposal calc FILE [--json]`
@@ -24,8 +26,34 @@ pub fn calc(file: &Path, json: bool) -> anyhow::Result<()> {
     if json { output::json(&evaluation) } else { print_evaluation(&case, &evaluation) }
 }
 
-/// `leadup proposal brief FILE [--format markdown|html] [--today D]`
-pub async fn brief(store: &Store, file: &Path, format: &str, today: Option<&str>) -> anyhow::Result<()> {
+/// `leadup proposal list [--json]`
+pub async fn list(store: &Store, format: Format) -> anyhow::Result<()> {
+    let proposals = store.proposals().await?;
+    if format.json {
+        return output::json(&proposals);
+    }
+    let teams = store.teams().await?;
+    let team_name =
+        |id: i64| teams.iter().find(|t| t.id == id).map_or_else(|| format!("team {id}"), |t| t.name.clone());
+    let rows: Vec<Vec<String>> = proposals
+        .iter()
+        .map(|p| {
+            let updated = OffsetDateTime::from_unix_timestamp(p.updated_at)
+                .map_or_else(|_| "-".to_owned(), |t| t.date().to_string());
+            vec![p.id.to_string(), team_name(p.team_id), p.input.title.clone(), p.input.status.clone(), updated]
+        })
+        .collect();
+    output::table(&["ID", "TEAM", "TITLE", "STATUS", "CHANGED"], &rows)
+}
+
+/// `leadup proposal brief (FILE | --id N) [--format markdown|html] [--today D]`
+pub async fn brief(
+    store: &Store,
+    file: Option<&Path>,
+    id: Option<i64>,
+    format: &str,
+    today: Option<&str>,
+) -> anyhow::Result<()> {
     if !matches!(format, "markdown" | "html") {
         return Err(ValidationErrors::single("--format", format!("'{format}' is not markdown or html")).into());
     }
@@ -34,8 +62,13 @@ pub async fn brief(store: &Store, file: &Path, format: &str, today: Option<&str>
             .ok_or_else(|| ValidationErrors::single("--today", format!("'{text}' is not a date (YYYY-MM-DD)")))?,
         None => OffsetDateTime::now_utc().date(),
     };
-    let input = read_json::<ProposalInput>(file)?;
-    let brief = Brief::assemble(store, input, Some(today), today).await.map_err(|e| match e {
+    // A file's decision date must still be ahead; a stored proposal's was checked when saved.
+    let (input, check_from) = match (file, id) {
+        (Some(file), _) => (read_json::<ProposalInput>(file)?, Some(today)),
+        (None, Some(id)) => (store.proposal(id).await?.input, None),
+        (None, None) => return Err(ValidationErrors::single("file", "give a file or --id").into()),
+    };
+    let brief = Brief::assemble(store, input, check_from, today).await.map_err(|e| match e {
         leadup_web::AppError::Invalid(errors) => anyhow::Error::from(errors),
         other => anyhow::anyhow!(other.to_string()),
     })?;

@@ -1,12 +1,15 @@
 //! `leadup proposal calc` as scripts use it: the example through the binary, bad
 //! input named on one line with exit 2, and no database touched; `leadup proposal brief`
-//! citing stored evidence and marking opinions.
+//! citing stored evidence and marking opinions, from a file or a stored proposal; `leadup
+//! proposal list`.
 
 mod support;
 
 use std::path::{Path, PathBuf};
 
+use leadup_core::proposal::ProposalInput;
 use leadup_store::testing::TestDatabase;
+use leadup_store::{Actor, Store};
 use serde_json::{Value, json};
 use support::{leadup, stderr, stdout};
 
@@ -287,4 +290,50 @@ fn a_brief_names_its_delivering_initiative_and_its_forecast() {
     std::fs::write(file.path(), proposal.to_string()).unwrap();
     let unknown = leadup(&db.url, &["proposal", "brief", path, "--today", "2026-11-23"]);
     assert_eq!(stderr(&unknown), "error: initiative_id: initiative 9 does not exist\n");
+}
+
+/// A proposal stored as the Proposals page stores it, listed and briefed from the command line.
+#[tokio::test]
+async fn stored_proposals_are_listed_and_briefed_by_id() {
+    let (_, db) = brief("markdown"); // the fixture's two pieces of evidence
+    for args in [
+        &["team", "add", "--name", "Payments", "--manager", "Noor"][..],
+        &["user", "add", "noor@example.com", "--name", "Noor"][..],
+    ] {
+        let out = leadup(&db.url, args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/proposal/instant-refunds.json");
+    let input: ProposalInput = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let store = Store::connect(&db.url).await.unwrap();
+    let at = time::macros::datetime!(2026-11-20 09:00 UTC);
+    let stored = store.create_proposal(1, &input, Actor::new(1, at)).await.unwrap();
+    store.close().await;
+
+    let list = leadup(&db.url, &["proposal", "list"]);
+    assert!(list.status.success(), "{}", stderr(&list));
+    let table = stdout(&list);
+    let row = table.lines().find(|line| line.starts_with(&format!("{} ", stored.id))).expect("a row for the proposal");
+    for cell in ["Payments", "Instant refunds to the card", "draft", "2026-11-20"] {
+        assert!(row.contains(cell), "{cell} in {row}");
+    }
+    let json: Value = serde_json::from_str(&stdout(&leadup(&db.url, &["proposal", "list", "--json"]))).unwrap();
+    assert_eq!(json[0]["id"], stored.id);
+    assert_eq!(json[0]["input"]["title"], "Instant refunds to the card");
+
+    // The stored proposal's brief is the file's, its decision date not checked again.
+    let id = stored.id.to_string();
+    let by_id = leadup(&db.url, &["proposal", "brief", "--id", &id, "--today", "2027-02-01"]);
+    assert!(by_id.status.success(), "{}", stderr(&by_id));
+    let markdown = stdout(&by_id);
+    assert!(markdown.starts_with("# Instant refunds to the card\n"), "{markdown}");
+    assert!(markdown.contains("slow refunds are the top reason for support tickets. [1][2]\n"), "{markdown}");
+
+    let missing = leadup(&db.url, &["proposal", "brief", "--id", "99"]);
+    assert_eq!(stderr(&missing), "error: proposal 99 not found\n");
+    let both = leadup(&db.url, &["proposal", "brief", file, "--id", &id]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(stderr(&both).contains("cannot be used with"), "{}", stderr(&both));
+    let neither = leadup(&db.url, &["proposal", "brief"]);
+    assert_eq!(neither.status.code(), Some(2));
 }
