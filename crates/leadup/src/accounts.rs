@@ -170,7 +170,7 @@ pub async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
             if format.json {
                 return output::json(&tokens);
             }
-            let at = |t: Option<i64>| t.map_or_else(String::new, unix_date);
+            let at = |t: Option<i64>| t.map_or_else(String::new, output::unix_date);
             let rows: Vec<Vec<String>> = tokens
                 .iter()
                 .map(|t| {
@@ -178,7 +178,7 @@ pub async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
                     vec![
                         t.id.to_string(),
                         t.name.clone(),
-                        unix_date(t.created_at),
+                        output::unix_date(t.created_at),
                         at(t.last_used_at),
                         state.to_owned(),
                     ]
@@ -192,9 +192,4 @@ pub async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
             output::line(&format!("Token {id} of {} is revoked.", user.email))
         }
     }
-}
-
-fn unix_date(seconds: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(seconds)
-        .map_or_else(|_| seconds.to_string(), |t| leadup_core::date::format(t.date()))
 }

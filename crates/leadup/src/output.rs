@@ -50,3 +50,9 @@ pub fn line(text: &str) -> anyhow::Result<()> {
     writeln!(std::io::stdout().lock(), "{text}")?;
     Ok(())
 }
+
+/// A stored time (Unix seconds) as its date, `YYYY-MM-DD`, for a table cell.
+pub fn unix_date(seconds: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .map_or_else(|_| seconds.to_string(), |t| leadup_core::date::format(t.date()))
+}

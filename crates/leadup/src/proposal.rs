@@ -38,9 +38,8 @@ pub async fn list(store: &Store, format: Format) -> anyhow::Result<()> {
     let rows: Vec<Vec<String>> = proposals
         .iter()
         .map(|p| {
-            let updated = OffsetDateTime::from_unix_timestamp(p.updated_at)
-                .map_or_else(|_| "-".to_owned(), |t| t.date().to_string());
-            vec![p.id.to_string(), team_name(p.team_id), p.input.title.clone(), p.input.status.clone(), updated]
+            let (title, status) = (p.input.title.clone(), p.input.status.clone());
+            vec![p.id.to_string(), team_name(p.team_id), title, status, output::unix_date(p.updated_at)]
         })
         .collect();
     output::table(&["ID", "TEAM", "TITLE", "STATUS", "CHANGED"], &rows)
