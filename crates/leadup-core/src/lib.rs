@@ -16,6 +16,7 @@ pub mod digest;
 pub mod disruption;
 pub mod evidence;
 pub mod evidence_strength;
+pub mod forecast;
 pub mod initiative;
 pub mod money;
 pub mod plan;

@@ -13,6 +13,7 @@ use crate::ForecastError;
 use crate::backtest::{BacktestReport, BacktestSettings, Method, backtest};
 use crate::calibration::{Calibration, CalibrationSettings, PastForecasts, Prior};
 use crate::exact::{HowManyForecast, WhenForecast, WhenOptions};
+use crate::montecarlo::Completion;
 use crate::percentiles::{LEVELS, Percentiles};
 use crate::question::{Question, RawForecast};
 use crate::throughput::{DailyDistribution, TeamHistory};
@@ -130,6 +131,52 @@ impl CalibratedHowMany {
         match count.checked_sub(1) {
             None => 1.0,
             Some(below) => self.calibration.probability_within(self.raw().surprise_of(below)),
+        }
+    }
+}
+
+/// A simulated completion (one initiative of a [`crate::Portfolio`]) recalibrated with what a
+/// team's past forecasts taught: the calibration learned for "when will the next N items be
+/// done?", N being the team's items that must be finished before this initiative is, maps each
+/// nominal level to the raw level the simulation is read at, as [`CalibratedWhen`] does for the
+/// exact distribution.
+#[derive(Debug, Clone)]
+pub struct CalibratedCompletion {
+    completion: Completion,
+    calibration: Calibration,
+}
+
+impl CalibratedCompletion {
+    /// `completion` read through `calibration`.
+    pub fn new(completion: Completion, calibration: Calibration) -> Self {
+        Self { completion, calibration }
+    }
+
+    /// The smallest number of days `d` with calibrated P(done within d days) ≥ `level`, or
+    /// `None` beyond the simulated horizon.
+    pub fn percentile(&self, level: f64) -> Option<u32> {
+        self.completion.percentile(self.calibration.raw_level(level).min(1.0))
+    }
+
+    /// Calibrated P50/P70/P85/P95 in days, or `None` if P95 lies beyond the horizon.
+    pub fn percentiles(&self) -> Option<Percentiles> {
+        let mut values = [0; 4];
+        for (value, level) in values.iter_mut().zip(LEVELS) {
+            *value = self.percentile(level)?;
+        }
+        Some(Percentiles::from_array(values))
+    }
+
+    /// Calibrated P(done within `days` days). What no trial reached stays impossible and what
+    /// every trial reached stays certain.
+    pub fn probability_within(&self, days: u32) -> f64 {
+        let raw = self.completion.probability_within(days);
+        if raw <= 0.0 {
+            0.0
+        } else if raw >= 1.0 {
+            1.0
+        } else {
+            self.calibration.probability_within(-(-raw).ln_1p())
         }
     }
 }

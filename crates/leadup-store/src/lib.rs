@@ -14,6 +14,7 @@ mod connect;
 mod error;
 mod evidence;
 mod evidence_links;
+mod initiative_forecasts;
 mod initiatives;
 mod objectives;
 mod plans;

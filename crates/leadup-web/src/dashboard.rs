@@ -3,8 +3,8 @@
 //! the calibrated forecast of the remaining items against the target date, budget status and
 //! flow metrics.
 //!
-//! Everything here is a pure function of its inputs (items, today, the team's done history):
-//! no store, no clock. "Today" means the end of that day: an item counts as done once its done
+//! Everything here is a pure function of its inputs (items, today, and the forecast: the team's
+//! done history for a team, the stored forecast for an initiative): no store, no clock. "Today" means the end of that day: an item counts as done once its done
 //! date (UTC) is on or before today, and as in scope once its first known date (created,
 //! started or done) is; items with no date at all are in scope from the start.
 
@@ -12,14 +12,13 @@ use leadup_core::date::{iso_date, iso_date_option};
 use leadup_core::initiative::Initiative;
 use leadup_core::work_item::{StatusCategory, WorkItem};
 use leadup_forecast::{FlowMetrics, TeamSettings, Window};
+use leadup_store::Store;
 use serde::Serialize;
 use time::{Date, Duration};
 
-use crate::forecasts::{Calibration, Histories, WhenAnswer, round_probability, utc_date};
+use leadup_app::forecasts::{HISTORY_DAYS, Histories, WhenAnswer, calibration_of, round_probability, utc_date};
+use leadup_core::forecast::{Calibration, InitiativeForecast};
 use crate::progress::flow;
-
-/// Days of throughput history every dashboard forecast uses.
-pub const HISTORY_DAYS: u32 = 90;
 
 /// The flow window of a team dashboard unless `?days=N` says otherwise.
 pub const DEFAULT_WINDOW_DAYS: u32 = 90;
@@ -46,14 +45,12 @@ pub struct Progress {
     pub target: Option<Date>,
     /// Where things stand, in one word.
     pub state: State,
-    /// The calibrated forecast of when the remaining items will be done; `null` when nothing
-    /// remains or no forecast was possible (then `forecast_note` says why).
+    /// The calibrated forecast of when the remaining items will be done (for an initiative, its
+    /// stored forecast, as of the day it says); `null` when nothing remains or no forecast was
+    /// possible (then `forecast_note` says why).
     pub forecast: Option<WhenAnswer>,
     /// Why there is no forecast, when there is none though items remain.
     pub forecast_note: Option<String>,
-    /// The share of the team's finished items of the last 90 days that were these items: the
-    /// forecast assumes they keep getting this share of the team's throughput (1 for a team).
-    pub throughput_share: Option<f64>,
     /// The calibrated probability that the remaining items are done by the target date (1
     /// when every item is done, 0 when the target has passed with items remaining; `null`
     /// without a target, without items, or without a forecast).
@@ -215,19 +212,27 @@ impl Budget {
     }
 }
 
-/// Initiative `id` and the progress of its attached items at its recent share of its team's
-/// throughput, as the initiative page shows it (before a dropped initiative's forecast is
-/// withdrawn).
+/// Initiative `id`, its attached items and their progress, with its stored forecast.
 pub async fn initiative_progress(
-    store: &leadup_store::Store,
+    store: &Store,
     id: i64,
     today: Date,
-) -> Result<(Initiative, Vec<WorkItem>, Progress), crate::AppError> {
+) -> Result<(Initiative, Vec<WorkItem>, Progress, Option<InitiativeForecast>), crate::AppError> {
     let record = store.initiative(id).await?;
     let items = store.initiative_work_items(id).await?;
-    let histories = Histories::load(store, record.team_id).await?;
-    let progress = progress(&items, today, record.window.map(|w| w.end), &histories, Span::default());
-    Ok((record, items, progress))
+    let stored = store.initiative_forecast(id).await?;
+    let target = stored.as_ref().map_or(record.window.map(|w| w.end), |f| f.target);
+    let progress = progress(&items, today, target, Forecasting::Stored(stored.as_ref()), Span::default());
+    Ok((record, items, progress, stored))
+}
+
+/// Where a progress's forecast comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Forecasting<'a> {
+    /// A team's own "when will its open items be done?", from its done history.
+    Team(&'a Histories),
+    /// An initiative's stored forecast, if one was computed.
+    Stored(Option<&'a InitiativeForecast>),
 }
 
 /// Which days a progress covers.
@@ -241,9 +246,15 @@ pub struct Span {
     pub window: Option<Window>,
 }
 
-/// The progress of `items` as of the end of `today`, forecast from the team's `histories`
-/// and held against `target`.
-pub fn progress(items: &[WorkItem], today: Date, target: Option<Date>, histories: &Histories, span: Span) -> Progress {
+/// The progress of `items` as of the end of `today`, forecast as `forecasting` says and held
+/// against `target`.
+pub fn progress(
+    items: &[WorkItem],
+    today: Date,
+    target: Option<Date>,
+    forecasting: Forecasting<'_>,
+    span: Span,
+) -> Progress {
     let in_scope: Vec<&WorkItem> = items.iter().filter(|item| first_date(item).is_none_or(|d| d <= today)).collect();
     let done = in_scope.iter().filter(|item| is_done_by(item, today)).count();
     let remaining = in_scope.len() - done;
@@ -280,15 +291,13 @@ pub fn progress(items: &[WorkItem], today: Date, target: Option<Date>, histories
     let mut probability_by_target = None;
     let mut calibration = None;
     let target_passed = target.is_some_and(|t| t < today) && remaining > 0;
-    let share = throughput_share(items, today, histories);
     if remaining > 0 {
-        let asked = match &share {
-            Ok(share) => Ok((remaining as f64 / share).ceil() as u32),
-            Err(note) => Err((note.clone(), None, None)),
+        let answer = match forecasting {
+            Forecasting::Team(histories) => when(histories, today, remaining as u32, target),
+            Forecasting::Stored(stored) => stored_answer(stored),
         };
-        match asked.and_then(|team_items| when(histories, today, team_items, target)) {
-            Ok(mut answer) => {
-                answer.items = remaining as u32;
+        match answer {
+            Ok(answer) => {
                 probability_by_target = answer.probability_by;
                 calibration = Some(answer.calibration.clone());
                 forecast = Some(answer);
@@ -328,7 +337,6 @@ pub fn progress(items: &[WorkItem], today: Date, target: Option<Date>, histories
             (done as f64 * 1000.0 / in_scope.len() as f64).round() / 10.0
         },
         remaining,
-        throughput_share: share.ok().map(|share| (share * 1000.0).round() / 1000.0),
         target,
         state,
         forecast,
@@ -341,21 +349,19 @@ pub fn progress(items: &[WorkItem], today: Date, target: Option<Date>, histories
     }
 }
 
-/// The share of the team's throughput that `items` got over the forecast's history window:
-/// items of theirs finished in the `HISTORY_DAYS` days ending today over all the team's. An
-/// initiative is forecast at this pace, as the team's other work keeps the rest. Fails, with
-/// the reason, when none of them was finished in that window (their pace is unknown).
-fn throughput_share(items: &[WorkItem], today: Date, histories: &Histories) -> Result<f64, String> {
-    let window = Window::ending(today, HISTORY_DAYS).map_err(|e| e.to_string())?;
-    let own = items.iter().filter_map(|item| item.done).filter(|done| window.contains(utc_date(*done))).count();
-    let team: u32 = histories.own().map_err(|e| e.to_string())?.daily_throughput(today, HISTORY_DAYS).iter().sum();
-    if own == 0 || team == 0 {
-        return Err(format!(
-            "none of these items was finished in the last {HISTORY_DAYS} days, so their share of the team's \
-             throughput, and with it their pace, is not known yet"
-        ));
+/// An initiative's stored forecast as a "when" answer, or why there is none.
+fn stored_answer(stored: Option<&InitiativeForecast>) -> Result<WhenAnswer, NoForecast> {
+    let Some(stored) = stored else {
+        return Err(("its forecast has not been computed yet; it is, in the background, within a minute".to_owned(), None, None));
+    };
+    match stored.dates {
+        Some(dates) => Ok(WhenAnswer::stored(stored, dates)),
+        None => Err((
+            stored.note.clone().unwrap_or_else(|| "no forecast was possible".to_owned()),
+            stored.probability_by_target,
+            stored.calibration.clone(),
+        )),
     }
-    Ok((own as f64 / f64::from(team)).min(1.0))
 }
 
 /// Why a forecast could not be made, with whatever could still be said: the probability by
@@ -367,7 +373,7 @@ type NoForecast = (String, Option<f64>, Option<Calibration>);
 pub fn when(histories: &Histories, today: Date, items: u32, by: Option<Date>) -> Result<WhenAnswer, NoForecast> {
     let settings = TeamSettings { history_days: HISTORY_DAYS, ..TeamSettings::default() };
     let forecast = histories.when(today, items, &settings).map_err(|e| (e.to_string(), None, None))?;
-    let calibration = Calibration::of(&forecast.backtest);
+    let calibration: Calibration = calibration_of(&forecast.backtest);
     let probability = |days: u32| forecast.forecast.probability_within(days);
     match forecast.forecast.percentiles() {
         Ok(days) => Ok(WhenAnswer::new(items, today, settings.history_days, days, probability, by, calibration)),
@@ -461,7 +467,7 @@ mod tests {
             item("D", Some(datetime!(2026-03-05 08:00 UTC)), Some(datetime!(2026-03-09 08:00 UTC))),
             item("Later", Some(datetime!(2026-03-20 08:00 UTC)), None),
         ];
-        let p = progress(&items, date!(2026 - 03 - 06), Some(date!(2026 - 03 - 31)), &no_history(), Span::default());
+        let p = progress(&items, date!(2026 - 03 - 06), Some(date!(2026 - 03 - 31)), Forecasting::Team(&no_history()), Span::default());
         assert_eq!((p.items, p.done, p.remaining), (4, 1, 3));
         assert!((p.percent_done - 25.0).abs() < 1e-9);
         assert_eq!(p.burn_up.start, date!(2026 - 03 - 02));
@@ -479,12 +485,12 @@ mod tests {
     #[test]
     fn nothing_remaining_is_certain_and_a_passed_target_is_not() {
         let done = [item("A", Some(datetime!(2026-03-02 10:00 UTC)), Some(datetime!(2026-03-04 09:00 UTC)))];
-        let p = progress(&done, date!(2026 - 03 - 06), Some(date!(2026 - 03 - 05)), &no_history(), Span::default());
+        let p = progress(&done, date!(2026 - 03 - 06), Some(date!(2026 - 03 - 05)), Forecasting::Team(&no_history()), Span::default());
         assert_eq!((p.state, p.probability_by_target), (State::Done, Some(1.0)));
         let open = [item("B", Some(datetime!(2026-03-02 10:00 UTC)), None)];
-        let p = progress(&open, date!(2026 - 03 - 06), Some(date!(2026 - 03 - 05)), &no_history(), Span::default());
+        let p = progress(&open, date!(2026 - 03 - 06), Some(date!(2026 - 03 - 05)), Forecasting::Team(&no_history()), Span::default());
         assert_eq!((p.state, p.probability_by_target), (State::TargetPassed, Some(0.0)));
-        let p = progress(&[], date!(2026 - 03 - 06), None, &no_history(), Span::default());
+        let p = progress(&[], date!(2026 - 03 - 06), None, Forecasting::Team(&no_history()), Span::default());
         assert_eq!((p.state, p.items, p.burn_up.start), (State::NoItems, 0, date!(2025 - 12 - 06)));
         assert_eq!(p.burn_up.scope, [DayCount { date: date!(2025 - 12 - 06), count: 0 }]);
     }
@@ -504,12 +510,9 @@ mod tests {
             .collect();
         let mut open: Vec<WorkItem> =
             (0..10).map(|k| item(&format!("O{k}"), Some(datetime!(2026-03-01 10:00 UTC)), None)).collect();
-        let alone = progress(&open, today, Some(today + Duration::days(30)), &histories, Span::default());
-        assert!(alone.forecast.is_none(), "items none of which was finished have no known pace");
-        assert!(alone.forecast_note.as_deref().unwrap().contains("share of the team's throughput"));
         open.extend(done.iter().cloned());
-        let p = progress(&open, today, Some(today + Duration::days(30)), &histories, Span::default());
-        assert_eq!(p.throughput_share, Some(1.0));
+        let team = Forecasting::Team(&histories);
+        let p = progress(&open, today, Some(today + Duration::days(30)), team, Span::default());
         let forecast = p.forecast.as_ref().expect("a forecast");
         assert_eq!(forecast.items, 10);
         assert!((8..=13).contains(&forecast.p50), "about one a day: {}", forecast.p50);
@@ -517,25 +520,38 @@ mod tests {
         assert_eq!(p.probability_by_target, Some(1.0));
         assert_eq!(p.state, State::OnTrack);
         assert!(p.calibration.as_ref().unwrap().statement.contains("backtested"));
-        let tight = progress(&open, today, Some(today + Duration::days(5)), &histories, Span::default());
+        let tight = progress(&open, today, Some(today + Duration::days(5)), team, Span::default());
         assert_eq!(tight.state, State::OffTrack, "{:?}", tight.probability_by_target);
         assert!(tight.probability_by_target.unwrap() < 0.1);
+    }
 
-        // Items that got a quarter of the team's finished work are forecast at that pace: their
-        // 10 remaining take as long as 40 of the team's.
-        let quarter: Vec<WorkItem> = open[..10]
-            .iter()
-            .cloned()
-            .chain(done.iter().filter(|i| i.done.unwrap().date() > today - Duration::days(90)).step_by(4).cloned())
-            .collect();
-        let slow = progress(&quarter, today, Some(today + Duration::days(30)), &histories, Span::default());
-        let share = slow.throughput_share.unwrap();
-        assert!((share - 0.25).abs() < 0.02, "{share}");
-        let team_items = (10.0 / share).ceil() as u32;
-        let team = when(&histories, today, team_items, None).unwrap();
-        let slow_forecast = slow.forecast.unwrap();
-        assert_eq!((slow_forecast.items, slow_forecast.p85), (10, team.p85));
-        assert!(slow_forecast.p50 > forecast.p50 * 3, "{} vs {}", slow_forecast.p50, forecast.p50);
+    #[test]
+    fn an_initiative_shows_its_stored_forecast_as_of_its_day() {
+        let today = date!(2026 - 03 - 31);
+        let open: Vec<WorkItem> =
+            (0..4).map(|k| item(&format!("O{k}"), Some(datetime!(2026-03-01 10:00 UTC)), None)).collect();
+        let stored = InitiativeForecast {
+            initiative_id: 7,
+            team_id: 1,
+            as_of: date!(2026 - 03 - 30),
+            computed_at: datetime!(2026-03-30 23:00 UTC),
+            remaining: 4,
+            position: Some(1),
+            target: Some(date!(2026 - 04 - 30)),
+            dates: Some(leadup_core::forecast::DatePercentiles::after(date!(2026 - 03 - 30), [5, 8, 12, 20])),
+            probability_by_target: Some(0.62),
+            note: None,
+            calibration: None,
+            model: leadup_core::forecast::INITIATIVE_MODEL.to_owned(),
+            inputs_digest: "x".to_owned(),
+        };
+        let p = progress(&open, today, stored.target, Forecasting::Stored(Some(&stored)), Span::default());
+        let forecast = p.forecast.as_ref().unwrap();
+        assert_eq!((forecast.today, forecast.p85, forecast.dates.p85), (stored.as_of, 12, date!(2026 - 04 - 11)));
+        assert_eq!((p.probability_by_target, p.state), (Some(0.62), State::AtRisk));
+        let missing = progress(&open, today, stored.target, Forecasting::Stored(None), Span::default());
+        assert_eq!(missing.state, State::NoForecast);
+        assert!(missing.forecast_note.unwrap().contains("not been computed yet"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use leadup_core::{FieldError, ValidationErrors};
 use leadup_store::StoreError;
 use serde::Serialize;
 
-use crate::forecasts::ForecastFailure;
+use leadup_app::forecasts::ForecastFailure;
 
 /// Everything a handler can fail with. Server-side failures are logged and answered with a
 /// generic message: their details may hold things a client must not see.
@@ -97,6 +97,9 @@ impl From<ForecastFailure> for AppError {
             ForecastFailure::Store(error) => error.into(),
             ForecastFailure::Forecast(error) => {
                 Self::Conflict(format!("The team's history cannot forecast the impact: {error}."))
+            }
+            ForecastFailure::NoForecast(reason) => {
+                Self::Conflict(format!("The team's initiatives cannot be forecast: {reason}."))
             }
         }
     }

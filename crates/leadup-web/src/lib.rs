@@ -12,8 +12,6 @@ mod charts;
 pub mod dashboard;
 mod error;
 pub mod evidence_imports;
-pub mod forecasts;
-pub mod impact;
 pub mod imports;
 mod pages;
 mod priorities;
@@ -28,6 +26,8 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
+use leadup_app::initiative_forecasts::refresh_all;
+use leadup_app::refresher::Refresher;
 use leadup_store::Store;
 use time::{Date, OffsetDateTime};
 
@@ -41,6 +41,7 @@ pub struct AppState {
     now: Option<i64>,
     session_limits: auth::SessionLimits,
     throttle: auth::Throttle,
+    refresher: Refresher,
 }
 
 impl AppState {
@@ -52,7 +53,26 @@ impl AppState {
             now: None,
             session_limits: auth::SessionLimits::default(),
             throttle: auth::Throttle::default(),
+            refresher: Refresher::default(),
         }
+    }
+
+    /// Recomputes every team's stored initiative forecasts now, as of the state's clock (the
+    /// server does this in the background; tests call it to make the stored forecasts current).
+    pub async fn refresh_forecasts(&self) -> Result<usize, leadup_app::forecasts::ForecastFailure> {
+        let now = self.clock();
+        refresh_all(&self.store, now.date(), now).await
+    }
+
+    /// Tells the background worker that team `team_id`'s forecasts' inputs changed.
+    fn forecasts_changed(&self, team_id: i64) {
+        self.refresher.team_changed(team_id);
+    }
+
+    /// The current time, on the pinned day when "today" is pinned.
+    fn clock(&self) -> OffsetDateTime {
+        let now = OffsetDateTime::from_unix_timestamp(self.now()).unwrap_or_else(|_| OffsetDateTime::now_utc());
+        self.today.map_or(now, |today| now.replace_date(today))
     }
 
     /// Sets how long sessions last.
@@ -116,8 +136,10 @@ pub(crate) async fn stylesheet() -> impl IntoResponse {
 }
 
 /// Serves the application on `listener` until Ctrl-C or SIGTERM, then finishes the
-/// requests in flight.
+/// requests in flight; the stored forecasts are kept fresh in the background meanwhile.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let clock = state.clone();
+    tokio::spawn(state.refresher.clone().run(state.store.clone(), move || clock.clock()));
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await

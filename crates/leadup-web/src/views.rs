@@ -5,23 +5,16 @@ use leadup_core::ValidationErrors;
 use leadup_core::initiative::{Initiative, Status};
 use leadup_core::team::Team;
 use leadup_core::work_item::{AttachRule, WorkItem};
-use leadup_forecast::{Simulation, Window};
+use leadup_core::forecast::InitiativeForecast;
+use leadup_forecast::Window;
 use serde::Serialize;
 
-use crate::dashboard::{self, Budget, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, Progress, Span, State};
-use crate::forecasts::{
-    ForecastFailure, Growth, Histories, PortfolioAnswer, PortfolioSettings, WhenAnswer, team_portfolio,
-};
+use crate::dashboard::{self, Budget, DEFAULT_WINDOW_DAYS, Forecasting, MAX_WINDOW_DAYS, Progress, Span, State};
+use leadup_app::forecasts::{Histories, WhenAnswer};
 use crate::{AppError, AppState};
 
 /// Items the team dashboard forecasts when nothing is in progress.
 const NEXT_ITEMS_WITHOUT_WIP: u32 = 10;
-
-/// Initiatives a team works on at once in the dashboard's portfolio forecast.
-pub(crate) const PORTFOLIO_WIP: u32 = 2;
-
-/// Trials of the dashboard's portfolio forecast (seeded, so a page always shows the same).
-const PORTFOLIO_TRIALS: u32 = 10_000;
 
 /// A team's progress over a window of days, as `GET /api/v1/teams/{id}/progress` answers.
 #[derive(Debug, Serialize)]
@@ -37,10 +30,9 @@ pub(crate) struct TeamProgress {
     pub progress: Progress,
     /// "When will the next N items be done?", N being the work in progress (or 10 with none).
     pub next_items: NextItems,
-    /// The team's planned and in-progress initiatives sharing its throughput, two at a time.
-    pub portfolio: Option<PortfolioAnswer>,
-    /// Why there is no portfolio forecast, when there is none.
-    pub portfolio_note: Option<String>,
+    /// The stored forecast of each of the team's initiatives (they share the team's
+    /// throughput in plan order), by initiative id.
+    pub initiative_forecasts: Vec<InitiativeForecast>,
     /// The team's items, in import order (what the flow metrics' indexes point into).
     #[serde(skip)]
     pub work_items: Vec<WorkItem>,
@@ -79,6 +71,9 @@ pub(crate) struct InitiativeProgress {
     /// The attached items, in import order (what the flow metrics' indexes point into).
     #[serde(skip)]
     pub work_items: Vec<WorkItem>,
+    /// Its stored forecast, which `progress` shows.
+    #[serde(skip)]
+    pub stored_forecast: Option<InitiativeForecast>,
     /// The initiative's record.
     #[serde(skip)]
     pub record: Initiative,
@@ -103,32 +98,20 @@ pub(crate) async fn team(state: &AppState, id: i64, days: Option<u32>) -> Result
     let today = state.today();
     let window = Window::ending(today, days).map_err(|e| ValidationErrors::single("days", e.to_string()))?;
     let span = Span { start: Some(window.first), window: Some(window) };
-    let progress = dashboard::progress(&work_items, today, None, &histories, span);
+    let progress = dashboard::progress(&work_items, today, None, Forecasting::Team(&histories), span);
     let items = if progress.flow.wip > 0 { progress.flow.wip } else { NEXT_ITEMS_WITHOUT_WIP };
     let next_items = match dashboard::when(&histories, today, items, None) {
         Ok(forecast) => NextItems { items, forecast: Some(forecast), note: None },
         Err((note, _, _)) => NextItems { items, forecast: None, note: Some(note) },
     };
-    let settings = PortfolioSettings {
-        wip: PORTFOLIO_WIP,
-        history_days: dashboard::HISTORY_DAYS,
-        simulation: Simulation { trials: PORTFOLIO_TRIALS, ..Simulation::default() },
-        growth: Growth::default(),
-    };
-    let (portfolio, portfolio_note) =
-        match team_portfolio(&state.store, &record, &work_items, &histories, today, &settings).await {
-            Ok(answer) => (Some(answer), None),
-            Err(ForecastFailure::Store(error)) => return Err(error.into()),
-            Err(ForecastFailure::Forecast(error)) => (None, Some(error.to_string())),
-        };
+    let initiative_forecasts = state.store.team_initiative_forecasts(id).await?;
     Ok(TeamProgress {
         team_id: record.id,
         team: record.name.clone(),
         window_days: days,
         progress,
         next_items,
-        portfolio,
-        portfolio_note,
+        initiative_forecasts,
         work_items,
         record,
     })
@@ -138,7 +121,7 @@ pub(crate) async fn team(state: &AppState, id: i64, days: Option<u32>) -> Result
 /// held against its target end.
 pub(crate) async fn initiative(state: &AppState, id: i64) -> Result<InitiativeProgress, AppError> {
     let today = state.today();
-    let (record, work_items, mut progress) = dashboard::initiative_progress(&state.store, id, today).await?;
+    let (record, work_items, mut progress, stored) = dashboard::initiative_progress(&state.store, id, today).await?;
     let rules = state.store.initiative_rules(id).await?;
     if record.status == Status::Dropped {
         progress.state = State::Dropped;
@@ -155,29 +138,25 @@ pub(crate) async fn initiative(state: &AppState, id: i64) -> Result<InitiativePr
         progress,
         budget: Budget::of(&record, today),
         work_items,
+        stored_forecast: stored,
         record,
     })
 }
 
 /// Every open initiative's prioritisation factors, from its evidence (reach, value,
-/// confidence) and its team's forecast (effort); each team's history is loaded once.
+/// confidence) and its stored forecast (effort).
 pub(crate) async fn priority_candidates(state: &AppState) -> Result<Vec<leadup_core::priority::Candidate>, AppError> {
     use leadup_core::demand::demand;
     use leadup_core::evidence_strength::strength;
     let today = state.today();
     let initiatives = state.store.initiatives().await?;
+    let forecasts = state.store.initiative_forecasts().await?;
     let mut candidates = Vec::new();
     for team in state.store.teams().await? {
         let open: Vec<&Initiative> =
             initiatives.iter().filter(|i| i.team_id == team.id && i.status.is_open()).collect();
-        if open.is_empty() {
-            continue;
-        }
-        let histories = Histories::load(&state.store, team.id).await?;
         for initiative in open {
-            let items = state.store.initiative_work_items(initiative.id).await?;
-            let progress =
-                dashboard::progress(&items, today, initiative.window.map(|w| w.end), &histories, Span::default());
+            let forecast = forecasts.iter().find(|f| f.initiative_id == initiative.id);
             let evidence = state.store.initiative_evidence(initiative.id).await?;
             let demand = demand(&evidence, today, 1);
             let largest_group = evidence.iter().filter_map(|e| e.customers_affected).max().unwrap_or(0);
@@ -187,9 +166,10 @@ pub(crate) async fn priority_candidates(state: &AppState) -> Result<Vec<leadup_c
                 .iter()
                 .find(|a| a.currency == initiative.currency)
                 .or(demand.revenue_at_stake.first());
-            let (effort_days, effort_forecast) = match &progress.forecast {
-                Some(answer) => (answer.p85, true),
-                None => (u32::try_from(progress.remaining).unwrap_or(u32::MAX), false),
+            // Effort: days until done at P85 from the stored forecast, else the items remaining.
+            let (effort_days, effort_forecast) = match forecast.and_then(|f| f.dates.map(|d| (f.as_of, d))) {
+                Some((as_of, dates)) => (dates.days_after(as_of)[2], true),
+                None => (forecast.map_or(0, |f| f.remaining), false),
             };
             candidates.push(leadup_core::priority::Candidate {
                 initiative_id: initiative.id,

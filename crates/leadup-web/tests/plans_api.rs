@@ -20,7 +20,7 @@ use leadup_core::team::TeamInput;
 use leadup_core::work_item::{StatusCategory, WorkItem};
 use leadup_store::Store;
 use leadup_store::testing::TestDatabase;
-use leadup_web::impact::{ImpactSettings, plan_change_impact};
+use leadup_app::impact::plan_change_impact;
 use leadup_web::{AppState, accounts, app};
 use serde_json::{Value, json};
 use time::macros::{date, datetime};
@@ -236,7 +236,7 @@ async fn workflow(db: TestDatabase) {
     assert_eq!(filed.location.as_deref(), Some(format!("/api/v1/change-requests/{request}").as_str()));
     let impact: Impact = serde_json::from_value(filed.body["impact"].clone()).unwrap();
     let change = Change::Rescope { initiative_id: i1, scope: 25 };
-    let expected = plan_change_impact(&api.store, plan, &change, TODAY, &ImpactSettings::default()).await.unwrap();
+    let expected = plan_change_impact(&api.store, plan, &change, TODAY).await.unwrap();
     assert_eq!(impact, expected, "the stored impact is the impact service's");
     assert_eq!(impact.initiatives.len(), 3);
     assert!(impact.initiatives[0].delay_days.unwrap() > 0, "more scope finishes later: {impact:?}");

@@ -336,9 +336,21 @@ pub enum ForecastCommand {
         #[command(flatten)]
         source: ForecastSource,
     },
-    /// When will each of a team's planned and in-progress initiatives be done, sharing the
-    /// team's throughput in priority order (earliest target first) under a WIP limit? A seeded
-    /// Monte Carlo of the items still open on each.
+    /// When will each of a team's initiatives be done, and how likely by its target? The one
+    /// forecast every page, the API and the briefs show: the stored one, refreshed first when
+    /// its inputs changed.
+    Initiatives {
+        /// The team, by id or name.
+        #[arg(long)]
+        team: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What-if: the team's planned and in-progress initiatives sharing its full throughput,
+    /// earliest target first, under a WIP limit you choose, with work that may split or grow
+    /// with risks. An uncalibrated seeded Monte Carlo, to explore; the forecast leadup shows is
+    /// `leadup forecast initiatives`.
     Portfolio {
         /// The team, by id or name.
         #[arg(long)]

@@ -504,6 +504,8 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
     let users = seed_users(store, &team_ids).await?;
     seed_plan(store, today, &months, team_ids[PAY], &initiative_ids).await?;
     seed_proposal(store, today, team_ids[PAY]).await?;
+    let now = OffsetDateTime::now_utc().replace_date(today);
+    leadup_app::initiative_forecasts::refresh_all(store, today, now).await.context("forecasting the demo initiatives")?;
     Ok(users)
 }
 
@@ -584,13 +586,7 @@ async fn seed_plan(
         evidence_ids: Vec::new(),
     };
     let request = request.validate().context("the demo change request")?;
-    let impact = leadup_web::impact::plan_change_impact(
-        store,
-        plan,
-        &request.change,
-        today,
-        &leadup_web::impact::ImpactSettings::default(),
-    )
+    let impact = leadup_app::impact::plan_change_impact(store, plan, &request.change, today)
     .await
     .context("forecasting the demo change request's impact")?;
     store

@@ -5,9 +5,11 @@ use anyhow::Context;
 use leadup_core::{ValidationErrors, date};
 use leadup_forecast::{BacktestReport, Risk, Simulation, SplitRate, TeamSettings};
 use leadup_store::Store;
-use leadup_web::forecasts::{
-    Calibration, DatePercentiles, Growth, Histories, HowManyAnswer, PortfolioSettings, WhenAnswer, team_portfolio,
+use leadup_app::forecasts::{
+    Growth, Histories, HowManyAnswer, PortfolioSettings, WhenAnswer, calibration_of, raw_calibration, team_portfolio,
 };
+use leadup_app::initiative_forecasts::refresh_team;
+use leadup_core::forecast::{Calibration, DatePercentiles};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
@@ -33,13 +35,13 @@ pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result
                 let raw = leadup_forecast::when(counts, items)?;
                 let history_days = counts.len() as u32;
                 let probability = |d| raw.probability_within(d);
-                WhenAnswer::new(items, today, history_days, raw.percentiles(), probability, by, Calibration::raw())
+                WhenAnswer::new(items, today, history_days, raw.percentiles(), probability, by, raw_calibration())
             } else {
                 let (histories, settings) = team(store, &source).await?;
                 let forecast = histories.when(today, items, &settings)?;
                 let days = forecast.forecast.percentiles()?;
                 let probability = |d| forecast.forecast.probability_within(d);
-                let calibration = Calibration::of(&forecast.backtest);
+                let calibration = calibration_of(&forecast.backtest);
                 WhenAnswer::new(items, today, settings.history_days, days, probability, by, calibration)
             };
             if source.json {
@@ -58,6 +60,7 @@ pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result
             lines.push(("Calibration", answer.calibration.statement));
             output::fields(&lines)
         }
+        ForecastCommand::Initiatives { team, json } => initiatives(store, &team, json).await,
         ForecastCommand::Portfolio { team, wip, trials, seed, split, risks, history_days, today: on, json } => {
             let growth = growth(split.as_deref(), &risks)?;
             portfolio(store, &team, wip, trials, seed, &growth, history_days, today(on.as_deref())?, json).await
@@ -67,11 +70,11 @@ pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result
             let (history_days, counts, calibration) = if let Some(counts) = &source.throughput {
                 let counts = last(counts, source.history_days);
                 let p = leadup_forecast::how_many(counts, days)?.percentiles();
-                (counts.len() as u32, p, Calibration::raw())
+                (counts.len() as u32, p, raw_calibration())
             } else {
                 let (histories, settings) = team(store, &source).await?;
                 let forecast = histories.how_many(today, days, &settings)?;
-                (settings.history_days, forecast.forecast.percentiles(), Calibration::of(&forecast.backtest))
+                (settings.history_days, forecast.forecast.percentiles(), calibration_of(&forecast.backtest))
             };
             let answer = HowManyAnswer::new(days, today, history_days, counts, calibration);
             if source.json {
@@ -89,8 +92,54 @@ pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result
     }
 }
 
-/// `leadup forecast portfolio ...`: the team's planned and in-progress initiatives, earliest
-/// target first, sharing its throughput.
+/// Recomputes team `team_id`'s stored initiative forecasts after a command changed what they
+/// are computed from, so that pages (served by any process) show them; a failure is a warning,
+/// as the change itself was made and a server's background work tries again.
+pub async fn refresh(store: &Store, team_id: i64) {
+    let now = OffsetDateTime::now_utc();
+    if let Err(error) = refresh_team(store, team_id, now.date(), now).await {
+        eprintln!("leadup: warning: the team's forecasts were not recomputed: {error}");
+    }
+}
+
+/// `leadup forecast initiatives --team T`: the stored forecast of each of the team's
+/// initiatives (recomputed first if its inputs changed), queue order first.
+async fn initiatives(store: &Store, team: &str, json: bool) -> anyhow::Result<()> {
+    let team = find_team(store, team).await?;
+    let now = OffsetDateTime::now_utc();
+    let mut forecasts =
+        refresh_team(store, team.id, now.date(), now).await.with_context(|| format!("team '{}'", team.name))?;
+    forecasts.sort_by_key(|f| (f.position.unwrap_or(u32::MAX), f.initiative_id));
+    if json {
+        return output::json(&forecasts);
+    }
+    let titles: std::collections::BTreeMap<i64, String> =
+        store.initiatives().await?.into_iter().map(|i| (i.id, i.title)).collect();
+    let rows: Vec<Vec<String>> = forecasts
+        .iter()
+        .map(|f| {
+            let date = |pick: fn(&DatePercentiles) -> Date| f.dates.as_ref().map_or("-".to_owned(), |d| date::format(pick(d)));
+            vec![
+                f.position.map_or("-".to_owned(), |p| p.to_string()),
+                titles.get(&f.initiative_id).cloned().unwrap_or_default(),
+                f.remaining.to_string(),
+                f.target.map_or("-".to_owned(), date::format),
+                date(|d| d.p50),
+                date(|d| d.p85),
+                date(|d| d.p95),
+                f.probability_by_target.map_or("-".to_owned(), |p| format!("{:.0}%", p * 100.0)),
+                f.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let as_of = forecasts.first().map_or_else(|| date::format(now.date()), |f| date::format(f.as_of));
+    output::line(&format!("Initiatives of team '{}', forecast as of {as_of}:\n", team.name))?;
+    output::table(&["#", "INITIATIVE", "OPEN ITEMS", "TARGET", "P50", "P85", "P95", "BY TARGET", "NOTE"], &rows)?;
+    output::line(&format!("\nModel: {}.", leadup_core::forecast::INITIATIVE_MODEL))
+}
+
+/// `leadup forecast portfolio ...`: what-if: the team's planned and in-progress initiatives,
+/// earliest target first, sharing its full throughput, uncalibrated.
 #[allow(clippy::too_many_arguments)] // The command's flags, one by one.
 async fn portfolio(
     store: &Store,
@@ -137,7 +186,8 @@ async fn portfolio(
         })
         .collect();
     output::line(&format!(
-        "{} initiatives of team '{}' sharing its throughput, earliest target first, {} at a time ({} trials, seed {}):\n",
+        "What-if: {} initiatives of team '{}' sharing its whole throughput, earliest target first, {} at a time ({} trials, \
+         seed {}; the forecast leadup shows is `leadup forecast initiatives`):\n",
         rows.len(),
         answer.team,
         wip,
@@ -232,7 +282,7 @@ pub async fn backtest(store: &Store, args: BacktestArgs) -> anyhow::Result<()> {
         };
         let report =
             histories.backtest(today, args.items, &settings).with_context(|| format!("team '{}'", team.name))?;
-        rows.push(TeamBacktest { team: team.name, today, rates: Calibration::of(&report) });
+        rows.push(TeamBacktest { team: team.name, today, rates: calibration_of(&report) });
         reports.push(report);
     }
     if reports.is_empty() {
@@ -243,7 +293,7 @@ pub async fn backtest(store: &Store, args: BacktestArgs) -> anyhow::Result<()> {
         items: args.items,
         history_days: args.history_days,
         step_days: args.step_days,
-        pooled: Calibration::of(&pooled),
+        pooled: calibration_of(&pooled),
         teams: rows,
     };
     if args.json {

@@ -55,6 +55,9 @@ pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<()>
             .await
             .with_context(|| format!("cannot import {}", names(&files)))?;
     bar.clear();
+    if report.written {
+        crate::forecast::refresh(store, report.team_id).await;
+    }
     if report.team_created && !target.json {
         eprintln!(
             "created team '{}' (set its manager with `leadup team update {} --manager NAME`)",

@@ -286,15 +286,25 @@ pub async fn initiative(store: &Store, command: InitiativeCommand) -> anyhow::Re
                 currency: leadup_core::initiative::DEFAULT_CURRENCY.to_owned(),
             };
             initiative_patch(store, fields, false, false).await?.apply(&mut input);
-            print_initiative(store, &store.create_initiative(&input.validate()?).await?, format).await
+            let created = store.create_initiative(&input.validate()?).await?;
+            crate::forecast::refresh(store, created.team_id).await;
+            print_initiative(store, &created, format).await
         }
         InitiativeCommand::Update { id, fields, clear_horizon, clear_window, format } => {
-            let mut input = store.initiative(id).await?.to_input();
+            let before = store.initiative(id).await?;
+            let mut input = before.to_input();
             initiative_patch(store, fields, clear_horizon, clear_window).await?.apply(&mut input);
-            print_initiative(store, &store.update_initiative(id, &input.validate()?).await?, format).await
+            let updated = store.update_initiative(id, &input.validate()?).await?;
+            crate::forecast::refresh(store, before.team_id).await;
+            if updated.team_id != before.team_id {
+                crate::forecast::refresh(store, updated.team_id).await;
+            }
+            print_initiative(store, &updated, format).await
         }
         InitiativeCommand::Delete { id } => {
+            let team_id = store.initiative(id).await?.team_id;
             store.delete_initiative(id).await?;
+            crate::forecast::refresh(store, team_id).await;
             output::line(&format!("deleted initiative {id}"))
         }
         InitiativeCommand::Demand { id, months, view } => {
@@ -304,6 +314,7 @@ pub async fn initiative(store: &Store, command: InitiativeCommand) -> anyhow::Re
             let mut all = store.initiative_rules(id).await?;
             all.extend(attach_rules(rules)?);
             store.set_initiative_rules(id, &all).await?;
+            crate::forecast::refresh(store, store.initiative(id).await?.team_id).await;
             print_rules(store, id).await
         }
         InitiativeCommand::Detach { id, rules } => {
@@ -311,6 +322,7 @@ pub async fn initiative(store: &Store, command: InitiativeCommand) -> anyhow::Re
             let mut all = store.initiative_rules(id).await?;
             all.retain(|rule| !remove.contains(rule));
             store.set_initiative_rules(id, &all).await?;
+            crate::forecast::refresh(store, store.initiative(id).await?.team_id).await;
             print_rules(store, id).await
         }
     }

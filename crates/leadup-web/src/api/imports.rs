@@ -49,7 +49,10 @@ pub(crate) async fn run(
     let team = state.store.team(team_id).await?;
     match imports::import(&state.store, &team.id.to_string(), std::io::Cursor::new(body), format, strict, |_| {}).await
     {
-        Ok(report) => Ok(report),
+        Ok(report) => {
+            state.forecasts_changed(team.id);
+            Ok(report)
+        }
         Err(ImportFailure::Store(error)) => Err(error.into()),
         Err(failure) => {
             Err(failure.invalid(options).map_or_else(|| AppError::Internal(failure.to_string()), Into::into))

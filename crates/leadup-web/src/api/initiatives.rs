@@ -26,6 +26,7 @@ pub(crate) async fn create(
 ) -> Result<Response, AppError> {
     caller.require(Action::EditInitiatives, Some(input.team_id))?;
     let initiative = state.store.create_initiative(&input.validate()?).await?;
+    state.forecasts_changed(initiative.team_id);
     Ok(created(format!("/api/v1/initiatives/{}", initiative.id), initiative))
 }
 
@@ -35,15 +36,21 @@ pub(crate) async fn update(
     Id(id): Id,
     Json(patch): Json<InitiativePatch>,
 ) -> Result<Json<Initiative>, AppError> {
-    let mut input = state.store.initiative(id).await?.to_input();
+    let before = state.store.initiative(id).await?;
+    let mut input = before.to_input();
     patch.apply(&mut input);
     // Moving an initiative needs the right in the team it moves to as well.
     caller.require(Action::EditInitiatives, Some(input.team_id))?;
-    Ok(Json(state.store.update_initiative(id, &input.validate()?).await?))
+    let updated = state.store.update_initiative(id, &input.validate()?).await?;
+    state.forecasts_changed(before.team_id);
+    state.forecasts_changed(updated.team_id);
+    Ok(Json(updated))
 }
 
 pub(crate) async fn delete(State(state): State<AppState>, Id(id): Id) -> Result<StatusCode, AppError> {
+    let team_id = state.store.initiative(id).await?.team_id;
     state.store.delete_initiative(id).await?;
+    state.forecasts_changed(team_id);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::{Id, Json, Query, created};
 use crate::auth::Caller;
-use crate::impact::{self, ImpactSettings};
+use leadup_app::impact;
 use crate::{AppError, AppState};
 
 /// A new plan: the team is the path's.
@@ -97,7 +97,9 @@ pub(crate) async fn submit(State(state): State<AppState>, caller: Caller, Id(id)
 }
 
 pub(crate) async fn approve(State(state): State<AppState>, caller: Caller, Id(id): Id) -> Result<Json<Plan>, AppError> {
-    Ok(Json(state.store.approve_plan(id, state.actor(caller.user()?.user_id)).await?))
+    let plan = state.store.approve_plan(id, state.actor(caller.user()?.user_id)).await?;
+    state.forecasts_changed(plan.team_id);
+    Ok(Json(plan))
 }
 
 pub(crate) async fn replan(State(state): State<AppState>, caller: Caller, Id(id): Id) -> Result<Json<Plan>, AppError> {
@@ -134,7 +136,7 @@ pub(crate) async fn file(
 ) -> Result<Response, AppError> {
     let by = state.actor(caller.user()?.user_id);
     let request =
-        impact::file_change_request(&state.store, id, input, state.today(), by, &ImpactSettings::default()).await?;
+        impact::file_change_request(&state.store, id, input, state.today(), by).await?;
     Ok(created(format!("/api/v1/change-requests/{}", request.id), request))
 }
 
@@ -150,7 +152,9 @@ pub(crate) async fn decide(
 ) -> Result<Json<ChangeRequest>, AppError> {
     let decision = parse_decision(&input.decision)?;
     let by = state.actor(caller.user()?.user_id);
-    Ok(Json(state.store.decide_change_request(id, decision, &input.rationale, by).await?))
+    let request = state.store.decide_change_request(id, decision, &input.rationale, by).await?;
+    state.forecasts_changed(state.store.plan(request.plan_id).await?.team_id);
+    Ok(Json(request))
 }
 
 pub(crate) async fn disruption(

@@ -77,8 +77,9 @@ pub(crate) async fn set_rules(
     Id(id): Id,
     Json(inputs): Json<Vec<RuleInput>>,
 ) -> Result<Json<Vec<AttachRule>>, AppError> {
-    state.store.initiative(id).await?;
+    let team_id = state.store.initiative(id).await?.team_id;
     let rules = validate_rules(&inputs)?;
     state.store.set_initiative_rules(id, &rules).await?;
+    state.forecasts_changed(team_id);
     Ok(Json(state.store.initiative_rules(id).await?))
 }

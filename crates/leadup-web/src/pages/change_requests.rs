@@ -28,7 +28,7 @@ use super::plans::{
 use super::{PageError, PageResult, missing};
 use crate::api::plans::parse_decision;
 use crate::auth::{CSRF_FIELD, Caller};
-use crate::impact::{self, ImpactSettings};
+use leadup_app::impact;
 use crate::{AppError, AppState};
 
 /// How many pieces of evidence the form offers to link, newest first.
@@ -249,8 +249,7 @@ pub(crate) async fn file(
         let by = state.actor(caller.user()?.user_id);
         let errors = match input_of(&fields) {
             Ok(input) => {
-                let settings = ImpactSettings::default();
-                match impact::file_change_request(&state.store, plan.id, input, state.today(), by, &settings).await {
+                match impact::file_change_request(&state.store, plan.id, input, state.today(), by).await.map_err(AppError::from) {
                     Ok(request) => return Ok(Redirect::to(&format!("/change-requests/{}", request.id)).into_response()),
                     Err(AppError::Invalid(errors)) => errors,
                     Err(other) => return Err(other.into()),
@@ -450,7 +449,10 @@ pub(crate) async fn decide(
             Err(errors) => Err(leadup_store::StoreError::Invalid(errors)),
         };
         match outcome {
-            Ok(request) => Ok(Redirect::to(&format!("/change-requests/{}#decision", request.id)).into_response()),
+            Ok(decided) => {
+                state.forecasts_changed(state.store.plan(decided.plan_id).await?.team_id);
+                Ok(Redirect::to(&format!("/change-requests/{}#decision", decided.id)).into_response())
+            }
             Err(leadup_store::StoreError::Invalid(errors)) => {
                 let page = render_request(&state, &caller, &request, Some(&errors.summary())).await?;
                 Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

@@ -91,6 +91,7 @@ async fn change_rules(state: &AppState, id: &str, form: RuleForm) -> Result<Resu
         Some(other) => return fail(format!("'{other}' is not an action: add or remove")),
     }
     state.store.set_initiative_rules(id, &rules).await?;
+    state.forecasts_changed(state.store.initiative(id).await?.team_id);
     Ok(Ok(id))
 }
 
@@ -317,8 +318,8 @@ fn verdict(view: &InitiativeProgress) -> Markup {
                 }
                 (_, Some(target), Some(prob)) => {
                     (percent(prob)) " likely that the " (item_count(p.remaining)) " remaining are done by the target " strong { (date::format(target)) } "."
-                    @if let Some(share) = p.throughput_share.filter(|s| *s < 1.0) {
-                        " At its recent pace: " (percent(share)) " of the team's finished items in the last 90 days."
+                    @if let Some(position) = view.stored_forecast.as_ref().and_then(|f| f.position) {
+                        " It is number " (position) " in the team's queue, sharing the team's throughput with its other initiatives in plan order."
                     }
                 }
                 (_, None, _) => "The initiative has no target date to hold the forecast against.",

@@ -881,6 +881,7 @@ async fn step(state: &AppState, caller: &Caller, id: &str, step: Step) -> Result
         Step::Approve => (state.store.approve_plan(plan.id, by).await?, "baseline"),
         Step::Replan => (state.store.replan(plan.id, by).await?, "draft"),
     };
+    state.forecasts_changed(plan.team_id);
     Ok(Redirect::to(&format!("/plans/{}#{anchor}", plan.id)).into_response())
 }
 

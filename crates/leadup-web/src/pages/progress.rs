@@ -10,7 +10,7 @@ use crate::charts::burnup::{BurnUp, Fan};
 use crate::charts::flow_balance::Week;
 use crate::charts::{aging, burnup, cycle_time, flow_balance, throughput, truncate};
 use crate::dashboard::{Progress, State};
-use crate::forecasts::WhenAnswer;
+use leadup_app::forecasts::WhenAnswer;
 
 /// Percentiles are drawn on the flow charts once this many items finished in the window.
 const MIN_ITEMS_FOR_PERCENTILES: usize = 5;

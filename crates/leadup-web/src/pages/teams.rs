@@ -20,7 +20,8 @@ use super::{PageResult, missing};
 use crate::api::Query;
 use crate::auth::Caller;
 use crate::progress::flow_item;
-use crate::views::{self, PORTFOLIO_WIP, TeamProgress};
+use crate::views::{self, TeamProgress};
+use leadup_app::initiative_forecasts::{TRIALS, WIP_LIMIT};
 use crate::{AppError, AppState};
 
 /// The flow windows offered as tabs, in days.
@@ -211,7 +212,7 @@ pub(super) async fn render_dashboard(
                     } }
                     tbody {
                         @for (initiative, rules, count, done) in &attached {
-                            @let shared = view.portfolio.as_ref().and_then(|p| p.initiatives.iter().find(|l| l.id == initiative.id));
+                            @let stored = view.initiative_forecasts.iter().find(|f| f.initiative_id == initiative.id);
                             tr {
                                 td { a href={ "/initiatives/" (initiative.id) } { (initiative.title) } }
                                 td { (initiative.horizon_on(view.progress.today).as_str()) }
@@ -222,19 +223,24 @@ pub(super) async fn render_dashboard(
                                 td {
                                     @if *count > 0 { (progress_bar(*done as f64 / *count as f64)) }
                                 }
-                                td.nowrap { @if let Some(w) = initiative.window { (date::format(w.end)) } @else { span.muted { "–" } } }
                                 td.nowrap {
-                                    @match shared {
-                                        Some(line) if line.remaining == 0 => span.muted { "nothing open" },
-                                        Some(line) => @match &line.dates {
+                                    @match stored.map_or(initiative.window.map(|w| w.end), |f| f.target) {
+                                        Some(target) => (date::format(target)),
+                                        None => span.muted { "–" },
+                                    }
+                                }
+                                td.nowrap {
+                                    @match stored {
+                                        Some(forecast) if forecast.remaining == 0 => span.muted { "nothing open" },
+                                        Some(forecast) => @match &forecast.dates {
                                             Some(dates) => (date::format(dates.p85)),
-                                            None => span.muted { "beyond ten years" },
+                                            None => span.muted title=[forecast.note.as_deref()] { "no forecast" },
                                         },
                                         None => span.muted { "–" },
                                     }
                                 }
                                 td.num {
-                                    @match shared.and_then(|line| line.probability_by_target) {
+                                    @match stored.and_then(|forecast| forecast.probability_by_target) {
                                         Some(p) => (percent(p)),
                                         None => span.muted { "–" },
                                     }
@@ -243,16 +249,13 @@ pub(super) async fn render_dashboard(
                         }
                     }
                 }
-                @if let Some(portfolio) = &view.portfolio {
-                    @if !portfolio.initiatives.is_empty() {
-                        p.muted {
-                            "Planned and in-progress initiatives share the team's throughput of the last 90 days, "
-                            (PORTFOLIO_WIP) " at a time, earliest target first (" (group_thousands(u64::from(portfolio.trials))) " simulated trials). "
-                            "Calibration: " (portfolio.calibration.statement) "."
-                        }
+                @if let Some(forecast) = view.initiative_forecasts.iter().max_by_key(|f| f.as_of) {
+                    p.muted {
+                        "Forecasts " (forecast.age_label(view.progress.today)) ": planned and in-progress initiatives share the team's "
+                        "throughput of the last 90 days, " (WIP_LIMIT) " at a time, in the order of the approved plan, then by target "
+                        "(" (group_thousands(u64::from(TRIALS))) " simulated trials, recalibrated on the team's own past forecasts). "
+                        "Each initiative's page shows the same forecast with its calibration."
                     }
-                } @else if let Some(note) = &view.portfolio_note {
-                    p.muted { "No shared forecast for the initiatives: " (note) "." }
                 }
             }
         }

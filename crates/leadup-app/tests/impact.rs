@@ -6,11 +6,11 @@ use leadup_core::initiative::InitiativeInput;
 use leadup_core::plan::PlanInput;
 use leadup_core::team::TeamInput;
 use leadup_core::work_item::{StatusCategory, WorkItem};
-use leadup_forecast::daily_throughput;
 use leadup_store::testing::{TestDatabase, execute};
 use leadup_store::{Actor, Store, StoreError};
-use leadup_web::forecasts::ForecastFailure;
-use leadup_web::impact::{ImpactSettings, impact, plan_change_impact};
+use leadup_app::forecasts::ForecastFailure;
+use leadup_app::impact::{impact, plan_change_impact};
+use leadup_app::initiative_forecasts::{TeamInputs, refresh_team};
 use serde_json::json;
 use time::macros::{date, datetime};
 use time::{Date, Duration};
@@ -76,7 +76,6 @@ async fn a_change_requests_impact_comes_from_the_teams_throughput() {
     .validate()
     .unwrap();
     let plan = store.create_plan(&plan, Actor::now(1)).await.unwrap();
-    let settings = ImpactSettings::default();
     let add_first = serde_json::from_value::<ChangeRequestInput>(json!({
         "change": {"kind": "add", "initiative_id": ids[2], "target_date": "2027-02-15", "budget": 300, "scope": 25, "position": 1},
         "reason": "Globex signs only with SEPA"
@@ -84,7 +83,7 @@ async fn a_change_requests_impact_comes_from_the_teams_throughput() {
     .unwrap()
     .validate()
     .unwrap();
-    let early = plan_change_impact(&store, plan.id, &add_first.change, TODAY, &settings).await.unwrap_err();
+    let early = plan_change_impact(&store, plan.id, &add_first.change, TODAY).await.unwrap_err();
     assert!(
         matches!(&early, ForecastFailure::Store(StoreError::Conflict(m)) if m.contains("has no approved baseline yet")),
         "{early:?}"
@@ -92,14 +91,22 @@ async fn a_change_requests_impact_comes_from_the_teams_throughput() {
 
     store.submit_plan(plan.id, Actor::now(1)).await.unwrap();
     let plan = store.approve_plan(plan.id, Actor::now(2)).await.unwrap();
-    let result: Impact = plan_change_impact(&store, plan.id, &add_first.change, TODAY, &settings).await.unwrap();
+    let result: Impact = plan_change_impact(&store, plan.id, &add_first.change, TODAY).await.unwrap();
 
-    // The same as the pure computation on the team's throughput of the last 90 days.
+    // The same as the pure computation on the team's inputs, and "before" is the forecast every
+    // page shows: the stored one of the same day.
     let baseline = &plan.baseline().unwrap().content;
     let changed = add_first.change.apply(baseline).unwrap();
-    let done_dates: Vec<Date> = (0..120).map(|n| TODAY - Duration::days(n % 90)).collect();
-    let throughput = daily_throughput(done_dates, TODAY, settings.history_days);
-    assert_eq!(result, impact(&throughput, TODAY, baseline, &changed, &settings).unwrap());
+    let inputs = TeamInputs::load(&store, team, TODAY).await.unwrap();
+    assert_eq!(result, impact(&inputs, TODAY, baseline, &changed).unwrap());
+    let stored = refresh_team(&store, team, TODAY, datetime!(2027-01-04 18:00 UTC)).await.unwrap();
+    for line in &result.initiatives[..2] {
+        let before = line.before.as_ref().unwrap();
+        let snapshot = stored.iter().find(|f| f.initiative_id == line.initiative_id).unwrap();
+        assert_eq!(before.p85, snapshot.dates.map(|d| d.p85), "initiative {}", line.initiative_id);
+        assert_eq!(Some(before.probability_by_target), snapshot.probability_by_target);
+        assert_eq!(Some(before.target_date), snapshot.target);
+    }
     let ids_in_impact: Vec<i64> = result.initiatives.iter().map(|l| l.initiative_id).collect();
     assert_eq!(ids_in_impact, [ids[0], ids[1], ids[2]]);
     assert!(result.initiatives[1].delay_days.unwrap() > 0, "the second waits for the new first: {result:?}");
@@ -110,6 +117,6 @@ async fn a_change_requests_impact_comes_from_the_teams_throughput() {
     assert_eq!(filed.impact.delay_days(), result.delay_days());
 
     let remove_unknown = leadup_core::change_request::Change::Remove { initiative_id: 999 };
-    let refused = plan_change_impact(&store, plan.id, &remove_unknown, TODAY, &settings).await.unwrap_err();
+    let refused = plan_change_impact(&store, plan.id, &remove_unknown, TODAY).await.unwrap_err();
     assert_eq!(refused.to_string(), "change.initiative_id: initiative 999 is not in the plan");
 }

@@ -4,6 +4,7 @@
 //! on the team's history; and a team's initiatives sharing its throughput (a seeded Monte
 //! Carlo, which states the raw model's backtest, as it is not calibrated).
 
+use leadup_core::forecast::{Calibration, DatePercentiles, InitiativeForecast};
 use leadup_core::initiative::Status;
 use leadup_core::work_item::WorkItem;
 use leadup_forecast::{
@@ -15,6 +16,9 @@ use leadup_store::{Store, StoreError};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
+/// Days of throughput history every forecast leadup shows uses, ending on its day.
+pub const HISTORY_DAYS: u32 = 90;
+
 /// Why a team forecast could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ForecastFailure {
@@ -24,6 +28,9 @@ pub enum ForecastFailure {
     /// The forecast is not possible on this history (e.g. nothing done yet).
     #[error("{0}")]
     Forecast(#[from] ForecastError),
+    /// The initiatives cannot be forecast, for the reason given.
+    #[error("{0}")]
+    NoForecast(String),
 }
 
 /// One team's done dates and those of every other team in the workspace.
@@ -61,6 +68,12 @@ impl Histories {
     /// The team's own history; fails when it has nothing done.
     pub fn own(&self) -> Result<&TeamHistory, ForecastError> {
         self.own.as_ref().ok_or(ForecastError::NoDoneItems)
+    }
+
+    /// A summary of the other teams' histories (size and span of each), for digests of what a
+    /// forecast was computed from.
+    pub fn others_digest(&self) -> String {
+        self.others.iter().map(|h| format!("{}:{}..{};", h.len(), h.first_done(), h.last_done())).collect()
     }
 
     /// The day the team last finished something.
@@ -116,8 +129,8 @@ impl Histories {
         let settings = BacktestSettings::when(calibration_items.max(1), history_days, 30);
         let known = own.known_on(today).ok_or(ForecastError::NoDoneItems)?;
         let report = backtest(&known, today, &settings, &Method::Raw)?;
-        let mut calibration = Calibration::of(&report);
-        calibration.method = "raw";
+        let mut calibration = calibration_of(&report);
+        calibration.method = "raw".to_owned();
         calibration.statement = format!("uncalibrated simulation of the raw model, which was {}", report.statement());
         Ok((forecast, calibration))
     }
@@ -136,53 +149,32 @@ pub fn utc_date(time: OffsetDateTime) -> Date {
     time.to_offset(time::UtcOffset::UTC).date()
 }
 
-/// How often a forecast method was met on a team's history, as shown beside a forecast.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Calibration {
-    /// `calibrated` (learned from past errors) or `raw` (the bare model).
-    pub method: &'static str,
-    /// Past forecasts checked by the backtest.
-    pub forecasts: usize,
-    /// Share met at P50.
-    pub p50_hit: f64,
-    /// Share met at P70.
-    pub p70_hit: f64,
-    /// Share met at P85.
-    pub p85_hit: f64,
-    /// Share met at P95.
-    pub p95_hit: f64,
-    /// One sentence for people.
-    pub statement: String,
+/// The calibration statement of a calibrated team forecast.
+pub fn calibration_of(report: &BacktestReport) -> Calibration {
+    let [p50_hit, p70_hit, p85_hit, p95_hit] = report.hit_rates().map(|rate| (rate * 1000.0).round() / 1000.0);
+    Calibration {
+        method: "calibrated".to_owned(),
+        forecasts: report.forecasts,
+        p50_hit,
+        p70_hit,
+        p85_hit,
+        p95_hit,
+        statement: report.statement(),
+    }
 }
 
-impl Calibration {
-    /// The calibration statement of a calibrated team forecast.
-    pub fn of(report: &BacktestReport) -> Self {
-        let [p50_hit, p70_hit, p85_hit, p95_hit] = report.hit_rates().map(|rate| (rate * 1000.0).round() / 1000.0);
-        Self {
-            method: "calibrated",
-            forecasts: report.forecasts,
-            p50_hit,
-            p70_hit,
-            p85_hit,
-            p95_hit,
-            statement: report.statement(),
-        }
-    }
-
-    /// The statement of a forecast from a bare throughput history, which has no past to check.
-    pub fn raw() -> Self {
-        Self {
-            method: "raw",
-            forecasts: 0,
-            p50_hit: 0.0,
-            p70_hit: 0.0,
-            p85_hit: 0.0,
-            p95_hit: 0.0,
-            statement: "not backtested: a bare throughput history has no dates to replay, so this is the raw model, \
-                        which is usually over-confident"
-                .to_owned(),
-        }
+/// The statement of a forecast from a bare throughput history, which has no past to check.
+pub fn raw_calibration() -> Calibration {
+    Calibration {
+        method: "raw".to_owned(),
+        forecasts: 0,
+        p50_hit: 0.0,
+        p70_hit: 0.0,
+        p85_hit: 0.0,
+        p95_hit: 0.0,
+        statement: "not backtested: a bare throughput history has no dates to replay, so this is the raw model, \
+                    which is usually over-confident"
+            .to_owned(),
     }
 }
 
@@ -238,10 +230,31 @@ impl WhenAnswer {
             p70: days.p70,
             p85: days.p85,
             p95: days.p95,
-            dates: DatePercentiles::after(today, days),
+            dates: DatePercentiles::after(today, days.to_array()),
             probability_by: within.map(|d| round_probability(probability_within(d))),
             by: within.and(by),
             calibration,
+        }
+    }
+}
+
+impl WhenAnswer {
+    /// An initiative's stored forecast as an answer: its remaining items, as of its day.
+    pub fn stored(stored: &InitiativeForecast, dates: DatePercentiles) -> Self {
+        let [p50, p70, p85, p95] = dates.days_after(stored.as_of);
+        let probability_by = stored.target.and(stored.probability_by_target);
+        Self {
+            items: stored.remaining,
+            today: stored.as_of,
+            history_days: HISTORY_DAYS,
+            p50,
+            p70,
+            p85,
+            p95,
+            dates,
+            probability_by,
+            by: probability_by.and(stored.target),
+            calibration: stored.calibration.clone().unwrap_or_else(raw_calibration),
         }
     }
 }
@@ -257,31 +270,6 @@ impl HowManyAnswer {
 /// A probability or share rounded to 4 decimals, inside 0..=1 (no "-0" from rounding noise).
 pub fn round_probability(p: f64) -> f64 {
     (p.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0 + 0.0
-}
-
-/// Percentile dates of a "when" forecast.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
-pub struct DatePercentiles {
-    /// P50 date.
-    #[serde(with = "leadup_core::date::iso_date")]
-    pub p50: Date,
-    /// P70 date.
-    #[serde(with = "leadup_core::date::iso_date")]
-    pub p70: Date,
-    /// P85 date.
-    #[serde(with = "leadup_core::date::iso_date")]
-    pub p85: Date,
-    /// P95 date.
-    #[serde(with = "leadup_core::date::iso_date")]
-    pub p95: Date,
-}
-
-impl DatePercentiles {
-    /// Days after `today` as dates.
-    pub fn after(today: Date, days: Percentiles) -> Self {
-        let at = |d: u32| today.saturating_add(time::Duration::days(i64::from(d)));
-        Self { p50: at(days.p50), p70: at(days.p70), p85: at(days.p85), p95: at(days.p95) }
-    }
 }
 
 /// A "how many" forecast in the shape the API and `leadup forecast how-many --json` give.
@@ -416,7 +404,7 @@ pub async fn team_portfolio(
     }
     let total: u32 = planned.iter().map(|i| i.items).sum();
     let (forecast, calibration) = if planned.is_empty() {
-        (PortfolioForecast { trials: simulation.trials, initiatives: Vec::new() }, Calibration::raw())
+        (PortfolioForecast { trials: simulation.trials, initiatives: Vec::new() }, raw_calibration())
     } else {
         let portfolio = Portfolio { throughput: Vec::new(), wip_limit: *wip, initiatives: planned.clone() };
         histories.portfolio(today, *history_days, portfolio, simulation, total)?
@@ -434,7 +422,7 @@ pub async fn team_portfolio(
                 remaining: planned.items,
                 target,
                 days,
-                dates: days.map(|d| DatePercentiles::after(today, d)),
+                dates: days.map(|d| DatePercentiles::after(today, d.to_array())),
                 probability_by_target: target
                     .and_then(|t| u32::try_from((t - today).whole_days()).ok())
                     .map(|d| round_probability(completion.probability_within(d))),

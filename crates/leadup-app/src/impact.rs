@@ -3,50 +3,24 @@
 //! probability of meeting its target date before and after, the days of delay, and the budget
 //! delta.
 //!
-//! Both plans are forecast the same way as the team's portfolio: a seeded Monte Carlo of the
-//! team's daily throughput over the last `history_days` days, the plan's initiatives sharing
-//! the team in plan order under the WIP limit, each with its remaining scope in items. Both
-//! runs use the same seed, so the difference between them is the change, not the dice.
+//! "Before" is the team's queue as it stands, forecast by the one initiative model
+//! ([`crate::initiative_forecasts`]), so its figures are those every page shows for the same
+//! day; "after" is the same queue with the baseline's items replaced by the changed plan's.
+//! Both runs use the same seed, so the difference between them is the change, not the dice.
 
 use leadup_core::change_request::{Change, ChangeRequest, ChangeRequestInput, Impact, InitiativeImpact, Outlook};
 use leadup_core::plan::PlanContent;
-use leadup_forecast::{ForecastError, Initiative, Portfolio, Simulation, SplitRate, TeamHistory, simulate};
 use leadup_store::{Actor, Store, StoreError};
-use time::{Date, Duration};
+use time::Date;
 
-use crate::forecasts::{ForecastFailure, round_probability, utc_date};
-use crate::{AppError, dashboard, views};
+use crate::forecasts::ForecastFailure;
+use crate::initiative_forecasts::{TeamInputs, forecast_queue};
 
-/// How the impact of a change is forecast.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImpactSettings {
-    /// Initiatives worked on at once.
-    pub wip: u32,
-    /// Days of throughput history, ending today.
-    pub history_days: u32,
-    /// Trials, seed and threads.
-    pub simulation: Simulation,
-}
-
-impl Default for ImpactSettings {
-    /// The settings of the team dashboard's portfolio forecast.
-    fn default() -> Self {
-        Self { wip: views::PORTFOLIO_WIP, history_days: dashboard::HISTORY_DAYS, simulation: Simulation::default() }
-    }
-}
-
-/// The impact of changing plan content `baseline` into `changed`, for a team whose daily
-/// throughput (oldest day first, ending today) is `throughput`: initiatives in the baseline's
-/// order, then those only in the changed plan.
-pub fn impact(
-    throughput: &[u32],
-    today: Date,
-    baseline: &PlanContent,
-    changed: &PlanContent,
-    settings: &ImpactSettings,
-) -> Result<Impact, ForecastError> {
-    let before = outlooks(throughput, today, baseline, settings)?;
-    let after = outlooks(throughput, today, changed, settings)?;
+/// The impact of changing approved plan content `baseline` into `changed` for the team of
+/// `inputs`: initiatives in the baseline's order, then those only in the changed plan.
+pub fn impact(inputs: &TeamInputs, today: Date, baseline: &PlanContent, changed: &PlanContent) -> Result<Impact, String> {
+    let before = outlooks(inputs, today, baseline, baseline)?;
+    let after = outlooks(inputs, today, baseline, changed)?;
     let added = changed.items.iter().filter(|item| baseline.item(item.initiative_id).is_none());
     let initiatives = baseline
         .items
@@ -66,62 +40,39 @@ pub fn impact(
     Ok(Impact { today, initiatives })
 }
 
-/// Each item's outlook when `content`'s initiatives share the team, in plan order.
-fn outlooks(
-    throughput: &[u32],
-    today: Date,
-    content: &PlanContent,
-    settings: &ImpactSettings,
-) -> Result<Vec<Outlook>, ForecastError> {
-    if content.items.is_empty() {
-        return Ok(Vec::new());
-    }
-    let portfolio = Portfolio {
-        throughput: throughput.to_vec(),
-        wip_limit: settings.wip,
-        initiatives: content
-            .items
-            .iter()
-            .map(|item| Initiative {
-                name: item.initiative_id.to_string(),
-                items: item.scope,
-                split: SplitRate::NONE,
-                risks: Vec::new(),
-            })
-            .collect(),
-    };
-    let forecast = simulate(&portfolio, &settings.simulation)?;
-    Ok(content
+/// Each of `plan`'s items' outlook when it replaces `baseline` in the team's queue, in plan
+/// order. An item with nothing left to do is done today.
+fn outlooks(inputs: &TeamInputs, today: Date, baseline: &PlanContent, plan: &PlanContent) -> Result<Vec<Outlook>, String> {
+    let queue = inputs.queue_with(baseline, plan);
+    let forecasts = forecast_queue(inputs, today, &queue)?;
+    Ok(plan
         .items
         .iter()
-        .zip(&forecast.initiatives)
-        .map(|(item, completion)| {
-            // A target already past can only be met by what is already done (nothing left).
-            let days_to_target = u32::try_from((item.target_date - today).whole_days()).unwrap_or(0);
-            Outlook {
-                target_date: item.target_date,
-                p85: completion.percentile(0.85).map(|days| today + Duration::days(i64::from(days))),
-                probability_by_target: round_probability(completion.probability_within(days_to_target)),
-                budget: item.budget,
-            }
+        .map(|item| {
+            let queued = queue.iter().position(|q| q.initiative_id == item.initiative_id);
+            let (p85, probability_by_target) = match queued {
+                Some(at) => (
+                    forecasts[at].dates.map(|d| d.p85),
+                    forecasts[at].probability_by_target.unwrap_or(0.0),
+                ),
+                None => (Some(today), 1.0),
+            };
+            Outlook { target_date: item.target_date, p85, probability_by_target, budget: item.budget }
         })
         .collect())
 }
 
 /// The impact of changing `baseline` into `changed` for team `team_id`, from the team's
-/// done work items as of the end of `today`.
+/// inputs as of the end of `today`.
 pub async fn change_impact(
     store: &Store,
     team_id: i64,
     today: Date,
     baseline: &PlanContent,
     changed: &PlanContent,
-    settings: &ImpactSettings,
 ) -> Result<Impact, ForecastFailure> {
-    store.team(team_id).await?;
-    let history = TeamHistory::new(store.done_times(team_id).await?.into_iter().map(utc_date))?;
-    let throughput = history.daily_throughput(today, settings.history_days);
-    Ok(impact(&throughput, today, baseline, changed, settings)?)
+    let inputs = TeamInputs::load(store, team_id, today).await?;
+    impact(&inputs, today, baseline, changed).map_err(ForecastFailure::NoForecast)
 }
 
 /// The impact of `change` on plan `plan_id`'s baseline, as filing a change request needs it.
@@ -132,7 +83,6 @@ pub async fn plan_change_impact(
     plan_id: i64,
     change: &Change,
     today: Date,
-    settings: &ImpactSettings,
 ) -> Result<Impact, ForecastFailure> {
     let plan = store.plan(plan_id).await?;
     let baseline = plan.baseline().ok_or_else(|| {
@@ -141,7 +91,7 @@ pub async fn plan_change_impact(
         ))
     })?;
     let changed = change.apply(&baseline.content).map_err(StoreError::Invalid)?;
-    change_impact(store, plan.team_id, today, &baseline.content, &changed, settings).await
+    change_impact(store, plan.team_id, today, &baseline.content, &changed).await
 }
 
 /// Files a change request against plan `plan_id`'s baseline, with its impact computed as of
@@ -154,17 +104,20 @@ pub async fn file_change_request(
     input: ChangeRequestInput,
     today: Date,
     by: Actor,
-    settings: &ImpactSettings,
-) -> Result<ChangeRequest, AppError> {
-    let draft = input.validate()?;
-    let impact = plan_change_impact(store, plan_id, &draft.change, today, settings).await?;
+) -> Result<ChangeRequest, ForecastFailure> {
+    let draft = input.validate().map_err(StoreError::Invalid)?;
+    let impact = plan_change_impact(store, plan_id, &draft.change, today).await?;
     Ok(store.file_change_request(plan_id, &draft, &impact, by).await?)
 }
 
 #[cfg(test)]
 mod tests {
+    use leadup_core::initiative::{Initiative, Status};
     use leadup_core::plan::PlanItem;
+    use time::Duration;
     use time::macros::date;
+
+    use crate::forecasts::Histories;
 
     use super::*;
 
@@ -187,15 +140,41 @@ mod tests {
         }
     }
 
-    fn settings() -> ImpactSettings {
-        ImpactSettings {
-            simulation: Simulation { trials: 4_000, ..Simulation::default() },
-            ..ImpactSettings::default()
+    /// A team whose done dates give `throughput` (oldest day first, ending today), with
+    /// initiatives 1 to 4 planned and no items attached, so the plan's scopes are what remains.
+    fn inputs(throughput: &[u32]) -> TeamInputs {
+        let days = throughput.len() as i64;
+        let done: Vec<Date> = throughput
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &n)| std::iter::repeat_n(TODAY - Duration::days(days - 1 - k as i64), n as usize))
+            .collect();
+        let initiative = |id: i64| Initiative {
+            id,
+            team_id: 1,
+            title: format!("Initiative {id}"),
+            outcome: String::new(),
+            objective_ids: Vec::new(),
+            horizon: None,
+            window: None,
+            status: Status::Planned,
+            budget_planned: 0,
+            budget_actual: 0,
+            currency: leadup_core::money::Currency::parse("EUR").unwrap(),
+        };
+        TeamInputs {
+            team_id: 1,
+            histories: Histories::from_done_dates(done, Vec::new()),
+            initiatives: (1..=4).map(initiative).collect(),
+            counts: std::collections::BTreeMap::new(),
+            baseline: baseline(),
+            share: Ok(1.0),
+            digest: String::new(),
         }
     }
 
     fn run(changed: &PlanContent) -> Impact {
-        impact(&THROUGHPUT, TODAY, &baseline(), changed, &settings()).unwrap()
+        impact(&inputs(&THROUGHPUT), TODAY, &baseline(), changed).unwrap()
     }
 
     #[test]
@@ -227,10 +206,6 @@ mod tests {
             let (before, after) = (line.before.as_ref().unwrap(), line.after.as_ref().unwrap());
             assert!(after.probability_by_target < before.probability_by_target);
         }
-        // One at a time, every initiative waits for the new one.
-        let one_at_a_time = ImpactSettings { wip: 1, ..settings() };
-        let serial = impact(&THROUGHPUT, TODAY, &baseline(), &changed, &one_at_a_time).unwrap();
-        assert!(serial.initiatives[..3].iter().all(|l| l.delay_days.unwrap() > 0), "{serial:?}");
         let added = &result.initiatives[3];
         assert_eq!((added.before.as_ref(), added.delay_days, added.budget_delta), (None, None, 4_000));
         assert!(added.after.as_ref().unwrap().p85.is_some());
@@ -271,7 +246,7 @@ mod tests {
 
     #[test]
     fn no_throughput_is_an_error() {
-        let error = impact(&[0, 0, 0], TODAY, &baseline(), &baseline(), &settings()).unwrap_err();
-        assert_eq!(error, ForecastError::NoThroughput { days: 3 });
+        let error = impact(&inputs(&[0, 0, 0]), TODAY, &baseline(), &baseline()).unwrap_err();
+        assert!(error.contains("no done items"), "{error}");
     }
 }
