@@ -55,6 +55,11 @@ impl Api {
         }
     }
 
+    /// Recomputes the stored forecasts, as the server's background work does.
+    async fn refresh_forecasts(&self) {
+        self.state().refresh_forecasts().await.unwrap();
+    }
+
     /// Sends `request` and answers the status, the headers and the body as text.
     async fn send(&self, mut request: Request<Body>) -> (StatusCode, header::HeaderMap, String) {
         self.authorize(&mut request);
@@ -429,7 +434,7 @@ async fn imported_csv_progress(api: Api) {
         .call(
             "POST",
             "/api/v1/initiatives",
-            Some(json!({"title": "Onboarding", "team_id": team, "target_start": "2026-03-01",
+            Some(json!({"title": "Onboarding", "team_id": team, "status": "in_progress", "target_start": "2026-03-01",
                 "target_end": "2026-04-30", "budget_planned": 100_000, "budget_actual": 120_000})),
         )
         .await;
@@ -441,6 +446,11 @@ async fn imported_csv_progress(api: Api) {
     let set = api.call("PUT", &format!("/api/v1/initiatives/{id}/rules"), Some(rules)).await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     assert_eq!(set.body[1], json!({"kind": "key", "value": "T-5"}));
+    // Pages read the stored forecast; until it is computed they say so.
+    let waiting = api.call("GET", &format!("/api/v1/initiatives/{id}/progress"), None).await;
+    assert_eq!(waiting.body["state"], "no_forecast");
+    assert!(waiting.body["forecast_note"].as_str().unwrap().contains("not been computed yet"), "{}", waiting.body);
+    api.refresh_forecasts().await;
     let progress = api.call("GET", &format!("/api/v1/initiatives/{id}/progress"), None).await;
     let p = &progress.body;
     assert_eq!((p["items"].as_u64(), p["done"].as_u64(), p["remaining"].as_u64()), (Some(3), Some(1), Some(2)));
@@ -460,6 +470,16 @@ async fn imported_csv_progress(api: Api) {
     );
     assert_eq!(p["burn_up"]["start"], "2026-03-01");
     assert_eq!(p["flow"]["finished"], 1);
+    // The team dashboard shows the same stored forecast.
+    let team_view = api.call("GET", &format!("/api/v1/teams/{team}/progress?days=31"), None).await;
+    let stored = &team_view.body["initiative_forecasts"][0];
+    assert_eq!(stored["initiative_id"], id);
+    assert_eq!(stored["dates"], p["forecast"]["dates"]);
+    assert_eq!(stored["probability_by_target"], p["probability_by_target"]);
+    let history = api.call("GET", &format!("/api/v1/initiatives/{id}/forecasts"), None).await;
+    assert_eq!(history.status, StatusCode::OK, "{}", history.body);
+    assert_eq!(history.body.as_array().unwrap().len(), 1);
+    assert_eq!(history.body[0]["dates"], p["forecast"]["dates"]);
 }
 
 #[tokio::test]

@@ -61,6 +61,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
             crate::imports::MAX_UPLOAD,
         )
         .add(Method::GET, "/initiatives/{id}/progress", Workspace(ReadWorkspace), progress::initiative)
+        .add(Method::GET, "/initiatives/{id}/forecasts", Workspace(ReadWorkspace), progress::forecasts)
         .add(Method::GET, "/initiatives/{id}/evidence", Workspace(ReadWorkspace), evidence::of_initiative)
         .add(Method::GET, "/evidence", Workspace(ReadWorkspace), evidence::list)
         .add(Method::POST, "/evidence", Workspace(RecordEvidence), evidence::create)

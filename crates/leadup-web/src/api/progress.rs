@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use leadup_core::ValidationErrors;
+use leadup_core::forecast::InitiativeForecast;
 use leadup_core::work_item::{AttachRule, RuleKind, WorkItem};
 use serde::Deserialize;
 
@@ -29,6 +30,15 @@ pub(crate) async fn initiative(
     Id(id): Id,
 ) -> Result<Json<InitiativeProgress>, AppError> {
     Ok(Json(views::initiative(&state, id).await?))
+}
+
+/// The initiative's stored forecasts, oldest first: its forecast history.
+pub(crate) async fn forecasts(
+    State(state): State<AppState>,
+    Id(id): Id,
+) -> Result<Json<Vec<InitiativeForecast>>, AppError> {
+    state.store.initiative(id).await?;
+    Ok(Json(state.store.initiative_forecast_history(id).await?))
 }
 
 pub(crate) async fn work_items(State(state): State<AppState>, Id(id): Id) -> Result<Json<Vec<WorkItem>>, AppError> {
