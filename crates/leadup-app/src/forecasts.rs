@@ -73,7 +73,11 @@ impl Histories {
     /// A summary of the other teams' histories (size and span of each), for digests of what a
     /// forecast was computed from.
     pub fn others_digest(&self) -> String {
-        self.others.iter().map(|h| format!("{}:{}..{};", h.len(), h.first_done(), h.last_done())).collect()
+        use std::fmt::Write;
+        self.others.iter().fold(String::new(), |mut out, h| {
+            let _ = write!(out, "{}:{}..{};", h.len(), h.first_done(), h.last_done());
+            out
+        })
     }
 
     /// The day the team last finished something.
@@ -130,7 +134,7 @@ impl Histories {
         let known = own.known_on(today).ok_or(ForecastError::NoDoneItems)?;
         let report = backtest(&known, today, &settings, &Method::Raw)?;
         let mut calibration = calibration_of(&report);
-        calibration.method = "raw".to_owned();
+        "raw".clone_into(&mut calibration.method);
         calibration.statement = format!("uncalibrated simulation of the raw model, which was {}", report.statement());
         Ok((forecast, calibration))
     }

@@ -18,7 +18,12 @@ use crate::initiative_forecasts::{TeamInputs, forecast_queue};
 
 /// The impact of changing approved plan content `baseline` into `changed` for the team of
 /// `inputs`: initiatives in the baseline's order, then those only in the changed plan.
-pub fn impact(inputs: &TeamInputs, today: Date, baseline: &PlanContent, changed: &PlanContent) -> Result<Impact, String> {
+pub fn impact(
+    inputs: &TeamInputs,
+    today: Date,
+    baseline: &PlanContent,
+    changed: &PlanContent,
+) -> Result<Impact, String> {
     let before = outlooks(inputs, today, baseline, baseline)?;
     let after = outlooks(inputs, today, baseline, changed)?;
     let added = changed.items.iter().filter(|item| baseline.item(item.initiative_id).is_none());
@@ -42,7 +47,12 @@ pub fn impact(inputs: &TeamInputs, today: Date, baseline: &PlanContent, changed:
 
 /// Each of `plan`'s items' outlook when it replaces `baseline` in the team's queue, in plan
 /// order. An item with nothing left to do is done today.
-fn outlooks(inputs: &TeamInputs, today: Date, baseline: &PlanContent, plan: &PlanContent) -> Result<Vec<Outlook>, String> {
+fn outlooks(
+    inputs: &TeamInputs,
+    today: Date,
+    baseline: &PlanContent,
+    plan: &PlanContent,
+) -> Result<Vec<Outlook>, String> {
     let queue = inputs.queue_with(baseline, plan);
     let forecasts = forecast_queue(inputs, today, &queue)?;
     Ok(plan
@@ -51,10 +61,7 @@ fn outlooks(inputs: &TeamInputs, today: Date, baseline: &PlanContent, plan: &Pla
         .map(|item| {
             let queued = queue.iter().position(|q| q.initiative_id == item.initiative_id);
             let (p85, probability_by_target) = match queued {
-                Some(at) => (
-                    forecasts[at].dates.map(|d| d.p85),
-                    forecasts[at].probability_by_target.unwrap_or(0.0),
-                ),
+                Some(at) => (forecasts[at].dates.map(|d| d.p85), forecasts[at].probability_by_target.unwrap_or(0.0)),
                 None => (Some(today), 1.0),
             };
             Outlook { target_date: item.target_date, p85, probability_by_target, budget: item.budget }

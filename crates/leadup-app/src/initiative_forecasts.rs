@@ -25,8 +25,7 @@ use leadup_core::initiative::{Initiative, Status};
 use leadup_core::plan::PlanContent;
 use leadup_core::work_item::{AttachRule, WorkItem};
 use leadup_forecast::{
-    CalibratedCompletion, Initiative as Simulated, Portfolio, Simulation, SplitRate, TeamSettings,
-    Window, simulate,
+    CalibratedCompletion, Initiative as Simulated, Portfolio, Simulation, SplitRate, TeamSettings, Window, simulate,
 };
 use leadup_store::{Store, StoreError};
 use sha2::{Digest, Sha256};
@@ -202,8 +201,8 @@ impl TeamInputs {
                 let remaining = self.remaining(initiative.id, Some(was));
                 queue.push(Queued {
                     initiative_id: initiative.id,
-                    remaining: (i64::from(remaining) + i64::from(item.scope) - i64::from(was)).clamp(0, i64::from(u32::MAX))
-                        as u32,
+                    remaining: (i64::from(remaining) + i64::from(item.scope) - i64::from(was))
+                        .clamp(0, i64::from(u32::MAX)) as u32,
                     target: Some(item.target_date),
                 });
             }
@@ -270,9 +269,9 @@ pub fn forecast_queue(inputs: &TeamInputs, today: Date, queue: &[Queued]) -> Res
     let mut outlooks = Vec::new();
     for ((entry, items), completion) in queue.iter().zip(&team_items).zip(simulated.initiatives) {
         ahead = ahead.saturating_add(*items);
-        if !learned.contains_key(&ahead) {
+        if let std::collections::btree_map::Entry::Vacant(entry) = learned.entry(ahead) {
             let team = inputs.histories.when(today, ahead, &settings).map_err(|e| e.to_string())?;
-            learned.insert(ahead, (team.forecast.calibration().clone(), calibration_of(&team.backtest)));
+            entry.insert((team.forecast.calibration().clone(), calibration_of(&team.backtest)));
         }
         let (calibration, statement) = learned[&ahead].clone();
         let calibrated = CalibratedCompletion::new(completion, calibration);
@@ -373,7 +372,9 @@ pub async fn refresh_team(
     let stored = store.team_initiative_forecasts(team_id).await?;
     let ids: HashSet<i64> = inputs.initiatives.iter().map(|i| i.id).collect();
     let fresh = ids.len() == stored.len()
-        && stored.iter().all(|f| f.as_of == today && f.inputs_digest == inputs.digest && ids.contains(&f.initiative_id));
+        && stored
+            .iter()
+            .all(|f| f.as_of == today && f.inputs_digest == inputs.digest && ids.contains(&f.initiative_id));
     if fresh {
         return Ok(stored);
     }

@@ -1,6 +1,9 @@
 //! The impact service over a real store: a change request's impact comes from the team's
 //! imported throughput and the plan's baseline, and is what filing stores.
 
+use leadup_app::forecasts::ForecastFailure;
+use leadup_app::impact::{impact, plan_change_impact};
+use leadup_app::initiative_forecasts::{TeamInputs, refresh_team};
 use leadup_core::change_request::{ChangeRequestInput, Impact};
 use leadup_core::initiative::InitiativeInput;
 use leadup_core::plan::PlanInput;
@@ -8,9 +11,6 @@ use leadup_core::team::TeamInput;
 use leadup_core::work_item::{StatusCategory, WorkItem};
 use leadup_store::testing::{TestDatabase, execute};
 use leadup_store::{Actor, Store, StoreError};
-use leadup_app::forecasts::ForecastFailure;
-use leadup_app::impact::{impact, plan_change_impact};
-use leadup_app::initiative_forecasts::{TeamInputs, refresh_team};
 use serde_json::json;
 use time::macros::{date, datetime};
 use time::{Date, Duration};

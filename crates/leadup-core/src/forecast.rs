@@ -127,6 +127,6 @@ mod tests {
         let dates = DatePercentiles::after(today, [3, 10, 20, 45]);
         assert_eq!(dates.p85, date!(2026 - 12 - 24));
         assert_eq!(dates.days_after(today), [3, 10, 20, 45]);
-        assert_eq!(dates.days_after(date!(2027 - 01 - 01)), [0, 0, 0, 18]);
+        assert_eq!(dates.days_after(date!(2027 - 01 - 01)), [0, 0, 0, 17]);
     }
 }

@@ -37,7 +37,7 @@ pub use montecarlo::{Completion, Initiative, Portfolio, PortfolioForecast, Risk,
 pub use percentiles::{LEVELS, Percentiles};
 pub use question::Question;
 pub use team::{
-    CalibratedCompletion, CalibratedHowMany, CalibratedWhen, TeamForecast, TeamSettings, calibrated_how_many, calibrated_when, team_backtest,
-    team_how_many, team_when,
+    CalibratedCompletion, CalibratedHowMany, CalibratedWhen, TeamForecast, TeamSettings, calibrated_how_many,
+    calibrated_when, team_backtest, team_how_many, team_when,
 };
 pub use throughput::{DailyDistribution, TeamHistory, daily_throughput};

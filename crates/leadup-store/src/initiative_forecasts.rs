@@ -6,7 +6,8 @@ use leadup_core::forecast::InitiativeForecast;
 use crate::{BeginWrite, Store, StoreError, dispatch};
 
 /// The latest snapshot of each initiative (rows of `initiative_forecasts` aliased `f`).
-const LATEST: &str = "f.as_of = (SELECT max(g.as_of) FROM initiative_forecasts g WHERE g.initiative_id = f.initiative_id)";
+const LATEST: &str =
+    "f.as_of = (SELECT max(g.as_of) FROM initiative_forecasts g WHERE g.initiative_id = f.initiative_id)";
 
 impl Store {
     /// Stores `forecasts` (of team `team_id`'s initiatives) in one transaction, each replacing

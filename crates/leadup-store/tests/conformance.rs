@@ -2,6 +2,7 @@
 //! and both backends must give the same answers.
 
 use leadup_core::evidence::{EvidenceDraft, EvidenceInput, EvidenceKind, EvidencePatch};
+use leadup_core::forecast::{DatePercentiles, InitiativeForecast};
 use leadup_core::initiative::{Horizon, InitiativeInput, Status};
 use leadup_core::strategy::{ObjectiveDraft, ObjectiveInput, Workspace};
 use leadup_core::team::{TeamDraft, TeamInput};
@@ -9,7 +10,7 @@ use leadup_core::work_item::{AttachRule, RuleKind, StatusCategory, WorkItem};
 use leadup_store::testing::TestDatabase;
 use leadup_store::{ImportSummary, Store, StoreError};
 use serde_json::json;
-use time::macros::datetime;
+use time::macros::{date, datetime};
 
 /// Generates `sqlite::NAME` and `postgres::NAME` from `async fn NAME(store: Store)`.
 macro_rules! conformance {
@@ -40,6 +41,7 @@ macro_rules! conformance {
 }
 
 conformance!(
+    initiative_forecasts_keep_one_per_day_as_history,
     workspace_is_created_then_replaced,
     objectives_round_trip_with_key_results,
     objective_updates_replace_key_results,
@@ -729,4 +731,59 @@ async fn an_evidence_import_is_one_transaction(store: Store) {
     assert_eq!(import.commit().await.unwrap(), 2);
     assert_eq!(ids(&store.evidence_list().await.unwrap()), [second, first]);
     assert_eq!(ids(&store.search_evidence("refund").await.unwrap()), [first], "imported evidence is searchable");
+}
+
+fn stored_forecast(initiative_id: i64, team_id: i64, as_of: time::Date, p85: u32) -> InitiativeForecast {
+    InitiativeForecast {
+        initiative_id,
+        team_id,
+        as_of,
+        computed_at: as_of.with_hms(18, 30, 0).unwrap().assume_utc(),
+        remaining: 12,
+        position: Some(1),
+        target: Some(date!(2027 - 02 - 28)),
+        dates: Some(DatePercentiles::after(as_of, [p85 / 2, p85 * 3 / 4, p85, p85 + 10])),
+        probability_by_target: Some(0.625),
+        note: None,
+        calibration: None,
+        model: "test".to_owned(),
+        inputs_digest: format!("{as_of}-{p85}"),
+    }
+}
+
+async fn initiative_forecasts_keep_one_per_day_as_history(store: Store) {
+    let (a, b) = two_initiatives(&store).await;
+    let team = store.initiative(a).await.unwrap().team_id;
+    assert_eq!(store.initiative_forecast(a).await.unwrap(), None, "nothing computed yet");
+    let day1 = date!(2027 - 01 - 04);
+    let day2 = date!(2027 - 01 - 05);
+    store
+        .save_initiative_forecasts(team, &[stored_forecast(a, team, day1, 30), stored_forecast(b, team, day1, 50)])
+        .await
+        .unwrap();
+    // A second refresh on the same day replaces that day's forecast.
+    store.save_initiative_forecasts(team, &[stored_forecast(a, team, day1, 32)]).await.unwrap();
+    store.save_initiative_forecasts(team, &[stored_forecast(a, team, day2, 28)]).await.unwrap();
+    let history = store.initiative_forecast_history(a).await.unwrap();
+    let seen: Vec<(time::Date, u32)> =
+        history.iter().map(|f| (f.as_of, f.dates.unwrap().days_after(f.as_of)[2])).collect();
+    assert_eq!(seen, [(day1, 32), (day2, 28)]);
+    assert_eq!(
+        store.initiative_forecast(a).await.unwrap(),
+        Some(stored_forecast(a, team, day2, 28)),
+        "the latest, as stored"
+    );
+    let latest: Vec<(i64, time::Date)> =
+        store.team_initiative_forecasts(team).await.unwrap().iter().map(|f| (f.initiative_id, f.as_of)).collect();
+    assert_eq!(latest, [(a, day2), (b, day1)]);
+    assert_eq!(store.initiative_forecasts().await.unwrap().len(), 2);
+
+    // A forecast of another team's initiative is refused, and nothing of the batch is written.
+    let other = store.create_team(&self::team("Elsewhere")).await.unwrap().id;
+    let refused = store.save_initiative_forecasts(other, &[stored_forecast(a, other, day2, 1)]).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(_)), "{refused:?}");
+    assert_eq!(store.initiative_forecast_history(a).await.unwrap().len(), 2);
+    // A forecast goes with its initiative.
+    store.delete_initiative(b).await.unwrap();
+    assert!(store.initiative_forecast_history(b).await.unwrap().is_empty());
 }

@@ -16,9 +16,9 @@ use leadup_store::Store;
 use serde::Serialize;
 use time::{Date, Duration};
 
+use crate::progress::flow;
 use leadup_app::forecasts::{HISTORY_DAYS, Histories, WhenAnswer, calibration_of, round_probability, utc_date};
 use leadup_core::forecast::{Calibration, InitiativeForecast};
-use crate::progress::flow;
 
 /// The flow window of a team dashboard unless `?days=N` says otherwise.
 pub const DEFAULT_WINDOW_DAYS: u32 = 90;
@@ -305,7 +305,7 @@ pub fn progress(
             Err((note, probability, cal)) => {
                 forecast_note = Some(note);
                 probability_by_target = probability;
-                calibration = cal;
+                calibration = cal.map(|c| *c);
             }
         }
         if target_passed {
@@ -352,21 +352,25 @@ pub fn progress(
 /// An initiative's stored forecast as a "when" answer, or why there is none.
 fn stored_answer(stored: Option<&InitiativeForecast>) -> Result<WhenAnswer, NoForecast> {
     let Some(stored) = stored else {
-        return Err(("its forecast has not been computed yet; it is, in the background, within a minute".to_owned(), None, None));
+        return Err((
+            "its forecast has not been computed yet; it is, in the background, within a minute".to_owned(),
+            None,
+            None,
+        ));
     };
     match stored.dates {
         Some(dates) => Ok(WhenAnswer::stored(stored, dates)),
         None => Err((
             stored.note.clone().unwrap_or_else(|| "no forecast was possible".to_owned()),
             stored.probability_by_target,
-            stored.calibration.clone(),
+            stored.calibration.clone().map(Box::new),
         )),
     }
 }
 
 /// Why a forecast could not be made, with whatever could still be said: the probability by
 /// the date asked about and the calibration.
-type NoForecast = (String, Option<f64>, Option<Calibration>);
+type NoForecast = (String, Option<f64>, Option<Box<Calibration>>);
 
 /// The team's calibrated "when will the next `items` be done?" as of the end of `today`, with
 /// the probability of being done by `by` (when it is not before today).
@@ -379,7 +383,7 @@ pub fn when(histories: &Histories, today: Date, items: u32, by: Option<Date>) ->
         Ok(days) => Ok(WhenAnswer::new(items, today, settings.history_days, days, probability, by, calibration)),
         Err(error) => {
             let within = by.and_then(|by| u32::try_from((by - today).whole_days()).ok());
-            Err((error.to_string(), within.map(|d| round_probability(probability(d))), Some(calibration)))
+            Err((error.to_string(), within.map(|d| round_probability(probability(d))), Some(Box::new(calibration))))
         }
     }
 }
@@ -467,7 +471,13 @@ mod tests {
             item("D", Some(datetime!(2026-03-05 08:00 UTC)), Some(datetime!(2026-03-09 08:00 UTC))),
             item("Later", Some(datetime!(2026-03-20 08:00 UTC)), None),
         ];
-        let p = progress(&items, date!(2026 - 03 - 06), Some(date!(2026 - 03 - 31)), Forecasting::Team(&no_history()), Span::default());
+        let p = progress(
+            &items,
+            date!(2026 - 03 - 06),
+            Some(date!(2026 - 03 - 31)),
+            Forecasting::Team(&no_history()),
+            Span::default(),
+        );
         assert_eq!((p.items, p.done, p.remaining), (4, 1, 3));
         assert!((p.percent_done - 25.0).abs() < 1e-9);
         assert_eq!(p.burn_up.start, date!(2026 - 03 - 02));
@@ -485,10 +495,22 @@ mod tests {
     #[test]
     fn nothing_remaining_is_certain_and_a_passed_target_is_not() {
         let done = [item("A", Some(datetime!(2026-03-02 10:00 UTC)), Some(datetime!(2026-03-04 09:00 UTC)))];
-        let p = progress(&done, date!(2026 - 03 - 06), Some(date!(2026 - 03 - 05)), Forecasting::Team(&no_history()), Span::default());
+        let p = progress(
+            &done,
+            date!(2026 - 03 - 06),
+            Some(date!(2026 - 03 - 05)),
+            Forecasting::Team(&no_history()),
+            Span::default(),
+        );
         assert_eq!((p.state, p.probability_by_target), (State::Done, Some(1.0)));
         let open = [item("B", Some(datetime!(2026-03-02 10:00 UTC)), None)];
-        let p = progress(&open, date!(2026 - 03 - 06), Some(date!(2026 - 03 - 05)), Forecasting::Team(&no_history()), Span::default());
+        let p = progress(
+            &open,
+            date!(2026 - 03 - 06),
+            Some(date!(2026 - 03 - 05)),
+            Forecasting::Team(&no_history()),
+            Span::default(),
+        );
         assert_eq!((p.state, p.probability_by_target), (State::TargetPassed, Some(0.0)));
         let p = progress(&[], date!(2026 - 03 - 06), None, Forecasting::Team(&no_history()), Span::default());
         assert_eq!((p.state, p.items, p.burn_up.start), (State::NoItems, 0, date!(2025 - 12 - 06)));

@@ -2,16 +2,16 @@
 //! initiative's progress, read from the store and computed by [`dashboard`](crate::dashboard).
 
 use leadup_core::ValidationErrors;
+use leadup_core::forecast::InitiativeForecast;
 use leadup_core::initiative::{Initiative, Status};
 use leadup_core::team::Team;
 use leadup_core::work_item::{AttachRule, WorkItem};
-use leadup_core::forecast::InitiativeForecast;
 use leadup_forecast::Window;
 use serde::Serialize;
 
 use crate::dashboard::{self, Budget, DEFAULT_WINDOW_DAYS, Forecasting, MAX_WINDOW_DAYS, Progress, Span, State};
-use leadup_app::forecasts::{Histories, WhenAnswer};
 use crate::{AppError, AppState};
+use leadup_app::forecasts::{Histories, WhenAnswer};
 
 /// Items the team dashboard forecasts when nothing is in progress.
 const NEXT_ITEMS_WITHOUT_WIP: u32 = 10;

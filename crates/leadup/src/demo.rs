@@ -505,7 +505,9 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
     seed_plan(store, today, &months, team_ids[PAY], &initiative_ids).await?;
     seed_proposal(store, today, team_ids[PAY]).await?;
     let now = OffsetDateTime::now_utc().replace_date(today);
-    leadup_app::initiative_forecasts::refresh_all(store, today, now).await.context("forecasting the demo initiatives")?;
+    leadup_app::initiative_forecasts::refresh_all(store, today, now)
+        .await
+        .context("forecasting the demo initiatives")?;
     Ok(users)
 }
 
@@ -587,8 +589,8 @@ async fn seed_plan(
     };
     let request = request.validate().context("the demo change request")?;
     let impact = leadup_app::impact::plan_change_impact(store, plan, &request.change, today)
-    .await
-    .context("forecasting the demo change request's impact")?;
+        .await
+        .context("forecasting the demo change request's impact")?;
     store
         .file_change_request(plan, &request, &impact, at(member, Duration::hours(3)))
         .await

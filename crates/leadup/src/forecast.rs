@@ -2,14 +2,14 @@
 //! that states how often such forecasts were met, or the raw model on a bare throughput list.
 
 use anyhow::Context;
-use leadup_core::{ValidationErrors, date};
-use leadup_forecast::{BacktestReport, Risk, Simulation, SplitRate, TeamSettings};
-use leadup_store::Store;
 use leadup_app::forecasts::{
     Growth, Histories, HowManyAnswer, PortfolioSettings, WhenAnswer, calibration_of, raw_calibration, team_portfolio,
 };
 use leadup_app::initiative_forecasts::refresh_team;
 use leadup_core::forecast::{Calibration, DatePercentiles};
+use leadup_core::{ValidationErrors, date};
+use leadup_forecast::{BacktestReport, Risk, Simulation, SplitRate, TeamSettings};
+use leadup_store::Store;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
@@ -118,7 +118,8 @@ async fn initiatives(store: &Store, team: &str, json: bool) -> anyhow::Result<()
     let rows: Vec<Vec<String>> = forecasts
         .iter()
         .map(|f| {
-            let date = |pick: fn(&DatePercentiles) -> Date| f.dates.as_ref().map_or("-".to_owned(), |d| date::format(pick(d)));
+            let date =
+                |pick: fn(&DatePercentiles) -> Date| f.dates.as_ref().map_or("-".to_owned(), |d| date::format(pick(d)));
             vec![
                 f.position.map_or("-".to_owned(), |p| p.to_string()),
                 titles.get(&f.initiative_id).cloned().unwrap_or_default(),

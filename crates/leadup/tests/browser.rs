@@ -99,8 +99,8 @@ fn dashboards_render_in_chromium() {
     assert!(dashboard.contains("SEPA Instant supplier payouts"), "the team's initiatives are listed");
     assert!(dashboard.contains("85% likely done by"), "the initiatives' shared forecast");
     assert!(
-        dashboard.contains("initiatives share the team's throughput of the last 90 days, 2 at a time")
-            && dashboard.contains("Calibration: uncalibrated simulation of the raw model, which was backtested on "),
+        dashboard.contains("Forecasts as of today: planned and in-progress initiatives share the team's throughput of the last 90 days, 2 at a time")
+            && dashboard.contains("recalibrated on the team's own past forecasts"),
         "the shared forecast says how it was made and how honest its model has been"
     );
     chromium.screenshot_sized(&server.url(&format!("/teams/{payments}")), &shots.join("team-dashboard.png"), 4400);

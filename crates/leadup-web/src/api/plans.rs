@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use super::{Id, Json, Query, created};
 use crate::auth::Caller;
-use leadup_app::impact;
 use crate::{AppError, AppState};
+use leadup_app::impact;
 
 /// A new plan: the team is the path's.
 #[derive(Deserialize)]
@@ -135,8 +135,7 @@ pub(crate) async fn file(
     Json(input): Json<ChangeRequestInput>,
 ) -> Result<Response, AppError> {
     let by = state.actor(caller.user()?.user_id);
-    let request =
-        impact::file_change_request(&state.store, id, input, state.today(), by).await?;
+    let request = impact::file_change_request(&state.store, id, input, state.today(), by).await?;
     Ok(created(format!("/api/v1/change-requests/{}", request.id), request))
 }
 

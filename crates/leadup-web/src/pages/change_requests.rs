@@ -28,8 +28,8 @@ use super::plans::{
 use super::{PageError, PageResult, missing};
 use crate::api::plans::parse_decision;
 use crate::auth::{CSRF_FIELD, Caller};
-use leadup_app::impact;
 use crate::{AppError, AppState};
+use leadup_app::impact;
 
 /// How many pieces of evidence the form offers to link, newest first.
 const EVIDENCE_OFFERED: usize = 40;
@@ -249,7 +249,10 @@ pub(crate) async fn file(
         let by = state.actor(caller.user()?.user_id);
         let errors = match input_of(&fields) {
             Ok(input) => {
-                match impact::file_change_request(&state.store, plan.id, input, state.today(), by).await.map_err(AppError::from) {
+                match impact::file_change_request(&state.store, plan.id, input, state.today(), by)
+                    .await
+                    .map_err(AppError::from)
+                {
                     Ok(request) => return Ok(Redirect::to(&format!("/change-requests/{}", request.id)).into_response()),
                     Err(AppError::Invalid(errors)) => errors,
                     Err(other) => return Err(other.into()),

@@ -21,8 +21,8 @@ use crate::api::Query;
 use crate::auth::Caller;
 use crate::progress::flow_item;
 use crate::views::{self, TeamProgress};
-use leadup_app::initiative_forecasts::{TRIALS, WIP_LIMIT};
 use crate::{AppError, AppState};
+use leadup_app::initiative_forecasts::{TRIALS, WIP_LIMIT};
 
 /// The flow windows offered as tabs, in days.
 const WINDOWS: [u32; 4] = [30, 90, 180, 365];
