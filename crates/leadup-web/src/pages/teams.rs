@@ -231,10 +231,10 @@ pub(super) async fn render_dashboard(
                                 }
                                 td.nowrap {
                                     @match stored {
-                                        Some(forecast) if forecast.remaining == 0 => span.muted { "nothing open" },
-                                        Some(forecast) => @match &forecast.dates {
-                                            Some(dates) => (date::format(dates.p85)),
-                                            None => span.muted title=[forecast.note.as_deref()] { "no forecast" },
+                                        Some(forecast) => @match (&forecast.dates, &forecast.note) {
+                                            (Some(dates), _) => (date::format(dates.p85)),
+                                            (None, Some(note)) => span.muted title=(note) { "not forecast" },
+                                            (None, None) => span.muted { "nothing open" },
                                         },
                                         None => span.muted { "–" },
                                     }
