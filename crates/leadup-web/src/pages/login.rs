@@ -1,10 +1,12 @@
 //! `/login` and `/logout`: signing in with email and password starts a server-side session
 //! under a new id (an old session cookie sent along is ended first); signing out ends the
 //! session on the server, so the cookie opens nothing afterwards. Failed attempts are
-//! throttled per account and per client.
+//! throttled per account-and-client and per client, and an email or password longer than any
+//! account can have is refused before any work is done with it.
 
 use std::net::SocketAddr;
 
+use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,13 +18,16 @@ use serde::Deserialize;
 use super::layout;
 use crate::accounts::{self, digest};
 use crate::api::Query;
-use crate::auth::{Attempt, Caller, SESSION_COOKIE, clear_cookie, cookie, session_cookie};
+use crate::auth::{Attempt, Caller, SESSION_COOKIE, check_credential_lengths, clear_cookie, cookie, session_cookie};
 use crate::{AppError, AppState};
 
 #[derive(Deserialize)]
 pub(crate) struct Next {
     next: Option<String>,
 }
+
+/// The largest sign-in form read: an email address, a password and a `next` path, encoded.
+pub(crate) const MAX_SIGN_IN_FORM: usize = 32 * 1024;
 
 /// What the sign-in form sends.
 #[derive(Deserialize)]
@@ -50,8 +55,17 @@ pub(crate) async fn sign_in(
     State(state): State<AppState>,
     client: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
-    Form(form): Form<Credentials>,
+    form: Result<Form<Credentials>, FormRejection>,
 ) -> Response {
+    let Ok(Form(form)) = form else {
+        let message = "The sign-in form is too large or malformed: send an email address and a password.";
+        return render(StatusCode::BAD_REQUEST, "", None, Some(message)).into_response();
+    };
+    if let Err(AppError::Invalid(errors)) = check_credential_lengths("Email", &form.email, "Password", &form.password) {
+        // The overlong value is not sent back.
+        return render(StatusCode::UNPROCESSABLE_ENTITY, "", form.next.as_deref(), Some(&errors.summary()))
+            .into_response();
+    }
     let client = client.map(|Extension(ConnectInfo(addr))| addr);
     let email = normalise_email(&form.email);
     let now = state.now();
@@ -60,6 +74,11 @@ pub(crate) async fn sign_in(
         Ok(Attempt::Wait(wait)) => {
             let message = AppError::TooManyRequests(wait).to_string();
             let page = render(StatusCode::TOO_MANY_REQUESTS, &form.email, form.next.as_deref(), Some(&message));
+            return super::retry_after(page, wait);
+        }
+        Ok(Attempt::Busy(wait)) => {
+            let message = format!("The server is busy checking other sign-ins; try again in {wait} seconds.");
+            let page = render(StatusCode::SERVICE_UNAVAILABLE, &form.email, form.next.as_deref(), Some(&message));
             return super::retry_after(page, wait);
         }
         Ok(Attempt::Wrong) => {
