@@ -309,6 +309,25 @@ async fn overlong_credentials_are_refused_before_any_work_naming_the_field() {
 }
 
 #[tokio::test]
+async fn sign_in_never_redirects_to_another_site() {
+    let site = Site::new().await;
+    for next in [
+        "%2F%09%2Fevil.example%2F",
+        "%2F%0A%2Fevil.example",
+        "%2F%2Fevil.example",
+        "%2F%5Cevil.example",
+        "https%3A%2F%2Fevil.example",
+    ] {
+        let form = format!("email=ada%40example.com&password={}&next={next}", PASSWORD.replace(' ', "+"));
+        let answer = site.post_form("/login", "", &form).await;
+        assert_eq!((answer.status, answer.location()), (StatusCode::SEE_OTHER, "/strategy"), "next={next}");
+        let session = answer.session();
+        let again = site.get(&format!("/login?next={next}"), &session).await;
+        assert_eq!((again.status, again.location()), (StatusCode::SEE_OTHER, "/strategy"), "next={next}");
+    }
+}
+
+#[tokio::test]
 async fn api_tokens_open_the_api_until_revoked() {
     let site = Site::new().await;
     let (token, secret) = accounts::create_token(&site.store, 1, "script", T0).await.unwrap();

@@ -39,9 +39,13 @@ pub(crate) struct Credentials {
     next: Option<String>,
 }
 
-/// Where to go after signing in: a path on this site only, never another site.
+/// Where to go after signing in: a path on this site only, never another site. It must start
+/// with a single `/` and hold printable ASCII only: no control characters or whitespace
+/// (browsers drop tabs and newlines, so `/<TAB>/evil.example` would become `//evil.example`),
+/// no `\\` (which browsers read as `/`). Anything else goes to the strategy page.
 fn destination(next: Option<&str>) -> &str {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or("/strategy")
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'))
+        .unwrap_or("/strategy")
 }
 
 pub(crate) async fn form(caller: Caller, Query(query): Query<Next>) -> Response {
@@ -151,6 +155,13 @@ mod tests {
         assert_eq!(destination(Some("//evil.example/")), "/strategy");
         assert_eq!(destination(Some("https://evil.example/")), "/strategy");
         assert_eq!(destination(Some("/\\evil.example")), "/strategy");
+        for hostile in
+            ["/\t/evil.example/", "/\n/evil.example", "/ /evil.example", "/\r\n/x", "/%09/x\u{7f}", "/a\\b", "/é"]
+        {
+            assert_eq!(destination(Some(hostile)), "/strategy", "{hostile:?}");
+        }
+        assert_eq!(destination(Some("/%09/evil.example/")), "/%09/evil.example/", "percent-encoded stays a path here");
+        assert_eq!(destination(Some("")), "/strategy");
         assert_eq!(destination(None), "/strategy");
     }
 }
