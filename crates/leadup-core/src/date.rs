@@ -27,13 +27,32 @@ pub fn format(date: Date) -> String {
     date.format(ISO_DATE).expect("a Date always formats as YYYY-MM-DD")
 }
 
-/// Parses `value` as a date, recording an error under `field` when it is not one.
-pub(crate) fn parse_field(errors: &mut ValidationErrors, field: &str, value: &str) -> Option<Date> {
-    let parsed = parse(value);
-    if parsed.is_none() {
-        errors.add(field, format!("'{value}' is not a date in the form YYYY-MM-DD"));
+/// The first year a date given as input may fall in.
+pub const MIN_YEAR: i32 = 1970;
+/// The last year a date given as input may fall in: plans reach years ahead, never centuries,
+/// and pages draw every date between today and the dates they show.
+pub const MAX_YEAR: i32 = 2200;
+
+/// Whether `date` lies in the years [`MIN_YEAR`] to [`MAX_YEAR`], as every date given as input
+/// must.
+pub fn in_range(date: Date) -> bool {
+    (MIN_YEAR..=MAX_YEAR).contains(&date.year())
+}
+
+/// Parses `value` as a date in the years [`MIN_YEAR`] to [`MAX_YEAR`], recording an error
+/// under `field` when it is not one.
+pub fn parse_field(errors: &mut ValidationErrors, field: &str, value: &str) -> Option<Date> {
+    match parse(value) {
+        Some(date) if in_range(date) => Some(date),
+        Some(_) => {
+            errors.add(field, format!("'{}' is outside the years {MIN_YEAR} to {MAX_YEAR}", value.trim()));
+            None
+        }
+        None => {
+            errors.add(field, format!("'{value}' is not a date in the form YYYY-MM-DD"));
+            None
+        }
     }
-    parsed
 }
 
 /// Serde support for `Option<Date>` as `YYYY-MM-DD` or `null`.
@@ -70,5 +89,21 @@ mod tests {
         assert_eq!(super::format(date!(2026 - 01 - 05)), "2026-01-05");
         assert_eq!(super::parse("2026-02-30"), None);
         assert_eq!(super::parse("31.03.2026"), None);
+    }
+
+    #[test]
+    fn input_dates_lie_between_1970_and_2200() {
+        let mut errors = crate::ValidationErrors::default();
+        assert_eq!(super::parse_field(&mut errors, "a", "1970-01-01"), Some(date!(1970 - 01 - 01)));
+        assert_eq!(super::parse_field(&mut errors, "b", "2200-12-31"), Some(date!(2200 - 12 - 31)));
+        assert!(errors.0.is_empty());
+        assert_eq!(super::parse_field(&mut errors, "c", "9999-12-31"), None);
+        assert_eq!(super::parse_field(&mut errors, "d", "1969-12-31"), None);
+        assert_eq!(super::parse_field(&mut errors, "e", "31.12.2026"), None);
+        assert_eq!(
+            errors.summary(),
+            "c: '9999-12-31' is outside the years 1970 to 2200; d: '1969-12-31' is outside the years 1970 to 2200; \
+             e: '31.12.2026' is not a date in the form YYYY-MM-DD"
+        );
     }
 }

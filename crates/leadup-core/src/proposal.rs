@@ -207,6 +207,13 @@ impl ProposalInput {
         }
         let decision = required_text(&mut errors, "ask.decision", &self.ask.decision, 1000);
         let decide_by = self.ask.decide_by.as_deref().and_then(|text| match date::parse(text) {
+            Some(day) if !date::in_range(day) => {
+                errors.add(
+                    "ask.decide_by",
+                    format!("'{text}' is outside the years {} to {}", date::MIN_YEAR, date::MAX_YEAR),
+                );
+                None
+            }
             Some(day) if today.is_some_and(|today| day < today) => {
                 errors.add("ask.decide_by", format!("{text} is in the past"));
                 None

@@ -21,22 +21,33 @@ impl Quarter {
         Self { year: date.year(), number: (u8::from(date.month()) - 1) / 3 + 1 }
     }
 
-    /// The quarter's first day.
+    /// The quarter's first day (the earliest or latest representable date for a quarter
+    /// outside the calendar's range).
     pub fn first_day(self) -> Date {
-        let month = Month::try_from((self.number - 1) * 3 + 1).expect("quarters start in months 1, 4, 7, 10");
-        Date::from_calendar_date(self.year, month, 1).expect("the first of a month exists")
+        let month = Month::try_from(self.number.clamp(1, 4) * 3 - 2).unwrap_or(Month::January);
+        Date::from_calendar_date(self.year, month, 1).unwrap_or(if self.year < Date::MIN.year() {
+            Date::MIN
+        } else {
+            Date::MAX
+        })
     }
 
-    /// The quarter's last day.
+    /// The quarter's last day (the latest representable date for the last quarter of the
+    /// calendar's range).
     pub fn last_day(self) -> Date {
-        self.next().first_day().previous_day().expect("dates before a quarter exist")
+        let month = Month::try_from(self.number.clamp(1, 4) * 3).unwrap_or(Month::December);
+        Date::from_calendar_date(self.year, month, month.length(self.year)).unwrap_or(if self.year < Date::MIN.year() {
+            Date::MIN
+        } else {
+            Date::MAX
+        })
     }
 
     /// The quarter after this one.
     #[must_use]
     pub fn next(self) -> Self {
-        if self.number == 4 {
-            Self { year: self.year + 1, number: 1 }
+        if self.number >= 4 {
+            Self { year: self.year.saturating_add(1), number: 1 }
         } else {
             Self { year: self.year, number: self.number + 1 }
         }
@@ -50,7 +61,8 @@ impl fmt::Display for Quarter {
 }
 
 /// The time axis of a roadmap timeline: whole quarters from the earliest target window
-/// (or today) to the latest.
+/// (or today) to the latest, at most [`TimeAxis::YEARS_BEFORE`] years before today and
+/// [`TimeAxis::YEARS_AFTER`] after; windows reaching further are drawn to the axis's edge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeAxis {
     /// The quarters shown, in order; never empty.
@@ -58,13 +70,21 @@ pub struct TimeAxis {
 }
 
 impl TimeAxis {
-    /// The axis that covers `today` and every dated initiative.
+    /// How many years before today the axis reaches at most.
+    pub const YEARS_BEFORE: i32 = 10;
+    /// How many years after today the axis reaches at most.
+    pub const YEARS_AFTER: i32 = 25;
+
+    /// The axis that covers `today` and every dated initiative (within its reach).
     pub fn covering<'a>(initiatives: impl IntoIterator<Item = &'a Initiative>, today: Date) -> Self {
         let (mut first, mut last) = (today, today);
         for window in initiatives.into_iter().filter_map(|i| i.window) {
             first = first.min(window.start);
             last = last.max(window.end);
         }
+        let earliest = Quarter { year: today.year().saturating_sub(Self::YEARS_BEFORE), number: 1 }.first_day();
+        let latest = Quarter { year: today.year().saturating_add(Self::YEARS_AFTER), number: 4 }.last_day();
+        let (first, last) = (first.max(earliest), last.min(latest));
         let end = Quarter::containing(last);
         let mut quarters = vec![Quarter::containing(first)];
         while let Some(&q) = quarters.last().filter(|q| **q < end) {
@@ -75,18 +95,18 @@ impl TimeAxis {
 
     /// The axis's first day.
     pub fn start(&self) -> Date {
-        self.quarters[0].first_day()
+        self.quarters.first().map_or(Date::MIN, |q| q.first_day())
     }
 
     /// The axis's last day.
     pub fn end(&self) -> Date {
-        self.quarters[self.quarters.len() - 1].last_day()
+        self.quarters.last().map_or(Date::MAX, |q| q.last_day())
     }
 
     /// Where `date` lies on the axis: 0.0 at the start of the first day, 1.0 at the end of
     /// the last; dates outside are clamped.
     pub fn position(&self, date: Date) -> f64 {
-        let total = (self.end() - self.start()).whole_days() + 1;
+        let total = (self.end() - self.start()).whole_days().saturating_add(1);
         let offset = (date - self.start()).whole_days();
         (offset as f64 / total as f64).clamp(0.0, 1.0)
     }
@@ -110,6 +130,48 @@ mod tests {
         assert_eq!(q.last_day(), date!(2026 - 12 - 31));
         assert_eq!(q.next().to_string(), "Q1 2027");
         assert_eq!(Quarter { year: 2028, number: 1 }.last_day(), date!(2028 - 03 - 31));
+        assert_eq!(Quarter { year: 2028, number: 2 }.last_day(), date!(2028 - 06 - 30));
+        assert_eq!(Quarter { year: 2028, number: 3 }.first_day(), date!(2028 - 07 - 01));
+    }
+
+    #[test]
+    fn the_calendar_s_edges_have_quarters_too() {
+        let last = Quarter::containing(Date::MAX);
+        assert_eq!(last.last_day(), Date::MAX);
+        assert_eq!(last.next().first_day(), Date::MAX);
+        assert_eq!(Quarter::containing(Date::MIN).first_day(), Date::MIN);
+        assert_eq!(Quarter { year: i32::MAX, number: 4 }.next().year, i32::MAX);
+    }
+
+    #[test]
+    fn the_axis_reaches_ten_years_back_and_twenty_five_ahead_at_most() {
+        use crate::initiative::{Horizon, Status, TargetWindow};
+        let mut far = Initiative {
+            id: 1,
+            team_id: 1,
+            title: "Forever".into(),
+            outcome: String::new(),
+            objective_ids: Vec::new(),
+            horizon: None,
+            window: Some(TargetWindow { start: Date::MIN, end: Date::MAX }),
+            status: Status::Proposed,
+            budget_planned: 0,
+            budget_actual: 0,
+            currency: crate::money::Currency::parse("EUR").unwrap(),
+        };
+        let axis = TimeAxis::covering([&far], date!(2026 - 05 - 10));
+        assert_eq!(axis.start(), date!(2016 - 01 - 01));
+        assert_eq!(axis.end(), date!(2051 - 12 - 31));
+        assert_eq!(axis.quarters.len(), 36 * 4);
+        assert!((axis.position(Date::MAX) - 1.0).abs() < 1e-12 && axis.position(Date::MIN).abs() < 1e-12);
+        far.window = Some(TargetWindow { start: date!(2026 - 02 - 01), end: date!(2026 - 08 - 31) });
+        far.horizon = Some(Horizon::Now);
+        far.status = Status::Planned;
+        let axis = TimeAxis::covering([&far], date!(2026 - 05 - 10));
+        assert_eq!(
+            axis.quarters,
+            [Quarter { year: 2026, number: 1 }, Quarter { year: 2026, number: 2 }, Quarter { year: 2026, number: 3 }]
+        );
     }
 
     #[test]

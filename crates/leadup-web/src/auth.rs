@@ -7,7 +7,7 @@
 //! request changes nothing.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
@@ -16,8 +16,10 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use leadup_core::access::{Action, Principal};
-use leadup_core::account::User;
+use leadup_core::account::{MAX_PASSWORD_CHARS, User, normalise_email};
 use leadup_store::Store;
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::accounts::{self, digest};
 use crate::{AppError, AppState};
@@ -425,40 +427,176 @@ pub(crate) fn encode(text: &str) -> String {
         .collect()
 }
 
-/// Sign-in attempts that failed recently, per email address and per client address: after
-/// [`Throttle::MAX_PER_ACCOUNT`] failures for one address (or [`Throttle::MAX_PER_CLIENT`]
-/// from one client) within [`Throttle::WINDOW`] seconds, sign-in is refused until the oldest
-/// failure is that old.
-#[derive(Debug, Clone, Default)]
+/// The longest email address a sign-in may send, in characters (as the account rules allow).
+pub(crate) const MAX_EMAIL_CHARS: usize = 254;
+
+/// Refuses a sign-in's email or password longer than any account can have, before any work
+/// is done with it (no lookup, no hash, no throttle entry); the error names the field.
+pub(crate) fn check_credential_lengths(
+    email_field: &str,
+    email: &str,
+    password_field: &str,
+    password: &str,
+) -> Result<(), AppError> {
+    let too_long = |text: &str, max: usize| text.len() > 4 * max || text.chars().count() > max;
+    let mut errors = leadup_core::ValidationErrors::default();
+    if too_long(email, MAX_EMAIL_CHARS) {
+        errors.add(email_field, format!("must be at most {MAX_EMAIL_CHARS} characters"));
+    }
+    if too_long(password, MAX_PASSWORD_CHARS) {
+        errors.add(password_field, format!("must be at most {MAX_PASSWORD_CHARS} characters"));
+    }
+    errors.into_result(|| ()).map_err(AppError::Invalid)
+}
+
+/// Failed sign-in attempts, counted per account-and-client and per client, and the gate in
+/// front of password hashing.
+///
+/// After [`Throttle::MAX_PER_PAIR`] failures for one account from one client (or
+/// [`Throttle::MAX_PER_CLIENT`] from one client for any accounts) within
+/// [`Throttle::WINDOW`] seconds, that client waits until the oldest of those failures is that
+/// old; the account's owner signing in from another client is not held up. An attempt is
+/// counted (reserved) before its password is hashed, so concurrent attempts cannot all get
+/// past the limit; a right password gives the reservation back.
+///
+/// Memory is bounded whatever is sent: entries are keyed by the SHA-256 of the normalised
+/// email address and the client's IP address, each keeps at most its limit of times, and
+/// each table keeps at most [`Throttle::MAX_ENTRIES`] entries (expired ones are dropped
+/// first, then the least recently failed). At most `hashers` passwords are hashed at once
+/// (Argon2 takes 19 MiB each) and at most [`Throttle::QUEUE`] more wait; beyond that a
+/// sign-in is answered 503 with `Retry-After`.
+#[derive(Debug, Clone)]
 pub(crate) struct Throttle {
-    failures: Arc<Mutex<HashMap<String, Vec<i64>>>>,
+    failures: Arc<Mutex<Failures>>,
+    /// Permits for the attempts hashing or waiting to hash.
+    admission: Arc<Semaphore>,
+    /// Permits for the attempts hashing.
+    hashing: Arc<Semaphore>,
 }
 
 /// What checking a password behind the [`Throttle`] found.
+#[derive(Debug)]
 pub(crate) enum Attempt {
     /// Refused without a look: try again after this many seconds.
     Wait(i64),
+    /// Refused without a look because too many passwords are being checked: try again after
+    /// this many seconds (503).
+    Busy(i64),
     /// The password is wrong (or there is no such account); this counted as a failure.
     Wrong,
     /// The password is right.
     Right(User),
 }
 
+/// A client as the throttle counts it: its IP address (none when unknown).
+type Client = Option<IpAddr>;
+/// An account as the throttle counts it: the SHA-256 of its normalised email address.
+type Account = [u8; 32];
+
+#[derive(Debug)]
+struct Failures {
+    pairs: Window<(Account, Client)>,
+    clients: Window<Client>,
+}
+
+/// Recent failure times per key, at most `max_entries` keys.
+#[derive(Debug)]
+struct Window<K> {
+    times: HashMap<K, Vec<i64>>,
+    max_entries: usize,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Window<K> {
+    fn new(max_entries: usize) -> Self {
+        Self { times: HashMap::new(), max_entries }
+    }
+
+    /// Seconds `key` must wait at `now`, if it has `limit` failures in the window.
+    fn wait(&self, key: &K, limit: usize, now: i64) -> Option<i64> {
+        let times = self.times.get(key)?;
+        let recent: Vec<i64> = times.iter().copied().filter(|at| now - at < Throttle::WINDOW).collect();
+        (recent.len() >= limit).then(|| recent[recent.len() - limit] + Throttle::WINDOW - now)
+    }
+
+    /// Records a failure of `key` at `now`, keeping at most `limit` times for it and at most
+    /// `max_entries` keys.
+    fn record(&mut self, key: &K, limit: usize, now: i64) {
+        if !self.times.contains_key(key) && self.times.len() >= self.max_entries {
+            self.times.retain(|_, times| times.iter().any(|at| now - at < Throttle::WINDOW));
+            if self.times.len() >= self.max_entries {
+                let oldest = self
+                    .times
+                    .iter()
+                    .min_by_key(|(_, times)| times.iter().max().copied().unwrap_or(i64::MIN))
+                    .map(|(key, _)| key.clone());
+                if let Some(oldest) = oldest {
+                    self.times.remove(&oldest);
+                }
+            }
+        }
+        let times = self.times.entry(key.clone()).or_default();
+        times.retain(|at| now - at < Throttle::WINDOW);
+        times.push(now);
+        if times.len() > limit {
+            times.drain(..times.len() - limit);
+        }
+    }
+
+    /// Takes back one failure of `key` recorded at `at` (a reservation not used up).
+    fn release(&mut self, key: &K, at: i64) {
+        if let Some(times) = self.times.get_mut(key) {
+            if let Some(index) = times.iter().rposition(|t| *t == at) {
+                times.remove(index);
+            }
+            if times.is_empty() {
+                self.times.remove(key);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.times.len()
+    }
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        let hashers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4));
+        Self::new(hashers, Self::QUEUE, Self::MAX_ENTRIES)
+    }
+}
+
 impl Throttle {
     const WINDOW: i64 = 15 * 60;
-    const MAX_PER_ACCOUNT: usize = 5;
-    const MAX_PER_CLIENT: usize = 20;
+    const MAX_PER_PAIR: usize = 5;
+    const MAX_PER_CLIENT: usize = 100;
+    const MAX_ENTRIES: usize = 10_000;
+    const QUEUE: usize = 32;
+    /// Seconds a sign-in refused because the server is busy is told to wait.
+    const BUSY_RETRY: i64 = 5;
 
-    fn keys(email: &str, client: Option<SocketAddr>) -> [(String, usize); 2] {
-        [
-            (format!("account:{email}"), Self::MAX_PER_ACCOUNT),
-            (format!("client:{}", client.map_or_else(String::new, |c| c.ip().to_string())), Self::MAX_PER_CLIENT),
-        ]
+    fn new(hashers: usize, queue: usize, max_entries: usize) -> Self {
+        Self {
+            failures: Arc::new(Mutex::new(Failures {
+                pairs: Window::new(max_entries),
+                clients: Window::new(max_entries),
+            })),
+            admission: Arc::new(Semaphore::new(hashers + queue)),
+            hashing: Arc::new(Semaphore::new(hashers)),
+        }
+    }
+
+    fn keys(email: &str, client: Option<SocketAddr>) -> ((Account, Client), Client) {
+        let client = client.map(|c| c.ip());
+        let account: Account = Sha256::digest(normalise_email(email).as_bytes()).into();
+        ((account, client), client)
     }
 
     /// Checks `password` for the account `email`, as signing in and changing a password do:
-    /// refused without a look while the account or the client must wait; a wrong password
-    /// counts towards the wait, a right one clears the account's failures.
+    /// refused without a look while this client must wait for this account (or at all), or
+    /// while too many passwords are being checked; a wrong password counts towards the wait,
+    /// a right one clears this client's failures for the account.
     pub(crate) async fn attempt(
         &self,
         store: &Store,
@@ -467,42 +605,54 @@ impl Throttle {
         client: Option<SocketAddr>,
         now: i64,
     ) -> Result<Attempt, AppError> {
-        if let Some(wait) = self.wait(email, client, now) {
+        check_credential_lengths("email", email, "password", password)?;
+        let Ok(_admitted) = self.admission.clone().try_acquire_owned() else {
+            return Ok(Attempt::Busy(Self::BUSY_RETRY));
+        };
+        let (pair, client) = Self::keys(email, client);
+        if let Some(wait) = self.reserve(&pair, &client, now) {
             return Ok(Attempt::Wait(wait));
         }
-        if let Some(user) = accounts::authenticate(store, email, password).await? {
-            self.succeed(email);
-            Ok(Attempt::Right(user))
-        } else {
-            self.fail(email, client, now);
-            Ok(Attempt::Wrong)
+        let checked = match self.hashing.acquire().await {
+            Ok(_hashing) => accounts::authenticate(store, email, password).await,
+            Err(_) => Err(AppError::Internal("the sign-in gate is closed".to_owned())),
+        };
+        let mut failures = self.lock();
+        match checked {
+            Ok(Some(user)) => {
+                failures.pairs.times.remove(&pair);
+                failures.clients.release(&client, now);
+                Ok(Attempt::Right(user))
+            }
+            Ok(None) => Ok(Attempt::Wrong),
+            Err(error) => {
+                failures.pairs.release(&pair, now);
+                failures.clients.release(&client, now);
+                Err(error)
+            }
         }
     }
 
-    /// Seconds to wait before trying again, if sign-in is refused now.
-    fn wait(&self, email: &str, client: Option<SocketAddr>, now: i64) -> Option<i64> {
-        let mut failures = self.failures.lock().expect("the throttle's lock is never poisoned");
-        Self::keys(email, client)
-            .into_iter()
-            .filter_map(|(key, max)| {
-                let times = failures.entry(key).or_default();
-                times.retain(|at| now - at < Self::WINDOW);
-                (times.len() >= max).then(|| times[0] + Self::WINDOW - now)
-            })
-            .max()
-    }
-
-    /// Records a failed attempt.
-    fn fail(&self, email: &str, client: Option<SocketAddr>, now: i64) {
-        let mut failures = self.failures.lock().expect("the throttle's lock is never poisoned");
-        for (key, _) in Self::keys(email, client) {
-            failures.entry(key).or_default().push(now);
+    /// Seconds to wait, if this client must wait for this account; otherwise counts the
+    /// attempt as a failure now, to be given back if the password turns out right.
+    fn reserve(&self, pair: &(Account, Client), client: &Client, now: i64) -> Option<i64> {
+        let mut failures = self.lock();
+        let wait = [
+            failures.pairs.wait(pair, Self::MAX_PER_PAIR, now),
+            failures.clients.wait(client, Self::MAX_PER_CLIENT, now),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        if wait.is_none() {
+            failures.pairs.record(pair, Self::MAX_PER_PAIR, now);
+            failures.clients.record(client, Self::MAX_PER_CLIENT, now);
         }
+        wait
     }
 
-    /// Forgets an account's failures after it signs in.
-    fn succeed(&self, email: &str) {
-        self.failures.lock().expect("the throttle's lock is never poisoned").remove(&format!("account:{email}"));
+    fn lock(&self) -> std::sync::MutexGuard<'_, Failures> {
+        self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -510,17 +660,147 @@ impl Throttle {
 mod tests {
     use super::*;
 
+    const ADA: &str = "ada@example.com";
+
+    /// The client at 10.0.0.`last` (0: an unknown client).
+    fn client(last: u8) -> Option<SocketAddr> {
+        Some(SocketAddr::from(([10, 0, 0, last], 40_000))).filter(|_| last != 0)
+    }
+
     #[test]
-    fn the_throttle_refuses_the_sixth_failure_in_fifteen_minutes() {
+    fn the_throttle_refuses_the_sixth_failure_in_fifteen_minutes_for_that_client_only() {
         let throttle = Throttle::default();
+        let (pair, here) = Throttle::keys(ADA, client(1));
         for minute in 0..5 {
-            assert_eq!(throttle.wait("a@b.io", None, minute * 60), None);
-            throttle.fail("a@b.io", None, minute * 60);
+            assert_eq!(throttle.reserve(&pair, &here, minute * 60), None);
         }
-        assert_eq!(throttle.wait("a@b.io", None, 300), Some(600));
-        assert_eq!(throttle.wait("c@d.io", None, 300), None, "another account is not locked");
-        assert_eq!(throttle.wait("a@b.io", None, 900), None, "the first failure is 15 minutes old");
-        throttle.succeed("a@b.io");
+        assert_eq!(throttle.reserve(&pair, &here, 300), Some(600));
+        let (same, _) = Throttle::keys(" Ada@Example.COM ", client(1));
+        assert_eq!(throttle.reserve(&same, &here, 300), Some(600), "the same account, however written");
+        let (elsewhere, there) = Throttle::keys(ADA, client(2));
+        assert_eq!(throttle.reserve(&elsewhere, &there, 300), None, "the owner on another client is not locked out");
+        let (other, _) = Throttle::keys("c@d.io", client(1));
+        assert_eq!(throttle.reserve(&other, &here, 300), None, "another account is not locked");
+        assert_eq!(throttle.reserve(&pair, &here, 900), None, "the first failure is 15 minutes old");
+    }
+
+    #[test]
+    fn one_client_failing_on_many_accounts_waits() {
+        let throttle = Throttle::default();
+        let (_, here) = Throttle::keys(ADA, client(1));
+        for n in 0..Throttle::MAX_PER_CLIENT {
+            let (pair, _) = Throttle::keys(&format!("user{n}@example.com"), client(1));
+            assert_eq!(throttle.reserve(&pair, &here, 10), None, "attempt {n}");
+        }
+        let (pair, _) = Throttle::keys(ADA, client(1));
+        assert_eq!(throttle.reserve(&pair, &here, 20), Some(Throttle::WINDOW - 10));
+        let (pair, there) = Throttle::keys(ADA, client(2));
+        assert_eq!(throttle.reserve(&pair, &there, 20), None);
+    }
+
+    #[test]
+    fn the_throttle_never_holds_more_than_its_cap_of_entries_nor_of_times() {
+        let throttle = Throttle::new(1, 0, 64);
+        for n in 0..1_000_u32 {
+            let address = Some(SocketAddr::from(([10, 1, (n / 256) as u8, (n % 256) as u8], 1)));
+            let (pair, client) = Throttle::keys(&format!("{n}@example.com"), address);
+            throttle.reserve(&pair, &client, i64::from(n));
+            let failures = throttle.lock();
+            assert!(failures.pairs.len() <= 64 && failures.clients.len() <= 64, "after {n}");
+        }
+        // The newest entries are kept: the last account is still counted.
+        let failures = throttle.lock();
+        let (pair, _) = Throttle::keys("999@example.com", Some(SocketAddr::from(([10, 1, 3, 231], 1))));
+        assert_eq!(failures.pairs.times.get(&pair).map(Vec::len), Some(1));
+        drop(failures);
+        // One key keeps at most its limit of times, however often it fails.
+        let (pair, here) = Throttle::keys(ADA, client(1));
+        let mut failures = throttle.lock();
+        for at in 0..1_000 {
+            failures.pairs.record(&pair, Throttle::MAX_PER_PAIR, at);
+            failures.clients.record(&here, Throttle::MAX_PER_CLIENT, at);
+        }
+        assert_eq!(failures.pairs.times[&pair].len(), Throttle::MAX_PER_PAIR);
+        assert_eq!(failures.clients.times[&here].len(), Throttle::MAX_PER_CLIENT);
+    }
+
+    #[test]
+    fn expired_entries_are_dropped_before_live_ones_when_full() {
+        let throttle = Throttle::new(1, 0, 2);
+        let (old, here) = Throttle::keys("old@example.com", client(1));
+        let (live, _) = Throttle::keys("live@example.com", client(1));
+        let (new, _) = Throttle::keys("new@example.com", client(1));
+        throttle.reserve(&old, &here, 0);
+        throttle.reserve(&live, &here, Throttle::WINDOW);
+        throttle.reserve(&new, &here, Throttle::WINDOW + 1);
+        let failures = throttle.lock();
+        assert!(!failures.pairs.times.contains_key(&old));
+        assert!(failures.pairs.times.contains_key(&live) && failures.pairs.times.contains_key(&new));
+    }
+
+    #[test]
+    fn overlong_credentials_are_refused_naming_the_field() {
+        let long_email = format!("{}@example.com", "a".repeat(1 << 20));
+        let Err(AppError::Invalid(errors)) = check_credential_lengths("email", &long_email, "password", "x") else {
+            panic!("a 1 MiB email is refused");
+        };
+        assert_eq!(errors.summary(), "email: must be at most 254 characters");
+        let long_password = "é".repeat(1001);
+        let Err(AppError::Invalid(errors)) = check_credential_lengths("email", ADA, "current_password", &long_password)
+        else {
+            panic!("a 1001-character password is refused");
+        };
+        assert_eq!(errors.summary(), "current_password: must be at most 1000 characters");
+        assert!(check_credential_lengths("email", ADA, "password", &"é".repeat(1000)).is_ok());
+    }
+
+    async fn store_with_ada() -> (Store, leadup_store::testing::TestDatabase) {
+        let db = leadup_store::testing::TestDatabase::sqlite();
+        let store = Store::connect(&db.url).await.unwrap();
+        let input = leadup_core::account::UserInput { email: ADA.into(), name: "Ada".into(), is_admin: false };
+        accounts::create_user(&store, &input, "a long test password", 0, None).await.unwrap();
+        (store, db)
+    }
+
+    #[tokio::test]
+    async fn concurrent_wrong_passwords_are_counted_before_they_are_checked() {
+        let (store, _db) = store_with_ada().await;
+        let throttle = Throttle::new(2, 64, 100);
+        let mut attempts = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let (throttle, store) = (throttle.clone(), store.clone());
+            attempts.spawn(async move { throttle.attempt(&store, ADA, "a wrong password!", client(1), 100).await });
+        }
+        let (mut wrong, mut waited) = (0, 0);
+        while let Some(answer) = attempts.join_next().await {
+            match answer.unwrap().unwrap() {
+                Attempt::Wrong => wrong += 1,
+                Attempt::Wait(seconds) => {
+                    assert_eq!(seconds, Throttle::WINDOW);
+                    waited += 1;
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!((wrong, waited), (Throttle::MAX_PER_PAIR, 20 - Throttle::MAX_PER_PAIR));
+        // A right password from another client goes through and gives its reservation back.
+        let right = throttle.attempt(&store, ADA, "a long test password", client(2), 100).await.unwrap();
+        assert!(matches!(right, Attempt::Right(user) if user.email == ADA));
+        let (_, there) = Throttle::keys(ADA, client(2));
+        assert!(!throttle.lock().clients.times.contains_key(&there));
+    }
+
+    #[tokio::test]
+    async fn sign_ins_beyond_the_hashing_queue_are_told_to_come_back() {
+        let (store, _db) = store_with_ada().await;
+        let throttle = Throttle::new(1, 1, 100);
+        let held = throttle.admission.clone().try_acquire_many_owned(2).unwrap();
+        let busy = throttle.attempt(&store, ADA, "a long test password", client(1), 0).await.unwrap();
+        assert!(matches!(busy, Attempt::Busy(Throttle::BUSY_RETRY)), "{busy:?}");
+        assert_eq!(throttle.lock().pairs.len(), 0, "a refused attempt is not counted");
+        drop(held);
+        let right = throttle.attempt(&store, ADA, "a long test password", client(1), 0).await.unwrap();
+        assert!(matches!(right, Attempt::Right(_)), "{right:?}");
     }
 
     #[test]

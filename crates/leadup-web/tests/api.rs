@@ -847,3 +847,101 @@ async fn evidence_is_imported_from_csv_with_bad_rows_named_by_line() {
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&missing)[0].0, "file");
 }
+
+#[tokio::test]
+async fn dates_outside_1970_to_2200_are_refused_naming_the_field() {
+    let api = Api::new().await;
+    let (team, _) = api.basics().await;
+    let reply = api
+        .call(
+            "POST",
+            "/api/v1/initiatives",
+            Some(
+                json!({"title": "Forever", "team_id": team, "target_start": "1969-12-31", "target_end": "9999-12-31"}),
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields(&reply),
+        [
+            ("target_start".to_owned(), "'1969-12-31' is outside the years 1970 to 2200".to_owned()),
+            ("target_end".to_owned(), "'9999-12-31' is outside the years 1970 to 2200".to_owned()),
+        ]
+    );
+    assert_eq!(api.call("GET", "/api/v1/initiatives", None).await.body, json!([]), "nothing was written");
+}
+
+#[tokio::test]
+async fn stored_far_future_and_far_past_dates_render_on_sqlite() {
+    far_dates_render(Api::on(time::macros::date!(2026 - 03 - 31)).await).await;
+}
+
+#[tokio::test]
+async fn stored_far_future_and_far_past_dates_render_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    far_dates_render(Api { today: Some(time::macros::date!(2026 - 03 - 31)), ..Api::over(db).await }).await;
+}
+
+/// A window from year 1 to 9999 written past validation (as an older version or a database
+/// edit could have) renders on every page that draws it.
+async fn far_dates_render(api: Api) {
+    let (team, _) = api.basics().await;
+    let imported = api.upload(&format!("/api/v1/teams/{team}/imports?{IMPORT_MARCH}"), MARCH).await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+    let mut ids = Vec::new();
+    for title in ["Forever", "Ancient"] {
+        let created = api
+            .call(
+                "POST",
+                "/api/v1/initiatives",
+                Some(
+                    json!({"title": title, "team_id": team, "target_start": "2026-03-01", "target_end": "2026-04-30"}),
+                ),
+            )
+            .await;
+        let id = created.body["id"].as_i64().unwrap();
+        let rules =
+            json!([{"kind": "key", "value": "T-1"}, {"kind": "key", "value": "T-5"}, {"kind": "key", "value": "T-6"}]);
+        assert_eq!(
+            api.call("PUT", &format!("/api/v1/initiatives/{id}/rules"), Some(rules)).await.status,
+            StatusCode::OK
+        );
+        ids.push(id);
+    }
+    let (forever, ancient) = (ids[0], ids[1]);
+    leadup_store::testing::execute(
+        &api.store,
+        &format!("UPDATE initiatives SET target_start = '2026-03-01', target_end = '9999-12-31' WHERE id = {forever}"),
+    )
+    .await
+    .unwrap();
+    leadup_store::testing::execute(
+        &api.store,
+        &format!("UPDATE initiatives SET target_start = '0001-01-01', target_end = '0001-12-31' WHERE id = {ancient}"),
+    )
+    .await
+    .unwrap();
+    let shown = api.call("GET", &format!("/api/v1/initiatives/{forever}"), None).await;
+    assert_eq!(shown.body["target_end"], "9999-12-31", "the stored value is read back as it is");
+    for (uri, shows) in [
+        ("/roadmap".to_owned(), "Forever"),
+        ("/roadmap?view=columns".to_owned(), "Ancient"),
+        ("/roadmap?group=objective".to_owned(), "Ancient"),
+        (format!("/initiatives/{forever}"), "9999-12-31"),
+        (format!("/initiatives/{ancient}"), "0001-12-31"),
+        (format!("/teams/{team}"), "Payments"),
+        ("/alignment".to_owned(), "Forever"),
+    ] {
+        let (status, page) = api.page(&uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {page}");
+        assert!(page.contains(shows), "{uri} shows {shows}");
+    }
+    let (_, roadmap) = api.page("/roadmap").await;
+    assert!(roadmap.matches("class=\"quarter\"").count() <= 200, "the axis stays readable");
+    for id in [forever, ancient] {
+        let progress = api.call("GET", &format!("/api/v1/initiatives/{id}/progress"), None).await;
+        assert_eq!(progress.status, StatusCode::OK, "{}", progress.body);
+        assert_eq!(progress.body["items"], 3);
+    }
+}

@@ -4,7 +4,10 @@
 //! state-changing form, the sign-in throttle, changing the password (which ends every other
 //! session), and API tokens that stop working when revoked.
 
+use std::net::SocketAddr;
+
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use leadup_core::account::UserInput;
@@ -90,6 +93,18 @@ impl Site {
     async fn sign_in(&self, cookie: &str, password: &str) -> Answer {
         let form = format!("email=Ada%40Example.com&password={}&next=%2Fteams", password.replace(' ', "+"));
         self.post_form("/login", cookie, &form).await
+    }
+
+    /// Signs in as Ada with `password` from the client at 10.0.0.`last`.
+    async fn sign_in_from(&self, last: u8, password: &str) -> Answer {
+        let form = format!("email=ada%40example.com&password={}", password.replace(' ', "+"));
+        let mut request = Request::post("/login")
+            .header(header::HOST, "leadup.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap();
+        request.extensions_mut().insert(ConnectInfo(SocketAddr::from(([10, 0, 0, last], 40_000))));
+        self.send_at(T0, request).await
     }
 
     async fn token_count(&self) -> usize {
@@ -234,6 +249,82 @@ async fn wrong_passwords_are_refused_alike_and_throttled() {
     assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(throttled.headers.get(header::RETRY_AFTER).unwrap(), "900");
     assert!(throttled.body.contains("Too many failed attempts; try again in 15 minutes."));
+}
+
+#[tokio::test]
+async fn failures_from_one_client_do_not_lock_the_owner_out_elsewhere() {
+    let site = Site::new().await;
+    for _ in 0..5 {
+        assert_eq!(site.sign_in_from(1, "a wrong password!").await.status, StatusCode::UNAUTHORIZED);
+    }
+    let here = site.sign_in_from(1, PASSWORD).await;
+    assert_eq!(here.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(here.headers.get(header::RETRY_AFTER).unwrap(), "900");
+    let elsewhere = site.sign_in_from(2, PASSWORD).await;
+    assert_eq!((elsewhere.status, elsewhere.location()), (StatusCode::SEE_OTHER, "/strategy"));
+}
+
+#[tokio::test]
+async fn concurrent_wrong_passwords_are_all_counted_before_any_is_checked() {
+    let site = Site::new().await;
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let form = "email=ada%40example.com&password=a+wrong+password%21";
+        let request = Request::post("/login")
+            .header(header::HOST, "leadup.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap();
+        attempts.spawn(app(site.state.clone()).oneshot(request));
+    }
+    let mut statuses = Vec::new();
+    while let Some(answer) = attempts.join_next().await {
+        statuses.push(answer.unwrap().unwrap().status());
+    }
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!((checked, refused), (5, 15), "only five passwords are checked: {statuses:?}");
+}
+
+#[tokio::test]
+async fn overlong_credentials_are_refused_before_any_work_naming_the_field() {
+    let site = Site::new().await;
+    let email = format!("{}%40example.com", "a".repeat(20_000));
+    let long = site.post_form("/login", "", &format!("email={email}&password=x")).await;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(long.body.contains("Email: must be at most 254 characters"), "{}", long.body);
+    assert!(!long.body.contains("aaaaaaaaaa"), "the overlong value is not sent back");
+    let password = "p".repeat(1001);
+    let long = site.post_form("/login", "", &format!("email=ada%40example.com&password={password}")).await;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(long.body.contains("Password: must be at most 1000 characters"), "{}", long.body);
+    // Neither counted as a failure: five wrong passwords still come before the wait.
+    for _ in 0..5 {
+        assert_eq!(site.sign_in("", "a wrong password!").await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(site.sign_in("", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    let huge = site.post_form("/login", "", &format!("email={}&password=x", "a".repeat(1 << 20))).await;
+    assert_eq!(huge.status, StatusCode::BAD_REQUEST);
+    assert!(huge.body.contains("The sign-in form is too large"), "{}", huge.body);
+}
+
+#[tokio::test]
+async fn sign_in_never_redirects_to_another_site() {
+    let site = Site::new().await;
+    for next in [
+        "%2F%09%2Fevil.example%2F",
+        "%2F%0A%2Fevil.example",
+        "%2F%2Fevil.example",
+        "%2F%5Cevil.example",
+        "https%3A%2F%2Fevil.example",
+    ] {
+        let form = format!("email=ada%40example.com&password={}&next={next}", PASSWORD.replace(' ', "+"));
+        let answer = site.post_form("/login", "", &form).await;
+        assert_eq!((answer.status, answer.location()), (StatusCode::SEE_OTHER, "/strategy"), "next={next}");
+        let session = answer.session();
+        let again = site.get(&format!("/login?next={next}"), &session).await;
+        assert_eq!((again.status, again.location()), (StatusCode::SEE_OTHER, "/strategy"), "next={next}");
+    }
 }
 
 #[tokio::test]

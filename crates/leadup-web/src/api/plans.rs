@@ -182,10 +182,7 @@ fn period(
     let mut errors = ValidationErrors::default();
     let mut day = |field: &str, text: Option<&str>, default| match text {
         None => Some(default),
-        Some(text) => date::parse(text).or_else(|| {
-            errors.add(field, format!("'{text}' is not a date in the form YYYY-MM-DD"));
-            None
-        }),
+        Some(text) => date::parse_field(&mut errors, field, text),
     };
     let (start, end) = (day("from", from, default_start), day("to", to, default_end));
     if let (Some(start), Some(end)) = (start, end)

@@ -46,6 +46,8 @@ const LEFT: f64 = 56.0;
 const RIGHT: f64 = WIDTH - 64.0;
 const TOP: f64 = 80.0;
 const BOTTOM: f64 = 330.0;
+/// How far before or after today the x axis reaches at most (25 years).
+const REACH: Duration = Duration::days(25 * 366);
 /// Baselines of the fan's date labels above the scope line, lowest first.
 const LEVELS: [f64; 3] = [10.0, 24.0, 38.0];
 
@@ -60,10 +62,14 @@ pub(crate) fn svg(input: &BurnUp) -> Markup {
     let done_now = done.last().map_or(0, |p| p.1);
     let fan = input.fan.as_ref();
 
-    let mut last = input.today.max(input.start + Duration::days(14));
+    // The axis reaches at most `REACH` either side of today: a target or a forecast further
+    // off is drawn at the edge (its label still gives the date).
+    let from = input.start.max(input.today.saturating_sub(REACH));
+    let mut last = input.today.max(from.saturating_add(Duration::days(14)));
     last = last.max(input.target.unwrap_or(last)).max(fan.map_or(last, |f| f.p95));
-    last += Duration::days(((last - input.start).whole_days() / 40).max(1));
-    let xs = DateScale::new(input.start, last, LEFT, RIGHT);
+    last = last.min(input.today.saturating_add(REACH));
+    last = last.saturating_add(Duration::days(((last - from).whole_days() / 40).max(1)));
+    let xs = DateScale::new(from, last, LEFT, RIGHT);
     let highest = total.iter().chain(&done).map(|p| p.1).max().unwrap_or(0);
     let ticks = value_ticks(highest, 5);
     let ys = Linear::new(0.0, f64::from(*ticks.last().unwrap_or(&1)), BOTTOM, TOP);

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::layout::{self, date_time};
 use super::{PageError, PageResult};
 use crate::accounts;
-use crate::auth::{Attempt, CSRF_FIELD, Caller, session_cookie};
+use crate::auth::{Attempt, CSRF_FIELD, Caller, check_credential_lengths, session_cookie};
 use crate::{AppError, AppState};
 
 /// What the page says above its forms, after one was sent.
@@ -65,11 +65,20 @@ pub(crate) async fn change_password(
     let refuse = async |status: StatusCode, message: &str| {
         respond(&state, &caller, status, &Said { password_error: Some(message), ..Said::default() }).await
     };
+    if let Err(AppError::Invalid(errors)) =
+        check_credential_lengths("Email", &user.email, "Current password", &form.current)
+    {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &errors.summary()).await;
+    }
     match state.throttle.attempt(&state.store, &user.email, &form.current, client, now).await {
         Ok(Attempt::Right(_)) => {}
         Ok(Attempt::Wait(wait)) => {
             let message = AppError::TooManyRequests(wait).to_string();
             return super::retry_after(refuse(StatusCode::TOO_MANY_REQUESTS, &message).await, wait);
+        }
+        Ok(Attempt::Busy(wait)) => {
+            let message = format!("The server is busy checking other passwords; try again in {wait} seconds.");
+            return super::retry_after(refuse(StatusCode::SERVICE_UNAVAILABLE, &message).await, wait);
         }
         Ok(Attempt::Wrong) => {
             return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Current password: it is not your password.").await;

@@ -1,10 +1,12 @@
 //! `/login` and `/logout`: signing in with email and password starts a server-side session
 //! under a new id (an old session cookie sent along is ended first); signing out ends the
 //! session on the server, so the cookie opens nothing afterwards. Failed attempts are
-//! throttled per account and per client.
+//! throttled per account-and-client and per client, and an email or password longer than any
+//! account can have is refused before any work is done with it.
 
 use std::net::SocketAddr;
 
+use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,13 +18,16 @@ use serde::Deserialize;
 use super::layout;
 use crate::accounts::{self, digest};
 use crate::api::Query;
-use crate::auth::{Attempt, Caller, SESSION_COOKIE, clear_cookie, cookie, session_cookie};
+use crate::auth::{Attempt, Caller, SESSION_COOKIE, check_credential_lengths, clear_cookie, cookie, session_cookie};
 use crate::{AppError, AppState};
 
 #[derive(Deserialize)]
 pub(crate) struct Next {
     next: Option<String>,
 }
+
+/// The largest sign-in form read: an email address, a password and a `next` path, encoded.
+pub(crate) const MAX_SIGN_IN_FORM: usize = 32 * 1024;
 
 /// What the sign-in form sends.
 #[derive(Deserialize)]
@@ -34,9 +39,13 @@ pub(crate) struct Credentials {
     next: Option<String>,
 }
 
-/// Where to go after signing in: a path on this site only, never another site.
+/// Where to go after signing in: a path on this site only, never another site. It must start
+/// with a single `/` and hold printable ASCII only: no control characters or whitespace
+/// (browsers drop tabs and newlines, so `/<TAB>/evil.example` would become `//evil.example`),
+/// no `\\` (which browsers read as `/`). Anything else goes to the strategy page.
 fn destination(next: Option<&str>) -> &str {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or("/strategy")
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'))
+        .unwrap_or("/strategy")
 }
 
 pub(crate) async fn form(caller: Caller, Query(query): Query<Next>) -> Response {
@@ -50,8 +59,17 @@ pub(crate) async fn sign_in(
     State(state): State<AppState>,
     client: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
-    Form(form): Form<Credentials>,
+    form: Result<Form<Credentials>, FormRejection>,
 ) -> Response {
+    let Ok(Form(form)) = form else {
+        let message = "The sign-in form is too large or malformed: send an email address and a password.";
+        return render(StatusCode::BAD_REQUEST, "", None, Some(message)).into_response();
+    };
+    if let Err(AppError::Invalid(errors)) = check_credential_lengths("Email", &form.email, "Password", &form.password) {
+        // The overlong value is not sent back.
+        return render(StatusCode::UNPROCESSABLE_ENTITY, "", form.next.as_deref(), Some(&errors.summary()))
+            .into_response();
+    }
     let client = client.map(|Extension(ConnectInfo(addr))| addr);
     let email = normalise_email(&form.email);
     let now = state.now();
@@ -60,6 +78,11 @@ pub(crate) async fn sign_in(
         Ok(Attempt::Wait(wait)) => {
             let message = AppError::TooManyRequests(wait).to_string();
             let page = render(StatusCode::TOO_MANY_REQUESTS, &form.email, form.next.as_deref(), Some(&message));
+            return super::retry_after(page, wait);
+        }
+        Ok(Attempt::Busy(wait)) => {
+            let message = format!("The server is busy checking other sign-ins; try again in {wait} seconds.");
+            let page = render(StatusCode::SERVICE_UNAVAILABLE, &form.email, form.next.as_deref(), Some(&message));
             return super::retry_after(page, wait);
         }
         Ok(Attempt::Wrong) => {
@@ -132,6 +155,13 @@ mod tests {
         assert_eq!(destination(Some("//evil.example/")), "/strategy");
         assert_eq!(destination(Some("https://evil.example/")), "/strategy");
         assert_eq!(destination(Some("/\\evil.example")), "/strategy");
+        for hostile in
+            ["/\t/evil.example/", "/\n/evil.example", "/ /evil.example", "/\r\n/x", "/%09/x\u{7f}", "/a\\b", "/é"]
+        {
+            assert_eq!(destination(Some(hostile)), "/strategy", "{hostile:?}");
+        }
+        assert_eq!(destination(Some("/%09/evil.example/")), "/%09/evil.example/", "percent-encoded stays a path here");
+        assert_eq!(destination(Some("")), "/strategy");
         assert_eq!(destination(None), "/strategy");
     }
 }

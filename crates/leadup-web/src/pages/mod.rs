@@ -43,7 +43,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/assets/style.css", Public, crate::stylesheet)
         .add(Method::GET, "/api/openapi.json", Public, crate::api::openapi)
         .add(Method::GET, "/login", Public, login::form)
-        .add(Method::POST, "/login", Public, login::sign_in)
+        .add_upload(Method::POST, "/login", Public, login::sign_in, login::MAX_SIGN_IN_FORM)
         .add(Method::POST, "/logout", Public, login::sign_out)
         .add(Method::GET, "/account", SignedIn, account::page)
         .add(Method::POST, "/account/password", SignedIn, account::change_password)

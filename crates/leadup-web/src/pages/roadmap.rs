@@ -111,10 +111,11 @@ fn timeline_view(roadmap: &Roadmap, group: Group) -> Markup {
         members.sort_by_key(|i| i.window.map(|w| (w.start, w.end)));
         rows.push(Row::Group(label));
         for initiative in members {
+            let Some(window) = initiative.window else { continue };
             rows.push(Row::Bar {
                 title: &initiative.title,
                 href: format!("/initiatives/{}", initiative.id),
-                window: initiative.window.expect("only dated initiatives are drawn"),
+                window,
                 status: initiative.status,
             });
         }
