@@ -40,22 +40,41 @@ impl ValidationErrors {
     }
 }
 
-/// Trims `value` and records an error under `field` when nothing is left or it is too long.
+/// What is said of a text holding a NUL character.
+pub const NUL_MESSAGE: &str = "must not contain a NUL character";
+
+/// Records an error under `field` when `value` holds a NUL character: no text may hold one
+/// (PostgreSQL cannot store it, and no person types it). Answers whether it was clean.
+pub fn check_no_nul(errors: &mut ValidationErrors, field: &str, value: &str) -> bool {
+    let clean = !value.contains('\0');
+    if !clean {
+        errors.add(field, NUL_MESSAGE);
+    }
+    clean
+}
+
+/// Trims `value` and records an error under `field` when nothing is left, it is too long or
+/// it holds a NUL character.
 pub(crate) fn required_text(errors: &mut ValidationErrors, field: &str, value: &str, max_chars: usize) -> String {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         errors.add(field, "must not be empty");
     } else if trimmed.chars().count() > max_chars {
         errors.add(field, format!("must be at most {max_chars} characters"));
+    } else {
+        check_no_nul(errors, field, trimmed);
     }
     trimmed.to_owned()
 }
 
-/// Trims `value` and records an error under `field` when it is too long; empty is allowed.
+/// Trims `value` and records an error under `field` when it is too long or holds a NUL
+/// character; empty is allowed.
 pub(crate) fn optional_text(errors: &mut ValidationErrors, field: &str, value: &str, max_chars: usize) -> String {
     let trimmed = value.trim();
     if trimmed.chars().count() > max_chars {
         errors.add(field, format!("must be at most {max_chars} characters"));
+    } else {
+        check_no_nul(errors, field, trimmed);
     }
     trimmed.to_owned()
 }
@@ -71,6 +90,20 @@ mod tests {
         errors.add("budget_planned", "must not be negative");
         assert_eq!(errors.to_string(), "title: must not be empty; budget_planned: must not be negative");
         assert!(errors.into_result(|| ()).is_err());
+    }
+
+    #[test]
+    fn text_holding_a_nul_character_is_refused() {
+        let mut errors = ValidationErrors::default();
+        required_text(&mut errors, "title", "a\0b", 10);
+        optional_text(&mut errors, "outcome", "\0", 10);
+        assert!(check_no_nul(&mut errors, "name", "clean"));
+        assert!(!check_no_nul(&mut errors, "query", "x\0"));
+        assert_eq!(
+            errors.summary(),
+            "title: must not contain a NUL character; outcome: must not contain a NUL character; \
+             query: must not contain a NUL character"
+        );
     }
 
     #[test]

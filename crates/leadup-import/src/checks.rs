@@ -20,3 +20,21 @@ pub(crate) fn done_not_before(done: Option<&Stamp<'_>>, earlier: &[Option<&Stamp
     }
     Ok(())
 }
+
+/// Fails naming the field when a text of `item` holds a NUL character (no text may hold one;
+/// PostgreSQL cannot store it).
+pub(crate) fn no_nul(item: &leadup_core::work_item::WorkItem) -> Result<(), String> {
+    let texts = [
+        ("key", Some(&item.key)),
+        ("title", Some(&item.title)),
+        ("type", Some(&item.kind)),
+        ("status", Some(&item.status)),
+        ("parent", item.parent.as_ref()),
+        ("milestone", item.milestone.as_ref()),
+    ];
+    let labels = item.labels.iter().map(|label| ("labels", Some(label)));
+    match texts.into_iter().chain(labels).find(|(_, text)| text.is_some_and(|t| t.contains('\0'))) {
+        Some((field, _)) => Err(format!("{field}: the value contains a NUL character")),
+        None => Ok(()),
+    }
+}

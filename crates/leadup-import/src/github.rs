@@ -121,7 +121,7 @@ fn convert(bytes: &[u8], line: u64) -> Result<Option<WorkItem>, String> {
     let created_stamp = Stamp { column: "created_at", text: &created_text, time: created };
     done_not_before(done.as_ref(), &[Some(&created_stamp)])?;
 
-    Ok(Some(WorkItem {
+    let item = WorkItem {
         key: format!("#{number}"),
         title,
         kind: name_of("type", raw.kind.as_ref(), "name")?.unwrap_or_default(),
@@ -134,7 +134,9 @@ fn convert(bytes: &[u8], line: u64) -> Result<Option<WorkItem>, String> {
         parent: None,
         labels: labels_of(raw.labels.as_ref())?,
         milestone: name_of("milestone", raw.milestone.as_ref(), "title")?,
-    }))
+    };
+    crate::checks::no_nul(&item)?;
+    Ok(Some(item))
 }
 
 fn time_of(field: &str, text: &str) -> Result<time::OffsetDateTime, String> {

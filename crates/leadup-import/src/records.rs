@@ -157,11 +157,16 @@ fn header_error(error: csv::Error, record: &ByteRecord) -> ImportError {
     }
 }
 
-/// Cell `index` of `record` as trimmed text, or a message naming the column.
+/// Cell `index` of `record` as trimmed text, or a message naming the column (text that is
+/// not UTF-8, or holds a NUL character, is refused).
 pub(crate) fn text<'r>(record: &'r ByteRecord, header: &Header, index: usize) -> Result<&'r str, String> {
-    std::str::from_utf8(&record[index])
+    let text = std::str::from_utf8(&record[index])
         .map(str::trim)
-        .map_err(|_| format!("{}: the value is not UTF-8 text", header.name(index)))
+        .map_err(|_| format!("{}: the value is not UTF-8 text", header.name(index)))?;
+    if text.contains('\0') {
+        return Err(format!("{}: the value contains a NUL character", header.name(index)));
+    }
+    Ok(text)
 }
 
 /// The first non-empty cell among `columns`, with its column index.

@@ -214,3 +214,24 @@ fn an_input_that_fails_midway_ends_the_rows_with_a_fatal_error() {
     assert_eq!((error.line, error.fatal), (2, true));
     assert_eq!(error.message, "cannot read the input: disk on fire");
 }
+
+#[test]
+fn a_value_holding_a_nul_character_is_a_bad_row_naming_its_column() {
+    let mapping = CsvMapping { title: Some("title".to_owned()), ..CsvMapping::new("id", "done") };
+    let file = "id,done,title\nT-1,2026-03-04,fine\nT-2,2026-03-05,bad\0title\nT\x003,2026-03-06,x\n";
+    let rows: Vec<String> = generic_csv(file.as_bytes(), &mapping)
+        .unwrap()
+        .map(|row| match row {
+            Ok(row) => format!("{}: {}", row.line, row.item.key),
+            Err(error) => error.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "2: T-1",
+            "line 3: title: the value contains a NUL character",
+            "line 4: id: the value contains a NUL character"
+        ]
+    );
+}

@@ -118,3 +118,25 @@ fn an_empty_input_is_refused_and_an_empty_array_has_no_rows() {
     assert!(matches!(github_json(&b" \n"[..]), Err(ImportError::Empty)));
     assert!(read(b"[]\n[]").is_empty());
 }
+
+#[test]
+fn a_text_holding_a_nul_character_is_a_bad_element_naming_its_field() {
+    let json = br#"[{"number": 1, "title": "fine", "state": "open", "created_at": "2025-01-01T00:00:00Z"},
+{"number": 2, "title": "bad\u0000", "state": "open", "created_at": "2025-01-01T00:00:00Z"},
+{"number": 3, "title": "x", "state": "open", "created_at": "2025-01-01T00:00:00Z", "labels": ["a\u0000"]}]"#;
+    let rows: Vec<String> = read(json)
+        .into_iter()
+        .map(|row| match row {
+            Ok(row) => row.item.key,
+            Err(error) => error.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "#1",
+            "line 2: title: the value contains a NUL character",
+            "line 3: labels: the value contains a NUL character"
+        ]
+    );
+}

@@ -154,6 +154,9 @@ impl Store {
         if query.trim().is_empty() {
             return Err(StoreError::invalid("query", "must not be empty"));
         }
+        if query.contains('\0') {
+            return Err(StoreError::invalid("query", leadup_core::validation::NUL_MESSAGE));
+        }
         let found: Vec<EvidenceRow> = match &self.pool {
             Pool::Sqlite(pool) => {
                 let Some(fts_query) = fts5_query(query) else { return Ok(Vec::new()) };

@@ -155,8 +155,13 @@ fn describe(action: Action) -> &'static str {
 
 /// Finds who is asking (a bearer token, else a live session cookie) and, for a request that
 /// changes state with a session, checks its CSRF token and origin. Runs before routing.
+/// Every answer carries the security headers ([`secure`]).
 pub(crate) async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    match identify(&state, request).await {
+    // Answers to requests with credentials, and shared views, are private.
+    let private = request.headers().contains_key(header::AUTHORIZATION)
+        || cookie(request.headers(), SESSION_COOKIE).is_some()
+        || request.uri().path().starts_with("/share/");
+    let mut response = match identify(&state, request).await {
         Ok((request, expired)) => {
             let mut response = next.run(request).await;
             if expired {
@@ -165,6 +170,29 @@ pub(crate) async fn authenticate(State(state): State<AppState>, request: Request
             response
         }
         Err(error) => error.into_response(),
+    };
+    secure(&mut response, private);
+    response
+}
+
+/// The Content-Security-Policy of every answer: nothing but this site's own stylesheet and
+/// forms, no script at all, no plugins, never inside another site's frame. Inline styles are
+/// allowed (bar widths are `style` attributes, and the printable brief carries its own
+/// stylesheet); user text never reaches them unescaped.
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Adds the security headers to `response`: the [`CONTENT_SECURITY_POLICY`], no framing, no
+/// MIME sniffing, no referrer to other sites, and, for a `private` answer that does not say
+/// otherwise, `Cache-Control: no-store`.
+fn secure(response: &mut Response, private: bool) {
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if private && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }
 

@@ -945,3 +945,48 @@ async fn far_dates_render(api: Api) {
         assert_eq!(progress.body["items"], 3);
     }
 }
+
+#[tokio::test]
+async fn nul_characters_are_refused_naming_the_field_on_sqlite() {
+    nul_characters_are_refused(Api::new().await).await;
+}
+
+#[tokio::test]
+async fn nul_characters_are_refused_naming_the_field_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    nul_characters_are_refused(Api::over(db).await).await;
+}
+
+async fn nul_characters_are_refused(api: Api) {
+    let (team, _) = api.basics().await;
+    let created = api
+        .raw(
+            "POST",
+            "/api/v1/initiatives",
+            Some(format!(r#"{{"title": "Pay\u0000outs", "team_id": {team}, "horizon": "now"}}"#)),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", created.body);
+    assert_eq!(fields(&created), [("title".to_owned(), "must not contain a NUL character".to_owned())]);
+    let nested = api
+        .raw(
+            "POST",
+            "/api/v1/teams",
+            Some(r#"{"name": "Ops", "manager": "M", "members": ["a", "b\u0000"]}"#.to_owned()),
+        )
+        .await;
+    assert_eq!(fields(&nested), [("members[1]".to_owned(), "must not contain a NUL character".to_owned())]);
+    let escaped =
+        api.raw("POST", "/api/v1/teams", Some(r#"{"name": "Back\\u0000slash", "manager": "M"}"#.to_owned())).await;
+    assert_eq!(escaped.status, StatusCode::CREATED, "a backslash then 'u0000' is text: {}", escaped.body);
+    assert_eq!(api.call("GET", "/api/v1/initiatives", None).await.body, json!([]), "nothing was written");
+
+    for uri in ["/api/v1/evidence?q=refund%00", "/api/v1/evidence?q=%00"] {
+        let searched = api.call("GET", uri, None).await;
+        assert_eq!(searched.status, StatusCode::UNPROCESSABLE_ENTITY, "{uri}: {}", searched.body);
+        assert_eq!(fields(&searched), [("query".to_owned(), "must not contain a NUL character".to_owned())]);
+    }
+    let (status, page) = api.page("/evidence?q=refund%00").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("must not contain a NUL character"), "{page}");
+}

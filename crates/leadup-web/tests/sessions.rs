@@ -328,6 +328,41 @@ async fn sign_in_never_redirects_to_another_site() {
 }
 
 #[tokio::test]
+async fn every_answer_carries_the_security_headers_and_private_ones_are_not_stored() {
+    let site = Site::new().await;
+    let session = site.sign_in("", PASSWORD).await.session();
+    let (_, token) = accounts::create_token(&site.store, 1, "script", T0).await.unwrap();
+    let bearer = |uri: &str| {
+        Request::get(uri).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap()
+    };
+    let answers = [
+        ("signed-in page", site.get("/strategy", &session).await, Some("no-store")),
+        ("signed-in API", site.get("/api/v1/me", &session).await, Some("no-store")),
+        ("token API", site.send_at(T0, bearer("/api/v1/teams")).await, Some("no-store")),
+        ("refused token", site.send_at(T0, bearer("/api/v1/teams/999999")).await, Some("no-store")),
+        ("stylesheet", site.get("/assets/style.css", &session).await, Some("max-age=300")),
+        ("sign-in page", site.get("/login", "").await, None),
+        ("not found", site.get("/nowhere", "").await, None),
+        ("share link", site.get("/share/nonesuch", "").await, Some("no-store")),
+    ];
+    for (what, answer, cache) in answers {
+        let header = |name: header::HeaderName| answer.headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+        let csp = header(header::CONTENT_SECURITY_POLICY).unwrap_or_else(|| panic!("{what}: no CSP"));
+        for directive in ["default-src 'none'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"] {
+            assert!(csp.contains(directive), "{what}: {csp}");
+        }
+        assert!(!csp.contains("script-src"), "no script is allowed: {csp}");
+        assert_eq!(header(header::X_CONTENT_TYPE_OPTIONS).as_deref(), Some("nosniff"), "{what}");
+        assert_eq!(header(header::X_FRAME_OPTIONS).as_deref(), Some("DENY"), "{what}");
+        assert_eq!(header(header::REFERRER_POLICY).as_deref(), Some("same-origin"), "{what}");
+        assert_eq!(header(header::CACHE_CONTROL).as_deref(), cache, "{what}");
+    }
+    // The pages need no inline script: none has a script element or an event handler.
+    let page = site.get("/account", &session).await.body;
+    assert!(!page.contains("<script") && !page.contains(" onclick="), "{page}");
+}
+
+#[tokio::test]
 async fn api_tokens_open_the_api_until_revoked() {
     let site = Site::new().await;
     let (token, secret) = accounts::create_token(&site.store, 1, "script", T0).await.unwrap();

@@ -101,10 +101,54 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/proposals/{id}/decision", ProposalTeam(DecideProposals), proposals::decide)
 }
 
-/// A JSON body whose rejections are answered as problem+json naming the bad field.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// A JSON body whose rejections are answered as problem+json naming the bad field. A string
+/// holding a NUL character is refused (422, naming the field): no text may hold one, and
+/// PostgreSQL cannot store it.
 pub(crate) struct Json<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let headers = request.headers().clone();
+        let bytes = axum::body::Bytes::from_request(request, state).await?;
+        if let Some(field) = nul_field(&bytes) {
+            return Err(leadup_core::ValidationErrors::single(field, "must not contain a NUL character").into());
+        }
+        let mut request = axum::extract::Request::new(axum::body::Body::from(bytes));
+        *request.headers_mut() = headers;
+        let axum::Json(value) = axum::Json::<T>::from_request(request, state).await?;
+        Ok(Self(value))
+    }
+}
+
+/// The path (`items[2].title`) of the first string in the JSON document `bytes` that holds a
+/// NUL character (written `\u0000`), if any; a document that is not JSON names none.
+fn nul_field(bytes: &[u8]) -> Option<String> {
+    let escaped = bytes.windows(6).enumerate().any(|(at, window)| {
+        window == br"\u0000" && bytes[..at].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 0
+    });
+    if !escaped {
+        return None;
+    }
+    walk(&serde_json::from_slice(bytes).ok()?, "")
+}
+
+/// The path of the first string under `value` (at `path`) that holds a NUL character.
+fn walk(value: &serde_json::Value, path: &str) -> Option<String> {
+    let name = if path.is_empty() { "body".to_owned() } else { path.to_owned() };
+    match value {
+        serde_json::Value::String(text) => text.contains('\0').then_some(name),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(k, item)| walk(item, &format!("{path}[{k}]")))
+        }
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let at = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            if key.contains('\0') { Some(name.clone()) } else { walk(item, &at) }
+        }),
+        _ => None,
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> axum::response::Response {
@@ -146,4 +190,18 @@ async fn priorities(
 /// The OpenAPI document describing this API.
 pub(crate) async fn openapi() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], include_str!("openapi.json"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nul_characters_are_found_by_their_field() {
+        use super::nul_field;
+        assert_eq!(nul_field(br#"{"title": "a\u0000b"}"#).as_deref(), Some("title"));
+        assert_eq!(nul_field(br#"{"items": [{"x": 1}, {"note": "\u0000"}]}"#).as_deref(), Some("items[1].note"));
+        assert_eq!(nul_field(br#"{"a\u0000": 1}"#).as_deref(), Some("body"));
+        assert_eq!(nul_field(br#"{"title": "a\\u0000b"}"#), None, "an escaped backslash, then text");
+        assert_eq!(nul_field(br#"{"title": "a\\\u0000b"}"#).as_deref(), Some("title"));
+        assert_eq!(nul_field(br#"{"title": "plain"}"#), None);
+    }
 }
