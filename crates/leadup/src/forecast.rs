@@ -17,8 +17,19 @@ use crate::cli::{BacktestArgs, ForecastCommand, ForecastSource};
 use crate::output;
 use crate::records::find_team;
 
-/// `leadup forecast when|how-many ...`
-pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result<()> {
+/// Whether `command` forecasts from a bare `--throughput` list: a pure calculation, run
+/// without opening (or creating) a database.
+pub fn is_raw(command: &ForecastCommand) -> bool {
+    match command {
+        ForecastCommand::When { source, .. } | ForecastCommand::HowMany { source, .. } => source.throughput.is_some(),
+        ForecastCommand::Initiatives { .. } | ForecastCommand::Portfolio { .. } => false,
+    }
+}
+
+/// `leadup forecast when|how-many|initiatives|portfolio ...`; `store` is `None` only for a
+/// command that [`is_raw`].
+pub async fn forecast(store: Option<&Store>, command: ForecastCommand) -> anyhow::Result<()> {
+    let store = || store.context("this forecast needs the workspace's database");
     match command {
         ForecastCommand::When { items, by, by_days, source } => {
             let today = today(source.today.as_deref())?;
@@ -37,7 +48,7 @@ pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result
                 let probability = |d| raw.probability_within(d);
                 WhenAnswer::new(items, today, history_days, raw.percentiles(), probability, by, raw_calibration())
             } else {
-                let (histories, settings) = team(store, &source).await?;
+                let (histories, settings) = team(store()?, &source).await?;
                 let forecast = histories.when(today, items, &settings)?;
                 let days = forecast.forecast.percentiles()?;
                 let probability = |d| forecast.forecast.probability_within(d);
@@ -60,10 +71,10 @@ pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result
             lines.push(("Calibration", answer.calibration.statement));
             output::fields(&lines)
         }
-        ForecastCommand::Initiatives { team, json } => initiatives(store, &team, json).await,
+        ForecastCommand::Initiatives { team, json } => initiatives(store()?, &team, json).await,
         ForecastCommand::Portfolio { team, wip, trials, seed, split, risks, history_days, today: on, json } => {
             let growth = growth(split.as_deref(), &risks)?;
-            portfolio(store, &team, wip, trials, seed, &growth, history_days, today(on.as_deref())?, json).await
+            portfolio(store()?, &team, wip, trials, seed, &growth, history_days, today(on.as_deref())?, json).await
         }
         ForecastCommand::HowMany { days, source } => {
             let today = today(source.today.as_deref())?;
@@ -72,7 +83,7 @@ pub async fn forecast(store: &Store, command: ForecastCommand) -> anyhow::Result
                 let p = leadup_forecast::how_many(counts, days)?.percentiles();
                 (counts.len() as u32, p, raw_calibration())
             } else {
-                let (histories, settings) = team(store, &source).await?;
+                let (histories, settings) = team(store()?, &source).await?;
                 let forecast = histories.how_many(today, days, &settings)?;
                 (settings.history_days, forecast.forecast.percentiles(), calibration_of(&forecast.backtest))
             };

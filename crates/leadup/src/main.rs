@@ -53,6 +53,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     // Pure calculations run without opening (or creating) a database.
     let command = match cli.command {
         Command::Proposal(ProposalCommand::Calc { file, json }) => return proposal::calc(&file, json),
+        Command::Forecast(command) if forecast::is_raw(&command) => return forecast::forecast(None, command).await,
         command => command,
     };
     let store = Store::connect(&cli.database_url).await?;
@@ -66,7 +67,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Initiative(command) => records::initiative(&store, command).await,
         Command::Evidence(command) => evidence::evidence(&store, command).await,
         Command::Import(command) => import::import(&store, command).await,
-        Command::Forecast(command) => forecast::forecast(&store, command).await,
+        Command::Forecast(command) => forecast::forecast(Some(&store), command).await,
         Command::Backtest(args) => forecast::backtest(&store, args).await,
         Command::Flow(args) => flow::flow(&store, args).await,
         Command::User(command) => accounts::user(&store, command).await,

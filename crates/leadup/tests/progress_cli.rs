@@ -323,3 +323,23 @@ fn a_portfolio_shares_the_team_in_priority_order_and_is_seeded() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("--split: '0.5-2' is not LOW-HIGH") && stderr(&bad).contains("--risk[0]: '2:1-3'"));
 }
+
+#[test]
+fn a_forecast_from_a_bare_throughput_list_opens_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("leadup.db");
+    let url = format!("sqlite://{}", database.display());
+    for args in [
+        ["forecast", "when", "--items", "12", "--throughput", "1,0,2,1,3"],
+        ["forecast", "how-many", "--days", "14", "--throughput", "1,0,2,1,3"],
+    ] {
+        let output = leadup(&url, &args);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        assert!(stdout(&output).contains("P85"), "{args:?}");
+    }
+    assert!(!database.exists(), "a raw forecast created {}", database.display());
+    // A team forecast does need the workspace.
+    let output = leadup(&url, &["forecast", "when", "--items", "12", "--team", "Nobody"]);
+    assert!(!output.status.success());
+    assert!(database.exists(), "a team forecast opens the workspace");
+}
