@@ -74,6 +74,12 @@ pub(crate) struct InitiativeProgress {
     /// Its stored forecast, which `progress` shows.
     #[serde(skip)]
     pub stored_forecast: Option<InitiativeForecast>,
+    /// Its stored forecasts, oldest first.
+    #[serde(skip)]
+    pub forecast_history: Vec<InitiativeForecast>,
+    /// The days the team's plans changed (a baseline approved), with what happened.
+    #[serde(skip)]
+    pub plan_events: Vec<(time::Date, String)>,
     /// The initiative's record.
     #[serde(skip)]
     pub record: Initiative,
@@ -139,8 +145,31 @@ pub(crate) async fn initiative(state: &AppState, id: i64) -> Result<InitiativePr
         budget: Budget::of(&record, today),
         work_items,
         stored_forecast: stored,
+        forecast_history: state.store.initiative_forecast_history(id).await?,
+        plan_events: plan_events(state, record.team_id).await?,
         record,
     })
+}
+
+/// The days team `team_id`'s plans got a new baseline, and how: what moves its initiatives'
+/// forecasts by decision rather than by the team's pace.
+async fn plan_events(state: &AppState, team_id: i64) -> Result<Vec<(time::Date, String)>, AppError> {
+    use leadup_core::plan::Origin;
+    let mut events = Vec::new();
+    for plan in state.store.team_plans(team_id).await? {
+        for version in &plan.versions {
+            if let Some(approved) = &version.approved {
+                let what = match version.origin {
+                    Origin::ChangeRequest => "change request accepted",
+                    Origin::Replan => "re-plan approved",
+                    Origin::Edit => "plan approved",
+                };
+                events.push((approved.at.date(), format!("{}: {what}", plan.name)));
+            }
+        }
+    }
+    events.sort();
+    Ok(events)
 }
 
 /// Every open initiative's prioritisation factors, from its evidence (reach, value,

@@ -504,12 +504,21 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
     let users = seed_users(store, &team_ids).await?;
     seed_plan(store, today, &months, team_ids[PAY], &initiative_ids).await?;
     seed_proposal(store, today, team_ids[PAY]).await?;
+    // The forecasts as they would have been made every other week of the last eight from the
+    // items known then (the plans as they are), so the initiative pages show their forecast drift;
+    // then today's.
     let now = OffsetDateTime::now_utc().replace_date(today);
-    leadup_app::initiative_forecasts::refresh_all(store, today, now)
-        .await
-        .context("forecasting the demo initiatives")?;
+    for weeks in (0..=DRIFT_WEEKS).rev().step_by(2) {
+        let back = Duration::weeks(weeks);
+        leadup_app::initiative_forecasts::refresh_all(store, today - back, now - back)
+            .await
+            .context("forecasting the demo initiatives")?;
+    }
     Ok(users)
 }
+
+/// Weeks of forecast history the demo stores before today's forecasts.
+const DRIFT_WEEKS: i64 = 8;
 
 /// The Payments plan for today's quarter: its Now initiatives in progress, in priority
 /// order, each with its window's end as the target date, its planned budget and its open work

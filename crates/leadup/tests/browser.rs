@@ -113,6 +113,10 @@ fn dashboards_render_in_chromium() {
     assert!(sepa.contains("likely done by the target "), "the probability of meeting the target");
     assert!(sepa.contains("; target "), "the burn-up shows the target date");
     assert!(sepa.contains("aria-label=\"Budget: "), "the budget status is drawn");
+    assert!(
+        sepa.contains("aria-label=\"Forecast drift: 5 forecasts from "),
+        "the forecast history of the demo's last eight weeks is drawn"
+    );
     assert!(sepa.contains(">PAY-1</code>"), "the attach rule is listed");
     assert!(sepa.contains("action=\"/initiatives/1/rules\""), "rules can be changed from the page");
     chromium.screenshot_sized(&server.url("/initiatives/1"), &shots.join("initiative-progress.png"), 4200);

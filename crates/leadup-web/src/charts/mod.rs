@@ -4,6 +4,7 @@ pub(crate) mod aging;
 pub(crate) mod budget;
 pub(crate) mod burnup;
 pub(crate) mod cycle_time;
+pub(crate) mod drift;
 pub(crate) mod flow_balance;
 #[cfg(test)]
 mod samples;

@@ -24,7 +24,7 @@ use super::progress::{
 };
 use super::{PageError, PageResult, missing};
 use crate::auth::{CSRF_FIELD, Caller};
-use crate::charts::budget;
+use crate::charts::{budget, drift};
 use crate::dashboard::State as ProgressState;
 use crate::views::{self, InitiativeProgress};
 use crate::{AppError, AppState};
@@ -183,6 +183,9 @@ async fn render(state: &AppState, caller: &Caller, id: i64, rule_error: Option<R
                 }
             }
         }
+        @if !view.forecast_history.is_empty() {
+            (drift_card(&view))
+        }
         (evidence_card(&evidence, &strength, &demand))
         (budget_card(&view))
         (rules_card(&view, &team.name, rule_error.as_ref(), editor_csrf(caller, team.id)))
@@ -245,6 +248,32 @@ fn evidence_card(evidence: &[Evidence], strength: &EvidenceStrength, demand: &De
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// How the stored forecast moved over time, with the days the plan changed.
+fn drift_card(view: &InitiativeProgress) -> Markup {
+    let points: Vec<drift::Point> = view
+        .forecast_history
+        .iter()
+        .filter_map(|f| f.dates.map(|d| drift::Point { as_of: f.as_of, p50: d.p50, p85: d.p85 }))
+        .collect();
+    let latest = view.forecast_history.last();
+    html! {
+        section.card.chart id="forecast-drift" {
+            div.card-head {
+                h2 { "Forecast drift" }
+                span.muted {
+                    (view.forecast_history.len()) " stored forecasts"
+                    @if let Some(latest) = latest { ", the latest " (latest.age_label(view.progress.today)) }
+                }
+            }
+            (drift::svg(&points, view.progress.target, &view.plan_events))
+            p.muted {
+                "One forecast is stored per day; the marks show when the plan changed. A date that moves without a mark "
+                "moved with the team's pace or the work's scope."
             }
         }
     }
