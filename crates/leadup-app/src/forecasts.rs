@@ -13,7 +13,7 @@ use leadup_forecast::{
     TeamSettings, backtest, simulate, team_backtest, team_how_many, team_when,
 };
 use leadup_store::{Store, StoreError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
 /// Days of throughput history every forecast leadup shows uses, ending on its day.
@@ -183,7 +183,7 @@ pub fn raw_calibration() -> Calibration {
 }
 
 /// A "when" forecast in the shape the API and `leadup forecast when --json` give.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct WhenAnswer {
     /// Items to finish.
     pub items: u32,
@@ -203,10 +203,10 @@ pub struct WhenAnswer {
     /// The same as calendar dates.
     pub dates: DatePercentiles,
     /// Probability of being done by `by`, when asked.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probability_by: Option<f64>,
     /// The date asked about.
-    #[serde(skip_serializing_if = "Option::is_none", with = "leadup_core::date::iso_date_option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "leadup_core::date::iso_date_option")]
     pub by: Option<Date>,
     /// How often such forecasts were met.
     pub calibration: Calibration,

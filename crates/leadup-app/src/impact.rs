@@ -176,6 +176,7 @@ mod tests {
             counts: std::collections::BTreeMap::new(),
             baseline: baseline(),
             share: Ok(1.0),
+            items: Vec::new(),
             digest: String::new(),
         }
     }

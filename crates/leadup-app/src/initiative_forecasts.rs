@@ -15,10 +15,11 @@
 //! `CALIBRATION.md` in `leadup-forecast` says why.
 //!
 //! Pages, the API, the command line and briefs read the stored snapshots
-//! ([`leadup_store::Store::initiative_forecast`]); [`refresh_team`] recomputes them, from
-//! background work ([`crate::refresher`]) or right after a command changed their inputs.
+//! ([`leadup_store::Store::initiative_forecast`]); [`crate::snapshots::refresh_team`]
+//! recomputes them, from background work ([`crate::refresher`]) or right after a command
+//! changed their inputs.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use leadup_core::forecast::{Calibration, DatePercentiles, INITIATIVE_MODEL, InitiativeForecast};
 use leadup_core::initiative::{Initiative, Status};
@@ -31,7 +32,7 @@ use leadup_store::{Store, StoreError};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
-use crate::forecasts::{ForecastFailure, HISTORY_DAYS, Histories, calibration_of, round_probability, utc_date};
+use crate::forecasts::{HISTORY_DAYS, Histories, calibration_of, round_probability, utc_date};
 
 /// Initiatives a team works on at once.
 pub const WIP_LIMIT: u32 = 2;
@@ -79,6 +80,8 @@ pub struct TeamInputs {
     /// The share of the team's finished items of the last [`HISTORY_DAYS`] days that were
     /// initiative work (1 when no item is attached to any initiative), or why it is not known.
     pub share: Result<f64, String>,
+    /// The team's work items.
+    pub items: Vec<WorkItem>,
     /// Everything above, hashed.
     pub digest: String,
 }
@@ -141,7 +144,8 @@ impl TeamInputs {
         } else {
             Ok(f64::from(initiative_done) / f64::from(team_done))
         };
-        let mut inputs = Self { team_id, histories, initiatives, counts, baseline, share, digest: String::new() };
+        let mut inputs =
+            Self { team_id, histories, initiatives, counts, baseline, share, items, digest: String::new() };
         inputs.digest = inputs.digest(today, &store.done_times(team_id).await?);
         Ok(inputs)
     }
@@ -164,6 +168,13 @@ impl TeamInputs {
         }
         hash.update(self.baseline.canonical_json());
         hash.update(format!("{:?}", self.share));
+        let seconds = |t: Option<OffsetDateTime>| t.map_or(i64::MIN, OffsetDateTime::unix_timestamp).to_le_bytes();
+        for item in &self.items {
+            hash.update(seconds(item.created));
+            hash.update(seconds(item.started));
+            hash.update(seconds(item.done));
+            hash.update([item.category as u8]);
+        }
         hex(&hash.finalize())
     }
 
@@ -312,6 +323,8 @@ pub fn team_forecasts(inputs: &TeamInputs, today: Date, now: OffsetDateTime) -> 
                 team_id: inputs.team_id,
                 as_of: today,
                 computed_at: now,
+                attached: items,
+                attached_done: items - remaining,
                 remaining: position.map_or(remaining, |at| queue[at].remaining),
                 position: position.map(|at| at as u32 + 1),
                 target,
@@ -357,39 +370,6 @@ fn not_queued(initiative: &Initiative, items: u32, remaining: u32) -> Option<Str
         }
         Status::Planned | Status::InProgress => (remaining > 0).then(|| "nothing remains to forecast".to_owned()),
     }
-}
-
-/// Recomputes team `team_id`'s initiative forecasts as of the end of `today` and stores them
-/// (replacing that day's, so the history keeps one per initiative and day); returns them.
-/// When the stored ones were computed from the same inputs, nothing is written.
-pub async fn refresh_team(
-    store: &Store,
-    team_id: i64,
-    today: Date,
-    now: OffsetDateTime,
-) -> Result<Vec<InitiativeForecast>, ForecastFailure> {
-    let inputs = TeamInputs::load(store, team_id, today).await?;
-    let stored = store.team_initiative_forecasts(team_id).await?;
-    let ids: HashSet<i64> = inputs.initiatives.iter().map(|i| i.id).collect();
-    let fresh = ids.len() == stored.len()
-        && stored
-            .iter()
-            .all(|f| f.as_of == today && f.inputs_digest == inputs.digest && ids.contains(&f.initiative_id));
-    if fresh {
-        return Ok(stored);
-    }
-    let forecasts = team_forecasts(&inputs, today, now);
-    store.save_initiative_forecasts(team_id, &forecasts).await?;
-    Ok(forecasts)
-}
-
-/// [`refresh_team`] for every team.
-pub async fn refresh_all(store: &Store, today: Date, now: OffsetDateTime) -> Result<usize, ForecastFailure> {
-    let teams = store.teams().await?;
-    for team in &teams {
-        refresh_team(store, team.id, today, now).await?;
-    }
-    Ok(teams.len())
 }
 
 /// The first day an item is known to exist is on or before `today` (items with no date are

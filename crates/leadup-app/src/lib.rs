@@ -1,15 +1,22 @@
 //! leadup's application services, below the web server and the command line, which both call
 //! them so that a page, an API call and a command do exactly the same thing:
 //!
+//! - [`dashboard`]: a team's or an initiative's progress (share done, burn-up, forecast,
+//!   budget, flow metrics) as a pure function of its items, and a team's stored dashboard.
+//! - [`progress`]: flow metrics of work items.
 //! - [`forecasts`]: team forecasts, calibrated on the team's own past forecasts, and their
 //!   answers' shapes.
 //! - [`initiative_forecasts`]: the one forecast of every initiative (its team's initiatives as
 //!   one queue), stored as a snapshot per day with its history.
 //! - [`impact`]: what a change request would do to the plan's forecasts and budget.
+//! - [`snapshots`]: recomputing and storing a team's forecasts and dashboards.
 //! - [`refresher`]: background work that keeps the stored forecasts fresh, never inside a
 //!   request.
 
+pub mod dashboard;
 pub mod forecasts;
 pub mod impact;
 pub mod initiative_forecasts;
+pub mod progress;
 pub mod refresher;
+pub mod snapshots;

@@ -12,7 +12,7 @@ use leadup_store::Store;
 use time::{Date, OffsetDateTime};
 use tokio::sync::Notify;
 
-use crate::initiative_forecasts::{refresh_all, refresh_team};
+use crate::snapshots::{refresh_all, refresh_team};
 
 /// How often the worker looks whether a new day has begun.
 const DAY_CHECK: Duration = Duration::from_secs(60);

@@ -3,7 +3,8 @@
 
 use leadup_app::forecasts::ForecastFailure;
 use leadup_app::impact::{impact, plan_change_impact};
-use leadup_app::initiative_forecasts::{TeamInputs, refresh_team};
+use leadup_app::initiative_forecasts::TeamInputs;
+use leadup_app::snapshots::refresh_team;
 use leadup_core::change_request::{ChangeRequestInput, Impact};
 use leadup_core::initiative::InitiativeInput;
 use leadup_core::plan::PlanInput;

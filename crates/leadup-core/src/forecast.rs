@@ -74,7 +74,14 @@ pub struct InitiativeForecast {
     /// When it was computed.
     #[serde(with = "time::serde::rfc3339")]
     pub computed_at: OffsetDateTime,
-    /// Attached items not done by `as_of`.
+    /// Attached items in scope by `as_of`.
+    #[serde(default)]
+    pub attached: u32,
+    /// Of those, done by `as_of`.
+    #[serde(default)]
+    pub attached_done: u32,
+    /// Items not done by `as_of`: the attached ones, or the approved plan's scope when none are
+    /// attached.
     pub remaining: u32,
     /// Its place in the team's queue (1 is worked on first); `None` when it is not queued
     /// (proposed, done or dropped, or nothing remains).

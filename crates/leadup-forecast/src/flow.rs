@@ -29,7 +29,7 @@
 //!
 //! All dates serialize as `YYYY-MM-DD` strings.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::Date;
 use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
@@ -45,6 +45,12 @@ fn iso_date<S: Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error
     serializer.serialize_str(&date.format(ISO_DATE).map_err(serde::ser::Error::custom)?)
 }
 
+/// Reads a date written as `YYYY-MM-DD`.
+fn parse_iso_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    Date::parse(&text, ISO_DATE).map_err(serde::de::Error::custom)
+}
+
 /// One work item as flow metrics see it (calendar dates, UTC).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FlowItem {
@@ -58,13 +64,13 @@ pub struct FlowItem {
 ///
 /// A window built with [`Window::ending`] holds at least one day. One built by hand with `last`
 /// before `first` contains no day: its daily and weekly metrics are empty.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {
     /// The first day of the window.
-    #[serde(serialize_with = "iso_date")]
+    #[serde(serialize_with = "iso_date", deserialize_with = "parse_iso_date")]
     pub first: Date,
     /// The last day of the window (inclusive).
-    #[serde(serialize_with = "iso_date")]
+    #[serde(serialize_with = "iso_date", deserialize_with = "parse_iso_date")]
     pub last: Date,
 }
 
@@ -105,10 +111,10 @@ impl Window {
 }
 
 /// A count for one ISO week (Monday to Sunday) overlapping a window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeekCount {
     /// The Monday the week starts on (possibly before the window's first day).
-    #[serde(serialize_with = "iso_date")]
+    #[serde(serialize_with = "iso_date", deserialize_with = "parse_iso_date")]
     pub week_start: Date,
     /// The count over the week's days that are inside the window.
     pub count: u32,
@@ -117,7 +123,7 @@ pub struct WeekCount {
 }
 
 /// Cycle-time percentiles (nearest rank, in days) of the items done in a window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CycleTime {
     /// Half of the items took at most this many days.
     pub p50: u32,
@@ -130,19 +136,19 @@ pub struct CycleTime {
 }
 
 /// One done item's cycle time: a point of a cycle-time scatter chart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CycleTimePoint {
     /// The item's position in the slice given to [`flow_metrics`].
     pub index: usize,
     /// The day it was done.
-    #[serde(serialize_with = "iso_date")]
+    #[serde(serialize_with = "iso_date", deserialize_with = "parse_iso_date")]
     pub done: Date,
     /// Its cycle time in days, `(done − started) + 1`.
     pub days: u32,
 }
 
 /// One item in progress at the window's last day, with its age.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Aging {
     /// The item's position in the slice given to [`flow_metrics`].
     pub index: usize,
@@ -151,7 +157,7 @@ pub struct Aging {
 }
 
 /// The flow metrics of a set of items over a window (see the [module](self) for the conventions).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FlowMetrics {
     /// The window measured.
     pub window: Window,

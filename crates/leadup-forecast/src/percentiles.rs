@@ -6,7 +6,7 @@ use serde::Serialize;
 pub const LEVELS: [f64; 4] = [0.50, 0.70, 0.85, 0.95];
 
 /// A forecast's P50/P70/P85/P95: days for "when", items for "how many".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Percentiles {
     /// At the 50% level.
     pub p50: u32,

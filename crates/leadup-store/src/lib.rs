@@ -20,6 +20,7 @@ mod objectives;
 mod plans;
 mod proposals;
 mod rows;
+mod team_dashboards;
 mod teams;
 mod work_item_import;
 mod work_items;
@@ -33,6 +34,7 @@ pub use audit::Actor;
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
 pub use evidence::EvidenceImport;
+pub use team_dashboards::StoredDashboard;
 pub use work_item_import::{ImportSummary, WorkItemImport};
 
 use sqlx::{PgPool, SqlitePool};

@@ -739,6 +739,8 @@ fn stored_forecast(initiative_id: i64, team_id: i64, as_of: time::Date, p85: u32
         team_id,
         as_of,
         computed_at: as_of.with_hms(18, 30, 0).unwrap().assume_utc(),
+        attached: 20,
+        attached_done: 8,
         remaining: 12,
         position: Some(1),
         target: Some(date!(2027 - 02 - 28)),

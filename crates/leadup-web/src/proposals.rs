@@ -87,7 +87,7 @@ pub async fn check_draft(store: &Store, input: &ProposalInput, today: Date) -> R
 
 /// When initiative `id` is likely delivered, from its team's forecast as its page shows it.
 async fn delivery(store: &Store, id: i64, today: Date) -> Result<Delivery, AppError> {
-    let (initiative, _, progress, _) = crate::dashboard::initiative_progress(store, id, today).await?;
+    let (initiative, _, progress, _) = leadup_app::dashboard::initiative_progress(store, id, today).await?;
     let team = store.team(initiative.team_id).await?.name;
     Ok(match &progress.forecast {
         Some(answer) => Delivery {

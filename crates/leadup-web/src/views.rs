@@ -1,20 +1,19 @@
 //! What the progress pages and the progress API load and show: a team's dashboard and an
-//! initiative's progress, read from the store and computed by [`dashboard`](crate::dashboard).
+//! initiative's progress, read from the store and computed by [`dashboard`](leadup_app::dashboard).
 
+use leadup_app::dashboard::{
+    self, Budget, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, NextItems, PRESET_WINDOWS, Progress, State, TeamDashboard,
+    team_dashboard,
+};
+use leadup_app::forecasts::Histories;
 use leadup_core::ValidationErrors;
 use leadup_core::forecast::InitiativeForecast;
 use leadup_core::initiative::{Initiative, Status};
 use leadup_core::team::Team;
 use leadup_core::work_item::{AttachRule, WorkItem};
-use leadup_forecast::Window;
 use serde::Serialize;
 
-use crate::dashboard::{self, Budget, DEFAULT_WINDOW_DAYS, Forecasting, MAX_WINDOW_DAYS, Progress, Span, State};
 use crate::{AppError, AppState};
-use leadup_app::forecasts::{Histories, WhenAnswer};
-
-/// Items the team dashboard forecasts when nothing is in progress.
-const NEXT_ITEMS_WITHOUT_WIP: u32 = 10;
 
 /// A team's progress over a window of days, as `GET /api/v1/teams/{id}/progress` answers.
 #[derive(Debug, Serialize)]
@@ -33,23 +32,12 @@ pub(crate) struct TeamProgress {
     /// The stored forecast of each of the team's initiatives (they share the team's
     /// throughput in plan order), by initiative id.
     pub initiative_forecasts: Vec<InitiativeForecast>,
-    /// The team's items, in import order (what the flow metrics' indexes point into).
+    /// "KEY title" of each of `progress.flow.cycle_times`, for the chart's labels.
     #[serde(skip)]
-    pub work_items: Vec<WorkItem>,
+    pub cycle_time_labels: Vec<String>,
     /// The team's record.
     #[serde(skip)]
     pub record: Team,
-}
-
-/// The team dashboard's "when will the next N items be done?".
-#[derive(Debug, Serialize)]
-pub(crate) struct NextItems {
-    /// N.
-    pub items: u32,
-    /// The calibrated forecast, when one was possible.
-    pub forecast: Option<WhenAnswer>,
-    /// Why there is none, otherwise.
-    pub note: Option<String>,
 }
 
 /// An initiative's progress, as `GET /api/v1/initiatives/{id}/progress` answers.
@@ -99,26 +87,31 @@ pub(crate) fn window_days(days: Option<u32>) -> Result<u32, AppError> {
 pub(crate) async fn team(state: &AppState, id: i64, days: Option<u32>) -> Result<TeamProgress, AppError> {
     let days = window_days(days)?;
     let record = state.store.team(id).await?;
-    let work_items = state.store.work_items(id).await?;
-    let histories = Histories::load(&state.store, id).await?;
-    let today = state.today();
-    let window = Window::ending(today, days).map_err(|e| ValidationErrors::single("days", e.to_string()))?;
-    let span = Span { start: Some(window.first), window: Some(window) };
-    let progress = dashboard::progress(&work_items, today, None, Forecasting::Team(&histories), span);
-    let items = if progress.flow.wip > 0 { progress.flow.wip } else { NEXT_ITEMS_WITHOUT_WIP };
-    let next_items = match dashboard::when(&histories, today, items, None) {
-        Ok(forecast) => NextItems { items, forecast: Some(forecast), note: None },
-        Err((note, _, _)) => NextItems { items, forecast: None, note: Some(note) },
-    };
+    let stored = state.store.team_dashboard(id, days).await?;
+    let dashboard =
+        if let Some(dashboard) = stored.and_then(|s| serde_json::from_str::<TeamDashboard>(&s.snapshot).ok()) {
+            dashboard
+        } else {
+            // A window that is not one of the presets, or a team whose dashboard has not been
+            // computed yet: computed now (and the presets asked for).
+            if PRESET_WINDOWS.contains(&days) {
+                state.forecasts_changed(id);
+            }
+            let items = state.store.work_items(id).await?;
+            let histories = Histories::load(&state.store, id).await?;
+            let now = state.clock();
+            team_dashboard(id, &items, &histories, now.date(), days, now)
+                .map_err(|e| ValidationErrors::single("days", e.to_string()))?
+        };
     let initiative_forecasts = state.store.team_initiative_forecasts(id).await?;
     Ok(TeamProgress {
         team_id: record.id,
         team: record.name.clone(),
         window_days: days,
-        progress,
-        next_items,
+        progress: dashboard.progress,
+        next_items: dashboard.next_items,
         initiative_forecasts,
-        work_items,
+        cycle_time_labels: dashboard.cycle_time_labels,
         record,
     })
 }

@@ -428,6 +428,19 @@ async fn imported_csv_progress(api: Api) {
     assert!(p["calibration"]["statement"].is_string());
     assert_eq!(p["next_items"]["items"], 1, "the next N items are the one in progress");
     assert!(p["next_items"]["forecast"]["dates"]["p85"].is_string(), "{}", p["next_items"]);
+    // A preset window's dashboard is stored by background work and read as stored: until it is
+    // recomputed, a change to the items does not show, and it says as of which day it is.
+    api.refresh_forecasts().await;
+    let stored = api.call("GET", &format!("/api/v1/teams/{team}/progress?days=30"), None).await;
+    assert_eq!((stored.body["items"].as_u64(), stored.body["today"].as_str()), (Some(7), Some("2026-03-31")));
+    let more = "id,created,started,done,title\nT-8,2026-03-02,2026-03-03,2026-03-30,Export to PDF\n";
+    let imported = api.upload(&format!("/api/v1/teams/{team}/imports?{IMPORT_MARCH}"), more).await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+    let before = api.call("GET", &format!("/api/v1/teams/{team}/progress?days=30"), None).await;
+    assert_eq!(before.body["items"], 7, "the stored dashboard, not one computed in the request");
+    api.refresh_forecasts().await;
+    let after = api.call("GET", &format!("/api/v1/teams/{team}/progress?days=30"), None).await;
+    assert_eq!((after.body["items"].as_u64(), after.body["flow"]["finished"].as_u64()), (Some(8), Some(6)));
 
     // An initiative made of three of the items, due at the end of April.
     let created = api

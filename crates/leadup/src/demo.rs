@@ -510,7 +510,7 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
     let now = OffsetDateTime::now_utc().replace_date(today);
     for weeks in (0..=DRIFT_WEEKS).rev().step_by(2) {
         let back = Duration::weeks(weeks);
-        leadup_app::initiative_forecasts::refresh_all(store, today - back, now - back)
+        leadup_app::snapshots::refresh_all(store, today - back, now - back)
             .await
             .context("forecasting the demo initiatives")?;
     }

@@ -1,9 +1,9 @@
 //! `leadup flow`: flow metrics of a team or an initiative over a window.
 
+use leadup_app::progress;
 use leadup_core::{ValidationErrors, date};
 use leadup_forecast::Window;
 use leadup_store::Store;
-use leadup_web::progress;
 use serde::Serialize;
 use time::OffsetDateTime;
 

@@ -5,7 +5,7 @@ use anyhow::Context;
 use leadup_app::forecasts::{
     Growth, Histories, HowManyAnswer, PortfolioSettings, WhenAnswer, calibration_of, raw_calibration, team_portfolio,
 };
-use leadup_app::initiative_forecasts::refresh_team;
+use leadup_app::snapshots::refresh_team;
 use leadup_core::forecast::{Calibration, DatePercentiles};
 use leadup_core::{ValidationErrors, date};
 use leadup_forecast::{BacktestReport, Risk, Simulation, SplitRate, TeamSettings};

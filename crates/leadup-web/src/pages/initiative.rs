@@ -25,9 +25,9 @@ use super::progress::{
 use super::{PageError, PageResult, missing};
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::charts::{budget, drift};
-use crate::dashboard::State as ProgressState;
 use crate::views::{self, InitiativeProgress};
 use crate::{AppError, AppState};
+use leadup_app::dashboard::{State as ProgressState, label};
 
 pub(crate) async fn page(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> PageResult {
     let id = parse_id(&id)?;
@@ -191,7 +191,8 @@ async fn render(state: &AppState, caller: &Caller, id: i64, rule_error: Option<R
         (rules_card(&view, &team.name, rule_error.as_ref(), editor_csrf(caller, team.id)))
         @if !view.work_items.is_empty() {
             h2.section-title { "Flow of its work items" }
-            (flow_cards(&view.progress.flow, &view.progress, &view.work_items, "since it started"))
+            @let labels: Vec<String> = view.progress.flow.cycle_times.iter().map(|p| label(&view.work_items[p.index])).collect();
+            (flow_cards(&view.progress.flow, &view.progress, &labels, "since it started"))
         }
     };
     Ok(layout::page(&initiative.title, workspace.as_ref(), Some(Section::Roadmap), caller, &content))

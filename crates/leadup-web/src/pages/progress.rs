@@ -2,14 +2,13 @@
 //! fan, the flow charts, a forecast's table with its calibration, and state badges.
 
 use leadup_core::date;
-use leadup_core::work_item::WorkItem;
 use leadup_forecast::FlowMetrics;
 use maud::{Markup, html};
 
 use crate::charts::burnup::{BurnUp, Fan};
 use crate::charts::flow_balance::Week;
 use crate::charts::{aging, burnup, cycle_time, flow_balance, throughput, truncate};
-use crate::dashboard::{Progress, State};
+use leadup_app::dashboard::{Progress, State};
 use leadup_app::forecasts::WhenAnswer;
 
 /// Percentiles are drawn on the flow charts once this many items finished in the window.
@@ -98,7 +97,8 @@ pub(crate) fn calibration_note(answer: &WhenAnswer) -> Markup {
 }
 
 /// The four flow charts of `flow` over `items`, each in a full-width card.
-pub(crate) fn flow_cards(flow: &FlowMetrics, progress: &Progress, items: &[WorkItem], subject: &str) -> Markup {
+/// The flow charts of `flow`; `labels` names each of its cycle-time points ("KEY title").
+pub(crate) fn flow_cards(flow: &FlowMetrics, progress: &Progress, labels: &[String], subject: &str) -> Markup {
     let window = format!("{} to {}", date::format(flow.window.first), date::format(flow.window.last));
     let percentiles = flow.cycle_time.filter(|c| c.items >= MIN_ITEMS_FOR_PERCENTILES).map(|c| (c.p50, c.p85, c.p95));
     // Weeks cut by the window's edges would look like slow weeks: only whole weeks are drawn,
@@ -107,7 +107,12 @@ pub(crate) fn flow_cards(flow: &FlowMetrics, progress: &Progress, items: &[WorkI
     let shown: Vec<usize> = if whole.is_empty() { (0..flow.throughput_weekly.len()).collect() } else { whole };
     let bars: Vec<_> =
         shown.iter().map(|&k| (flow.throughput_weekly[k].week_start, flow.throughput_weekly[k].count)).collect();
-    let points: Vec<_> = flow.cycle_times.iter().map(|p| (p.done, p.days, label(&items[p.index], 60))).collect();
+    let points: Vec<_> = flow
+        .cycle_times
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (p.done, p.days, labels.get(k).cloned().unwrap_or_default()))
+        .collect();
     let open: Vec<(String, u32)> = progress
         .aging_items
         .iter()
@@ -169,9 +174,4 @@ pub(crate) fn flow_cards(flow: &FlowMetrics, progress: &Progress, items: &[WorkI
 
 fn whole_weeks_note() -> Markup {
     html! { p.chart-note.muted { "Whole weeks (Monday to Sunday) only: the days of the window in the weeks cut by its edges are left out." } }
-}
-
-/// An item as charts label it: key and title, cut to `max` characters.
-fn label(item: &WorkItem, max: usize) -> String {
-    if item.title.is_empty() { item.key.clone() } else { truncate(&format!("{} {}", item.key, item.title), max) }
 }

@@ -19,13 +19,11 @@ use super::progress::{burn_up_chart, calibration_note, days, flow_cards, forecas
 use super::{PageResult, missing};
 use crate::api::Query;
 use crate::auth::Caller;
-use crate::progress::flow_item;
 use crate::views::{self, TeamProgress};
 use crate::{AppError, AppState};
+use leadup_app::dashboard::{PRESET_WINDOWS, TeamDashboard};
 use leadup_app::initiative_forecasts::{TRIALS, WIP_LIMIT};
-
-/// The flow windows offered as tabs, in days.
-const WINDOWS: [u32; 4] = [30, 90, 180, 365];
+use leadup_app::progress::flow_item;
 
 pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageResult {
     let workspace = state.store.workspace().await?;
@@ -34,8 +32,12 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
     let today = state.today();
     let mut rows = Vec::with_capacity(teams.len());
     for team in &teams {
-        let items = state.store.work_items(team.id).await?;
-        rows.push(TeamRow::of(team, &items, &initiatives, today));
+        // The counts of the stored 30-day dashboard; counted from the items until there is one.
+        let stored = state.store.team_dashboard(team.id, 30).await?;
+        match stored.and_then(|s| serde_json::from_str::<TeamDashboard>(&s.snapshot).ok()) {
+            Some(dashboard) => rows.push(TeamRow::stored(team, &dashboard, &initiatives)),
+            None => rows.push(TeamRow::of(team, &state.store.work_items(team.id).await?, &initiatives, today)),
+        }
     }
     let content = html! {
         h1 { "Teams" }
@@ -85,6 +87,16 @@ struct TeamRow<'a> {
 }
 
 impl<'a> TeamRow<'a> {
+    fn stored(team: &'a Team, dashboard: &TeamDashboard, initiatives: &[Initiative]) -> Self {
+        Self {
+            team,
+            open_initiatives: initiatives.iter().filter(|i| i.team_id == team.id && i.status.is_open()).count(),
+            items: dashboard.progress.items,
+            in_progress: dashboard.progress.flow.wip as usize,
+            finished_30: dashboard.progress.flow.finished as usize,
+        }
+    }
+
     fn of(team: &'a Team, items: &[WorkItem], initiatives: &[Initiative], today: time::Date) -> Self {
         let since = today - Duration::days(29);
         let flow: Vec<_> = items.iter().map(flow_item).collect();
@@ -140,13 +152,13 @@ pub(super) async fn render_dashboard(
     };
     let initiatives: Vec<Initiative> =
         state.store.initiatives().await?.into_iter().filter(|i| i.team_id == id).collect();
+    // Attached and done items per initiative, as its stored forecast counted them.
     let mut attached = Vec::with_capacity(initiatives.len());
     for initiative in &initiatives {
         let rules = state.store.initiative_rules(initiative.id).await?;
-        let items: Vec<&WorkItem> =
-            view.work_items.iter().filter(|item| rules.iter().any(|rule| rule.matches(item))).collect();
-        let done = items.iter().filter(|item| item.done.is_some()).count();
-        attached.push((initiative, rules.len(), items.len(), done));
+        let stored = view.initiative_forecasts.iter().find(|f| f.initiative_id == initiative.id);
+        let (count, done) = stored.map_or((0, 0), |f| (f.attached as usize, f.attached_done as usize));
+        attached.push((initiative, rules.len(), count, done));
     }
     let team = &view.record;
     let may = |action| caller.principal().is_some_and(|p| p.may(action, Some(id)));
@@ -160,7 +172,7 @@ pub(super) async fn render_dashboard(
         div.page-head {
             h1 { (team.name) }
             nav.tabs aria-label="Flow window" {
-                @for d in WINDOWS {
+                @for d in PRESET_WINDOWS {
                     a href={ (base) "?days=" (d) } class=[(view.window_days == d).then_some("active")] { (d) " days" }
                 }
             }
@@ -178,8 +190,12 @@ pub(super) async fn render_dashboard(
             "Manager " (team.manager)
             @if !team.members.is_empty() { " · " (team.members.len()) " members" }
             @if !team.executives.is_empty() { " · reports to " (team.executives.join(", ")) }
+            @let age = (state.today() - view.progress.today).whole_days();
+            @if age > 0 {
+                " · figures as of " (date::format(view.progress.today)) " (" (super::progress::days(age.unsigned_abs() as u32)) " old; they are brought up to date in the background)"
+            }
         }
-        @if view.work_items.is_empty() {
+        @if view.progress.items == 0 {
             (empty_state(team))
         } @else {
             (summary(&view))
@@ -198,7 +214,7 @@ pub(super) async fn render_dashboard(
                     p.muted { "No forecast for the open items: " (note) "." }
                 }
             }
-            (flow_cards(&view.progress.flow, &view.progress, &view.work_items, &window_words(view.progress.flow.window)))
+            (flow_cards(&view.progress.flow, &view.progress, &view.cycle_time_labels, &window_words(view.progress.flow.window)))
         }
         section.card id="initiatives" {
             h2 { "Initiatives" }

@@ -9,7 +9,7 @@
 use leadup_core::work_item::{StatusCategory, WorkItem};
 use leadup_forecast::{FlowItem, FlowMetrics, Window, flow_metrics};
 
-use leadup_app::forecasts::utc_date;
+use crate::forecasts::utc_date;
 
 /// A work item as flow metrics see it.
 pub fn flow_item(item: &WorkItem) -> FlowItem {

@@ -12,12 +12,12 @@ use leadup_core::date::{iso_date, iso_date_option};
 use leadup_core::initiative::Initiative;
 use leadup_core::work_item::{StatusCategory, WorkItem};
 use leadup_forecast::{FlowMetrics, TeamSettings, Window};
-use leadup_store::Store;
-use serde::Serialize;
-use time::{Date, Duration};
+use leadup_store::{Store, StoreError};
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, OffsetDateTime};
 
+use crate::forecasts::{HISTORY_DAYS, Histories, WhenAnswer, calibration_of, round_probability, utc_date};
 use crate::progress::flow;
-use leadup_app::forecasts::{HISTORY_DAYS, Histories, WhenAnswer, calibration_of, round_probability, utc_date};
 use leadup_core::forecast::{Calibration, InitiativeForecast};
 
 /// The flow window of a team dashboard unless `?days=N` says otherwise.
@@ -26,8 +26,84 @@ pub const DEFAULT_WINDOW_DAYS: u32 = 90;
 /// The longest flow window a dashboard draws.
 pub const MAX_WINDOW_DAYS: u32 = 3 * 365;
 
+/// The windows a team dashboard offers; their dashboards are computed in the background and
+/// stored, so a page only reads them.
+pub const PRESET_WINDOWS: [u32; 4] = [30, 90, 180, 365];
+
+/// Items the team dashboard forecasts when nothing is in progress.
+pub const NEXT_ITEMS_WITHOUT_WIP: u32 = 10;
+
+/// The team dashboard's "when will the next N items be done?".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NextItems {
+    /// N: the work in progress, or [`NEXT_ITEMS_WITHOUT_WIP`] with none.
+    pub items: u32,
+    /// The calibrated forecast, when one was possible.
+    pub forecast: Option<WhenAnswer>,
+    /// Why there is none, otherwise.
+    pub note: Option<String>,
+}
+
+/// A team's dashboard over the window of days ending on its day: what the page and
+/// `GET /api/v1/teams/{id}/progress` show, stored per team and window by background work.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TeamDashboard {
+    /// The team.
+    pub team_id: i64,
+    /// Days of the flow window (ending `progress.today`).
+    pub window_days: u32,
+    /// When it was computed.
+    #[serde(with = "time::serde::rfc3339")]
+    pub computed_at: OffsetDateTime,
+    /// Progress of all the team's items.
+    pub progress: Progress,
+    /// "When will the next N items be done?"
+    pub next_items: NextItems,
+    /// "KEY title" of each of `progress.flow.cycle_times`, in order, for the chart's labels.
+    pub cycle_time_labels: Vec<String>,
+}
+
+/// Team `team_id`'s dashboard over the `days` days ending `today`, from its `items` and
+/// `histories`, computed at `now`. Fails naming `days` when it is out of range.
+pub fn team_dashboard(
+    team_id: i64,
+    items: &[WorkItem],
+    histories: &Histories,
+    today: Date,
+    days: u32,
+    now: OffsetDateTime,
+) -> Result<TeamDashboard, leadup_forecast::ForecastError> {
+    let window = Window::ending(today, days)?;
+    let span = Span { start: Some(window.first), window: Some(window) };
+    let progress = progress(items, today, None, Forecasting::Team(histories), span);
+    let next = if progress.flow.wip > 0 { progress.flow.wip } else { NEXT_ITEMS_WITHOUT_WIP };
+    let next_items = match when(histories, today, next, None) {
+        Ok(forecast) => NextItems { items: next, forecast: Some(forecast), note: None },
+        Err((note, _, _)) => NextItems { items: next, forecast: None, note: Some(note) },
+    };
+    let cycle_time_labels = progress.flow.cycle_times.iter().map(|p| label(&items[p.index])).collect();
+    Ok(TeamDashboard { team_id, window_days: days, computed_at: now, progress, next_items, cycle_time_labels })
+}
+
+/// An item as a chart labels it: its key and title, cut to 60 characters.
+pub fn label(item: &WorkItem) -> String {
+    const MAX: usize = 60;
+    if item.title.is_empty() {
+        item.key.clone()
+    } else {
+        let text = format!("{} {}", item.key, item.title);
+        if text.chars().count() <= MAX {
+            text
+        } else {
+            let mut cut: String = text.chars().take(MAX - 1).collect();
+            cut.push('…');
+            cut
+        }
+    }
+}
+
 /// How far along a team's or an initiative's work is.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Progress {
     /// Everything is as of the end of this day.
     #[serde(with = "iso_date")]
@@ -66,7 +142,7 @@ pub struct Progress {
 }
 
 /// Where a team's or an initiative's work stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     /// No work items yet: nothing imported or attached.
@@ -132,7 +208,7 @@ impl State {
 }
 
 /// A count that holds from `date` until the next point of its series.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayCount {
     /// The day the count changed to `count`.
     #[serde(with = "iso_date")]
@@ -142,7 +218,7 @@ pub struct DayCount {
 }
 
 /// The burn-up's history: step series of items in scope and items done.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BurnUpSeries {
     /// The first day drawn; items in scope or done before it are counted on it.
     #[serde(with = "iso_date")]
@@ -154,7 +230,7 @@ pub struct BurnUpSeries {
 }
 
 /// One item in progress, with its age.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgingItem {
     /// The tracker's key.
     pub key: String,
@@ -167,7 +243,7 @@ pub struct AgingItem {
 }
 
 /// An initiative's spending against its plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Budget {
     /// ISO 4217 code of both amounts.
     pub currency: String,
@@ -217,7 +293,7 @@ pub async fn initiative_progress(
     store: &Store,
     id: i64,
     today: Date,
-) -> Result<(Initiative, Vec<WorkItem>, Progress, Option<InitiativeForecast>), crate::AppError> {
+) -> Result<(Initiative, Vec<WorkItem>, Progress, Option<InitiativeForecast>), StoreError> {
     let record = store.initiative(id).await?;
     let items = store.initiative_work_items(id).await?;
     let stored = store.initiative_forecast(id).await?;
@@ -557,6 +633,8 @@ mod tests {
             team_id: 1,
             as_of: date!(2026 - 03 - 30),
             computed_at: datetime!(2026-03-30 23:00 UTC),
+            attached: 4,
+            attached_done: 0,
             remaining: 4,
             position: Some(1),
             target: Some(date!(2026 - 04 - 30)),

@@ -1,0 +1,71 @@
+//! The stored results every page reads, and how they are kept fresh: a team's initiative
+//! forecasts (one per initiative and day, see [`crate::initiative_forecasts`]) and its
+//! dashboard for each preset window (see [`crate::dashboard`]). Both are recomputed from one
+//! read of the team's inputs, and only when those inputs or the day changed.
+
+use std::collections::HashSet;
+
+use leadup_core::forecast::InitiativeForecast;
+use leadup_store::{Store, StoredDashboard};
+use time::{Date, OffsetDateTime};
+
+use crate::dashboard::{PRESET_WINDOWS, team_dashboard};
+use crate::forecasts::ForecastFailure;
+use crate::initiative_forecasts::{TeamInputs, team_forecasts};
+
+/// Recomputes team `team_id`'s initiative forecasts as of the end of `today` and stores them
+/// (replacing that day's, so the history keeps one per initiative and day), and its dashboard
+/// for each preset window; returns the forecasts. What was stored from the same inputs on the
+/// same day is not computed again.
+pub async fn refresh_team(
+    store: &Store,
+    team_id: i64,
+    today: Date,
+    now: OffsetDateTime,
+) -> Result<Vec<InitiativeForecast>, ForecastFailure> {
+    let inputs = TeamInputs::load(store, team_id, today).await?;
+    let stored = store.team_initiative_forecasts(team_id).await?;
+    let ids: HashSet<i64> = inputs.initiatives.iter().map(|i| i.id).collect();
+    let fresh = ids.len() == stored.len()
+        && stored
+            .iter()
+            .all(|f| f.as_of == today && f.inputs_digest == inputs.digest && ids.contains(&f.initiative_id));
+    refresh_dashboards(store, &inputs, today, now).await?;
+    if fresh {
+        return Ok(stored);
+    }
+    let forecasts = team_forecasts(&inputs, today, now);
+    store.save_initiative_forecasts(team_id, &forecasts).await?;
+    Ok(forecasts)
+}
+
+/// Recomputes and stores the team's dashboard for each preset window, unless the stored one is
+/// of the same day and inputs.
+async fn refresh_dashboards(
+    store: &Store,
+    inputs: &TeamInputs,
+    today: Date,
+    now: OffsetDateTime,
+) -> Result<(), ForecastFailure> {
+    for days in PRESET_WINDOWS {
+        let stored = store.team_dashboard(inputs.team_id, days).await?;
+        if stored.is_some_and(|s| s.as_of == today && s.inputs_digest == inputs.digest) {
+            continue;
+        }
+        let dashboard = team_dashboard(inputs.team_id, &inputs.items, &inputs.histories, today, days, now)?;
+        let snapshot = serde_json::to_string(&dashboard)
+            .map_err(|e| ForecastFailure::NoForecast(format!("the dashboard cannot be written: {e}")))?;
+        let stored = StoredDashboard { as_of: today, inputs_digest: inputs.digest.clone(), snapshot };
+        store.save_team_dashboard(inputs.team_id, days, &stored).await?;
+    }
+    Ok(())
+}
+
+/// [`refresh_team`] for every team.
+pub async fn refresh_all(store: &Store, today: Date, now: OffsetDateTime) -> Result<usize, ForecastFailure> {
+    let teams = store.teams().await?;
+    for team in &teams {
+        refresh_team(store, team.id, today, now).await?;
+    }
+    Ok(teams.len())
+}
