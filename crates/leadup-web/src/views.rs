@@ -2,12 +2,14 @@
 //! initiative's progress, read from the store and computed by [`dashboard`](crate::dashboard).
 
 use leadup_core::ValidationErrors;
+use leadup_core::access::Action;
 use leadup_core::initiative::{Initiative, Status};
 use leadup_core::team::Team;
 use leadup_core::work_item::{AttachRule, WorkItem};
 use leadup_forecast::{Simulation, Window};
 use serde::Serialize;
 
+use crate::auth::Caller;
 use crate::dashboard::{self, Budget, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, Progress, Span, State};
 use crate::forecasts::{
     ForecastFailure, Growth, Histories, PortfolioAnswer, PortfolioSettings, WhenAnswer, team_portfolio,
@@ -76,6 +78,10 @@ pub(crate) struct InitiativeProgress {
     pub progress: Progress,
     /// Spending against the plan.
     pub budget: Budget,
+    /// Whether the team's work items are hidden from the caller, who may not view the team
+    /// (its tracker data is its own, see docs/permissions.md): `aging_items` is then empty,
+    /// while the counts and flow metrics stay.
+    pub items_hidden: bool,
     /// The attached items, in import order (what the flow metrics' indexes point into).
     #[serde(skip)]
     pub work_items: Vec<WorkItem>,
@@ -154,9 +160,29 @@ pub(crate) async fn initiative(state: &AppState, id: i64) -> Result<InitiativePr
         rules,
         progress,
         budget: Budget::of(&record, today),
+        items_hidden: false,
         work_items,
         record,
     })
+}
+
+impl InitiativeProgress {
+    /// Hides the team's work items (their keys, titles and labels) unless `caller` may view
+    /// the team: another team sees the initiative's summary, not its items.
+    pub(crate) fn for_caller(mut self, caller: &Caller) -> Self {
+        if !caller.may(Action::ViewTeam, self.team_id) {
+            self.items_hidden = true;
+            self.progress.aging_items.clear();
+            for item in &mut self.work_items {
+                item.key.clear();
+                item.title.clear();
+                item.labels.clear();
+                item.parent = None;
+                item.milestone = None;
+            }
+        }
+        self
+    }
 }
 
 /// Every open initiative's prioritisation factors, from its evidence (reach, value,

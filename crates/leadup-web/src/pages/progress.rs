@@ -97,8 +97,15 @@ pub(crate) fn calibration_note(answer: &WhenAnswer) -> Markup {
     }
 }
 
-/// The four flow charts of `flow` over `items`, each in a full-width card.
-pub(crate) fn flow_cards(flow: &FlowMetrics, progress: &Progress, items: &[WorkItem], subject: &str) -> Markup {
+/// The four flow charts of `flow` over `items`, each in a full-width card; with
+/// `items_hidden`, the items in progress are not listed.
+pub(crate) fn flow_cards(
+    flow: &FlowMetrics,
+    progress: &Progress,
+    items: &[WorkItem],
+    subject: &str,
+    items_hidden: bool,
+) -> Markup {
     let window = format!("{} to {}", date::format(flow.window.first), date::format(flow.window.last));
     let percentiles = flow.cycle_time.filter(|c| c.items >= MIN_ITEMS_FOR_PERCENTILES).map(|c| (c.p50, c.p85, c.p95));
     // Weeks cut by the window's edges would look like slow weeks: only whole weeks are drawn,
@@ -151,7 +158,11 @@ pub(crate) fn flow_cards(flow: &FlowMetrics, progress: &Progress, items: &[WorkI
                 h2 { "Aging work in progress" }
                 span.muted { (flow.wip) " in progress at the end of " (date::format(flow.window.last)) }
             }
-            (aging::svg(&open, percentiles))
+            @if items_hidden {
+                p.muted { "The items in progress are listed to the team's people only." }
+            } @else {
+                (aging::svg(&open, percentiles))
+            }
             @if progress.aging_items.len() > MAX_AGING_ROWS {
                 p.muted { "The " (progress.aging_items.len() - MAX_AGING_ROWS) " younger items in progress are not shown." }
             }
@@ -173,5 +184,11 @@ fn whole_weeks_note() -> Markup {
 
 /// An item as charts label it: key and title, cut to `max` characters.
 fn label(item: &WorkItem, max: usize) -> String {
-    if item.title.is_empty() { item.key.clone() } else { truncate(&format!("{} {}", item.key, item.title), max) }
+    if item.key.is_empty() {
+        "A finished item".to_owned()
+    } else if item.title.is_empty() {
+        item.key.clone()
+    } else {
+        truncate(&format!("{} {}", item.key, item.title), max)
+    }
 }

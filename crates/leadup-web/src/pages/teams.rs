@@ -197,7 +197,7 @@ pub(super) async fn render_dashboard(
                     p.muted { "No forecast for the open items: " (note) "." }
                 }
             }
-            (flow_cards(&view.progress.flow, &view.progress, &view.work_items, &window_words(view.progress.flow.window)))
+            (flow_cards(&view.progress.flow, &view.progress, &view.work_items, &window_words(view.progress.flow.window), false))
         }
         section.card id="initiatives" {
             h2 { "Initiatives" }
