@@ -20,6 +20,7 @@ mod priorities;
 pub mod progress;
 pub mod proposals;
 pub mod routes;
+mod server;
 mod views;
 
 use std::net::SocketAddr;
@@ -32,6 +33,7 @@ use leadup_store::Store;
 use time::{Date, OffsetDateTime};
 
 pub use error::AppError;
+pub use server::{ServerLimits, serve_app};
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
@@ -115,12 +117,10 @@ pub(crate) async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// Serves the application on `listener` until Ctrl-C or SIGTERM, then finishes the
-/// requests in flight.
+/// Serves the application on `listener` within the default [`ServerLimits`] until Ctrl-C or
+/// SIGTERM, then finishes the requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    serve_app(listener, app(state), ServerLimits::default(), shutdown_signal()).await
 }
 
 /// Binds `addr`, so the caller can report the address before serving.
