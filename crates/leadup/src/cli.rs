@@ -172,9 +172,16 @@ pub enum TokenCommand {
 /// `leadup audit ...`
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Check the audit log's hash chain: exits 0 printing the number of entries when it is
-    /// intact, 1 naming the first broken entry (its number and why) otherwise.
-    Verify,
+    /// Check the audit log's hash chain: exits 0 printing the number of entries and the head
+    /// (`COUNT:HASH`, the last entry's number and hash) when it is intact, 1 naming the first
+    /// broken entry (its number and why) otherwise. Keep the head somewhere else: a log cut
+    /// short with its head rewound still chains, and only `--expect` finds that out.
+    Verify {
+        /// A head printed earlier, `COUNT:HASH`: the log must still hold entry COUNT with
+        /// that hash (it may have grown since).
+        #[arg(long, value_name = "COUNT:HASH")]
+        expect: Option<String>,
+    },
 }
 
 /// `leadup proposal ...`

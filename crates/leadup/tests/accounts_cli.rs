@@ -67,10 +67,10 @@ fn accounts_from_the_command_line(url: &str) {
 
     // Granting administration and changing a role are in the audit log.
     let audit = leadup(url, &["audit", "verify"]);
-    assert_eq!(stdout(&audit), "audit log intact: 2 entries\n", "{}", stderr(&audit));
+    assert!(stdout(&audit).starts_with("audit log intact: 2 entries; head 2:"), "{}", stderr(&audit));
     let removed = leadup(url, &["member", "remove", "tom@example.com", "--team", "Payments"]);
     assert_eq!(stdout(&removed), "tom@example.com holds no role in Payments now.\n");
-    assert_eq!(stdout(&leadup(url, &["audit", "verify"])), "audit log intact: 3 entries\n");
+    assert!(stdout(&leadup(url, &["audit", "verify"])).starts_with("audit log intact: 3 entries; head 3:"));
 
     let users = leadup(url, &["user", "list"]);
     assert!(stdout(&users).contains("tom@example.com"), "{}", stdout(&users));
