@@ -100,12 +100,16 @@ pub enum UserCommand {
     /// List every user with the roles they hold.
     List(Format),
     /// Set a user's password (generated and printed once without --password-stdin); this
-    /// ends all their sessions.
+    /// ends all their sessions. Their API tokens keep working (it says how many) unless
+    /// --revoke-tokens is given.
     Password {
         /// The user's email address.
         email: String,
         #[command(flatten)]
         password: PasswordSource,
+        /// Revoke all their API tokens too (after a password leaked, say).
+        #[arg(long)]
+        revoke_tokens: bool,
     },
 }
 
