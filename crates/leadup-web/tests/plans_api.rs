@@ -520,3 +520,41 @@ async fn other_teams_see_an_initiatives_summary_not_its_work_items() {
     assert!(page.contains("Payments' own work items"), "the page says why: {page}");
     assert!(page.contains("2 items"), "the summary is shown");
 }
+
+#[tokio::test]
+async fn a_proposal_names_only_an_initiative_of_its_own_team() {
+    let api = Api::over(TestDatabase::sqlite()).await;
+    let other = api.store.teams().await.unwrap().into_iter().find(|t| t.name == "Platform").unwrap().id;
+    let input = json!({"title": "Theirs", "team_id": other, "horizon": "now"});
+    let draft = serde_json::from_value::<InitiativeInput>(input).unwrap().validate().unwrap();
+    let theirs = api.store.create_initiative(&draft).await.unwrap().id;
+    let proposal = |initiative: i64| {
+        json!({
+            "title": "Instant refunds",
+            "problem": {"text": "Refunds take two weeks"},
+            "solution": {"text": "Refund to the card at once"},
+            "initiative_id": initiative,
+            "case": {"discount_rate": 0.1, "one_off_cost": 100, "recurring_cost": 0,
+                     "benefits": {"low": [50], "expected": [100], "high": [200]}},
+            "ask": {"decision": "Fund it"}
+        })
+    };
+    let uri = format!("/api/v1/teams/{}/proposals", api.team);
+    let refused = api.as_("manager", "POST", &uri, Some(proposal(theirs))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert_eq!(refused.body["errors"][0]["field"], "initiative_id");
+    assert_eq!(
+        refused.body["errors"][0]["message"],
+        format!("initiative {theirs} is another team's: a proposal names an initiative of its own team")
+    );
+    assert_eq!(api.as_("manager", "GET", "/api/v1/proposals", None).await.body, json!([]), "nothing was written");
+
+    let created = api.as_("manager", "POST", &uri, Some(proposal(api.initiatives[0]))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.body["id"].as_i64().unwrap();
+    let moved = api.as_("manager", "PUT", &format!("/api/v1/proposals/{id}"), Some(proposal(theirs))).await;
+    assert_eq!(moved.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", moved.text);
+    assert_eq!(moved.body["errors"][0]["field"], "initiative_id");
+    let kept = api.as_("manager", "GET", &format!("/api/v1/proposals/{id}"), None).await;
+    assert_eq!(kept.body["input"]["initiative_id"], api.initiatives[0], "{}", kept.text);
+}
