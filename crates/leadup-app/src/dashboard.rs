@@ -63,32 +63,57 @@ pub struct TeamDashboard {
     pub cycle_time_labels: Vec<String>,
 }
 
-/// Team `team_id`'s dashboard over the `days` days ending `today`, from its `items` and
-/// `histories`, computed at `now`. Fails naming `days` when it is out of range.
+/// A team's own forecasts as of the end of a day, the same whatever the window drawn: when its
+/// open items will be done, and when the next N (its work in progress) will be.
+#[derive(Debug, Clone)]
+pub struct TeamOutlook {
+    open: Result<WhenAnswer, NoForecast>,
+    next_items: NextItems,
+}
+
+impl TeamOutlook {
+    /// The forecasts of the team whose items are `items` and history `histories`, as of `today`.
+    pub fn of(items: &[WorkItem], histories: &Histories, today: Date) -> Self {
+        let open = items.iter().filter(|item| first_date(item).is_none_or(|d| d <= today) && !is_done_by(item, today));
+        let open = match u32::try_from(open.count()).unwrap_or(u32::MAX) {
+            0 => Err(("nothing remains".to_owned(), None, None)),
+            count => when(histories, today, count, None),
+        };
+        let wip = Window::ending(today, 1).map_or(0, |window| flow(items, window).wip);
+        let next = if wip > 0 { wip } else { NEXT_ITEMS_WITHOUT_WIP };
+        let next_items = match when(histories, today, next, None) {
+            Ok(forecast) => NextItems { items: next, forecast: Some(forecast), note: None },
+            Err((note, _, _)) => NextItems { items: next, forecast: None, note: Some(note) },
+        };
+        Self { open, next_items }
+    }
+}
+
+/// Team `team_id`'s dashboard over the `days` days ending `today`, from its `items` and its
+/// `outlook` as of `today`, computed at `now`. Fails naming `days` when it is out of range.
 pub fn team_dashboard(
     team_id: i64,
     items: &[WorkItem],
-    histories: &Histories,
+    outlook: &TeamOutlook,
     today: Date,
     days: u32,
     now: OffsetDateTime,
 ) -> Result<TeamDashboard, leadup_forecast::ForecastError> {
     let window = Window::ending(today, days)?;
     let span = Span { start: Some(window.first), window: Some(window) };
-    let progress = progress(items, today, None, Forecasting::Team(histories), span);
-    let next = if progress.flow.wip > 0 { progress.flow.wip } else { NEXT_ITEMS_WITHOUT_WIP };
-    let next_items = match when(histories, today, next, None) {
-        Ok(forecast) => NextItems { items: next, forecast: Some(forecast), note: None },
-        Err((note, _, _)) => NextItems { items: next, forecast: None, note: Some(note) },
-    };
+    let progress = progress(items, today, None, Forecasting::Answer(&outlook.open), span);
     let cycle_time_labels = progress.flow.cycle_times.iter().map(|p| label(&items[p.index])).collect();
+    let next_items = outlook.next_items.clone();
     Ok(TeamDashboard { team_id, window_days: days, computed_at: now, progress, next_items, cycle_time_labels })
 }
 
 /// An item as a chart labels it: its key and title, cut to 60 characters.
 pub fn label(item: &WorkItem) -> String {
     const MAX: usize = 60;
-    if item.title.is_empty() {
+    if item.key.is_empty() {
+        // Hidden from a caller who may not see the team's items.
+        "A finished item".to_owned()
+    } else if item.title.is_empty() {
         item.key.clone()
     } else {
         let text = format!("{} {}", item.key, item.title);
@@ -309,6 +334,8 @@ pub enum Forecasting<'a> {
     Team(&'a Histories),
     /// An initiative's stored forecast, if one was computed.
     Stored(Option<&'a InitiativeForecast>),
+    /// A team's "when will its open items be done?", already answered.
+    Answer(&'a Result<WhenAnswer, NoForecast>),
 }
 
 /// Which days a progress covers.
@@ -371,6 +398,10 @@ pub fn progress(
         let answer = match forecasting {
             Forecasting::Team(histories) => when(histories, today, remaining as u32, target),
             Forecasting::Stored(stored) => stored_answer(stored),
+            Forecasting::Answer(answer) => answer.clone().map(|mut a| {
+                a.items = remaining as u32;
+                a
+            }),
         };
         match answer {
             Ok(answer) => {
@@ -446,7 +477,7 @@ fn stored_answer(stored: Option<&InitiativeForecast>) -> Result<WhenAnswer, NoFo
 
 /// Why a forecast could not be made, with whatever could still be said: the probability by
 /// the date asked about and the calibration.
-type NoForecast = (String, Option<f64>, Option<Box<Calibration>>);
+pub type NoForecast = (String, Option<f64>, Option<Box<Calibration>>);
 
 /// The team's calibrated "when will the next `items` be done?" as of the end of `today`, with
 /// the probability of being done by `by` (when it is not before today).

@@ -19,6 +19,13 @@ use time::{Date, OffsetDateTime};
 /// Days of throughput history every forecast leadup shows uses, ending on its day.
 pub const HISTORY_DAYS: u32 = 90;
 
+/// The most items a "when" forecast is made for: a backlog beyond it is not a forecast anyone
+/// plans by, and calibrating one replays the whole history with that many items.
+pub const MAX_FORECAST_ITEMS: u32 = 5_000;
+
+/// The most days of work, at the team's recent pace, a "when" forecast is made for.
+pub const MAX_FORECAST_DAYS: u32 = 730;
+
 /// Why a team forecast could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ForecastFailure {
@@ -85,15 +92,40 @@ impl Histories {
         self.own.as_ref().map(TeamHistory::last_done)
     }
 
-    /// "When will the next `items` be done?" as of the end of `today`.
+    /// "When will the next `items` be done?" as of the end of `today`. More items than
+    /// [`MAX_FORECAST_ITEMS`], or than [`MAX_FORECAST_DAYS`] of the team's recent pace, are not
+    /// forecast (see there).
     pub fn when(
         &self,
         today: Date,
         items: u32,
         settings: &TeamSettings,
     ) -> Result<TeamForecast<CalibratedWhen>, ForecastError> {
+        self.check_reach(today, items, settings.history_days)?;
         let prior = self.prior(today, Question::When { items }, settings)?;
         team_when(self.own()?, today, items, settings, prior.as_ref())
+    }
+
+    /// Refuses a "when" question too far out to answer honestly or cheaply: calibrating it
+    /// replays the team's whole history with that many items, which costs in proportion to the
+    /// items times the days they take.
+    fn check_reach(&self, today: Date, items: u32, history_days: u32) -> Result<(), ForecastError> {
+        let done: u32 = self.own()?.daily_throughput(today, history_days).iter().sum();
+        if done == 0 {
+            return Err(ForecastError::NoThroughput { days: history_days as usize });
+        }
+        let days = f64::from(items) * f64::from(history_days) / f64::from(done);
+        if items > MAX_FORECAST_ITEMS || days > f64::from(MAX_FORECAST_DAYS) {
+            return Err(ForecastError::InvalidParameter {
+                field: "items".to_owned(),
+                message: format!(
+                    "{items} items would take about {:.0} days at the team's pace of the last {history_days} days: \
+                     leadup forecasts at most {MAX_FORECAST_ITEMS} items or {MAX_FORECAST_DAYS} days of work",
+                    days.ceil()
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// "How many items in the next `days` days?" as of the end of `today`.

@@ -61,7 +61,7 @@ pub struct Outlook {
     /// Why there are no dates, when there are none.
     pub note: Option<String>,
     /// The backtest of the calibrated question it was read through.
-    pub calibration: Calibration,
+    pub calibration: Option<Calibration>,
 }
 
 /// What a team's initiative forecasts are computed from, read from the store.
@@ -281,10 +281,23 @@ pub fn forecast_queue(inputs: &TeamInputs, today: Date, queue: &[Queued]) -> Res
     for ((entry, items), completion) in queue.iter().zip(&team_items).zip(simulated.initiatives) {
         ahead = ahead.saturating_add(*items);
         if let std::collections::btree_map::Entry::Vacant(entry) = learned.entry(ahead) {
-            let team = inputs.histories.when(today, ahead, &settings).map_err(|e| e.to_string())?;
-            entry.insert((team.forecast.calibration().clone(), calibration_of(&team.backtest)));
+            let team = inputs.histories.when(today, ahead, &settings).map_err(|e| e.to_string());
+            entry.insert(team.map(|team| (team.forecast.calibration().clone(), calibration_of(&team.backtest))));
         }
-        let (calibration, statement) = learned[&ahead].clone();
+        let (calibration, statement) = match learned[&ahead].clone() {
+            Ok(learned) => learned,
+            Err(note) => {
+                // Too far down the queue to forecast (or the team's history cannot say): this
+                // one and those after it say why.
+                outlooks.push(Outlook {
+                    dates: None,
+                    probability_by_target: None,
+                    note: Some(note),
+                    calibration: None,
+                });
+                continue;
+            }
+        };
         let calibrated = CalibratedCompletion::new(completion, calibration);
         let days = calibrated.percentiles();
         let probability_by_target = entry.target.map(|target| match u32::try_from((target - today).whole_days()) {
@@ -300,7 +313,7 @@ pub fn forecast_queue(inputs: &TeamInputs, today: Date, queue: &[Queued]) -> Res
                     Simulation::default().max_days
                 )
             }),
-            calibration: statement,
+            calibration: Some(statement),
         });
     }
     Ok(outlooks)
@@ -341,7 +354,7 @@ pub fn team_forecasts(inputs: &TeamInputs, today: Date, now: OffsetDateTime) -> 
                     forecast.dates = outlook.dates;
                     forecast.probability_by_target = outlook.probability_by_target;
                     forecast.note.clone_from(&outlook.note);
-                    forecast.calibration = Some(outlook.calibration.clone());
+                    forecast.calibration.clone_from(&outlook.calibration);
                 }
                 (Some(_), Err(note)) => forecast.note = Some(note.clone()),
                 (None, _) => {

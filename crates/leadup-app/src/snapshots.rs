@@ -9,7 +9,7 @@ use leadup_core::forecast::InitiativeForecast;
 use leadup_store::{Store, StoredDashboard};
 use time::{Date, OffsetDateTime};
 
-use crate::dashboard::{PRESET_WINDOWS, team_dashboard};
+use crate::dashboard::{PRESET_WINDOWS, TeamOutlook, team_dashboard};
 use crate::forecasts::ForecastFailure;
 use crate::initiative_forecasts::{TeamInputs, team_forecasts};
 
@@ -47,12 +47,14 @@ async fn refresh_dashboards(
     today: Date,
     now: OffsetDateTime,
 ) -> Result<(), ForecastFailure> {
+    let mut outlook = None;
     for days in PRESET_WINDOWS {
         let stored = store.team_dashboard(inputs.team_id, days).await?;
         if stored.is_some_and(|s| s.as_of == today && s.inputs_digest == inputs.digest) {
             continue;
         }
-        let dashboard = team_dashboard(inputs.team_id, &inputs.items, &inputs.histories, today, days, now)?;
+        let outlook = outlook.get_or_insert_with(|| TeamOutlook::of(&inputs.items, &inputs.histories, today));
+        let dashboard = team_dashboard(inputs.team_id, &inputs.items, outlook, today, days, now)?;
         let snapshot = serde_json::to_string(&dashboard)
             .map_err(|e| ForecastFailure::NoForecast(format!("the dashboard cannot be written: {e}")))?;
         let stored = StoredDashboard { as_of: today, inputs_digest: inputs.digest.clone(), snapshot };

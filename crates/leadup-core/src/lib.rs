@@ -18,6 +18,7 @@ pub mod evidence;
 pub mod evidence_strength;
 pub mod forecast;
 pub mod initiative;
+pub mod markdown;
 pub mod money;
 pub mod plan;
 pub mod priority;

@@ -14,6 +14,7 @@ use time::Date;
 use crate::business_case::{BusinessCase, BusinessCaseInput, Evaluation, ScenarioResult};
 use crate::evidence::Evidence;
 use crate::initiative::Initiative;
+use crate::markdown::{self, inline};
 use crate::money::{Currency, major_units};
 use crate::strategy::Objective;
 use crate::validation::required_text;
@@ -346,7 +347,8 @@ pub fn citations(proposal: &Proposal) -> BTreeMap<i64, usize> {
 }
 
 /// The brief as Markdown, for e-mail or chat: every claim with its citations (`[1]`) or marked
-/// *opinion*, the numbers, the ask, and the sources.
+/// *opinion*, the numbers, the ask, and the sources. Every user-written text is escaped
+/// ([`markdown::inline`]) and links are autolinks only to web addresses ([`markdown::link`]).
 pub fn markdown(
     proposal: &Proposal,
     evaluation: &Evaluation,
@@ -365,22 +367,22 @@ pub fn markdown(
     };
     let money = |minor: i64| format!("{} {}", proposal.currency, major_units(minor));
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n\n*Status: {}*\n", proposal.title, proposal.status);
-    let _ = writeln!(out, "## Problem\n\n{}{}\n", proposal.problem.text, cite(&proposal.problem));
-    let _ = writeln!(out, "## Proposed solution\n\n{}{}\n", proposal.solution.text, cite(&proposal.solution));
+    let _ = writeln!(out, "# {}\n\n*Status: {}*\n", inline(&proposal.title), inline(&proposal.status));
+    let _ = writeln!(out, "## Problem\n\n{}{}\n", inline(&proposal.problem.text), cite(&proposal.problem));
+    let _ = writeln!(out, "## Proposed solution\n\n{}{}\n", inline(&proposal.solution.text), cite(&proposal.solution));
     let _ = writeln!(out, "## Objectives served\n");
     if proposal.objective_ids.is_empty() {
         let _ = writeln!(out, "**Unaligned:** this proposal serves no objective.\n");
     } else {
         for o in objectives.iter().filter(|o| proposal.objective_ids.contains(&o.id)) {
-            let _ = writeln!(out, "- {}", o.title);
+            let _ = writeln!(out, "- {}", inline(&o.title));
         }
         out.push('\n');
     }
     if !proposal.beneficiaries.is_empty() {
         let _ = writeln!(out, "## Who benefits\n");
         for (who, claim) in &proposal.beneficiaries {
-            let _ = writeln!(out, "- **{}:** {}{}", who.replace('_', " "), claim.text, cite(claim));
+            let _ = writeln!(out, "- **{}:** {}{}", inline(&who.replace('_', " ")), inline(&claim.text), cite(claim));
         }
         out.push('\n');
     }
@@ -399,17 +401,19 @@ pub fn markdown(
     }
     out.push('\n');
     if let Some(delivery) = delivery {
-        let _ = writeln!(out, "## Delivery\n\n{}\n", delivery.sentence());
+        let escaped =
+            Delivery { initiative: inline(&delivery.initiative), range: delivery.range, note: inline(&delivery.note) };
+        let _ = writeln!(out, "## Delivery\n\n{}\n", escaped.sentence());
     }
     if !proposal.risks.is_empty() {
         let _ = writeln!(out, "## Risks\n");
         for claim in &proposal.risks {
-            let _ = writeln!(out, "- {}{}", claim.text, cite(claim));
+            let _ = writeln!(out, "- {}{}", inline(&claim.text), cite(claim));
         }
         out.push('\n');
     }
     let _ = writeln!(out, "## The ask\n");
-    let mut ask = vec![proposal.decision.clone()];
+    let mut ask = vec![inline(&proposal.decision)];
     if let Some(minor) = proposal.ask_money {
         ask.push(format!("budget {}", money(minor)));
     }
@@ -426,11 +430,28 @@ pub fn markdown(
         cited.sort();
         for (n, id) in cited {
             if let Some(e) = evidence.iter().find(|e| e.id == *id) {
-                let _ = writeln!(out, "{n}. {}", source_line(e));
+                let _ = writeln!(out, "{n}. {}", source_markdown(e));
             }
         }
     }
     out
+}
+
+/// One source as the Markdown brief lists it: [`source_line`] with its user-written parts
+/// escaped and the link an autolink only when it is a web address.
+fn source_markdown(e: &Evidence) -> String {
+    let mut parts = vec![inline(e.kind.label())];
+    if let Some(customer) = &e.customer {
+        parts.push(inline(customer));
+    }
+    if let Some(day) = e.date {
+        parts.push(date::format(day));
+    }
+    let mut line = format!("{}: \u{201c}{}\u{201d}", parts.join(", "), inline(&e.summary));
+    if let Some(source) = &e.source {
+        let _ = write!(line, " {}", markdown::link(source));
+    }
+    line
 }
 
 /// One source as a brief lists it: kind, customer, date, summary and link.
@@ -497,6 +518,50 @@ mod tests {
     }
 
     const TODAY: Date = time::macros::date!(2026 - 11 - 23);
+
+    #[test]
+    fn the_markdown_brief_escapes_every_user_written_text() {
+        let mut hostile = evidence(7, "<img src=x onerror=alert(1)> **urgent**");
+        hostile.customer = Some("Globex\n# Board approved".into());
+        hostile.source = Some("javascript:alert(1)".into());
+        let mut linked = evidence(9, "Fine");
+        linked.source = Some("https://support.example.com/t/4711".into());
+        let mut input = input();
+        input.title = "Instant refunds\n# Approved by the CEO".into();
+        input.problem.text = "<script>alert(1)</script>".into();
+        input.solution.text = "[click here](javascript:alert(1))".into();
+        input.risks[0].text = "none\n\n- really | none".into();
+        input.ask.decision = "Fund it\n<iframe src=//evil.example>".into();
+        let known = [hostile, linked];
+        let proposal = input.validate(&[], &[], &known, Some(TODAY)).unwrap();
+        let evaluation = proposal.case.evaluate();
+        let delivery = Delivery { initiative: "**Refunds**".into(), range: None, note: "no <b>history</b>".into() };
+        let brief = markdown(&proposal, &evaluation, Some(&delivery), &[], &known);
+        assert!(brief.starts_with("# Instant refunds \\# Approved by the CEO\n"), "{brief}");
+        assert_eq!(brief.lines().filter(|l| l.starts_with("# ")).count(), 1, "one heading of level one: {brief}");
+        assert!(brief.contains("\\<script\\>alert\\(1\\)\\</script\\> [1]"), "{brief}");
+        assert!(brief.contains("\\[click here\\]\\(javascript:alert\\(1\\)\\)"), "{brief}");
+        assert!(brief.contains("- none - really \\| none *(opinion"), "{brief}");
+        assert!(brief.contains("Fund it \\<iframe src=//evil.example\\>; budget"), "{brief}");
+        assert!(brief.contains("\\*\\*Refunds\\*\\*: no delivery forecast (no \\<b\\>history\\</b\\>)."), "{brief}");
+        assert!(
+            brief.contains(
+                "1. support ticket, Globex \\# Board approved, 2026-11-02: \u{201c}\\<img src=x onerror=alert\\(1\\)\\> \\*\\*urgent\\*\\*\u{201d} javascript:alert\\(1\\)\n"
+            ),
+            "{brief}"
+        );
+        assert!(brief.contains("\u{201c}Fine\u{201d} <https://support.example.com/t/4711>"), "{brief}");
+        for raw in ["](javascript", "\n# Approved", "\n# Board", "\n- really"] {
+            assert!(!brief.contains(raw), "{raw} came out raw: {brief}");
+        }
+        // Every '<' is escaped, but for the one autolink.
+        let opened: Vec<&str> = brief
+            .match_indices('<')
+            .filter(|(at, _)| !brief[..*at].ends_with('\\'))
+            .map(|(at, _)| &brief[at..at + 9])
+            .collect();
+        assert_eq!(opened, ["<https://"], "{brief}");
+    }
 
     #[test]
     fn the_brief_cites_evidence_and_marks_opinions() {

@@ -63,15 +63,68 @@ impl Header {
 
 /// CSV records after the header, one at a time.
 pub(crate) struct Records<R> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<QuoteWatch<R>>,
     record: ByteRecord,
     width: usize,
     finished: bool,
+    /// The header's column names, to name the column of an unclosed quote.
+    names: Vec<String>,
+    /// Errors still to yield: the lines an unclosed quote swallowed.
+    pending: std::collections::VecDeque<RowError>,
+}
+
+/// Where the input stands in the CSV quoting rules, as the `csv` crate reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a field.
+    FieldStart,
+    /// In a field that did not start with a quote.
+    Unquoted,
+    /// In a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: a second one is an escaped quote.
+    QuoteInQuoted,
+}
+
+/// The input, watched on its way to the CSV reader for whether it ends inside a quoted field
+/// (a quote left open swallows every line after it into one field).
+struct QuoteWatch<R> {
+    inner: R,
+    delimiter: u8,
+    state: Quoting,
+    /// Bytes read so far.
+    bytes: u64,
+    /// Whether the input has ended.
+    ended: bool,
+}
+
+impl<R: Read> Read for QuoteWatch<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.ended = true;
+        }
+        self.bytes += n as u64;
+        let delimiter = self.delimiter;
+        let mut state = self.state;
+        for &byte in &buf[..n] {
+            state = match (state, byte) {
+                (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+                (Quoting::Quoted, _) | (Quoting::QuoteInQuoted | Quoting::FieldStart, b'"') => Quoting::Quoted,
+                (_, b'\n' | b'\r') => Quoting::FieldStart,
+                (_, b) if b == delimiter => Quoting::FieldStart,
+                _ => Quoting::Unquoted,
+            };
+        }
+        self.state = state;
+        Ok(n)
+    }
 }
 
 impl<R: Read> Records<R> {
     /// Reads the header line.
     pub(crate) fn open(input: R, delimiter: u8) -> Result<(Self, Header), ImportError> {
+        let input = QuoteWatch { inner: input, delimiter, state: Quoting::FieldStart, bytes: 0, ended: false };
         let mut reader = ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
@@ -93,12 +146,64 @@ impl<R: Read> Records<R> {
             names.push(name.trim_start_matches('\u{feff}').trim().to_owned());
         }
         let width = names.len();
-        Ok((Self { reader, record, width, finished: false }, Header { names }))
+        let records = Self {
+            reader,
+            record,
+            width,
+            finished: false,
+            names: names.clone(),
+            pending: std::collections::VecDeque::new(),
+        };
+        Ok((records, Header { names }))
+    }
+
+    /// Whether the record just read is one whose last field is a quote never closed: the
+    /// input ended inside it, right where the record ends.
+    fn runs_to_an_unclosed_quote(&self) -> bool {
+        let watch = self.reader.get_ref();
+        watch.ended && watch.state == Quoting::Quoted && self.reader.position().byte() == watch.bytes
+    }
+
+    /// The errors of a record whose last field opens a quote that is never closed: the line
+    /// the quote opens on, then each line it swallowed.
+    fn unclosed_quote(&mut self, line: u64) -> RowError {
+        let record = &self.record;
+        let last = record.len().saturating_sub(1);
+        let newlines = |cell: &[u8]| cell.split(|b| *b == b'\n').count() as u64 - 1;
+        let opens = line + record.iter().take(last).map(newlines).sum::<u64>();
+        let column = self.names.get(last).map_or_else(|| format!("column {}", last + 1), Clone::clone);
+        let swallowed: Vec<u64> = record
+            .get(last)
+            .unwrap_or_default()
+            .split(|b| *b == b'\n')
+            .enumerate()
+            .skip(1)
+            .filter(|(_, text)| !text.iter().all(u8::is_ascii_whitespace))
+            .map(|(k, _)| opens + k as u64)
+            .collect();
+        for at in &swallowed {
+            self.pending.push_back(RowError::new(
+                *at,
+                format!("swallowed by the quote opened in {column} on line {opens}, which is never closed"),
+            ));
+        }
+        let lines = match (swallowed.first(), swallowed.last()) {
+            (Some(first), Some(last)) if first == last => format!("; it swallowed line {first}"),
+            (Some(first), Some(last)) => format!("; it swallowed lines {first} to {last}"),
+            _ => String::new(),
+        };
+        RowError::new(
+            opens,
+            format!("{column}: the quote opened here is never closed (it runs to the end of the file{lines})"),
+        )
     }
 
     /// The next record and the line it starts on; a record of the wrong width, or an input that
     /// cannot be read (after which nothing follows), is an error.
     pub(crate) fn next_record(&mut self) -> Option<Result<(u64, &ByteRecord), RowError>> {
+        if let Some(error) = self.pending.pop_front() {
+            return Some(Err(error));
+        }
         if self.finished {
             return None;
         }
@@ -109,6 +214,10 @@ impl<R: Read> Records<R> {
             }
             Ok(true) => {
                 let line = line_of(&self.record);
+                if self.runs_to_an_unclosed_quote() {
+                    self.finished = true;
+                    return Some(Err(self.unclosed_quote(line)));
+                }
                 if self.record.len() == self.width {
                     Some(Ok((line, &self.record)))
                 } else {

@@ -235,3 +235,51 @@ fn a_value_holding_a_nul_character_is_a_bad_row_naming_its_column() {
         ]
     );
 }
+
+fn summary(file: &str) -> Vec<String> {
+    let mapping = CsvMapping { title: Some("title".to_owned()), ..CsvMapping::new("id", "done") };
+    generic_csv(file.as_bytes(), &mapping)
+        .unwrap()
+        .map(|row| match row {
+            Ok(row) => format!("{}: {} {:?}", row.line, row.item.key, row.item.title),
+            Err(error) => error.to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn a_quote_left_open_is_reported_where_it_opens_with_every_line_it_swallowed() {
+    let file = "id,done,title\nT-1,2026-03-04,fine\nT-2,2026-03-05,\"unclosed title\nT-3,2026-03-06,x\n\
+                T-4,2026-03-07,y\nT-5,2026-03-08,z\nT-6,2026-03-09,w\n";
+    assert_eq!(
+        summary(file),
+        [
+            "2: T-1 \"fine\"",
+            "line 3: title: the quote opened here is never closed (it runs to the end of the file; it swallowed lines 4 to 7)",
+            "line 4: swallowed by the quote opened in title on line 3, which is never closed",
+            "line 5: swallowed by the quote opened in title on line 3, which is never closed",
+            "line 6: swallowed by the quote opened in title on line 3, which is never closed",
+            "line 7: swallowed by the quote opened in title on line 3, which is never closed",
+        ]
+    );
+    // Opened in a middle column, after a field spanning two lines, without a final newline.
+    let file = "id,done,title\nT-1,2026-03-04,\"two\nlines\"\nT-2,\"2026-03-05,x\nT-3,2026-03-06,y";
+    assert_eq!(
+        summary(file),
+        [
+            "2: T-1 \"two\\nlines\"",
+            "line 4: done: the quote opened here is never closed (it runs to the end of the file; it swallowed line 5)",
+            "line 5: swallowed by the quote opened in done on line 4, which is never closed",
+        ]
+    );
+}
+
+#[test]
+fn quoted_fields_that_close_are_not_taken_for_open_ones() {
+    let file = "id,done,title\nT-1,2026-03-04,\"a \"\"quoted\"\" word\"\nT-2,2026-03-05,\"two\nlines\"";
+    assert_eq!(summary(file), ["2: T-1 \"a \\\"quoted\\\" word\"", "3: T-2 \"two\\nlines\""]);
+    let file = "id,done,title\nT-1,2026-03-04,\"ends\nat the end\"\n";
+    assert_eq!(summary(file), ["2: T-1 \"ends\\nat the end\""]);
+    let file = "id,done,title\nT-1,2026-03-04,in\"side\n";
+    assert_eq!(summary(file), ["2: T-1 \"in\\\"side\""]);
+}

@@ -85,6 +85,36 @@ macro_rules! write_links {
     }};
 }
 
+/// Refuses a delivering initiative of another team (or none at all): a proposal is delivered
+/// by an initiative of its own team, whose forecast its brief shows.
+macro_rules! own_initiative {
+    ($tx:expr, $team_id:expr, $input:expr) => {
+        if let Some(initiative) = $input.initiative_id {
+            let owner: Option<i64> = sqlx::query_scalar("SELECT team_id FROM initiatives WHERE id = $1")
+                .bind(initiative)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            match owner {
+                Some(owner) if owner == $team_id => {}
+                Some(_) => {
+                    return Err(StoreError::invalid(
+                        "initiative_id",
+                        format!(
+                            "initiative {initiative} is another team's: a proposal names an initiative of its own team"
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(StoreError::invalid(
+                        "initiative_id",
+                        format!("initiative {initiative} does not exist"),
+                    ));
+                }
+            }
+        }
+    };
+}
+
 impl Store {
     /// Stores a new draft proposal of team `team_id`, written by `by`. The input must have
     /// been validated (`ProposalInput::validate`) against the stored objectives, initiatives
@@ -103,6 +133,7 @@ impl Store {
             if !user_exists!(tx, by.user_id) {
                 return Err(StoreError::invalid("created_by", format!("unknown user {}", by.user_id)));
             }
+            own_initiative!(tx, team_id, input);
             let at = by.at.unix_timestamp();
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO proposals (team_id, title, content, initiative_id, created_by, created_at, updated_at) \
@@ -128,9 +159,10 @@ impl Store {
     ) -> Result<StoredProposal, StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let status: Option<String> = sqlx::query_scalar("SELECT status FROM proposals WHERE id = $1")
+            let found: Option<(String, i64)> = sqlx::query_as("SELECT status, team_id FROM proposals WHERE id = $1")
                 .bind(id).fetch_optional(&mut *tx).await?;
-            match status.as_deref() {
+            let team_id = found.as_ref().map_or(0, |(_, team)| *team);
+            match found.as_ref().map(|(status, _)| status.as_str()) {
                 None => return Err(StoreError::not_found("proposal", id)),
                 Some("draft") => {}
                 Some(other) => {
@@ -140,6 +172,7 @@ impl Store {
                     )));
                 }
             }
+            own_initiative!(tx, team_id, input);
             sqlx::query("UPDATE proposals SET title = $1, content = $2, initiative_id = $3, updated_at = $4 WHERE id = $5")
                 .bind(input.title.trim()).bind(content(input)).bind(input.initiative_id)
                 .bind(by.at.unix_timestamp()).bind(id)

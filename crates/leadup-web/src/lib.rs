@@ -16,6 +16,7 @@ mod pages;
 mod priorities;
 pub mod proposals;
 pub mod routes;
+mod server;
 mod views;
 
 use std::net::SocketAddr;
@@ -30,6 +31,7 @@ use leadup_store::Store;
 use time::{Date, OffsetDateTime};
 
 pub use error::AppError;
+pub use server::{ServerLimits, serve_app};
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
@@ -133,14 +135,13 @@ pub(crate) async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// Serves the application on `listener` until Ctrl-C or SIGTERM, then finishes the
-/// requests in flight; the stored forecasts are kept fresh in the background meanwhile.
+/// Serves the application on `listener` within the default [`ServerLimits`] until Ctrl-C or
+/// SIGTERM, then finishes the requests in flight; the stored forecasts and dashboards are kept
+/// fresh in the background meanwhile.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     let clock = state.clone();
     tokio::spawn(state.refresher.clone().run(state.store.clone(), move || clock.clock()));
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    serve_app(listener, app(state), ServerLimits::default(), shutdown_signal()).await
 }
 
 /// Binds `addr`, so the caller can report the address before serving.

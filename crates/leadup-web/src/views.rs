@@ -3,16 +3,18 @@
 
 use leadup_app::dashboard::{
     self, Budget, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, NextItems, PRESET_WINDOWS, Progress, State, TeamDashboard,
-    team_dashboard,
+    TeamOutlook, team_dashboard,
 };
 use leadup_app::forecasts::Histories;
 use leadup_core::ValidationErrors;
+use leadup_core::access::Action;
 use leadup_core::forecast::InitiativeForecast;
 use leadup_core::initiative::{Initiative, Status};
 use leadup_core::team::Team;
 use leadup_core::work_item::{AttachRule, WorkItem};
 use serde::Serialize;
 
+use crate::auth::Caller;
 use crate::{AppError, AppState};
 
 /// A team's progress over a window of days, as `GET /api/v1/teams/{id}/progress` answers.
@@ -56,6 +58,10 @@ pub(crate) struct InitiativeProgress {
     pub progress: Progress,
     /// Spending against the plan.
     pub budget: Budget,
+    /// Whether the team's work items are hidden from the caller, who may not view the team
+    /// (its tracker data is its own, see docs/permissions.md): `aging_items` is then empty,
+    /// while the counts and flow metrics stay.
+    pub items_hidden: bool,
     /// The attached items, in import order (what the flow metrics' indexes point into).
     #[serde(skip)]
     pub work_items: Vec<WorkItem>,
@@ -100,7 +106,8 @@ pub(crate) async fn team(state: &AppState, id: i64, days: Option<u32>) -> Result
             let items = state.store.work_items(id).await?;
             let histories = Histories::load(&state.store, id).await?;
             let now = state.clock();
-            team_dashboard(id, &items, &histories, now.date(), days, now)
+            let outlook = TeamOutlook::of(&items, &histories, now.date());
+            team_dashboard(id, &items, &outlook, now.date(), days, now)
                 .map_err(|e| ValidationErrors::single("days", e.to_string()))?
         };
     let initiative_forecasts = state.store.team_initiative_forecasts(id).await?;
@@ -136,6 +143,7 @@ pub(crate) async fn initiative(state: &AppState, id: i64) -> Result<InitiativePr
         rules,
         progress,
         budget: Budget::of(&record, today),
+        items_hidden: false,
         work_items,
         stored_forecast: stored,
         forecast_history: state.store.initiative_forecast_history(id).await?,
@@ -163,6 +171,25 @@ async fn plan_events(state: &AppState, team_id: i64) -> Result<Vec<(time::Date, 
     }
     events.sort();
     Ok(events)
+}
+
+impl InitiativeProgress {
+    /// Hides the team's work items (their keys, titles and labels) unless `caller` may view
+    /// the team: another team sees the initiative's summary, not its items.
+    pub(crate) fn for_caller(mut self, caller: &Caller) -> Self {
+        if !caller.may(Action::ViewTeam, self.team_id) {
+            self.items_hidden = true;
+            self.progress.aging_items.clear();
+            for item in &mut self.work_items {
+                item.key.clear();
+                item.title.clear();
+                item.labels.clear();
+                item.parent = None;
+                item.milestone = None;
+            }
+        }
+        self
+    }
 }
 
 /// Every open initiative's prioritisation factors, from its evidence (reach, value,

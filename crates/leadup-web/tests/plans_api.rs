@@ -469,3 +469,92 @@ async fn the_proposal_workflow_on_postgres() {
     let Some(db) = TestDatabase::postgres().await else { return };
     proposal_workflow(db).await;
 }
+
+#[tokio::test]
+async fn other_teams_see_an_initiatives_summary_not_its_work_items() {
+    let api = Api::over(TestDatabase::sqlite()).await;
+    let at = |day: Date| Some(day.with_hms(9, 0, 0).unwrap().assume_utc());
+    let item = |key: &str, title: &str, started: Date, done: Option<Date>| WorkItem {
+        key: key.into(),
+        title: title.into(),
+        kind: "Story".into(),
+        status: if done.is_some() { "Done" } else { "In Progress" }.into(),
+        category: StatusCategory::from_times(at(started), done.and_then(at)),
+        created: at(started),
+        started: at(started),
+        done: done.and_then(at),
+        estimate: None,
+        parent: None,
+        labels: vec!["refunds".into()],
+        milestone: None,
+    };
+    let mut import = api.store.begin_import(api.team).await.unwrap();
+    import.upsert(item("PAY-900", "Acquirer migration for Globex", TODAY - Duration::days(9), None)).await.unwrap();
+    let done = Some(TODAY - Duration::days(2));
+    import.upsert(item("PAY-901", "Settlement report for Initech", TODAY - Duration::days(6), done)).await.unwrap();
+    import.commit().await.unwrap();
+    let initiative = api.initiatives[0];
+    let rules = [leadup_core::work_item::AttachRule::new(leadup_core::work_item::RuleKind::Label, "refunds").unwrap()];
+    api.store.set_initiative_rules(initiative, &rules).await.unwrap();
+    let secrets = ["PAY-900", "Acquirer migration", "PAY-901", "Settlement report"];
+
+    for who in ["manager", "member", "executive"] {
+        let progress = api.as_(who, "GET", &format!("/api/v1/initiatives/{initiative}/progress"), None).await;
+        assert_eq!(progress.body["aging_items"][0]["key"], "PAY-900", "{who}: {}", progress.text);
+        assert_eq!(progress.body["items_hidden"], false);
+        let page = api.page(who, &format!("/initiatives/{initiative}")).await;
+        assert!(secrets.iter().all(|s| page.contains(s)), "{who} sees the team's items");
+    }
+
+    let progress = api.as_("outsider", "GET", &format!("/api/v1/initiatives/{initiative}/progress"), None).await;
+    assert_eq!(progress.status, StatusCode::OK);
+    let p = &progress.body;
+    assert_eq!((p["items"].as_u64(), p["done"].as_u64(), p["flow"]["wip"].as_u64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(p["aging_items"], json!([]), "no keys or titles: {}", progress.text);
+    assert_eq!(p["items_hidden"], true);
+    assert!(secrets.iter().all(|s| !progress.text.contains(s)), "{}", progress.text);
+    let page = api.page("outsider", &format!("/initiatives/{initiative}")).await;
+    for secret in secrets {
+        assert!(!page.contains(secret), "the outsider sees {secret}");
+    }
+    assert!(page.contains("Payments' own work items"), "the page says why: {page}");
+    assert!(page.contains("2 items"), "the summary is shown");
+}
+
+#[tokio::test]
+async fn a_proposal_names_only_an_initiative_of_its_own_team() {
+    let api = Api::over(TestDatabase::sqlite()).await;
+    let other = api.store.teams().await.unwrap().into_iter().find(|t| t.name == "Platform").unwrap().id;
+    let input = json!({"title": "Theirs", "team_id": other, "horizon": "now"});
+    let draft = serde_json::from_value::<InitiativeInput>(input).unwrap().validate().unwrap();
+    let theirs = api.store.create_initiative(&draft).await.unwrap().id;
+    let proposal = |initiative: i64| {
+        json!({
+            "title": "Instant refunds",
+            "problem": {"text": "Refunds take two weeks"},
+            "solution": {"text": "Refund to the card at once"},
+            "initiative_id": initiative,
+            "case": {"discount_rate": 0.1, "one_off_cost": 100, "recurring_cost": 0,
+                     "benefits": {"low": [50], "expected": [100], "high": [200]}},
+            "ask": {"decision": "Fund it"}
+        })
+    };
+    let uri = format!("/api/v1/teams/{}/proposals", api.team);
+    let refused = api.as_("manager", "POST", &uri, Some(proposal(theirs))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert_eq!(refused.body["errors"][0]["field"], "initiative_id");
+    assert_eq!(
+        refused.body["errors"][0]["message"],
+        format!("initiative {theirs} is another team's: a proposal names an initiative of its own team")
+    );
+    assert_eq!(api.as_("manager", "GET", "/api/v1/proposals", None).await.body, json!([]), "nothing was written");
+
+    let created = api.as_("manager", "POST", &uri, Some(proposal(api.initiatives[0]))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.body["id"].as_i64().unwrap();
+    let moved = api.as_("manager", "PUT", &format!("/api/v1/proposals/{id}"), Some(proposal(theirs))).await;
+    assert_eq!(moved.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", moved.text);
+    assert_eq!(moved.body["errors"][0]["field"], "initiative_id");
+    let kept = api.as_("manager", "GET", &format!("/api/v1/proposals/{id}"), None).await;
+    assert_eq!(kept.body["input"]["initiative_id"], api.initiatives[0], "{}", kept.text);
+}

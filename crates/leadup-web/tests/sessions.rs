@@ -433,6 +433,14 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
     assert_ne!(fresh, here, "this browser gets a new session");
     let page = site.get("/account?password=changed", &fresh).await;
     assert!(page.body.contains("Your password was changed."), "{}", page.body);
+    assert!(!page.body.contains("still work"), "no API tokens, nothing said");
+    accounts::create_token(&site.store, 1, "nightly", T0).await.unwrap();
+    let page = site.get("/account?password=changed", &fresh).await;
+    assert!(
+        page.body.contains("Your API token still works: a new password does not end it."),
+        "a new password says the tokens still work and offers to revoke them: {}",
+        page.body
+    );
     for old in [&here, &elsewhere] {
         let gone = site.get("/account", old).await;
         assert_eq!(gone.status, StatusCode::SEE_OTHER, "the old sessions are ended");

@@ -107,14 +107,35 @@ pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             }
             output::table(&["ID", "Email", "Name", "Workspace", "Roles"], &rows)
         }
-        UserCommand::Password { email, password: source } => {
+        UserCommand::Password { email, password: source, revoke_tokens } => {
             let user = find_user(store, &email).await?;
             let (password, generated) = password(&source)?;
             accounts::set_password(store, user.id, &password).await.map_err(cli_error)?;
             if generated {
-                output::line(&format!("New password for {}: {password}   (shown only now)", user.email))
+                output::line(&format!("New password for {}: {password}   (shown only now)", user.email))?;
             } else {
-                output::line(&format!("Password of {} changed; their sessions have ended.", user.email))
+                output::line(&format!("Password of {} changed; their sessions have ended.", user.email))?;
+            }
+            let live: Vec<i64> =
+                store.tokens(user.id).await?.into_iter().filter(|t| t.revoked_at.is_none()).map(|t| t.id).collect();
+            let tokens = match live.len() {
+                1 => "1 API token".to_owned(),
+                n => format!("{n} API tokens"),
+            };
+            if live.is_empty() {
+                Ok(())
+            } else if revoke_tokens {
+                for id in &live {
+                    store.revoke_token(user.id, *id, now()).await?;
+                }
+                output::line(&format!("Their {tokens} revoked."))
+            } else {
+                let (work, them) = if live.len() == 1 { ("works", "it") } else { ("work", "them") };
+                output::line(&format!(
+                    "Their {tokens} still {work} (a new password does not end {them}): revoke with \
+                     `leadup token revoke {} ID`, or run this again with --revoke-tokens.",
+                    user.email
+                ))
             }
         }
     }

@@ -100,12 +100,16 @@ pub enum UserCommand {
     /// List every user with the roles they hold.
     List(Format),
     /// Set a user's password (generated and printed once without --password-stdin); this
-    /// ends all their sessions.
+    /// ends all their sessions. Their API tokens keep working (it says how many) unless
+    /// --revoke-tokens is given.
     Password {
         /// The user's email address.
         email: String,
         #[command(flatten)]
         password: PasswordSource,
+        /// Revoke all their API tokens too (after a password leaked, say).
+        #[arg(long)]
+        revoke_tokens: bool,
     },
 }
 
@@ -172,9 +176,16 @@ pub enum TokenCommand {
 /// `leadup audit ...`
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Check the audit log's hash chain: exits 0 printing the number of entries when it is
-    /// intact, 1 naming the first broken entry (its number and why) otherwise.
-    Verify,
+    /// Check the audit log's hash chain: exits 0 printing the number of entries and the head
+    /// (`COUNT:HASH`, the last entry's number and hash) when it is intact, 1 naming the first
+    /// broken entry (its number and why) otherwise. Keep the head somewhere else: a log cut
+    /// short with its head rewound still chains, and only `--expect` finds that out.
+    Verify {
+        /// A head printed earlier, `COUNT:HASH`: the log must still hold entry COUNT with
+        /// that hash (it may have grown since).
+        #[arg(long, value_name = "COUNT:HASH")]
+        expect: Option<String>,
+    },
 }
 
 /// `leadup proposal ...`

@@ -107,11 +107,12 @@ fn finish(report: &ImportReport, files: &[PathBuf], format: &Format, target: &Im
 fn open_all(files: &[PathBuf]) -> anyhow::Result<(Box<dyn Read + Send>, u64)> {
     let mut total = 0;
     let mut reader: Box<dyn Read + Send> = Box::new(std::io::empty());
-    for path in files {
+    for (k, path) in files.iter().enumerate() {
         let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
         total += file.metadata().map_or(0, |m| m.len());
-        // A newline between files keeps concatenated JSON pages apart.
-        reader = Box::new(reader.chain(&b"\n"[..]).chain(file));
+        // A newline between files keeps concatenated JSON pages apart; none goes before the
+        // first, whose line numbers are reported as they are.
+        reader = if k == 0 { Box::new(file) } else { Box::new(reader.chain(&b"\n"[..]).chain(file)) };
     }
     Ok((reader, total))
 }

@@ -55,7 +55,7 @@ async fn verify_then_tamper(url: String) {
         tokio::task::spawn_blocking(move || leadup(&url, &["audit", "verify"])).await.unwrap()
     };
     assert_eq!(empty.status.code(), Some(0), "{}", stderr(&empty));
-    assert_eq!(stdout(&empty), "audit log intact: 0 entries\n");
+    assert_eq!(stdout(&empty), "audit log intact: 0 entries; head 0:\n");
 
     let store = Store::connect(&url).await.unwrap();
     approve_two_plans(&store).await;
@@ -64,7 +64,8 @@ async fn verify_then_tamper(url: String) {
         tokio::task::spawn_blocking(move || leadup(&url, &["audit", "verify", "--database-url", &url])).await.unwrap()
     };
     assert_eq!(intact.status.code(), Some(0), "{}", stderr(&intact));
-    assert_eq!(stdout(&intact), "audit log intact: 4 entries\n");
+    let head = format!("4:{}", store.audit_log().await.unwrap()[3].hash);
+    assert_eq!(stdout(&intact), format!("audit log intact: 4 entries; head {head}\n"));
 
     tamper(&store).await;
     store.close().await;
@@ -76,6 +77,67 @@ async fn verify_then_tamper(url: String) {
         "error: the audit log's hash chain is broken: entry 3: its hash does not match its content: it was changed \
          after it was written\n"
     );
+}
+
+/// Cuts the last two entries off the log and rewinds its head to match, as someone hiding
+/// what was done would: the chain still holds, and only the head kept elsewhere tells.
+async fn cut_the_end_off(url: String) {
+    let store = Store::connect(&url).await.unwrap();
+    approve_two_plans(&store).await;
+    let log = store.audit_log().await.unwrap();
+    let head = format!("4:{}", log[3].hash);
+    let run = |args: Vec<String>| {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            leadup(&url, &args)
+        })
+    };
+    let verify = |expect: &str| vec!["audit".to_owned(), "verify".to_owned(), "--expect".to_owned(), expect.to_owned()];
+    let kept = run(verify(&head)).await.unwrap();
+    assert_eq!(kept.status.code(), Some(0), "{}", stderr(&kept));
+    let earlier = run(verify(&format!("2:{}", log[1].hash))).await.unwrap();
+    assert_eq!(earlier.status.code(), Some(0), "a log that grew since still matches: {}", stderr(&earlier));
+    let wrong = run(verify(&format!("4:{}", log[2].hash))).await.unwrap();
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(stderr(&wrong).starts_with("error: the audit log was rewritten: entry 4's hash"), "{}", stderr(&wrong));
+    let malformed = run(verify("4:abc")).await.unwrap();
+    assert_eq!(malformed.status.code(), Some(2));
+    assert!(stderr(&malformed).contains("--expect: '4:abc' is not a head"), "{}", stderr(&malformed));
+
+    let drop = match store.backend() {
+        Backend::Sqlite => "DROP TRIGGER audit_log_no_delete",
+        Backend::Postgres => "DROP TRIGGER audit_log_no_update ON audit_log",
+    };
+    execute(&store, drop).await.unwrap();
+    assert_eq!(execute(&store, "DELETE FROM audit_log WHERE seq > 2").await.unwrap(), 2);
+    let rewind = format!("UPDATE audit_head SET seq = 2, hash = '{}' WHERE id = 1", log[1].hash);
+    assert_eq!(execute(&store, &rewind).await.unwrap(), 1);
+    store.close().await;
+    let plain = run(vec!["audit".to_owned(), "verify".to_owned()]).await.unwrap();
+    assert_eq!(plain.status.code(), Some(0), "the cut log still chains: {}", stderr(&plain));
+    assert_eq!(stdout(&plain), format!("audit log intact: 2 entries; head 2:{}\n", log[1].hash));
+    let cut = run(verify(&head)).await.unwrap();
+    assert_eq!(cut.status.code(), Some(1));
+    assert_eq!(
+        stderr(&cut),
+        format!(
+            "error: the audit log was cut short: it holds 2 entries, but entry 4 was expected (the head now is 2:{})\n",
+            log[1].hash
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_log_cut_short_is_found_against_a_kept_head_on_sqlite() {
+    let db = TestDatabase::sqlite();
+    cut_the_end_off(db.url.clone()).await;
+}
+
+#[tokio::test]
+async fn a_log_cut_short_is_found_against_a_kept_head_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    cut_the_end_off(db.url.clone()).await;
 }
 
 #[tokio::test]

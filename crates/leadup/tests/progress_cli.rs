@@ -152,15 +152,16 @@ fn jira_and_github_exports_import_with_every_bad_row_reported() {
     assert!(jira.status.success(), "{}", stderr(&jira));
     assert!(stdout(&jira).contains("into team 'Payments': 6 rows, 4 new, 0 updated, 2 bad"), "{}", stdout(&jira));
     let err = stderr(&jira);
-    assert!(err.contains("line 9: Resolved: '31/Feb/26 10:00 AM' is not a date"), "{err}");
-    assert!(err.contains("line 10: Resolved: '05/Feb/26 10:00 AM' is before Created"), "{err}");
+    // The lines of the file, as the reader reports them (they were one late).
+    assert!(err.contains("line 8: Resolved: '31/Feb/26 10:00 AM' is not a date"), "{err}");
+    assert!(err.contains("line 9: Resolved: '05/Feb/26 10:00 AM' is before Created"), "{err}");
     assert!(err.contains("created team 'Payments'"), "{err}");
 
     let github =
         json(&db.url, &["import", "github", &format!("{FIXTURES}/github-pages.json"), "--team", "Web", "--json"]);
     assert_eq!((github["rows"].as_u64(), github["inserted"].as_u64()), (Some(6), Some(4)));
     let lines: Vec<u64> = github["errors"].as_array().unwrap().iter().map(|e| e["line"].as_u64().unwrap()).collect();
-    assert_eq!(lines, vec![52, 61]);
+    assert_eq!(lines, vec![51, 60], "the lines of the file, as the reader reports them");
 }
 
 #[test]
@@ -342,4 +343,35 @@ fn a_forecast_from_a_bare_throughput_list_opens_no_database() {
     let output = leadup(&url, &["forecast", "when", "--items", "12", "--team", "Nobody"]);
     assert!(!output.status.success());
     assert!(database.exists(), "a team forecast opens the workspace");
+}
+
+#[test]
+fn a_quote_left_open_is_reported_with_every_line_it_swallowed_and_refused_by_strict() {
+    let db = TestDatabase::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("open-quote.csv");
+    std::fs::write(
+        &file,
+        "id,done,title\nT-1,2026-03-04,fine\nT-2,2026-03-05,\"unclosed title\nT-3,2026-03-06,x\n\
+         T-4,2026-03-07,y\nT-5,2026-03-08,z\nT-6,2026-03-09,w\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let args = ["import", "csv", file, "--team", "Quotes", "--key", "id", "--done", "done", "--title", "title"];
+    let strict = leadup(&db.url, &[&args[..], &["--strict"]].concat());
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(
+        stderr(&strict).ends_with(&format!("error: file: 5 bad rows in {file}; with --strict nothing was written\n")),
+        "{}",
+        stderr(&strict)
+    );
+    let lenient = json(&db.url, &[&args[..], &["--json"]].concat());
+    assert_eq!(lenient["inserted"], 1);
+    let errors = lenient["errors"].as_array().unwrap();
+    let lines: Vec<u64> = errors.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [3, 4, 5, 6, 7]);
+    assert_eq!(
+        errors[0]["message"],
+        "title: the quote opened here is never closed (it runs to the end of the file; it swallowed lines 4 to 7)"
+    );
 }

@@ -8,6 +8,7 @@ use leadup_core::work_item::{AttachRule, RuleKind, WorkItem};
 use serde::Deserialize;
 
 use super::{Id, Json, Query};
+use crate::auth::Caller;
 use crate::views::{self, InitiativeProgress, TeamProgress};
 use crate::{AppError, AppState};
 
@@ -25,11 +26,13 @@ pub(crate) async fn team(
     Ok(Json(views::team(&state, id, params.days).await?))
 }
 
+/// Another team's caller gets the summary without the items ([`InitiativeProgress::for_caller`]).
 pub(crate) async fn initiative(
     State(state): State<AppState>,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<Json<InitiativeProgress>, AppError> {
-    Ok(Json(views::initiative(&state, id).await?))
+    Ok(Json(views::initiative(&state, id).await?.for_caller(&caller)))
 }
 
 /// The initiative's stored forecasts, oldest first: its forecast history.

@@ -180,7 +180,20 @@ async fn render(state: &AppState, caller: &Caller, said: &Said<'_>) -> PageResul
         section.card id="password" {
             h2 { "Password" }
             @if said.password_changed {
-                div.alert.success role="status" { p { "Your password was changed. Every other session of your account was signed out." } }
+                div.alert.success role="status" {
+                    p { "Your password was changed. Every other session of your account was signed out." }
+                    @let live = tokens.iter().filter(|t| t.revoked_at.is_none()).count();
+                    @if live > 0 {
+                        p {
+                            @if live == 1 {
+                                "Your API token still works: a new password does not end it. "
+                            } @else {
+                                "Your " (live) " API tokens still work: a new password does not end them. "
+                            }
+                            a href="#tokens" { "Revoke below" } " any that someone else may know."
+                        }
+                    }
+                }
             }
             @if let Some(error) = said.password_error {
                 p.field-error role="alert" { (error) }

@@ -98,7 +98,7 @@ async fn change_rules(state: &AppState, id: &str, form: RuleForm) -> Result<Resu
 async fn render(state: &AppState, caller: &Caller, id: i64, rule_error: Option<RuleError>) -> PageResult {
     let workspace = state.store.workspace().await?;
     let view = match views::initiative(state, id).await {
-        Ok(view) => view,
+        Ok(view) => view.for_caller(caller),
         Err(AppError::NotFound(_)) => return Err(missing(&format!("Initiative {id}"))),
         Err(other) => return Err(other.into()),
     };
@@ -191,8 +191,11 @@ async fn render(state: &AppState, caller: &Caller, id: i64, rule_error: Option<R
         (rules_card(&view, &team.name, rule_error.as_ref(), editor_csrf(caller, team.id)))
         @if !view.work_items.is_empty() {
             h2.section-title { "Flow of its work items" }
+            @if view.items_hidden {
+                p.muted { "These are " (team.name) "' own work items: the charts show how they flow, and only the team's people see each item." }
+            }
             @let labels: Vec<String> = view.progress.flow.cycle_times.iter().map(|p| label(&view.work_items[p.index])).collect();
-            (flow_cards(&view.progress.flow, &view.progress, &labels, "since it started"))
+            (flow_cards(&view.progress.flow, &view.progress, &labels, "since it started", view.items_hidden))
         }
     };
     Ok(layout::page(&initiative.title, workspace.as_ref(), Some(Section::Roadmap), caller, &content))

@@ -96,9 +96,15 @@ pub(crate) fn calibration_note(answer: &WhenAnswer) -> Markup {
     }
 }
 
-/// The four flow charts of `flow` over `items`, each in a full-width card.
-/// The flow charts of `flow`; `labels` names each of its cycle-time points ("KEY title").
-pub(crate) fn flow_cards(flow: &FlowMetrics, progress: &Progress, labels: &[String], subject: &str) -> Markup {
+/// The four flow charts of `flow`, each in a full-width card; `labels` names each of its
+/// cycle-time points ("KEY title"); with `items_hidden`, the items in progress are not listed.
+pub(crate) fn flow_cards(
+    flow: &FlowMetrics,
+    progress: &Progress,
+    labels: &[String],
+    subject: &str,
+    items_hidden: bool,
+) -> Markup {
     let window = format!("{} to {}", date::format(flow.window.first), date::format(flow.window.last));
     let percentiles = flow.cycle_time.filter(|c| c.items >= MIN_ITEMS_FOR_PERCENTILES).map(|c| (c.p50, c.p85, c.p95));
     // Weeks cut by the window's edges would look like slow weeks: only whole weeks are drawn,
@@ -156,7 +162,11 @@ pub(crate) fn flow_cards(flow: &FlowMetrics, progress: &Progress, labels: &[Stri
                 h2 { "Aging work in progress" }
                 span.muted { (flow.wip) " in progress at the end of " (date::format(flow.window.last)) }
             }
-            (aging::svg(&open, percentiles))
+            @if items_hidden {
+                p.muted { "The items in progress are listed to the team's people only." }
+            } @else {
+                (aging::svg(&open, percentiles))
+            }
             @if progress.aging_items.len() > MAX_AGING_ROWS {
                 p.muted { "The " (progress.aging_items.len() - MAX_AGING_ROWS) " younger items in progress are not shown." }
             }

@@ -214,7 +214,7 @@ pub(super) async fn render_dashboard(
                     p.muted { "No forecast for the open items: " (note) "." }
                 }
             }
-            (flow_cards(&view.progress.flow, &view.progress, &view.cycle_time_labels, &window_words(view.progress.flow.window)))
+            (flow_cards(&view.progress.flow, &view.progress, &view.cycle_time_labels, &window_words(view.progress.flow.window), false))
         }
         section.card id="initiatives" {
             h2 { "Initiatives" }
