@@ -363,6 +363,36 @@ async fn every_answer_carries_the_security_headers_and_private_ones_are_not_stor
 }
 
 #[tokio::test]
+async fn an_administrator_does_not_give_herself_a_role() {
+    let site = Site::new().await;
+    let team = leadup_core::team::TeamInput {
+        name: "Payments".into(),
+        manager: "Mara".into(),
+        members: vec![],
+        executives: vec![],
+    };
+    let team = site.store.create_team(&team.validate().unwrap()).await.unwrap().id;
+    let tom = UserInput { email: "tom@example.com".into(), name: "Tom".into(), is_admin: false };
+    let tom = accounts::create_user(&site.store, &tom, PASSWORD, T0, None).await.unwrap().id;
+    let session = site.sign_in("", PASSWORD).await.session();
+    let page = site.get("/admin", &session).await;
+    assert!(page.body.contains(&format!(r#"<option value="{tom}">Tom (tom@example.com)</option>"#)), "{}", page.body);
+    assert!(!page.body.contains(r#"<option value="1">Ada (ada@example.com)</option>"#), "not offered: {}", page.body);
+    let csrf = page.csrf();
+    let own = site.post_form("/admin/roles", &session, &format!("csrf={csrf}&user=1&team={team}&role=executive")).await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    assert!(own.body.contains("You may not give yourself a role"), "{}", own.body);
+    assert!(site.store.principal(1).await.unwrap().roles.is_empty(), "nothing changed");
+    let other =
+        site.post_form("/admin/roles", &session, &format!("csrf={csrf}&user={tom}&team={team}&role=executive")).await;
+    assert_eq!((other.status, other.location()), (StatusCode::SEE_OTHER, "/admin#people"));
+    assert_eq!(site.store.principal(tom).await.unwrap().roles.len(), 1);
+    // The operator still can, at the command line (no acting user).
+    site.store.set_role(team, 1, Some(leadup_core::access::Role::Executive), None).await.unwrap();
+    assert_eq!(site.store.principal(1).await.unwrap().roles.len(), 1);
+}
+
+#[tokio::test]
 async fn api_tokens_open_the_api_until_revoked() {
     let site = Site::new().await;
     let (token, secret) = accounts::create_token(&site.store, 1, "script", T0).await.unwrap();
