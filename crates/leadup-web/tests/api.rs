@@ -902,6 +902,35 @@ async fn far_dates_render(api: Api) {
     )
     .await
     .unwrap();
+    // A plan whose period and item reach the end of the calendar.
+    let draft = serde_json::from_value::<leadup_core::plan::PlanInput>(json!({
+        "team_id": team, "name": "Forever", "period_start": "2026-01-01", "period_end": "2026-12-31",
+        "items": [{"initiative_id": forever, "target_date": "2026-12-31", "budget": 100, "scope": 3}]
+    }))
+    .unwrap()
+    .validate()
+    .unwrap();
+    let plan = api.store.create_plan(&draft, leadup_store::Actor::now(1)).await.unwrap().id;
+    leadup_store::testing::execute(
+        &api.store,
+        &format!("UPDATE plans SET period_end = '9999-12-31' WHERE id = {plan}"),
+    )
+    .await
+    .unwrap();
+    // A key result due and a piece of evidence observed at the ends of the calendar, too.
+    let evidence = api
+        .call("POST", "/api/v1/evidence", Some(json!({"kind": "support_ticket", "summary": "Refunds are slow"})))
+        .await;
+    assert_eq!(evidence.status, StatusCode::CREATED, "{}", evidence.body);
+    let evidence = evidence.body["id"].as_i64().unwrap();
+    let link = api.call("PUT", &format!("/api/v1/evidence/{evidence}/initiatives/{forever}"), None).await;
+    assert!(link.status.is_success(), "{}", link.body);
+    for sql in [
+        format!("UPDATE evidence SET observed_on = '9999-12-31' WHERE id = {evidence}"),
+        "UPDATE key_results SET due = '9999-12-31'".to_owned(),
+    ] {
+        leadup_store::testing::execute(&api.store, &sql).await.unwrap();
+    }
     let shown = api.call("GET", &format!("/api/v1/initiatives/{forever}"), None).await;
     assert_eq!(shown.body["target_end"], "9999-12-31", "the stored value is read back as it is");
     for (uri, shows) in [
@@ -912,6 +941,12 @@ async fn far_dates_render(api: Api) {
         (format!("/initiatives/{ancient}"), "0001-12-31"),
         (format!("/teams/{team}"), "Payments"),
         ("/alignment".to_owned(), "Forever"),
+        ("/strategy".to_owned(), "9999-12-31"),
+        ("/evidence".to_owned(), "Refunds are slow"),
+        (format!("/evidence/{evidence}"), "9999-12-31"),
+        ("/priorities".to_owned(), "Forever"),
+        (format!("/teams/{team}/plans"), "Forever"),
+        (format!("/plans/{plan}"), "9999-12-31"),
     ] {
         let (status, page) = api.page(&uri).await;
         assert_eq!(status, StatusCode::OK, "{uri}: {page}");
