@@ -1005,3 +1005,48 @@ async fn nul_characters_are_refused(api: Api) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("must not contain a NUL character"), "{page}");
 }
+
+/// An input that gives `head`, says so, then blocks until the test ends: an import stuck
+/// mid-file, as one is when its process is killed.
+struct StuckAfter {
+    head: std::io::Cursor<Vec<u8>>,
+    reached: Option<tokio::sync::oneshot::Sender<()>>,
+    release: std::sync::mpsc::Receiver<()>,
+}
+
+impl std::io::Read for StuckAfter {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.head.read(buf)?;
+        if n > 0 {
+            return Ok(n);
+        }
+        if let Some(reached) = self.reached.take() {
+            let _ = reached.send(());
+        }
+        let _ = self.release.recv(); // Err once the test drops the sender: then the input ends.
+        Ok(0)
+    }
+}
+
+#[tokio::test]
+async fn an_import_into_a_new_team_stopped_midway_leaves_no_team() {
+    let api = Api::new().await;
+    let mut rows = String::from("id,done\n");
+    for n in 0..3_000 {
+        writeln!(rows, "N-{n},2026-03-04").unwrap();
+    }
+    let (reached, stuck) = tokio::sync::oneshot::channel();
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let input = StuckAfter { head: std::io::Cursor::new(rows.into_bytes()), reached: Some(reached), release: held };
+    let format = leadup_web::imports::Format::Csv(leadup_import::CsvMapping::new("id", "done"));
+    let import = leadup_web::imports::import(&api.store, "Brand new", input, &format, false, |_| {});
+    // The import is dropped once its input is stuck, as a killed process stops: no code of
+    // its runs after that.
+    tokio::select! {
+        _ = import => panic!("the input never ends, so neither does the import"),
+        _ = stuck => {}
+    }
+    drop(release);
+    assert_eq!(api.store.team_named("Brand new").await.unwrap(), None, "no empty team is left behind");
+    assert_eq!(api.call("GET", "/api/v1/teams", None).await.body, json!([]));
+}
