@@ -176,7 +176,8 @@ impl Store {
     /// their role away.
     ///
     /// The change is written to the audit log; `by` is who made it, `None` for the operator
-    /// at the command line.
+    /// at the command line. Nobody gives themselves a role (`Forbidden`): separation of
+    /// duties, so that an administrator cannot approve on a right she granted herself.
     pub async fn set_role(&self, team: i64, user: i64, role: Option<Role>, by: Option<i64>) -> Result<(), StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -190,6 +191,13 @@ impl Store {
             }
             let before: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE team_id = $1 AND user_id = $2")
                 .bind(team).bind(user).fetch_optional(&mut *tx).await?;
+            if by == Some(user) && role.is_some_and(|role| before.as_deref() != Some(role.as_str())) {
+                return Err(StoreError::Forbidden(
+                    "You may not give yourself a role: another administrator does (or the operator, with \
+                     `leadup member add`), so that nobody approves on a right they granted themselves."
+                        .to_owned(),
+                ));
+            }
             sqlx::query("DELETE FROM memberships WHERE team_id = $1 AND user_id = $2")
                 .bind(team).bind(user).execute(&mut *tx).await?;
             if let Some(role) = role {

@@ -67,6 +67,7 @@ type Writer = JoinHandle<Result<Option<i64>, StoreError>>;
 /// [`upsert`](Self::upsert) per item, then [`commit`](Self::commit); dropping it instead
 /// rolls everything back.
 pub struct WorkItemImport {
+    team_id: i64,
     before: i64,
     written: u64,
     pending: Vec<Row>,
@@ -77,29 +78,69 @@ pub struct WorkItemImport {
     writer: Writer,
 }
 
+/// The team an import writes into.
+#[derive(Debug, Clone)]
+enum Target {
+    /// A stored team.
+    Team(i64),
+    /// A team created by the import, in its transaction: it exists only if the import
+    /// commits (named so, with this manager).
+    New { name: String, manager: String },
+}
+
 impl Store {
     /// Starts an import into team `team_id`: waits for the write lock like any write, and
     /// fails with "team not found" if there is no such team.
     pub async fn begin_import(&self, team_id: i64) -> Result<WorkItemImport, StoreError> {
+        self.start_import(Target::Team(team_id)).await
+    }
+
+    /// Starts an import into a new team called `name` (with `manager`), created in the
+    /// import's transaction: if the import does not commit (it is rolled back, fails, or the
+    /// process is killed), there is no such team. A team of that name already existing is
+    /// an error naming `team`.
+    pub async fn begin_import_into_new_team(&self, name: &str, manager: &str) -> Result<WorkItemImport, StoreError> {
+        self.start_import(Target::New { name: name.to_owned(), manager: manager.to_owned() }).await
+    }
+
+    async fn start_import(&self, into: Target) -> Result<WorkItemImport, StoreError> {
         let (sender, messages) = mpsc::channel(QUEUED);
         let (started, before) = oneshot::channel();
         let (hand_back, written_batches) = std::sync::mpsc::channel();
         let mut writer = match &self.pool {
             Pool::Sqlite(pool) => {
                 let target = SqliteTarget::of(pool).await?;
-                tokio::task::spawn_blocking(move || write_sqlite(&target, team_id, started, messages, &hand_back))
+                tokio::task::spawn_blocking(move || write_sqlite(&target, &into, started, messages, &hand_back))
             }
             Pool::Postgres(pool) => {
                 let tx = pool.begin_write().await?;
-                tokio::spawn(write_postgres(tx, team_id, started, messages))
+                tokio::spawn(write_postgres(tx, into, started, messages))
             }
         };
-        let Ok(before) = before.await else { return Err(failure(&mut writer).await) };
-        Ok(WorkItemImport { before, written: 0, pending: Vec::with_capacity(BATCH), sender, written_batches, writer })
+        let Ok((team_id, before)) = before.await else { return Err(failure(&mut writer).await) };
+        Ok(WorkItemImport {
+            team_id,
+            before,
+            written: 0,
+            pending: Vec::with_capacity(BATCH),
+            sender,
+            written_batches,
+            writer,
+        })
     }
 }
 
+/// What is said of a new team's name that is taken.
+fn name_taken(name: &str) -> StoreError {
+    StoreError::invalid("team", format!("a team named '{name}' already exists"))
+}
+
 impl WorkItemImport {
+    /// The team the import writes into (a new team's id, once it commits).
+    pub fn team_id(&self) -> i64 {
+        self.team_id
+    }
+
     /// Adds or replaces the item with `item.key` in this team; a key given twice keeps its
     /// last version. Written in batches.
     pub async fn upsert(&mut self, mut item: WorkItem) -> Result<(), StoreError> {
@@ -168,18 +209,30 @@ async fn failure(writer: &mut Writer) -> StoreError {
 /// is dropped.
 fn write_sqlite(
     target: &SqliteTarget,
-    team_id: i64,
-    started: oneshot::Sender<i64>,
+    into: &Target,
+    started: oneshot::Sender<(i64, i64)>,
     mut messages: mpsc::Receiver<Message>,
     hand_back: &std::sync::mpsc::Sender<Vec<Row>>,
 ) -> Result<Option<i64>, StoreError> {
     let mut connection = target.open()?;
     let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let team_id = match into {
+        Target::Team(id) => *id,
+        Target::New { name, manager } => {
+            let taken: i64 = tx.query_row("SELECT COUNT(*) FROM teams WHERE name = ?1", [name], |row| row.get(0))?;
+            if taken > 0 {
+                return Err(name_taken(name));
+            }
+            tx.query_row("INSERT INTO teams (name, manager) VALUES (?1, ?2) RETURNING id", [name, manager], |row| {
+                row.get(0)
+            })?
+        }
+    };
     let (exists, before): (i64, i64) = tx.query_row(COUNTS, [team_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
     if exists == 0 {
         return Err(StoreError::not_found("team", team_id));
     }
-    if started.send(before).is_err() {
+    if started.send((team_id, before)).is_err() {
         return Ok(None);
     }
     let committing = {
@@ -223,15 +276,30 @@ fn write_sqlite(
 /// The PostgreSQL writer, a task: like [`write_sqlite`], with a multi-row upsert per batch.
 async fn write_postgres(
     mut tx: Transaction<'static, Postgres>,
-    team_id: i64,
-    started: oneshot::Sender<i64>,
+    into: Target,
+    started: oneshot::Sender<(i64, i64)>,
     mut messages: mpsc::Receiver<Message>,
 ) -> Result<Option<i64>, StoreError> {
+    let team_id = match into {
+        Target::Team(id) => id,
+        Target::New { name, manager } => {
+            let taken: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM teams WHERE name = $1").bind(&name).fetch_optional(&mut *tx).await?;
+            if taken.is_some() {
+                return Err(name_taken(&name));
+            }
+            sqlx::query_scalar("INSERT INTO teams (name, manager) VALUES ($1, $2) RETURNING id")
+                .bind(&name)
+                .bind(&manager)
+                .fetch_one(&mut *tx)
+                .await?
+        }
+    };
     let (exists, before): (i64, i64) = sqlx::query_as(COUNTS).bind(team_id).fetch_one(&mut *tx).await?;
     if exists == 0 {
         return Err(StoreError::not_found("team", team_id));
     }
-    if started.send(before).is_err() {
+    if started.send((team_id, before)).is_err() {
         return Ok(None);
     }
     while let Some(message) = messages.recv().await {

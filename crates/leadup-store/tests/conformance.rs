@@ -52,6 +52,7 @@ conformance!(
     missing_ids_are_not_found,
     work_items_import_and_reimport_updates,
     an_abandoned_import_writes_nothing,
+    a_new_team_exists_only_once_its_import_commits,
     attach_rules_select_an_initiatives_items,
     evidence_round_trips_every_field,
     evidence_is_listed_newest_first,
@@ -436,6 +437,33 @@ async fn work_items_import_and_reimport_updates(store: Store) {
         refused.ends_with("still has 1 imported work items, its throughput history; they would be lost"),
         "{refused}"
     );
+}
+
+async fn a_new_team_exists_only_once_its_import_commits(store: Store) {
+    // Abandoned, as when the process importing is killed: no team is left behind.
+    let mut import = store.begin_import_into_new_team("Flow", "Unassigned").await.unwrap();
+    import.upsert(item("FLOW-1", None)).await.unwrap();
+    import.rollback().await;
+    assert_eq!(store.teams().await.unwrap(), vec![]);
+    let dropped = store.begin_import_into_new_team("Flow", "Unassigned").await.unwrap();
+    drop(dropped);
+    assert_eq!(store.team_named("Flow").await.unwrap(), None);
+
+    // Others do not see the team while the import runs; it appears with its items.
+    let mut import = store.begin_import_into_new_team("Flow", "Unassigned").await.unwrap();
+    for n in 0..1_001 {
+        import.upsert(item(&format!("FLOW-{n}"), None)).await.unwrap();
+    }
+    assert_eq!(store.teams().await.unwrap(), vec![], "not before it commits");
+    let id = import.team_id();
+    assert_eq!(import.commit().await.unwrap(), ImportSummary { inserted: 1_001, updated: 0 });
+    let flow = store.team(id).await.unwrap();
+    assert_eq!((flow.name.as_str(), flow.manager.as_str()), ("Flow", "Unassigned"));
+    assert_eq!(store.work_item_count(id).await.unwrap(), 1_001);
+
+    let taken = store.begin_import_into_new_team("Flow", "Unassigned").await.err().unwrap();
+    let StoreError::Invalid(errors) = taken else { panic!("{taken}") };
+    assert_eq!(errors.summary(), "team: a team named 'Flow' already exists");
 }
 
 async fn an_abandoned_import_writes_nothing(store: Store) {

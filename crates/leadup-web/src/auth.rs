@@ -15,6 +15,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use http_body::Body as _;
 use leadup_core::access::{Action, Principal};
 use leadup_core::account::{MAX_PASSWORD_CHARS, User, normalise_email};
 use leadup_store::Store;
@@ -26,7 +27,7 @@ use crate::{AppError, AppState};
 
 /// The session cookie's name.
 pub(crate) const SESSION_COOKIE: &str = "leadup_session";
-/// The form field (or query parameter, for file uploads) carrying the CSRF token.
+/// The form field carrying the CSRF token (the first field of a file upload's form).
 pub(crate) const CSRF_FIELD: &str = "csrf";
 /// The header carrying the CSRF token, for scripts that use a session.
 const CSRF_HEADER: &str = "x-csrf-token";
@@ -263,21 +264,17 @@ fn check_origin(headers: &HeaderMap) -> Result<(), AppError> {
 }
 
 /// Checks the CSRF token: the `X-CSRF-Token` header, the `csrf` field of a URL-encoded form,
-/// or (for file uploads, whose body is streamed) the `csrf` query parameter.
+/// or the first part of a multipart form (a file upload, whose body is streamed on: only its
+/// first part is read here). Never the URL, which browsers log, keep in their history and may
+/// send on as a referrer.
 async fn check_csrf(request: Request, expected: &str) -> Result<Request, AppError> {
     let matches = |sent: Option<&str>| sent.is_some_and(|sent| constant_time_eq(sent.as_bytes(), expected.as_bytes()));
     if matches(request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok())) {
         return Ok(request);
     }
-    if matches(request.uri().query().and_then(|q| field(q, CSRF_FIELD))) {
-        return Ok(request);
-    }
-    let is_form = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if is_form {
+    let content_type =
+        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    if content_type.starts_with("application/x-www-form-urlencoded") {
         let (parts, body) = request.into_parts();
         let bytes = axum::body::to_bytes(body, MAX_FORM)
             .await
@@ -285,10 +282,112 @@ async fn check_csrf(request: Request, expected: &str) -> Result<Request, AppErro
         if matches(std::str::from_utf8(&bytes).ok().and_then(|form| field(form, CSRF_FIELD))) {
             return Ok(Request::from_parts(parts, axum::body::Body::from(bytes)));
         }
+    } else if let Some(boundary) = multipart_boundary(&content_type) {
+        let (parts, mut body) = request.into_parts();
+        let mut head = Vec::new();
+        let token = loop {
+            match first_part(&head, &boundary) {
+                Part::Incomplete if head.len() <= MAX_MULTIPART_HEAD => {}
+                Part::Csrf(token) => break Some(token),
+                _ => break None,
+            }
+            match std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        head.extend_from_slice(&data);
+                    }
+                }
+                Some(Err(error)) => return Err(AppError::BadRequest(format!("The form could not be read: {error}"))),
+                None => break None,
+            }
+        };
+        if matches(token.as_deref()) {
+            let body = Prefixed { prefix: Some(axum::body::Bytes::from(head)), rest: body };
+            return Ok(Request::from_parts(parts, axum::body::Body::new(body)));
+        }
     }
     Err(AppError::Forbidden(
         "This form has expired or did not come from leadup (its CSRF token is missing or wrong); reload the page and try again.".to_owned(),
     ))
+}
+
+/// The most of a multipart form read to find its CSRF token, which must be its first part.
+const MAX_MULTIPART_HEAD: usize = 16 * 1024;
+
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let (kind, parameters) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    parameters.split(';').find_map(|parameter| {
+        let (name, value) = parameter.split_once('=')?;
+        name.trim().eq_ignore_ascii_case("boundary").then(|| value.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// What the start of a multipart body shows of its first part.
+#[derive(Debug, PartialEq, Eq)]
+enum Part {
+    /// Not all of the first part has arrived yet.
+    Incomplete,
+    /// The first part is the `csrf` field, holding this.
+    Csrf(String),
+    /// The first part is something else (or the body is no multipart form).
+    Other,
+}
+
+/// The first part of the multipart body starting with `head`, if it is the CSRF field.
+fn first_part(head: &[u8], boundary: &str) -> Part {
+    let delimiter = format!("--{boundary}");
+    let Some(start) = find(head, delimiter.as_bytes()) else {
+        return if head.len() < delimiter.len() + 2 { Part::Incomplete } else { Part::Other };
+    };
+    let after = &head[start + delimiter.len()..];
+    let Some(headers_end) = find(after, b"\r\n\r\n") else { return Part::Incomplete };
+    let headers = String::from_utf8_lossy(&after[..headers_end]).to_ascii_lowercase();
+    let named_csrf = headers.lines().any(|line| {
+        line.starts_with("content-disposition:")
+            && line.split(';').any(|p| matches!(p.trim(), "name=\"csrf\"" | "name=csrf"))
+    });
+    if !named_csrf {
+        return Part::Other;
+    }
+    let value = &after[headers_end + 4..];
+    let end = format!("\r\n{delimiter}");
+    match find(value, end.as_bytes()) {
+        Some(at) => std::str::from_utf8(&value[..at]).map_or(Part::Other, |token| Part::Csrf(token.trim().to_owned())),
+        None => Part::Incomplete,
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
+}
+
+/// A body whose first bytes were already read: they come first, then the rest.
+struct Prefixed {
+    prefix: Option<axum::body::Bytes>,
+    rest: axum::body::Body,
+}
+
+impl http_body::Body for Prefixed {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        if let Some(prefix) = self.prefix.take().filter(|p| !p.is_empty()) {
+            return std::task::Poll::Ready(Some(Ok(http_body::Frame::data(prefix))));
+        }
+        std::pin::Pin::new(&mut self.rest).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.prefix.as_ref().is_none_or(axum::body::Bytes::is_empty) && self.rest.is_end_stream()
+    }
 }
 
 /// The value of `name` in a URL-encoded `a=1&b=2` string (tokens are hex, never encoded).
@@ -829,6 +928,23 @@ mod tests {
         drop(held);
         let right = throttle.attempt(&store, ADA, "a long test password", client(1), 0).await.unwrap();
         assert!(matches!(right, Attempt::Right(_)), "{right:?}");
+    }
+
+    #[test]
+    fn the_csrf_token_is_the_first_part_of_a_multipart_form() {
+        assert_eq!(multipart_boundary("multipart/form-data; boundary=----x1"), Some("----x1".to_owned()));
+        assert_eq!(multipart_boundary("Multipart/Form-Data; charset=utf-8; boundary=\"a b\""), Some("a b".to_owned()));
+        assert_eq!(multipart_boundary("multipart/mixed; boundary=x"), None);
+        assert_eq!(multipart_boundary("text/csv"), None);
+        let body = "--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nff00\r\n--x\r\nContent-Disposition: form-data; name=\"file\"";
+        assert_eq!(first_part(body.as_bytes(), "x"), Part::Csrf("ff00".to_owned()));
+        for cut in [0, 3, 20, 45, 50] {
+            assert_eq!(first_part(&body.as_bytes()[..cut], "x"), Part::Incomplete, "cut at {cut}");
+        }
+        let file_first =
+            "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nid\r\n--x--\r\n";
+        assert_eq!(first_part(file_first.as_bytes(), "x"), Part::Other);
+        assert_eq!(first_part(b"no multipart body here at all", "x"), Part::Other);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use std::io::Read;
 
 use leadup_core::ValidationErrors;
-use leadup_core::team::{Team, TeamInput};
+use leadup_core::team::{Team, TeamDraft, TeamInput};
 use leadup_import::{
     CsvMapping, DateFormat, ImportError, JiraOptions, Row, RowError, generic_csv, github_json, jira_csv,
 };
@@ -209,16 +209,23 @@ pub enum ImportFailure {
     Store(#[from] StoreError),
 }
 
-/// The team called `name` (or with that id); created, with an unassigned manager, if there
-/// is none. Returns the team and whether it was created.
-async fn team_for_import(store: &Store, name: &str) -> Result<(Team, bool), StoreError> {
+/// The team to import into.
+enum ImportTeam {
+    /// The stored team called so (or with that id).
+    Stored(Team),
+    /// A team to create, with an unassigned manager, in the import's transaction.
+    New(TeamDraft),
+}
+
+/// The team called `name` (or with that id), or, if there is none, the team to create.
+async fn team_for_import(store: &Store, name: &str) -> Result<ImportTeam, StoreError> {
     if let Ok(id) = name.parse::<i64>()
         && let Ok(team) = store.team(id).await
     {
-        return Ok((team, false));
+        return Ok(ImportTeam::Stored(team));
     }
     if let Some(team) = store.team_named(name).await? {
-        return Ok((team, false));
+        return Ok(ImportTeam::Stored(team));
     }
     let draft = TeamInput {
         name: name.trim().to_owned(),
@@ -228,7 +235,7 @@ async fn team_for_import(store: &Store, name: &str) -> Result<(Team, bool), Stor
     }
     .validate()
     .map_err(|errors: ValidationErrors| StoreError::Invalid(rename_team_field(errors)))?;
-    Ok((store.create_team(&draft).await?, true))
+    Ok(ImportTeam::New(draft))
 }
 
 fn rename_team_field(errors: ValidationErrors) -> ValidationErrors {
@@ -256,18 +263,15 @@ pub async fn import<R: Read + Send + 'static>(
         Format::Github => Box::new(github_json(reader)?),
         Format::Csv(mapping) => Box::new(generic_csv(reader, mapping)?),
     };
-    let (team, created) = team_for_import(store, team).await?;
-    let result = import_rows(store, &team, created, rows, strict, progress).await;
-    if created && !matches!(result, Ok(ImportReport { written: true, .. })) {
-        store.delete_team(team.id).await?;
-    }
-    result
+    // A new team is created in the import's transaction: it exists only if the import is
+    // written, whatever stops it (a strict import's bad row, a failure, a killed process).
+    let team = team_for_import(store, team).await?;
+    import_rows(store, team, rows, strict, progress).await
 }
 
 async fn import_rows(
     store: &Store,
-    team: &Team,
-    created: bool,
+    team: ImportTeam,
     rows: impl Iterator<Item = Result<Row, RowError>> + Send + 'static,
     strict: bool,
     mut progress: impl FnMut(u64),
@@ -289,10 +293,15 @@ async fn import_rows(
             let _ = sender.blocking_send(chunk);
         }
     });
-    let mut import = store.begin_import(team.id).await?;
+    let (mut import, name, created) = match team {
+        ImportTeam::Stored(team) => (store.begin_import(team.id).await?, team.name, false),
+        ImportTeam::New(draft) => {
+            (store.begin_import_into_new_team(&draft.name, &draft.manager).await?, draft.name, true)
+        }
+    };
     let mut report = ImportReport {
-        team_id: team.id,
-        team: team.name.clone(),
+        team_id: import.team_id(),
+        team: name,
         team_created: created,
         rows: 0,
         inserted: 0,

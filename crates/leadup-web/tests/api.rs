@@ -935,6 +935,35 @@ async fn far_dates_render(api: Api) {
     )
     .await
     .unwrap();
+    // A plan whose period and item reach the end of the calendar.
+    let draft = serde_json::from_value::<leadup_core::plan::PlanInput>(json!({
+        "team_id": team, "name": "Forever", "period_start": "2026-01-01", "period_end": "2026-12-31",
+        "items": [{"initiative_id": forever, "target_date": "2026-12-31", "budget": 100, "scope": 3}]
+    }))
+    .unwrap()
+    .validate()
+    .unwrap();
+    let plan = api.store.create_plan(&draft, leadup_store::Actor::now(1)).await.unwrap().id;
+    leadup_store::testing::execute(
+        &api.store,
+        &format!("UPDATE plans SET period_end = '9999-12-31' WHERE id = {plan}"),
+    )
+    .await
+    .unwrap();
+    // A key result due and a piece of evidence observed at the ends of the calendar, too.
+    let evidence = api
+        .call("POST", "/api/v1/evidence", Some(json!({"kind": "support_ticket", "summary": "Refunds are slow"})))
+        .await;
+    assert_eq!(evidence.status, StatusCode::CREATED, "{}", evidence.body);
+    let evidence = evidence.body["id"].as_i64().unwrap();
+    let link = api.call("PUT", &format!("/api/v1/evidence/{evidence}/initiatives/{forever}"), None).await;
+    assert!(link.status.is_success(), "{}", link.body);
+    for sql in [
+        format!("UPDATE evidence SET observed_on = '9999-12-31' WHERE id = {evidence}"),
+        "UPDATE key_results SET due = '9999-12-31'".to_owned(),
+    ] {
+        leadup_store::testing::execute(&api.store, &sql).await.unwrap();
+    }
     let shown = api.call("GET", &format!("/api/v1/initiatives/{forever}"), None).await;
     assert_eq!(shown.body["target_end"], "9999-12-31", "the stored value is read back as it is");
     for (uri, shows) in [
@@ -945,6 +974,12 @@ async fn far_dates_render(api: Api) {
         (format!("/initiatives/{ancient}"), "0001-12-31"),
         (format!("/teams/{team}"), "Payments"),
         ("/alignment".to_owned(), "Forever"),
+        ("/strategy".to_owned(), "9999-12-31"),
+        ("/evidence".to_owned(), "Refunds are slow"),
+        (format!("/evidence/{evidence}"), "9999-12-31"),
+        ("/priorities".to_owned(), "Forever"),
+        (format!("/teams/{team}/plans"), "Forever"),
+        (format!("/plans/{plan}"), "9999-12-31"),
     ] {
         let (status, page) = api.page(&uri).await;
         assert_eq!(status, StatusCode::OK, "{uri}: {page}");
@@ -1002,4 +1037,49 @@ async fn nul_characters_are_refused(api: Api) {
     let (status, page) = api.page("/evidence?q=refund%00").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("must not contain a NUL character"), "{page}");
+}
+
+/// An input that gives `head`, says so, then blocks until the test ends: an import stuck
+/// mid-file, as one is when its process is killed.
+struct StuckAfter {
+    head: std::io::Cursor<Vec<u8>>,
+    reached: Option<tokio::sync::oneshot::Sender<()>>,
+    release: std::sync::mpsc::Receiver<()>,
+}
+
+impl std::io::Read for StuckAfter {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.head.read(buf)?;
+        if n > 0 {
+            return Ok(n);
+        }
+        if let Some(reached) = self.reached.take() {
+            let _ = reached.send(());
+        }
+        let _ = self.release.recv(); // Err once the test drops the sender: then the input ends.
+        Ok(0)
+    }
+}
+
+#[tokio::test]
+async fn an_import_into_a_new_team_stopped_midway_leaves_no_team() {
+    let api = Api::new().await;
+    let mut rows = String::from("id,done\n");
+    for n in 0..3_000 {
+        writeln!(rows, "N-{n},2026-03-04").unwrap();
+    }
+    let (reached, stuck) = tokio::sync::oneshot::channel();
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let input = StuckAfter { head: std::io::Cursor::new(rows.into_bytes()), reached: Some(reached), release: held };
+    let format = leadup_web::imports::Format::Csv(leadup_import::CsvMapping::new("id", "done"));
+    let import = leadup_web::imports::import(&api.store, "Brand new", input, &format, false, |_| {});
+    // The import is dropped once its input is stuck, as a killed process stops: no code of
+    // its runs after that.
+    tokio::select! {
+        _ = import => panic!("the input never ends, so neither does the import"),
+        _ = stuck => {}
+    }
+    drop(release);
+    assert_eq!(api.store.team_named("Brand new").await.unwrap(), None, "no empty team is left behind");
+    assert_eq!(api.call("GET", "/api/v1/teams", None).await.body, json!([]));
 }

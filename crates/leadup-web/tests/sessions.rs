@@ -363,6 +363,100 @@ async fn every_answer_carries_the_security_headers_and_private_ones_are_not_stor
 }
 
 #[tokio::test]
+async fn an_administrator_does_not_give_herself_a_role() {
+    let site = Site::new().await;
+    let team = leadup_core::team::TeamInput {
+        name: "Payments".into(),
+        manager: "Mara".into(),
+        members: vec![],
+        executives: vec![],
+    };
+    let team = site.store.create_team(&team.validate().unwrap()).await.unwrap().id;
+    let tom = UserInput { email: "tom@example.com".into(), name: "Tom".into(), is_admin: false };
+    let tom = accounts::create_user(&site.store, &tom, PASSWORD, T0, None).await.unwrap().id;
+    let session = site.sign_in("", PASSWORD).await.session();
+    let page = site.get("/admin", &session).await;
+    assert!(page.body.contains(&format!(r#"<option value="{tom}">Tom (tom@example.com)</option>"#)), "{}", page.body);
+    assert!(!page.body.contains(r#"<option value="1">Ada (ada@example.com)</option>"#), "not offered: {}", page.body);
+    let csrf = page.csrf();
+    let own = site.post_form("/admin/roles", &session, &format!("csrf={csrf}&user=1&team={team}&role=executive")).await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    assert!(own.body.contains("You may not give yourself a role"), "{}", own.body);
+    assert!(site.store.principal(1).await.unwrap().roles.is_empty(), "nothing changed");
+    let other =
+        site.post_form("/admin/roles", &session, &format!("csrf={csrf}&user={tom}&team={team}&role=executive")).await;
+    assert_eq!((other.status, other.location()), (StatusCode::SEE_OTHER, "/admin#people"));
+    assert_eq!(site.store.principal(tom).await.unwrap().roles.len(), 1);
+    // The operator still can, at the command line (no acting user).
+    site.store.set_role(team, 1, Some(leadup_core::access::Role::Executive), None).await.unwrap();
+    assert_eq!(site.store.principal(1).await.unwrap().roles.len(), 1);
+}
+
+/// A multipart form of `fields` in order, as a browser sends it: (content type, body).
+fn multipart(fields: &[(&str, &str)]) -> (String, String) {
+    let boundary = "----leadupSessionTest";
+    let mut body = String::new();
+    for (name, value) in fields {
+        let file = if *name == "file" { "; filename=\"evidence.csv\"\r\nContent-Type: text/csv" } else { "" };
+        body += &[
+            "--",
+            boundary,
+            "\r\nContent-Disposition: form-data; name=\"",
+            name,
+            "\"",
+            file,
+            "\r\n\r\n",
+            value,
+            "\r\n",
+        ]
+        .concat();
+    }
+    body += &["--", boundary, "--\r\n"].concat();
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn the_csrf_token_travels_in_the_body_or_a_header_never_in_the_url() {
+    let site = Site::new().await;
+    let session = site.sign_in("", PASSWORD).await.session();
+    let page = site.get("/evidence/import", &session).await;
+    let csrf = page.csrf();
+    assert!(!page.body.contains("?csrf="), "no token in any URL: {}", page.body);
+    let form_start = page.body.find("enctype=\"multipart/form-data\"").unwrap();
+    let first_input = page.body[form_start..].find("<input").unwrap() + form_start;
+    assert!(
+        page.body[first_input..].starts_with(r#"<input type="hidden" name="csrf""#),
+        "the token is the first field"
+    );
+
+    let upload = async |uri: &str, fields: &[(&str, &str)]| {
+        let (content_type, body) = multipart(fields);
+        let request = Request::post(uri)
+            .header(header::HOST, "leadup.test")
+            .header(header::COOKIE, &session)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        site.send_at(T0, request).await
+    };
+    let csv = "kind,summary\nsupport_ticket,Refunds are slow\n";
+    let imported = upload("/evidence/import", &[("csrf", &csrf), ("file", csv)]).await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+    assert_eq!(site.store.evidence_list().await.unwrap().len(), 1);
+    let in_url = upload(&format!("/evidence/import?csrf={csrf}"), &[("file", csv)]).await;
+    assert_eq!(in_url.status, StatusCode::FORBIDDEN, "a token in the URL is not taken");
+    let late = upload("/evidence/import", &[("file", csv), ("csrf", &csrf)]).await;
+    assert_eq!(late.status, StatusCode::FORBIDDEN, "the token must come before the file");
+    let wrong = upload("/evidence/import", &[("csrf", "00ff"), ("file", csv)]).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert_eq!(site.store.evidence_list().await.unwrap().len(), 1, "the refused uploads wrote nothing");
+
+    let query = site.post_form(&format!("/account/tokens?csrf={csrf}"), &session, "name=script").await;
+    assert_eq!(query.status, StatusCode::FORBIDDEN, "nor for a form");
+    assert_eq!(site.token_count().await, 0);
+}
+
+#[tokio::test]
 async fn api_tokens_open_the_api_until_revoked() {
     let site = Site::new().await;
     let (token, secret) = accounts::create_token(&site.store, 1, "script", T0).await.unwrap();

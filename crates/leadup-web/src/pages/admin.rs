@@ -160,7 +160,11 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
                     input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
                     div.field-grid {
                         label.field { span.label { "Person" }
-                            select name="user" { @for user in &users { option value=(user.id) { (user.name) " (" (user.email) ")" } } } }
+                            select name="user" {
+                                @for user in users.iter().filter(|u| Some(u.id) != caller.principal().map(|p| p.user_id)) {
+                                    option value=(user.id) { (user.name) " (" (user.email) ")" }
+                                }
+                            } }
                         label.field { span.label { "Team" }
                             select name="team" { @for team in &teams { option value=(team.id) { (team.name) } } } }
                         label.field { span.label { "Role" }
@@ -169,7 +173,7 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
                                 option value="none" { "no role (take it away)" }
                             } }
                     }
-                    p.muted.hint { "A person holds at most one role per team: giving one replaces the one they had." }
+                    p.muted.hint { "A person holds at most one role per team: giving one replaces the one they had. Your own roles are given by another administrator." }
                     div.actions { button type="submit" { "Save role" } }
                 }
             }

@@ -195,7 +195,9 @@ async fn render(
                 ul { @for e in &errors.0 { li { strong { (e.field) } ": " (e.message) } } }
             }
         }
-        form.card.import-form method="post" enctype="multipart/form-data" action={ "/evidence/import?" (CSRF_FIELD) "=" (caller.csrf()) } {
+        form.card.import-form method="post" enctype="multipart/form-data" action="/evidence/import" {
+            // First, so that the token is read before the file streams in.
+            input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
             fieldset {
                 legend { "File" }
                 label.field class=[(!error_of("file").is_empty()).then_some("invalid")] {

@@ -234,7 +234,9 @@ async fn render(state: &AppState, caller: &Caller, team: &Team, form: &Form<'_>,
                 ul { @for e in &errors.0 { li { strong { (e.field) } ": " (e.message) } } }
             }
         }
-        form.card.import-form method="post" enctype="multipart/form-data" action={ "/teams/" (team.id) "/import?" (CSRF_FIELD) "=" (caller.csrf()) } {
+        form.card.import-form method="post" enctype="multipart/form-data" action={ "/teams/" (team.id) "/import" } {
+            // First, so that the token is read before the file streams in.
+            input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
             fieldset {
                 legend { "Format" }
                 div.choices {
