@@ -75,11 +75,13 @@ impl Histories {
         self.own.as_ref().ok_or(ForecastError::NoDoneItems)
     }
 
-    /// A summary of the other teams' histories (size and span of each), for digests of what a
-    /// forecast was computed from.
+    /// A summary of the other teams' histories (size and span of each) and of the reference
+    /// histories, for digests of what a forecast was computed from.
     pub fn others_digest(&self) -> String {
         use std::fmt::Write;
-        self.others.iter().fold(String::new(), |mut out, h| {
+        let reference = reference_histories().projects();
+        let start = format!("reference {}:{};", reference.len(), reference.iter().map(|(_, h)| h.len()).sum::<usize>());
+        self.others.iter().fold(start, |mut out, h| {
             let _ = write!(out, "{}:{}..{};", h.len(), h.first_done(), h.last_done());
             out
         })
@@ -165,6 +167,12 @@ impl Histories {
 /// keeps.
 const REFERENCE_REPLAYS_KEPT: usize = 16;
 
+/// The reference histories shipped with leadup, decoded once per process.
+fn reference_histories() -> &'static ReferenceHistories {
+    static REFERENCE: OnceLock<ReferenceHistories> = OnceLock::new();
+    REFERENCE.get_or_init(ReferenceHistories::shipped)
+}
+
 /// The reference histories, each with its replayed past forecasts of one question.
 type ReferenceReplays = Arc<Vec<(TeamHistory, Arc<PastForecasts>)>>;
 
@@ -177,13 +185,12 @@ fn reference_replays(
 ) -> Result<ReferenceReplays, ForecastError> {
     type Key = (Question, u32, u32);
     type Replays = ReferenceReplays;
-    static REFERENCE: OnceLock<ReferenceHistories> = OnceLock::new();
     static KEPT: Mutex<Vec<(Key, Replays)>> = Mutex::new(Vec::new());
     let key = (question, settings.history_days, settings.replay_step_days);
     if let Some((_, replays)) = KEPT.lock().expect("not poisoned").iter().find(|(k, _)| *k == key) {
         return Ok(Arc::clone(replays));
     }
-    let reference = REFERENCE.get_or_init(ReferenceHistories::shipped);
+    let reference = reference_histories();
     let replays: Replays = Arc::new(
         reference.projects().iter().map(|(_, h)| h.clone()).zip(reference.replay(question, settings)?).collect(),
     );

@@ -26,6 +26,7 @@ fn forecasts_do_not_depend_on_the_order_teams_were_loaded_in() {
     let a = Histories::from_done_dates(own.clone(), others);
     let b = Histories::from_done_dates(own, reversed);
     assert_eq!(a.others_digest(), b.others_digest());
+    assert!(a.others_digest().starts_with("reference 31:28256;"), "{}", a.others_digest());
     let (fa, fb) = (a.when(today, 20, &settings).unwrap(), b.when(today, 20, &settings).unwrap());
     assert_eq!(fa.forecast.percentiles().unwrap(), fb.forecast.percentiles().unwrap());
     assert_eq!(fa.backtest, fb.backtest);
