@@ -165,7 +165,7 @@ impl Histories {
 
 /// How many replays of the reference histories (one per question and replay setting) a process
 /// keeps.
-const REFERENCE_REPLAYS_KEPT: usize = 16;
+const REFERENCE_REPLAYS_KEPT: usize = 8;
 
 /// The reference histories shipped with leadup, decoded once per process.
 fn reference_histories() -> &'static ReferenceHistories {

@@ -22,13 +22,28 @@ use crate::calibration::{CalibrationSettings, PastForecasts};
 use crate::question::Question;
 use crate::throughput::{TeamHistory, date_of};
 
-/// Days between the replayed past forecasts of a reference history: every four weeks, not
-/// weekly as a team's own. The reference holds far more than a prior may weigh (hundreds of
-/// independent forecasts against [`CalibrationSettings::prior_weight`]), every replay counts by
-/// the days it covers (see [`crate::calibration`]), and a replay costs time in proportion to
-/// the items asked about, so a quarter of the replays keeps the prior's information and the
-/// cost of a calibration of "when will the next 200 be done" near a second.
+/// Days between the replayed past forecasts of a reference history, for questions of up to
+/// [`ITEMS_PER_STEP`] items: every four weeks, not weekly as a team's own. The reference holds
+/// far more than a prior may weigh (hundreds of independent forecasts against
+/// [`CalibrationSettings::prior_weight`]) and every replay counts by the days it covers (see
+/// [`crate::calibration`]), so fewer replays keep the prior's information at a fraction of the
+/// cost.
 pub const REPLAY_STEP_DAYS: u32 = 28;
+
+/// "When will the next N be done" is replayed every [`REPLAY_STEP_DAYS`] days per started
+/// `ITEMS_PER_STEP` items: a replay costs time and memory in proportion to N times the days
+/// until its outcome, itself in proportion to N, and forecasts of many items made a few weeks
+/// apart cover nearly the same days (they count as little more than one), so spacing them in
+/// proportion to N keeps what the reference tells while its cost grows with N instead of N².
+pub const ITEMS_PER_STEP: u32 = 20;
+
+/// Days between the replayed past forecasts of a reference history for `question`.
+pub fn replay_step_days(question: Question) -> u32 {
+    match question {
+        Question::When { items } => REPLAY_STEP_DAYS * items.div_ceil(ITEMS_PER_STEP).max(1),
+        Question::HowMany { .. } => REPLAY_STEP_DAYS,
+    }
+}
 
 /// Where the reference histories come from, and under which licence.
 pub const ATTRIBUTION: &str = "Resolution dates of the resolved bugs of 31 Apache projects from Vieira, Da Silva, \
@@ -98,7 +113,7 @@ impl ReferenceHistories {
         self.projects.is_empty()
     }
 
-    /// Every history's past forecasts of `question`, replayed every [`REPLAY_STEP_DAYS`] days
+    /// Every history's past forecasts of `question`, replayed every [`replay_step_days`] days
     /// (with `settings`' history window) up to its last done item: what each forecast's outcome
     /// became, or until when it was still pending. A calibration uses of these only what was
     /// known on its own date.
@@ -107,7 +122,7 @@ impl ReferenceHistories {
         question: Question,
         settings: &CalibrationSettings,
     ) -> Result<Vec<Arc<PastForecasts>>, ForecastError> {
-        let settings = CalibrationSettings { replay_step_days: REPLAY_STEP_DAYS, ..*settings };
+        let settings = CalibrationSettings { replay_step_days: replay_step_days(question), ..*settings };
         self.projects
             .iter()
             .map(|(_, h)| PastForecasts::replay(h, h.last_done(), question, &settings).map(Arc::new))
@@ -226,6 +241,13 @@ mod tests {
         assert!(err.to_string().starts_with("reference histories, line 2: entries must be ascending"), "{err}");
         assert!(decode("alpha 2020-13-01").is_err());
         assert!(decode("alpha").is_err());
+    }
+
+    #[test]
+    fn replays_are_spaced_in_proportion_to_the_items_asked_about() {
+        let step = |items| replay_step_days(Question::When { items });
+        assert_eq!([step(1), step(20), step(21), step(50), step(200)], [28, 28, 56, 84, 280]);
+        assert_eq!(replay_step_days(Question::HowMany { days: 60 }), 28);
     }
 
     #[test]
