@@ -26,7 +26,7 @@
 //!   distribution is a mixture of its own estimate, weighted by its effective number of
 //!   observations, and the pooled estimate of other teams' past forecasts ([`Prior`], passed
 //!   in explicitly: leadup pools the reference histories shipped with it,
-//!   [`crate::reference`], with the workspace's other teams), as in a Dirichlet-process
+//!   [`crate::reference`](mod@crate::reference), with the workspace's other teams), as in a Dirichlet-process
 //!   posterior. The prior weighs [`CalibrationSettings::prior_weight`] at most, and never more
 //!   than the effective number of observations it holds itself (computed as for the team's
 //!   own, team by team, and summed), so a prior of one tiny team cannot outweigh a team's own
@@ -286,7 +286,7 @@ fn replay_one(
 }
 
 /// Past forecasts of other teams, pooled, for a team to start from: the reference histories
-/// shipped with leadup ([`crate::reference`]) and the workspace's other teams.
+/// shipped with leadup ([`crate::reference`](mod@crate::reference)) and the workspace's other teams.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prior {
     /// Shared, so that replays of the reference histories can be reused by many priors.

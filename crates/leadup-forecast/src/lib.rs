@@ -12,7 +12,7 @@
 //! - [`team`]: calibrated forecasts, and a team's forecast with its backtested calibration.
 //! - [`montecarlo`]: several initiatives sharing a team's throughput (priority order, WIP
 //!   limit, splitting, risks), seeded and identical for any number of threads.
-//! - [`reference`]: the public reference histories every calibration pools into its prior,
+//! - [`reference`](mod@reference): the public reference histories every calibration pools into its prior,
 //!   compiled in.
 //! - [`rng`]: the small seeded generator the simulation draws from.
 //!
