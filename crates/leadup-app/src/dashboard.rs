@@ -646,7 +646,10 @@ mod tests {
         assert_eq!(forecast.items, 10);
         assert!((8..=13).contains(&forecast.p50), "about one a day: {}", forecast.p50);
         assert_eq!(forecast.by, Some(today + Duration::days(30)));
-        assert_eq!(p.probability_by_target, Some(1.0));
+        // 120 days of a perfectly regular pace are worth less than one independent forecast:
+        // the calibration leans on the reference histories, whose real teams were less regular,
+        // so three times the P50 is very likely but no longer certain.
+        assert!(p.probability_by_target.is_some_and(|p| (0.9..1.0).contains(&p)), "{:?}", p.probability_by_target);
         assert_eq!(p.state, State::OnTrack);
         assert!(p.calibration.as_ref().unwrap().statement.contains("backtested"));
         let tight = progress(&open, today, Some(today + Duration::days(5)), team, Span::default());

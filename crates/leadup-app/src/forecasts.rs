@@ -1,7 +1,8 @@
 //! Team forecasts as leadup shows them everywhere (pages, API, `leadup forecast` and
-//! `leadup backtest`): calibrated on the team's own past forecast errors, starting from what
-//! the workspace's other teams taught, and always with the backtest of exactly that method
-//! on the team's history; and a team's initiatives sharing its throughput (a seeded Monte
+//! `leadup backtest`): calibrated on the team's own past forecast errors, starting from a prior
+//! that pools the reference histories shipped with leadup (`leadup_forecast::reference`) with
+//! the workspace's other teams, and always with the backtest of exactly that method on the
+//! team's history; and a team's initiatives sharing its throughput (a seeded Monte
 //! Carlo, which states the raw model's backtest, as it is not calibrated).
 
 use leadup_core::forecast::{Calibration, DatePercentiles, InitiativeForecast};
@@ -9,10 +10,12 @@ use leadup_core::initiative::Status;
 use leadup_core::work_item::WorkItem;
 use leadup_forecast::{
     BacktestReport, BacktestSettings, CalibratedHowMany, CalibratedWhen, ForecastError, Initiative, Method,
-    Percentiles, Portfolio, PortfolioForecast, Prior, Question, Risk, Simulation, SplitRate, TeamForecast, TeamHistory,
-    TeamSettings, backtest, simulate, team_backtest, team_how_many, team_when,
+    PastForecasts, Percentiles, Portfolio, PortfolioForecast, Prior, Question, ReferenceHistories, Risk, Simulation,
+    SplitRate, TeamForecast, TeamHistory, TeamSettings, backtest, simulate, team_backtest, team_how_many, team_when,
 };
 use leadup_store::{Store, StoreError};
+use std::sync::{Arc, Mutex, OnceLock};
+
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
@@ -40,7 +43,9 @@ pub enum ForecastFailure {
     NoForecast(String),
 }
 
-/// One team's done dates and those of every other team in the workspace.
+/// One team's done dates and those of every other team in the workspace. The other teams are
+/// kept in order of their content (their done dates), never of their ids or of the order they
+/// were imported in, so the same workspace always gives the same forecasts.
 #[derive(Debug, Clone)]
 pub struct Histories {
     own: Option<TeamHistory>,
@@ -61,15 +66,16 @@ impl Histories {
                 others.extend(history);
             }
         }
+        others.sort_unstable();
         Ok(Self { own, others })
     }
 
     /// Histories from done dates: the team's own, and each other team's.
     pub fn from_done_dates(own: impl IntoIterator<Item = Date>, others: Vec<Vec<Date>>) -> Self {
-        Self {
-            own: TeamHistory::new(own).ok(),
-            others: others.into_iter().filter_map(|dates| TeamHistory::new(dates).ok()).collect(),
-        }
+        let mut others: Vec<TeamHistory> =
+            others.into_iter().filter_map(|dates| TeamHistory::new(dates).ok()).collect();
+        others.sort_unstable();
+        Self { own: TeamHistory::new(own).ok(), others }
     }
 
     /// The team's own history; fails when it has nothing done.
@@ -77,11 +83,13 @@ impl Histories {
         self.own.as_ref().ok_or(ForecastError::NoDoneItems)
     }
 
-    /// A summary of the other teams' histories (size and span of each), for digests of what a
-    /// forecast was computed from.
+    /// A summary of the other teams' histories (size and span of each) and of the reference
+    /// histories, for digests of what a forecast was computed from.
     pub fn others_digest(&self) -> String {
         use std::fmt::Write;
-        self.others.iter().fold(String::new(), |mut out, h| {
+        let reference = reference_histories().projects();
+        let start = format!("reference {}:{};", reference.len(), reference.iter().map(|(_, h)| h.len()).sum::<usize>());
+        self.others.iter().fold(start, |mut out, h| {
             let _ = write!(out, "{}:{}..{};", h.len(), h.first_done(), h.last_done());
             out
         })
@@ -171,13 +179,62 @@ impl Histories {
         Ok((forecast, calibration))
     }
 
+    /// The prior of this team's calibration: the reference histories pooled with the other
+    /// teams' as known at the end of `today`. A reference history equal to one of the
+    /// workspace's (a public project imported as a team) is left out: the team must not find
+    /// its own future in its prior, nor another team count twice.
     fn prior(&self, today: Date, question: Question, settings: &TeamSettings) -> Result<Option<Prior>, ForecastError> {
-        if self.others.is_empty() {
-            return Ok(None);
-        }
-        let prior = Prior::replay(&self.others, today, question, &settings.calibration_settings())?;
+        let calibration = settings.calibration_settings();
+        let workspace: Vec<&TeamHistory> = self.own.iter().chain(&self.others).collect();
+        let reference = reference_replays(question, &calibration)?
+            .iter()
+            .filter(|(history, _)| !workspace.contains(&history))
+            .map(|(_, past)| Arc::clone(past))
+            .collect();
+        let prior = Prior::replay(&self.others, today, question, &calibration)?.with_reference(reference);
         Ok((!prior.is_empty()).then_some(prior))
     }
+}
+
+/// How many replays of the reference histories (one per question and replay setting) a process
+/// keeps.
+const REFERENCE_REPLAYS_KEPT: usize = 8;
+
+/// The reference histories shipped with leadup, decoded once per process.
+fn reference_histories() -> &'static ReferenceHistories {
+    static REFERENCE: OnceLock<ReferenceHistories> = OnceLock::new();
+    REFERENCE.get_or_init(ReferenceHistories::shipped)
+}
+
+/// The reference histories, each with its replayed past forecasts of one question.
+type ReferenceReplays = Arc<Vec<(TeamHistory, Arc<PastForecasts>)>>;
+
+/// Replays of the reference histories, each with its history, for `question`: replayed once per
+/// process and question (they are compiled in and never change), the most recent
+/// [`REFERENCE_REPLAYS_KEPT`] kept.
+fn reference_replays(
+    question: Question,
+    settings: &leadup_forecast::CalibrationSettings,
+) -> Result<ReferenceReplays, ForecastError> {
+    type Key = (Question, u32, u32);
+    type Replays = ReferenceReplays;
+    static KEPT: Mutex<Vec<(Key, Replays)>> = Mutex::new(Vec::new());
+    let key = (question, settings.history_days, settings.replay_step_days);
+    if let Some((_, replays)) = KEPT.lock().expect("not poisoned").iter().find(|(k, _)| *k == key) {
+        return Ok(Arc::clone(replays));
+    }
+    let reference = reference_histories();
+    let replays: Replays = Arc::new(
+        reference.projects().iter().map(|(_, h)| h.clone()).zip(reference.replay(question, settings)?).collect(),
+    );
+    let mut kept = KEPT.lock().expect("not poisoned");
+    if !kept.iter().any(|(k, _)| *k == key) {
+        if kept.len() >= REFERENCE_REPLAYS_KEPT {
+            kept.remove(0);
+        }
+        kept.push((key, Arc::clone(&replays)));
+    }
+    Ok(replays)
 }
 
 /// The UTC calendar day of a timestamp.

@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 use time::Date;
 
 use crate::ForecastError;
-use crate::calibration::{Calibration, CalibrationSettings, PastForecasts, Prior};
+use crate::calibration::{Basis, Calibration, CalibrationSettings, MIN_CALIBRATION_DAYS, PastForecasts, Prior};
 use crate::percentiles::LEVELS;
 use crate::question::Question;
 use crate::throughput::{TeamHistory, date_of};
@@ -100,6 +100,9 @@ pub struct BacktestReport {
     pub hits: [usize; 4],
     /// The individual forecasts, oldest first.
     pub details: Vec<BacktestForecast>,
+    /// What the calibrated method rests on (the default for the raw model); a team forecast
+    /// also sets whether its history is too short to calibrate today.
+    pub basis: Basis,
 }
 
 impl BacktestReport {
@@ -116,21 +119,60 @@ impl BacktestReport {
     /// One line to show beside a forecast: how often such forecasts were met on this history.
     ///
     /// ```
-    /// let report = leadup_forecast::BacktestReport { forecasts: 40, skipped: 0, hits: [21, 28, 34, 38], details: vec![] };
+    /// let mut report = leadup_forecast::BacktestReport {
+    ///     forecasts: 40,
+    ///     skipped: 0,
+    ///     hits: [21, 28, 34, 38],
+    ///     ..Default::default()
+    /// };
     /// assert_eq!(
     ///     report.statement(),
     ///     "backtested on 40 past forecasts of this team: P50 met 53% of the time, P70 70%, P85 85%, P95 95%"
     /// );
+    /// report.basis = leadup_forecast::Basis { calibrated: true, reference_histories: 31, other_teams: 2, too_short_days: None };
+    /// assert_eq!(
+    ///     report.statement(),
+    ///     "backtested on 40 past forecasts of this team, calibrated on its own record with the reference histories \
+    ///      of 31 public projects and 2 other teams: P50 met 53% of the time, P70 70%, P85 85%, P95 95%"
+    /// );
     /// ```
     pub fn statement(&self) -> String {
+        use std::fmt::Write;
+        let basis = &self.basis;
+        let sources = basis.prior_sources();
+        let mut out = String::new();
+        if let Some(days) = basis.too_short_days {
+            out = format!(
+                "too short to calibrate: this team's {days} days of history (fewer than {MIN_CALIBRATION_DAYS}) count for nothing, so {}",
+                match &sources {
+                    Some(sources) => format!("the forecast leans on {sources}"),
+                    None => "this is the raw model, which is usually over-confident".to_owned(),
+                }
+            );
+            if self.forecasts == 0 {
+                return out;
+            }
+            out.push_str("; ");
+        }
         if self.forecasts == 0 {
-            return "not backtested: this team's history is too short to check a past forecast".into();
+            out.push_str("not backtested: this team's history is too short to check a past forecast");
+            if let Some(sources) = sources.filter(|_| basis.calibrated) {
+                let _ = write!(out, "; calibrated with {sources}");
+            }
+            return out;
         }
         let [p50, p70, p85, p95] = self.hit_rates().map(|r| (r * 100.0).round());
-        format!(
-            "backtested on {} past forecasts of this team: P50 met {p50}% of the time, P70 {p70}%, P85 {p85}%, P95 {p95}%",
+        let calibrated = match (basis.calibrated, sources) {
+            (false, _) => String::new(),
+            (true, Some(sources)) => format!(", calibrated on its own record with {sources}"),
+            (true, None) => ", calibrated on its own record alone".to_owned(),
+        };
+        let _ = write!(
+            out,
+            "backtested on {} past forecasts of this team{calibrated}: P50 met {p50}% of the time, P70 {p70}%, P85 {p85}%, P95 {p95}%",
             self.forecasts
-        )
+        );
+        out
     }
 
     /// Several teams' backtests pooled into one (forecasts and hits summed; details kept).
@@ -196,6 +238,13 @@ pub fn backtest(
     };
     let end = history.last_day().min(as_of_day) - settings.end_margin_days as i32;
     let mut report = BacktestReport::default();
+    if own.is_some() {
+        report.basis.calibrated = true;
+        if let Some(prior) = prior {
+            report.basis.reference_histories = prior.reference_histories();
+            report.basis.other_teams = prior.other_teams();
+        }
+    }
     let mut day = history.first_day() + settings.history_days as i32;
     while day <= end {
         let Some(outcome) = question.outcome(history, day, as_of_day) else {
@@ -231,7 +280,7 @@ mod tests {
 
     #[test]
     fn reports_serialize_with_the_cli_keys() {
-        let report = BacktestReport { forecasts: 4, skipped: 1, hits: [2, 3, 3, 4], details: vec![] };
+        let report = BacktestReport { forecasts: 4, skipped: 1, hits: [2, 3, 3, 4], ..Default::default() };
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(
             json,

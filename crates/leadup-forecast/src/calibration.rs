@@ -25,9 +25,22 @@
 //! - **A prior.** A team with a short record borrows strength from other teams: its surprise
 //!   distribution is a mixture of its own estimate, weighted by its effective number of
 //!   observations, and the pooled estimate of other teams' past forecasts ([`Prior`], passed
-//!   in explicitly), weighted [`CalibrationSettings::prior_weight`], as in a Dirichlet-process
-//!   posterior. Without a prior, a team's own record is used alone; the raw model only fills
-//!   in before the first observation and above the largest pending one.
+//!   in explicitly: leadup pools the reference histories shipped with it,
+//!   [`crate::reference`](mod@crate::reference), with the workspace's other teams), as in a Dirichlet-process
+//!   posterior. The prior weighs [`CalibrationSettings::prior_weight`] at most, and never more
+//!   than the effective number of observations it holds itself (computed as for the team's
+//!   own, team by team, and summed), so a prior of one tiny team cannot outweigh a team's own
+//!   record. Each team in a prior is used only as known on the forecast's date: forecasts
+//!   made before it, outcomes known by then, pending ones as lower bounds. Without a prior, a
+//!   team's own record is used alone; the raw model only fills in before the first
+//!   observation and above the largest pending one.
+//! - **Too short to calibrate.** A team whose history (from its first done item to the
+//!   forecast's date) is shorter than [`MIN_CALIBRATION_DAYS`] has no record worth the name:
+//!   its own past forecasts count for nothing and the calibration is the prior's alone
+//!   ([`Calibration::too_short_days`] says so).
+//! - **Order independence.** A prior pools its teams' observations as sorted values and sums
+//!   their weights in sorted order, so the same teams give the same calibration whatever order
+//!   they come in.
 //! - **Effective sample size.** Replayed forecasts overlap: two forecasts a week apart share
 //!   most of their history window and most of the days until their outcome, so they are
 //!   nearly one observation, not two. The team's observations therefore count
@@ -39,6 +52,8 @@
 //! many independent forecasts the prior is worth), and [`CalibrationSettings::default`]
 //! documents the choices. `CALIBRATION.md` in this crate gives the backtested figures on 31
 //! Apache projects (`tests/apache_calibration.rs` checks them).
+
+use std::sync::Arc;
 
 use serde::Serialize;
 use time::Date;
@@ -90,6 +105,10 @@ impl Default for CalibrationSettings {
         Self { history_days: 90, replay_step_days: 7, prior_weight: 20.0 }
     }
 }
+
+/// Histories shorter than this many days (from the first done item to the forecast's date,
+/// both included) are too short to calibrate: their own past forecasts count for nothing.
+pub const MIN_CALIBRATION_DAYS: i32 = 60;
 
 /// One replayed past forecast and what became of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,6 +185,8 @@ impl Observed {
 pub struct PastForecasts {
     question: Question,
     settings: CalibrationSettings,
+    /// Julian day of the team's first done item.
+    first_day: i32,
     forecasts: Vec<PastForecast>,
     /// The known outcomes, ascending by surprise.
     known_by_surprise: Vec<KnownOutcome>,
@@ -193,7 +214,7 @@ impl PastForecasts {
             day += settings.replay_step_days as i32;
         }
         let known_by_surprise = known_by_surprise(&forecasts);
-        Ok(Self { question, settings, forecasts, known_by_surprise })
+        Ok(Self { question, settings, first_day: history.first_day(), forecasts, known_by_surprise })
     }
 
     /// The question these forecasts answered.
@@ -264,25 +285,46 @@ fn replay_one(
     }
 }
 
-/// Past forecasts of other teams, pooled, for a team to start from.
+/// Past forecasts of other teams, pooled, for a team to start from: the reference histories
+/// shipped with leadup ([`crate::reference`](mod@crate::reference)) and the workspace's other teams.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prior {
-    teams: Vec<PastForecasts>,
-    /// All teams' known outcomes, ascending by surprise, per question.
-    known_by_surprise: Vec<(Question, Vec<KnownOutcome>)>,
+    /// Shared, so that replays of the reference histories can be reused by many priors.
+    teams: Vec<Arc<PastForecasts>>,
+    /// How many of `teams` (the first ones) are reference histories.
+    reference: usize,
+}
+
+/// What a prior holds on a day: its pooled observations and what they are worth.
+struct PriorObserved {
+    observed: Observed,
+    effective: f64,
 }
 
 impl Prior {
-    /// A prior from the replayed past forecasts of other teams. A calibration uses those of its
-    /// own question only.
+    /// A prior from the replayed past forecasts of other teams of the workspace. A calibration
+    /// uses those of its own question only.
     pub fn new(teams: Vec<PastForecasts>) -> Self {
-        let mut questions: Vec<Question> = teams.iter().map(|t| t.question).collect();
-        questions.dedup();
-        let known_by_surprise = questions
-            .into_iter()
-            .map(|q| (q, known_by_surprise(teams.iter().filter(|t| t.question == q).flat_map(|t| &t.forecasts))))
-            .collect();
-        Self { teams, known_by_surprise }
+        Self::pooled(Vec::new(), teams)
+    }
+
+    /// A prior pooling the reference histories' replayed past forecasts (see
+    /// [`crate::ReferenceHistories::replay`]) with those of the workspace's other teams.
+    pub fn pooled(reference: Vec<Arc<PastForecasts>>, others: Vec<PastForecasts>) -> Self {
+        let reference_len = reference.len();
+        let mut teams = reference;
+        teams.extend(others.into_iter().map(Arc::new));
+        Self { teams, reference: reference_len }
+    }
+
+    /// This prior with the reference histories' replayed past forecasts pooled in.
+    #[must_use]
+    pub fn with_reference(mut self, reference: Vec<Arc<PastForecasts>>) -> Self {
+        self.reference += reference.len();
+        let others = self.teams.split_off(self.reference - reference.len());
+        self.teams.extend(reference);
+        self.teams.extend(others);
+        self
     }
 
     /// Replays other teams' histories as known at the end of `as_of` for `question`.
@@ -302,7 +344,7 @@ impl Prior {
 
     /// The number of replayed forecasts in the prior.
     pub fn len(&self) -> usize {
-        self.teams.iter().map(PastForecasts::len).sum()
+        self.teams.iter().map(|t| t.len()).sum()
     }
 
     /// Whether the prior holds no forecast.
@@ -310,12 +352,33 @@ impl Prior {
         self.len() == 0
     }
 
-    fn observed_on(&self, day: i32, question: Question) -> Observed {
-        let Some((_, known)) = self.known_by_surprise.iter().find(|(q, _)| *q == question) else {
-            return Observed::default();
-        };
-        let teams = self.teams.iter().filter(|t| t.question == question).map(|t| t.forecasts.as_slice());
-        Observed::collect(known, teams, day)
+    /// The number of reference histories pooled in.
+    pub fn reference_histories(&self) -> usize {
+        self.reference
+    }
+
+    /// The number of the workspace's other teams pooled in.
+    pub fn other_teams(&self) -> usize {
+        self.teams.len() - self.reference
+    }
+
+    /// What the prior tells at the end of Julian day `day`: every team's observations pooled,
+    /// worth the sum of each team's effective number of observations.
+    fn observed_on(&self, day: i32, question: Question) -> PriorObserved {
+        let mut observed = Observed::default();
+        let mut effective = Vec::new();
+        for team in self.teams.iter().filter(|t| t.question == question) {
+            let (own, worth) = team.observed_on(day);
+            observed.known.extend(own.known);
+            observed.pending.extend(own.pending);
+            observed.covered_days += own.covered_days;
+            effective.push(worth);
+        }
+        // Sorted, so that the same teams in any order give the same values and the same sum.
+        observed.known.sort_unstable_by(f64::total_cmp);
+        observed.pending.sort_unstable_by(f64::total_cmp);
+        effective.sort_unstable_by(f64::total_cmp);
+        PriorObserved { observed, effective: effective.iter().sum() }
     }
 }
 
@@ -329,6 +392,15 @@ pub struct Calibration {
     own_effective: f64,
     /// Other teams' replayed forecasts in the prior that told something.
     prior_observations: usize,
+    /// The weight the prior was given: its effective number of observations, at most
+    /// [`CalibrationSettings::prior_weight`].
+    prior_effective: f64,
+    /// Reference histories in the prior.
+    reference_histories: usize,
+    /// The workspace's other teams in the prior.
+    other_teams: usize,
+    /// Days of the team's history, when fewer than [`MIN_CALIBRATION_DAYS`].
+    too_short_days: Option<u32>,
     /// The learned distribution of surprises; `None` for the raw model.
     #[serde(skip)]
     surprises: Option<Atoms>,
@@ -337,7 +409,17 @@ pub struct Calibration {
 impl Calibration {
     /// No calibration: the raw model's own levels.
     pub fn raw(question: Question) -> Self {
-        Self { question, own_observations: 0, own_effective: 0.0, prior_observations: 0, surprises: None }
+        Self {
+            question,
+            own_observations: 0,
+            own_effective: 0.0,
+            prior_observations: 0,
+            prior_effective: 0.0,
+            reference_histories: 0,
+            other_teams: 0,
+            too_short_days: None,
+            surprises: None,
+        }
     }
 
     /// Learns from the team's past forecasts of `question` known by the end of `as_of`,
@@ -354,12 +436,27 @@ impl Calibration {
     }
 
     /// Learns from already replayed past forecasts, using only what was known by the end of
-    /// `as_of`: forecasts made before it and outcomes known by then.
+    /// `as_of`: forecasts made before it and outcomes known by then. A team whose history is
+    /// shorter than [`MIN_CALIBRATION_DAYS`] on `as_of` learns from the prior alone.
     pub fn from_past(past: &PastForecasts, as_of: Date, prior: Option<&Prior>) -> Self {
         let day = as_of.to_julian_day();
-        let prior = prior.map(|p| p.observed_on(day, past.question)).unwrap_or_default();
-        let (own, own_effective) = past.observed_on(day);
-        Self::from_observed(past.question, &own, own_effective, &prior, past.settings.prior_weight)
+        let (prior_observed, prior_effective) = match prior {
+            Some(p) => {
+                let o = p.observed_on(day, past.question);
+                (o.observed, o.effective.min(past.settings.prior_weight))
+            }
+            None => (Observed::default(), 0.0),
+        };
+        let history_days = day - past.first_day + 1;
+        let too_short = history_days < MIN_CALIBRATION_DAYS;
+        let (own, own_effective) = if too_short { (Observed::default(), 0.0) } else { past.observed_on(day) };
+        let mut calibration = Self::from_observed(past.question, &own, own_effective, &prior_observed, prior_effective);
+        calibration.too_short_days = too_short.then(|| u32::try_from(history_days.max(0)).unwrap_or(0));
+        if let Some(p) = prior {
+            calibration.reference_histories = p.reference_histories();
+            calibration.other_teams = p.other_teams();
+        }
+        calibration
     }
 
     fn from_observed(
@@ -379,7 +476,17 @@ impl Calibration {
                 Some(Atoms::mixture(&Atoms::kaplan_meier(own, &prior), own_effective, &prior, prior_weight))
             }
         };
-        Self { question, own_observations: own.len(), own_effective, prior_observations: prior.len(), surprises }
+        Self {
+            question,
+            own_observations: own.len(),
+            own_effective,
+            prior_observations: prior.len(),
+            prior_effective: if prior.is_empty() { 0.0 } else { prior_weight },
+            reference_histories: 0,
+            other_teams: 0,
+            too_short_days: None,
+            surprises,
+        }
     }
 
     /// The question this calibration is for.
@@ -395,6 +502,33 @@ impl Calibration {
     /// Other teams' past forecasts it started from.
     pub fn prior_observations(&self) -> usize {
         self.prior_observations
+    }
+
+    /// The weight the prior was given (its effective number of observations, capped at the
+    /// configured prior weight).
+    pub fn prior_effective(&self) -> f64 {
+        self.prior_effective
+    }
+
+    /// What the team's own record was worth (its effective number of observations).
+    pub fn own_effective(&self) -> f64 {
+        self.own_effective
+    }
+
+    /// What the calibration rests on besides the team's own record.
+    pub fn basis(&self) -> Basis {
+        Basis {
+            calibrated: true,
+            reference_histories: self.reference_histories,
+            other_teams: self.other_teams,
+            too_short_days: self.too_short_days,
+        }
+    }
+
+    /// Days of the team's history when it was too short to calibrate (fewer than
+    /// [`MIN_CALIBRATION_DAYS`]): its own record then counted for nothing.
+    pub fn too_short_days(&self) -> Option<u32> {
+        self.too_short_days
     }
 
     /// The raw model's probability level that the calibration uses for the nominal `level`:
@@ -422,6 +556,38 @@ impl Calibration {
 
     pub(crate) fn value(&self, raw: &RawForecast, level: f64) -> Option<u32> {
         raw.value_for_surprise(self.surprise_threshold(level))
+    }
+}
+
+/// What a calibrated forecast rests on, for its statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Basis {
+    /// Whether the forecasts were calibrated at all (false: the raw model).
+    pub calibrated: bool,
+    /// Reference histories shipped with leadup in the prior.
+    pub reference_histories: usize,
+    /// The workspace's other teams in the prior.
+    pub other_teams: usize,
+    /// Days of the team's history when too short to calibrate (fewer than
+    /// [`MIN_CALIBRATION_DAYS`]).
+    pub too_short_days: Option<u32>,
+}
+
+impl Basis {
+    /// What the prior is made of, in words ("the reference histories of 31 public projects
+    /// and 2 other teams"), or `None` without a prior.
+    pub fn prior_sources(&self) -> Option<String> {
+        let reference = (self.reference_histories > 0)
+            .then(|| format!("the reference histories of {} public projects", self.reference_histories));
+        let others = match self.other_teams {
+            0 => None,
+            1 => Some("1 other team".to_owned()),
+            n => Some(format!("{n} other teams")),
+        };
+        match (reference, others) {
+            (Some(r), Some(o)) => Some(format!("{r} and {o}")),
+            (r, o) => r.or(o),
+        }
     }
 }
 
@@ -632,6 +798,74 @@ mod tests {
         assert!(c.raw_level(0.5) > 0.99);
         let t = crate::LEVELS.map(|q| c.surprise_threshold(q));
         assert!(t.windows(2).all(|w| w[0] < w[1]), "{t:?}");
+    }
+
+    /// A team finishing `per_day` items a day (every day) from `start` for `days` days, with a
+    /// burst of `burst` items on its day 95 (which the raw model cannot foresee).
+    fn steady(start: Date, days: i64, per_day: usize, burst: usize) -> TeamHistory {
+        let dates = (0..days).flat_map(|d| {
+            let n = per_day + if d == 95 { burst } else { 0 };
+            std::iter::repeat_n(start + time::Duration::days(d), n)
+        });
+        TeamHistory::new(dates).unwrap()
+    }
+
+    #[test]
+    fn a_tiny_prior_weighs_only_what_it_holds() {
+        use time::macros::date;
+        let q = Question::When { items: 10 };
+        let settings = CalibrationSettings::default();
+        // A team finishing 0, 1 or 2 items a day in turn for 700 days.
+        let start = date!(2024 - 01 - 01);
+        let team = TeamHistory::new(
+            (0..700).flat_map(|d| std::iter::repeat_n(start + time::Duration::days(d), (d % 3) as usize)),
+        )
+        .unwrap();
+        // A tiny team: 110 days, whose few replayed forecasts were all far off (a burst of 60).
+        let tiny = steady(date!(2025 - 07 - 01), 110, 1, 60);
+        let today = team.last_done();
+        let prior = Prior::replay([&tiny], today, q, &settings).unwrap();
+        assert!(!prior.is_empty() && prior.len() < 12, "{}", prior.len());
+        let with = Calibration::learn(&team, today, q, &settings, Some(&prior)).unwrap();
+        let without = Calibration::learn(&team, today, q, &settings, None).unwrap();
+        // The tiny prior is worth less than one forecast, not the configured 20 ...
+        assert!(with.prior_effective() > 0.0 && with.prior_effective() < 1.0, "{}", with.prior_effective());
+        // ... against the team's own six (87 overlapping weekly replays), so the team's P50
+        // stays where its record puts it.
+        assert!(with.own_effective() > 5.0 && with.own_effective() < 7.0, "{}", with.own_effective());
+        let throughput = team.daily_throughput(today, 90);
+        let days = |c: &Calibration, level| crate::team::calibrated_when(&throughput, 10, c).unwrap().percentile(level);
+        assert_eq!(days(&with, 0.5), days(&without, 0.5));
+        assert!(days(&with, 0.5).is_some_and(|d| (5..=12).contains(&d)), "{:?}", days(&with, 0.5));
+        // Uncapped (as before), the same prior would have counted as 20 forecasts.
+        let (own, own_effective) =
+            PastForecasts::replay(&team, today, q, &settings).unwrap().observed_on(today.to_julian_day());
+        let tiny_observed = prior.observed_on(today.to_julian_day(), q).observed;
+        let uncapped = Calibration::from_observed(q, &own, own_effective, &tiny_observed, 20.0);
+        // and pulled the team's P50 far off.
+        // (here beyond the 10,000 days a forecast looks ahead).
+        assert_eq!(days(&uncapped, 0.5), None);
+    }
+
+    #[test]
+    fn a_prior_is_the_same_whatever_order_its_teams_come_in() {
+        use time::macros::date;
+        let q = Question::When { items: 10 };
+        let settings = CalibrationSettings::default();
+        let a = steady(date!(2024 - 01 - 01), 400, 1, 30);
+        let b = steady(date!(2024 - 03 - 01), 300, 2, 5);
+        let c = steady(date!(2024 - 06 - 01), 200, 3, 90);
+        let today = date!(2025 - 03 - 01);
+        let team = steady(date!(2024 - 02 - 01), 390, 1, 12);
+        let forward = Prior::replay([&a, &b, &c], today, q, &settings).unwrap();
+        let backward = Prior::replay([&c, &a, &b], today, q, &settings).unwrap();
+        let one = Calibration::learn(&team, today, q, &settings, Some(&forward)).unwrap();
+        let two = Calibration::learn(&team, today, q, &settings, Some(&backward)).unwrap();
+        assert_eq!(one, two);
+        assert_eq!(
+            one.basis(),
+            Basis { calibrated: true, reference_histories: 0, other_teams: 3, too_short_days: None }
+        );
     }
 
     #[test]

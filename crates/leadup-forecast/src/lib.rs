@@ -12,6 +12,8 @@
 //! - [`team`]: calibrated forecasts, and a team's forecast with its backtested calibration.
 //! - [`montecarlo`]: several initiatives sharing a team's throughput (priority order, WIP
 //!   limit, splitting, risks), seeded and identical for any number of threads.
+//! - [`reference`](mod@reference): the public reference histories every calibration pools into its prior,
+//!   compiled in.
 //! - [`rng`]: the small seeded generator the simulation draws from.
 //!
 //! Everything here is a pure function of its inputs: no IO, no async, no clock.
@@ -24,18 +26,20 @@ pub mod flow;
 pub mod montecarlo;
 pub mod percentiles;
 pub mod question;
+pub mod reference;
 pub mod rng;
 pub mod team;
 pub mod throughput;
 
 pub use backtest::{BacktestForecast, BacktestReport, BacktestSettings, Method, backtest};
-pub use calibration::{Calibration, CalibrationSettings, PastForecasts, Prior};
+pub use calibration::{Basis, Calibration, CalibrationSettings, MIN_CALIBRATION_DAYS, PastForecasts, Prior};
 pub use error::ForecastError;
 pub use exact::{HowManyForecast, WhenForecast, WhenOptions, how_many, when, when_with};
 pub use flow::{Aging, CycleTime, CycleTimePoint, FlowItem, FlowMetrics, WeekCount, Window, flow_metrics};
 pub use montecarlo::{Completion, Initiative, Portfolio, PortfolioForecast, Risk, Simulation, SplitRate, simulate};
 pub use percentiles::{LEVELS, Percentiles};
 pub use question::Question;
+pub use reference::ReferenceHistories;
 pub use team::{
     CalibratedCompletion, CalibratedHowMany, CalibratedWhen, TeamForecast, TeamSettings, calibrated_how_many,
     calibrated_when, team_backtest, team_how_many, team_when,

@@ -283,7 +283,8 @@ fn learn(
         step_days: settings.backtest_step_days,
         end_margin_days: 0,
     };
-    let report = backtest(&known, today, &backtest_settings, &Method::Replayed { own: &past, prior })?;
+    let mut report = backtest(&known, today, &backtest_settings, &Method::Replayed { own: &past, prior })?;
+    report.basis = calibration.basis();
     Ok((known, calibration, report))
 }
 

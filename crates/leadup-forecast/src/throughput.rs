@@ -84,7 +84,9 @@ impl DailyDistribution {
 }
 
 /// One team's done items, as the dates they were done: what backtests and calibration replay.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Histories are ordered by content (their done dates), which lets a set of teams be put in an
+/// order that does not depend on how they were loaded.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TeamHistory {
     /// Julian day numbers of the done dates, ascending (one entry per item).
     done: Vec<i32>,

@@ -375,3 +375,43 @@ fn a_quote_left_open_is_reported_with_every_line_it_swallowed_and_refused_by_str
         "title: the quote opened here is never closed (it runs to the end of the file; it swallowed lines 4 to 7)"
     );
 }
+
+#[test]
+fn backtests_are_the_same_whatever_order_the_teams_were_imported_in() {
+    // Three public projects that are also among leadup's reference histories: each is left out
+    // of the reference (it would be a team's own future), and the other two teams are pooled in.
+    let apache = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/apache-resolutions");
+    let projects = ["fc", "ftpserver", "vysper"];
+    let backtest = |order: &[&str]| {
+        let db = TestDatabase::sqlite();
+        for name in order {
+            let file = format!("{apache}/{name}.csv");
+            let args =
+                ["import", "csv", &file, "--team", name, "--key", "key", "--created", "created", "--done", "resolved"];
+            let output = leadup(&db.url, &args);
+            assert!(output.status.success(), "{}", stderr(&output));
+        }
+        json(&db.url, &["backtest", "--items", "5", "--history-days", "90", "--step-days", "30", "--json"])
+    };
+    let forward = backtest(&projects);
+    let backward = backtest(&[projects[2], projects[0], projects[1]]);
+    let by_team = |answer: &Value| {
+        let mut teams = answer["teams"].as_array().unwrap().clone();
+        teams.sort_by_key(|t| t["team"].as_str().unwrap().to_owned());
+        teams
+    };
+    assert_eq!(by_team(&forward), by_team(&backward));
+    for key in ["forecasts", "p50_hit", "p70_hit", "p85_hit", "p95_hit"] {
+        assert_eq!(forward[key], backward[key], "{key}");
+    }
+    assert!(forward["forecasts"].as_u64().unwrap() > 100, "{forward}");
+    for team in by_team(&forward) {
+        let statement = team["statement"].as_str().unwrap();
+        assert!(
+            statement.contains(
+                "calibrated on its own record with the reference histories of 28 public projects and 2 other teams: P50 met"
+            ),
+            "{statement}"
+        );
+    }
+}
