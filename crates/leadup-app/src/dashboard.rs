@@ -30,6 +30,10 @@ pub const MAX_WINDOW_DAYS: u32 = 3 * 365;
 /// stored, so a page only reads them.
 pub const PRESET_WINDOWS: [u32; 4] = [30, 90, 180, 365];
 
+/// The oldest items in progress a stored team dashboard lists (its `flow.wip` counts them all):
+/// a team with a quarter of a million items open would otherwise store every one of them.
+pub const STORED_AGING_ITEMS: usize = 100;
+
 /// Items the team dashboard forecasts when nothing is in progress.
 pub const NEXT_ITEMS_WITHOUT_WIP: u32 = 10;
 
@@ -101,7 +105,10 @@ pub fn team_dashboard(
 ) -> Result<TeamDashboard, leadup_forecast::ForecastError> {
     let window = Window::ending(today, days)?;
     let span = Span { start: Some(window.first), window: Some(window) };
-    let progress = progress(items, today, None, Forecasting::Answer(&outlook.open), span);
+    let mut progress = progress(items, today, None, Forecasting::Answer(&outlook.open), span);
+    // The oldest items in progress are what a dashboard lists; `flow.wip` keeps the count.
+    progress.aging_items.truncate(STORED_AGING_ITEMS);
+    progress.flow.aging.truncate(STORED_AGING_ITEMS);
     let cycle_time_labels = progress.flow.cycle_times.iter().map(|p| label(&items[p.index])).collect();
     let next_items = outlook.next_items.clone();
     Ok(TeamDashboard { team_id, window_days: days, computed_at: now, progress, next_items, cycle_time_labels })

@@ -167,8 +167,9 @@ pub(crate) fn flow_cards(
             } @else {
                 (aging::svg(&open, percentiles))
             }
-            @if progress.aging_items.len() > MAX_AGING_ROWS {
-                p.muted { "The " (progress.aging_items.len() - MAX_AGING_ROWS) " younger items in progress are not shown." }
+            @let in_progress = progress.aging_items.len().max(flow.wip as usize);
+            @if !items_hidden && in_progress > MAX_AGING_ROWS {
+                p.muted { "The " (in_progress - MAX_AGING_ROWS) " younger items in progress are not shown." }
             }
         }
         section.card.chart id="started-finished" {
