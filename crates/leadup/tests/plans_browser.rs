@@ -79,7 +79,17 @@ fn a_plan_is_approved_and_changed_through_a_change_request_in_chromium() {
     browser.fill(&format!("input[name=scope_{multi_currency}]"), "30");
     browser.click("form[action$=\"/draft\"] button[type=submit]");
     browser.wait_for("Save draft");
-    let saved = server.get_json(&format!("/api/v1/plans/{plan}"));
+    // The page before the click also says "Save draft": wait for the saved draft itself.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let saved = loop {
+        let saved = server.get_json(&format!("/api/v1/plans/{plan}"));
+        if saved["versions"][0]["content"].as_array().is_some_and(|items| items.len() == 3)
+            || std::time::Instant::now() > deadline
+        {
+            break saved;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
     let items: Vec<i64> = saved["versions"][0]["content"]
         .as_array()
         .unwrap()
