@@ -78,7 +78,7 @@ pub struct TeamOutlook {
 impl TeamOutlook {
     /// The forecasts of the team whose items are `items` and history `histories`, as of `today`.
     pub fn of(items: &[WorkItem], histories: &Histories, today: Date) -> Self {
-        let open = items.iter().filter(|item| first_date(item).is_none_or(|d| d <= today) && !is_done_by(item, today));
+        let open = items.iter().filter(|item| in_scope(item, today) && !is_done_by(item, today));
         let open = match u32::try_from(open.count()).unwrap_or(u32::MAX) {
             0 => Err(("nothing remains".to_owned(), None, None)),
             count => when(histories, today, count, None),
@@ -365,7 +365,7 @@ pub fn progress(
     forecasting: Forecasting<'_>,
     span: Span,
 ) -> Progress {
-    let in_scope: Vec<&WorkItem> = items.iter().filter(|item| first_date(item).is_none_or(|d| d <= today)).collect();
+    let in_scope: Vec<&WorkItem> = items.iter().filter(|item| in_scope(item, today)).collect();
     let done = in_scope.iter().filter(|item| is_done_by(item, today)).count();
     let remaining = in_scope.len() - done;
     let start = span
@@ -538,9 +538,15 @@ fn first_date(item: &WorkItem) -> Option<Date> {
     [item.created, item.started, item.done].into_iter().flatten().map(utc_date).min()
 }
 
+/// Whether `item` is in scope by the end of `today`: its first known day is on or before it
+/// (items with no date at all always are).
+pub(crate) fn in_scope(item: &WorkItem, today: Date) -> bool {
+    first_date(item).is_none_or(|d| d <= today)
+}
+
 /// Whether `item` was done by the end of `today`. An item in the done category without a done
 /// date counts as done.
-fn is_done_by(item: &WorkItem, today: Date) -> bool {
+pub(crate) fn is_done_by(item: &WorkItem, today: Date) -> bool {
     match item.done {
         Some(done) => utc_date(done) <= today,
         None => item.category == StatusCategory::Done,

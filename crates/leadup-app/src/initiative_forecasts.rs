@@ -32,6 +32,7 @@ use leadup_store::{Store, StoreError};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
+use crate::dashboard::{in_scope, is_done_by};
 use crate::forecasts::{HISTORY_DAYS, Histories, calibration_of, round_probability, utc_date};
 
 /// Initiatives a team works on at once.
@@ -175,7 +176,7 @@ impl TeamInputs {
             hash.update(seconds(item.done));
             hash.update([item.category as u8]);
         }
-        hex(&hash.finalize())
+        leadup_core::digest::hex(&hash.finalize())
     }
 
     /// The team's queue: baseline initiatives in plan order, then its other planned and
@@ -383,27 +384,4 @@ fn not_queued(initiative: &Initiative, items: u32, remaining: u32) -> Option<Str
         }
         Status::Planned | Status::InProgress => (remaining > 0).then(|| "nothing remains to forecast".to_owned()),
     }
-}
-
-/// The first day an item is known to exist is on or before `today` (items with no date are
-/// always in scope).
-fn in_scope(item: &WorkItem, today: Date) -> bool {
-    [item.created, item.started, item.done].into_iter().flatten().map(utc_date).min().is_none_or(|d| d <= today)
-}
-
-/// Whether `item` was done by the end of `today`; an item in the done category without a done
-/// date counts as done.
-pub fn is_done_by(item: &WorkItem, today: Date) -> bool {
-    match item.done {
-        Some(done) => utc_date(done) <= today,
-        None => item.category == leadup_core::work_item::StatusCategory::Done,
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }

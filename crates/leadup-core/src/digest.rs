@@ -7,7 +7,12 @@ use sha2::{Digest, Sha256};
 
 /// The SHA-256 of `text`'s UTF-8 bytes as 64 lower-case hex digits.
 pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().fold(String::with_capacity(64), |mut hex, byte| {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// `bytes` (a digest) as lower-case hex, two digits a byte.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut hex, byte| {
         write!(hex, "{byte:02x}").expect("writing to a String cannot fail");
         hex
     })
