@@ -7,6 +7,7 @@
 
 use leadup_core::forecast::{Calibration, DatePercentiles, InitiativeForecast};
 use leadup_core::initiative::Status;
+use leadup_core::team::Team;
 use leadup_core::work_item::WorkItem;
 use leadup_forecast::{
     BacktestReport, BacktestSettings, CalibratedHowMany, CalibratedWhen, ForecastError, Initiative, Method,
@@ -68,6 +69,25 @@ impl Histories {
         }
         others.sort_unstable();
         Ok(Self { own, others })
+    }
+
+    /// The histories of every team of the workspace (each with the other teams'), in the
+    /// store's order of teams, reading each team's done dates once.
+    pub async fn load_all(store: &Store) -> Result<Vec<(Team, Self)>, StoreError> {
+        let teams = store.teams().await?;
+        let mut all = Vec::with_capacity(teams.len());
+        for team in &teams {
+            all.push(TeamHistory::new(store.done_times(team.id).await?.into_iter().map(utc_date)).ok());
+        }
+        let histories = (0..teams.len())
+            .map(|i| {
+                let mut others: Vec<TeamHistory> =
+                    all.iter().enumerate().filter(|&(j, _)| j != i).filter_map(|(_, h)| h.clone()).collect();
+                others.sort_unstable();
+                Self { own: all[i].clone(), others }
+            })
+            .collect::<Vec<_>>();
+        Ok(teams.into_iter().zip(histories).collect())
     }
 
     /// Histories from done dates: the team's own, and each other team's.
@@ -191,9 +211,61 @@ impl Histories {
             .filter(|(history, _)| !workspace.contains(&history))
             .map(|(_, past)| Arc::clone(past))
             .collect();
-        let prior = Prior::replay(&self.others, today, question, &calibration)?.with_reference(reference);
+        let others = self
+            .others
+            .iter()
+            .filter_map(|h| h.known_on(today))
+            .map(|known| workspace_replay(known, today, question, &calibration))
+            .collect::<Result<_, _>>()?;
+        let prior = Prior::shared(others).with_reference(reference);
         Ok((!prior.is_empty()).then_some(prior))
     }
+}
+
+/// How many replays of the workspace's histories a process keeps.
+const WORKSPACE_REPLAYS_KEPT: usize = 256;
+
+/// What a replay of a workspace history is kept by: the history as known on the day (its
+/// size, first and last day and a hash of its done days), the day, the question and how it
+/// was replayed.
+type ReplayKey = (usize, Date, Date, u64, Date, Question, u32, u32);
+
+/// A workspace team's `known` history replayed as of the end of `as_of` for `question`, from
+/// the most recent [`WORKSPACE_REPLAYS_KEPT`] the process made. Every other team's calibration
+/// pools it on the same day, and `leadup backtest` calibrates every team: without this, a
+/// workspace of n teams replayed each history n times a day.
+fn workspace_replay(
+    known: TeamHistory,
+    as_of: Date,
+    question: Question,
+    settings: &leadup_forecast::CalibrationSettings,
+) -> Result<Arc<PastForecasts>, ForecastError> {
+    use std::hash::{Hash, Hasher};
+    static KEPT: Mutex<Vec<(ReplayKey, Arc<PastForecasts>)>> = Mutex::new(Vec::new());
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    known.hash(&mut hasher);
+    let key = (
+        known.len(),
+        known.first_done(),
+        known.last_done(),
+        hasher.finish(),
+        as_of,
+        question,
+        settings.history_days,
+        settings.replay_step_days,
+    );
+    if let Some((_, replay)) = KEPT.lock().expect("not poisoned").iter().find(|(k, _)| *k == key) {
+        return Ok(Arc::clone(replay));
+    }
+    let replay = Arc::new(PastForecasts::replay(&known, as_of, question, settings)?);
+    let mut kept = KEPT.lock().expect("not poisoned");
+    if !kept.iter().any(|(k, _)| *k == key) {
+        if kept.len() >= WORKSPACE_REPLAYS_KEPT {
+            kept.remove(0);
+        }
+        kept.push((key, Arc::clone(&replay)));
+    }
+    Ok(replay)
 }
 
 /// How many replays of the reference histories (one per question and replay setting) a process

@@ -2,7 +2,7 @@
 //! teams, whatever order those were loaded in, and say so.
 
 use leadup_app::forecasts::{Histories, calibration_of};
-use leadup_forecast::TeamSettings;
+use leadup_forecast::{Prior, Question, ReferenceHistories, TeamHistory, TeamSettings, team_when};
 use time::macros::date;
 use time::{Date, Duration};
 
@@ -99,4 +99,28 @@ fn reference_dates(history: &leadup_forecast::TeamHistory) -> Vec<Date> {
         .enumerate()
         .flat_map(|(i, &n)| std::iter::repeat_n(first + Duration::days(i as i64), n as usize))
         .collect()
+}
+
+#[test]
+fn replays_kept_by_the_process_give_the_forecasts_fresh_replays_give() {
+    let start = date!(2024 - 01 - 01);
+    let own = team(start, 450, 4, 5);
+    let others = vec![team(start, 420, 3, 2), team(start + Duration::days(60), 380, 5, 4)];
+    let today = date!(2025 - 03 - 20);
+    let settings = TeamSettings::default();
+    let histories = Histories::from_done_dates(own.clone(), others.clone());
+    let first = histories.when(today, 15, &settings).unwrap();
+    let kept = histories.when(today, 15, &settings).unwrap();
+
+    let question = Question::When { items: 15 };
+    let calibration = settings.calibration_settings();
+    let mut other_histories: Vec<TeamHistory> = others.into_iter().map(|d| TeamHistory::new(d).unwrap()).collect();
+    other_histories.sort_unstable();
+    let reference = ReferenceHistories::shipped().replay(question, &calibration).unwrap();
+    let fresh = Prior::replay(&other_histories, today, question, &calibration).unwrap().with_reference(reference);
+    let expected = team_when(&TeamHistory::new(own).unwrap(), today, 15, &settings, Some(&fresh)).unwrap();
+    for answer in [&first, &kept] {
+        assert_eq!(answer.forecast.percentiles().unwrap(), expected.forecast.percentiles().unwrap());
+        assert_eq!(answer.backtest, expected.backtest);
+    }
 }

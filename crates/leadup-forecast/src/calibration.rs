@@ -317,6 +317,12 @@ impl Prior {
         Self { teams, reference: reference_len }
     }
 
+    /// A prior from replayed past forecasts of other teams of the workspace that are shared
+    /// with other priors (a process keeps replays to reuse them).
+    pub fn shared(teams: Vec<Arc<PastForecasts>>) -> Self {
+        Self { teams, reference: 0 }
+    }
+
     /// This prior with the reference histories' replayed past forecasts pooled in.
     #[must_use]
     pub fn with_reference(mut self, reference: Vec<Arc<PastForecasts>>) -> Self {

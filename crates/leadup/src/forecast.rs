@@ -275,17 +275,19 @@ struct BacktestAnswer {
 
 /// `leadup backtest ...`
 pub async fn backtest(store: &Store, args: BacktestArgs) -> anyhow::Result<()> {
-    let teams = match &args.team {
-        Some(team) => vec![find_team(store, team).await?],
-        None => store.teams().await?,
+    let only = match &args.team {
+        Some(team) => Some(find_team(store, team).await?.id),
+        None => None,
     };
     let settings =
         TeamSettings { history_days: args.history_days, backtest_step_days: args.step_days, ..TeamSettings::default() };
     let pinned = args.today.as_deref().map(|d| parse_date("--today", d)).transpose()?;
     let mut reports = Vec::new();
     let mut rows = Vec::new();
-    for team in teams {
-        let histories = Histories::load(store, team.id).await?;
+    for (team, histories) in Histories::load_all(store).await? {
+        if only.is_some_and(|id| id != team.id) {
+            continue;
+        }
         let Some(today) = pinned.or(histories.last_done()) else {
             if args.team.is_some() {
                 anyhow::bail!("team '{}' has no done items to replay (import some with `leadup import`)", team.name);
