@@ -215,7 +215,7 @@ impl Histories {
             .others
             .iter()
             .filter_map(|h| h.known_on(today))
-            .map(|known| workspace_replay(known, today, question, &calibration))
+            .map(|known| workspace_replay(&known, today, question, &calibration))
             .collect::<Result<_, _>>()?;
         let prior = Prior::shared(others).with_reference(reference);
         Ok((!prior.is_empty()).then_some(prior))
@@ -235,7 +235,7 @@ type ReplayKey = (usize, Date, Date, u64, Date, Question, u32, u32);
 /// pools it on the same day, and `leadup backtest` calibrates every team: without this, a
 /// workspace of n teams replayed each history n times a day.
 fn workspace_replay(
-    known: TeamHistory,
+    known: &TeamHistory,
     as_of: Date,
     question: Question,
     settings: &leadup_forecast::CalibrationSettings,
@@ -257,7 +257,7 @@ fn workspace_replay(
     if let Some((_, replay)) = KEPT.lock().expect("not poisoned").iter().find(|(k, _)| *k == key) {
         return Ok(Arc::clone(replay));
     }
-    let replay = Arc::new(PastForecasts::replay(&known, as_of, question, settings)?);
+    let replay = Arc::new(PastForecasts::replay(known, as_of, question, settings)?);
     let mut kept = KEPT.lock().expect("not poisoned");
     if !kept.iter().any(|(k, _)| *k == key) {
         if kept.len() >= WORKSPACE_REPLAYS_KEPT {
