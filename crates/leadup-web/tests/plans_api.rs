@@ -601,7 +601,7 @@ async fn decisions_and_inbox(db: TestDatabase) {
     assert_eq!(before.status, StatusCode::OK, "{}", before.text);
     assert_eq!(before.body["items"][0]["forecast"], Value::Null);
     let page = api.page("executive", &format!("/plans/{plan}")).await;
-    assert!(page.contains("Forecast if approved") && page.contains("No forecast is stored yet"), "{page}");
+    assert!(page.contains("Forecast if approved") && page.contains("no forecast is stored yet"), "{page}");
     api.state().refresh_forecasts().await.unwrap();
     let stored = api.store.plan_version_forecasts(plan, 1).await.unwrap().unwrap();
     let shown = api.as_("member", "GET", &progress_uri, None).await.body;
