@@ -113,10 +113,9 @@ impl HeadlineItem {
             Some(Concern::Unlikely(chance))
         } else if chance < AT_RISK_BELOW {
             Some(Concern::Below(chance))
-        } else if let Some(was) = self.chance_at_approval.filter(|was| (was - chance) * 100.0 >= FALL_POINTS - 1e-9) {
-            Some(Concern::Fell(was, chance))
         } else {
-            None
+            let fell = |was: &f64| (was - chance) * 100.0 >= FALL_POINTS - 1e-9;
+            self.chance_at_approval.filter(fell).map(|was| Concern::Fell(was, chance))
         }
     }
 
@@ -162,7 +161,7 @@ pub fn headline(items: &[HeadlineItem]) -> Headline {
         let mut reason =
             format!("{} unlikely to meet their target: {}.", count_of(unlikely.len(), total), list(&unlikely));
         if !at_risk.is_empty() {
-            reason.push_str(&format!(" {} more at risk: {}.", at_risk.len(), list(&at_risk)));
+            reason = format!("{reason} {} more at risk: {}.", at_risk.len(), list(&at_risk));
         }
         return Headline { state: HeadlineState::OffTrack, reason };
     }

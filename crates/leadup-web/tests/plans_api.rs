@@ -651,8 +651,8 @@ async fn decisions_and_inbox(db: TestDatabase) {
     );
     assert_eq!(api.as_("manager", "POST", &submit, None).await.status, StatusCode::OK);
     let approve = format!("/api/v1/plans/{plan}/approve");
-    let long = api.as_("executive", "POST", &approve, Some(json!({"reason": "x".repeat(4001)}))).await;
-    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let too_long = api.as_("executive", "POST", &approve, Some(json!({"reason": "x".repeat(4001)}))).await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
     let unknown = api.as_("executive", "POST", &approve, Some(json!({"why": "typo"}))).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown.text);
     let approved = api.as_("executive", "POST", &approve, Some(json!({"reason": "Dates fit now."}))).await;
