@@ -589,6 +589,12 @@ async fn decisions_and_inbox(db: TestDatabase) {
     for who in ["manager", "member", "outsider"] {
         assert_eq!(api.as_(who, "GET", "/api/v1/inbox", None).await.body, json!([]), "{who}");
     }
+    // An administrator decides nothing for a team, so nothing waits for one.
+    let input = UserInput { email: "admin@example.com".into(), name: "The admin".into(), is_admin: true };
+    let admin = accounts::create_user(&api.store, &input, "a long test password", 0, None).await.unwrap();
+    let principal = api.store.principal(admin.id).await.unwrap();
+    let now = TODAY.with_hms(12, 0, 0).unwrap().assume_utc();
+    assert_eq!(leadup_app::inbox::inbox(&api.store, &principal, now).await.unwrap(), []);
     let page = api.page("executive", "/inbox").await;
     assert!(page.contains("Plan to approve") && page.contains(&format!("href=\"/plans/{plan}#draft\"")), "{page}");
     assert!(page.contains("<span class=\"count\">1</span>"), "the navigation counts it");
