@@ -252,7 +252,9 @@ async fn identify(state: &AppState, mut request: Request) -> Result<(Request, bo
     };
     // Pages show the count of waiting decisions in their navigation; the API and forms do not
     // need it, so only a page request pays for counting.
-    let page = request.method() == Method::GET && !request.uri().path().starts_with("/api/");
+    let path = request.uri().path();
+    let page = request.method() == Method::GET
+        && !["/api/", "/assets/", "/healthz"].iter().any(|prefix| path.starts_with(prefix));
     if let (true, Caller::Session { principal, inbox, .. } | Caller::Token { principal, inbox }) = (page, &mut caller) {
         *inbox = leadup_app::inbox::inbox(&state.store, principal, state.clock()).await?.len();
     }
