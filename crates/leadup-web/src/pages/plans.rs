@@ -249,7 +249,7 @@ pub(super) fn named_by_initiative(
 
 fn editor(rows: &[Row], view: &Context) -> Markup {
     html! {
-        table.plan-editor {
+        div.scroll { table.plan-editor {
             thead { tr {
                 th { "In plan" } th { "Priority" } th { "Initiative" } th { "Target date" }
                 th { "Budget (" (view.currency()) ")" } th { "Scope (open items)" }
@@ -274,7 +274,7 @@ fn editor(rows: &[Row], view: &Context) -> Markup {
                     }
                 }
             }
-        }
+        } }
         p.muted.hint {
             "Tick the initiatives the plan commits to. Priority 1 is worked on first (give a row a taken number "
             "to move it there); the impact of a change request is forecast in this order. Scope is the number of "
@@ -825,7 +825,7 @@ pub(super) fn items_table(content: &PlanContent, view: &Context) -> Markup {
         @if content.items.is_empty() {
             p.muted { "No initiatives in this version." }
         } @else {
-            table.plan-items {
+            div.scroll { table.plan-items {
                 thead { tr { th.num { "#" } th { "Initiative" } th { "Target date" } th.num { "Budget" } th.num { "Scope" } } }
                 tbody { @for (n, item) in content.items.iter().enumerate() { tr {
                     td.num { (n + 1) }
@@ -839,7 +839,7 @@ pub(super) fn items_table(content: &PlanContent, view: &Context) -> Markup {
                     td.num { strong { (view.money(content.items[0].initiative_id, content.total_budget())) } }
                     td.num { (content.items.iter().map(|i| u64::from(i.scope)).sum::<u64>()) " items" }
                 } }
-            }
+            } }
         }
     }
 }
