@@ -17,6 +17,7 @@ mod evidence_links;
 mod initiative_forecasts;
 mod initiatives;
 mod objectives;
+mod plan_forecasts;
 mod plans;
 mod proposals;
 mod rows;
@@ -34,6 +35,7 @@ pub use audit::Actor;
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
 pub use evidence::EvidenceImport;
+pub use plan_forecasts::VersionForecasts;
 pub use team_dashboards::StoredDashboard;
 pub use work_item_import::{ImportSummary, WorkItemImport};
 
