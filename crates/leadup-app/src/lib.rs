@@ -10,6 +10,7 @@
 //!   one queue), stored as a snapshot per day with its history.
 //! - [`impact`]: what a change request would do to the plan's forecasts and budget.
 //! - [`snapshots`]: recomputing and storing a team's forecasts and dashboards.
+//! - [`stakeholders`]: the executives a manager leads up to, with their profiles.
 //! - [`refresher`]: background work that keeps the stored forecasts fresh, never inside a
 //!   request.
 
@@ -20,3 +21,4 @@ pub mod initiative_forecasts;
 pub mod progress;
 pub mod refresher;
 pub mod snapshots;
+pub mod stakeholders;

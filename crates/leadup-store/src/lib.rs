@@ -20,6 +20,7 @@ mod objectives;
 mod plans;
 mod proposals;
 mod rows;
+mod stakeholders;
 mod team_dashboards;
 mod teams;
 mod work_item_import;
@@ -34,6 +35,7 @@ pub use audit::Actor;
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
 pub use evidence::EvidenceImport;
+pub use stakeholders::{Executive, StoredProfile};
 pub use team_dashboards::StoredDashboard;
 pub use work_item_import::{ImportSummary, WorkItemImport};
 
