@@ -11,10 +11,11 @@
 
 use leadup_core::access::{Action, Principal};
 use leadup_core::account::User;
-use leadup_core::stakeholder::{Channel, Preferences, PreferencesInput};
+use leadup_core::stakeholder::{Cadence, Channel, Preferences, PreferencesInput, Topic};
 use leadup_core::strategy::Objective;
 use leadup_core::team::person_key;
 use leadup_store::{Actor, Executive, Store, StoreError, StoredProfile};
+use serde::Serialize;
 
 /// One stakeholder as the pages, the API and the brief see them.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,11 +56,59 @@ impl Stakeholder {
         }
     }
 
+    /// The stakeholder as the API and `--json` show them: a webhook only by its host.
+    pub fn shown(&self) -> Shown {
+        let preferences = self.preferences();
+        Shown {
+            user_id: self.user.id,
+            name: self.user.name.clone(),
+            email: self.user.email.clone(),
+            team_ids: self.team_ids.clone(),
+            owned_objective_ids: self.owned_objective_ids.clone(),
+            objective_ids: preferences.objective_ids,
+            initiative_ids: preferences.initiative_ids,
+            topics: preferences.topics,
+            cadence: preferences.cadence,
+            channel: preferences.channel,
+            saved: self.profile.is_some(),
+            updated_at: self.profile.as_ref().map(|p| p.updated_at),
+        }
+    }
+
     /// Whether `principal` may do `action` (viewing or editing the profile) on this
     /// stakeholder: in at least one of the teams they sponsor.
     pub fn allows(&self, principal: &Principal, action: Action) -> bool {
         self.team_ids.iter().any(|&team| principal.may(action, Some(team)))
     }
+}
+
+/// A stakeholder as shown outside: the API's and `--json`'s shape.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
+    /// The user's id (the profile's id too).
+    pub user_id: i64,
+    /// Their name.
+    pub name: String,
+    /// Their account's address (where e-mailed briefs go).
+    pub email: String,
+    /// The teams they sponsor (their executive roles).
+    pub team_ids: Vec<i64>,
+    /// The objectives whose owner is their name.
+    pub owned_objective_ids: Vec<i64>,
+    /// The objectives they care about besides.
+    pub objective_ids: Vec<i64>,
+    /// The initiatives they sponsor.
+    pub initiative_ids: Vec<i64>,
+    /// What they want to hear about.
+    pub topics: Vec<Topic>,
+    /// How often they want a brief.
+    pub cadence: Cadence,
+    /// How briefs reach them (a webhook by its host only).
+    pub channel: Channel,
+    /// Whether a manager saved the profile (else these are the starting preferences).
+    pub saved: bool,
+    /// When it was saved last (Unix seconds).
+    pub updated_at: Option<i64>,
 }
 
 /// Stakeholder `user`, or `None` if they hold the executive role in no team.

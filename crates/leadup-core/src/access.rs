@@ -206,17 +206,15 @@ pub fn allows(standing: Standing, action: Action) -> bool {
     use Action as A;
     use Role::{Executive, Manager, Member};
     match standing {
-        Standing::Admin => {
-            !matches!(
-                action,
-                A::EditPlan
-                    | A::ApprovePlan
-                    | A::DecideChangeRequest
-                    | A::DecideProposals
-                    | A::ViewStakeholders
-                    | A::EditStakeholders
-            )
-        }
+        Standing::Admin => !matches!(
+            action,
+            A::EditPlan
+                | A::ApprovePlan
+                | A::DecideChangeRequest
+                | A::DecideProposals
+                | A::ViewStakeholders
+                | A::EditStakeholders
+        ),
         Standing::Outsider => matches!(action, A::ReadWorkspace | A::RecordEvidence),
         Standing::Role(role) => match action {
             A::ReadWorkspace | A::RecordEvidence | A::ViewTeam | A::FileChangeRequest => true,

@@ -292,7 +292,9 @@ impl PreferencesInput {
         let mut topics = Vec::with_capacity(self.topics.len());
         for (i, text) in self.topics.iter().enumerate() {
             match Topic::parse(text) {
-                Some(topic) if topics.contains(&topic) => errors.add(format!("topics[{i}]"), format!("'{text}' is listed twice")),
+                Some(topic) if topics.contains(&topic) => {
+                    errors.add(format!("topics[{i}]"), format!("'{text}' is listed twice"))
+                }
                 Some(topic) => topics.push(topic),
                 None => errors.add(
                     format!("topics[{i}]"),
@@ -431,7 +433,10 @@ mod tests {
             "webhook_url: is needed for the webhook channel"
         );
         let stored = WebhookUrl::parse("https://hooks.example.com/a").unwrap();
-        assert_eq!(input("webhook", Some(" ")).validate(Some(&stored)).unwrap().channel, Channel::Webhook(stored.clone()));
+        assert_eq!(
+            input("webhook", Some(" ")).validate(Some(&stored)).unwrap().channel,
+            Channel::Webhook(stored.clone())
+        );
         let new = input("webhook", Some("https://hooks.example.com/b")).validate(Some(&stored)).unwrap();
         assert_eq!(new.channel, Channel::Webhook(WebhookUrl::parse("https://hooks.example.com/b").unwrap()));
         assert_eq!(input("email", None).validate(Some(&stored)).unwrap().channel, Channel::Email);

@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
+use leadup_core::access::Role;
 use leadup_core::evidence::{Evidence, EvidenceKind};
 use leadup_core::initiative::{Horizon, Initiative, Status, TargetWindow};
 use leadup_core::money::Currency;
 use leadup_core::strategy::{KeyResult, Objective};
-use leadup_core::access::Role;
 use leadup_core::team::{Team, TeamPerson};
 use time::Date;
 

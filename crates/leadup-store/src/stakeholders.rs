@@ -76,7 +76,8 @@ impl Store {
     async fn load_profiles(&self, user: Option<i64>) -> Result<Vec<StoredProfile>, StoreError> {
         let filter = if user.is_some() { " WHERE user_id = $1" } else { "" };
         let profiles_sql = format!("{SELECT_PROFILES}{filter} ORDER BY user_id");
-        let objectives_sql = format!("SELECT user_id, objective_id FROM stakeholder_objectives{filter} ORDER BY user_id, ord");
+        let objectives_sql =
+            format!("SELECT user_id, objective_id FROM stakeholder_objectives{filter} ORDER BY user_id, ord");
         let initiatives_sql =
             format!("SELECT user_id, initiative_id FROM stakeholder_initiatives{filter} ORDER BY user_id, ord");
         let (rows, objectives, initiatives): (Vec<ProfileRow>, Vec<(i64, i64)>, Vec<(i64, i64)>) = dispatch!(self, pool => {

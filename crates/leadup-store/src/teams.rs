@@ -108,7 +108,13 @@ impl Store {
 
     /// Forgets the pending person `name` of `team` in `role` (someone who will never have an
     /// account), audited as done by `by`.
-    pub async fn remove_pending_person(&self, team: i64, role: Role, name: &str, by: Option<i64>) -> Result<(), StoreError> {
+    pub async fn remove_pending_person(
+        &self,
+        team: i64,
+        role: Role,
+        name: &str,
+        by: Option<i64>,
+    ) -> Result<(), StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let deleted = sqlx::query("DELETE FROM pending_people WHERE team_id = $1 AND role = $2 AND name = $3")

@@ -286,7 +286,10 @@ async fn write_postgres(
             if taken.is_some() {
                 return Err(name_taken(&name));
             }
-            sqlx::query_scalar("INSERT INTO teams (name) VALUES ($1) RETURNING id").bind(&name).fetch_one(&mut *tx).await?
+            sqlx::query_scalar("INSERT INTO teams (name) VALUES ($1) RETURNING id")
+                .bind(&name)
+                .fetch_one(&mut *tx)
+                .await?
         }
     };
     let (exists, before): (i64, i64) = sqlx::query_as(COUNTS).bind(team_id).fetch_one(&mut *tx).await?;

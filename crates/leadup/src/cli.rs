@@ -557,19 +557,21 @@ pub enum TeamCommand {
         #[command(flatten)]
         format: Format,
     },
-    /// Add a team.
+    /// Add a team, optionally giving existing users (by e-mail address) their roles in it.
+    /// Later, roles are given and taken with `leadup member add|remove`.
     Add {
         #[command(flatten)]
         fields: TeamFields,
         #[command(flatten)]
         format: Format,
     },
-    /// Change some fields of a team; the others stay as they are.
+    /// Rename a team (who holds which role is changed with `leadup member`).
     Update {
         /// The team's id or name.
         team: String,
-        #[command(flatten)]
-        fields: TeamFields,
+        /// The team's new name.
+        #[arg(long)]
+        name: String,
         #[command(flatten)]
         format: Format,
     },
@@ -580,20 +582,21 @@ pub enum TeamCommand {
     },
 }
 
-/// The fields of a team; on `add`, name and manager are required.
+/// A new team: its name and the existing users to give each role (by e-mail address; see
+/// `leadup user list`).
 #[derive(Args, Debug)]
 pub struct TeamFields {
     /// The team's unique name.
     #[arg(long)]
-    pub name: Option<String>,
-    /// The manager who owns the team's plan.
-    #[arg(long)]
-    pub manager: Option<String>,
-    /// A member; repeat for several (on update, replaces the list).
-    #[arg(long = "member", value_name = "NAME")]
+    pub name: String,
+    /// A user to make manager (owns the team's plan); repeat for several.
+    #[arg(long = "manager", value_name = "EMAIL")]
+    pub managers: Vec<String>,
+    /// A user to make member; repeat for several.
+    #[arg(long = "member", value_name = "EMAIL")]
     pub members: Vec<String>,
-    /// An executive the team reports to; repeat for several (on update, replaces the list).
-    #[arg(long = "executive", value_name = "NAME")]
+    /// A user to make executive (the team reports to them); repeat for several.
+    #[arg(long = "executive", value_name = "EMAIL")]
     pub executives: Vec<String>,
 }
 
