@@ -112,7 +112,7 @@ pub(crate) fn status_badge(status: Status) -> Markup {
 pub(crate) fn progress_bar(share: f64) -> Markup {
     let percent = (share * 100.0).round();
     html! {
-        span.progress role="progressbar" aria-valuenow=(percent) aria-valuemin="0" aria-valuemax="100" {
+        span.progress role="progressbar" aria-label="Progress" aria-valuenow=(percent) aria-valuemin="0" aria-valuemax="100" {
             span.track { span.fill style={ "width:" (percent) "%" } {} }
             span.value { (percent) "%" }
         }

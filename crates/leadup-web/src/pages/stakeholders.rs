@@ -254,21 +254,21 @@ async fn render(
                 input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
                 h2 { "Edit the profile" }
                 p.muted { "The teams they sponsor are their executive roles; the objectives they own are those whose owner is their name. Choose the rest here." }
-                fieldset.choices-inline.field.invalid[error("topics").is_some()] {
+                fieldset.choices-inline.invalid[error("topics").is_some()] {
                     legend { "What they want to hear about" }
                     @for topic in Topic::ALL {
                         label.check { input type="checkbox" name="topic" value=(topic.as_str()) checked[chosen("topic", topic.as_str())]; (topic.label()) }
                     }
                     @if let Some(message) = error("topics") { span.field-error { (message) } }
                 }
-                fieldset.choices-inline.field.invalid[error("cadence").is_some()] {
+                fieldset.choices-inline.invalid[error("cadence").is_some()] {
                     legend { "Cadence" }
                     @for cadence in Cadence::ALL {
                         label.check { input type="radio" name="cadence" value=(cadence.as_str()) checked[chosen("cadence", cadence.as_str())]; (cadence.as_str()) }
                     }
                     @if let Some(message) = error("cadence") { span.field-error { (message) } }
                 }
-                fieldset.choices-inline.field.invalid[error("channel").is_some() || error("webhook_url").is_some()] {
+                fieldset.choices-inline.invalid[error("channel").is_some() || error("webhook_url").is_some()] {
                     legend { "Channel" }
                     label.check { input type="radio" name="channel" value="email" checked[chosen("channel", "email")]; "E-mail to " (s.user.email) }
                     label.check { input type="radio" name="channel" value="webhook" checked[chosen("channel", "webhook")]; "Chat webhook (Slack-compatible)" }
@@ -285,7 +285,7 @@ async fn render(
                     @if let Some(message) = error("channel") { span.field-error { (message) } }
                     @if let Some(message) = error("webhook_url") { span.field-error { (message) } }
                 }
-                fieldset.objectives.field.invalid[error("objective_ids").is_some()] {
+                fieldset.objectives.invalid[error("objective_ids").is_some()] {
                     legend { "Objectives they care about" }
                     @if objectives.is_empty() { p.muted { "The workspace has no objectives yet." } }
                     @for o in &objectives {
@@ -297,7 +297,7 @@ async fn render(
                     }
                     @if let Some(message) = error("objective_ids") { span.field-error { (message) } }
                 }
-                fieldset.objectives.field.invalid[error("initiative_ids").is_some()] {
+                fieldset.objectives.invalid[error("initiative_ids").is_some()] {
                     legend { "Initiatives they sponsor" }
                     @if their_initiatives.is_empty() { p.muted { "Their teams have no initiatives yet." } }
                     @for i in &their_initiatives {

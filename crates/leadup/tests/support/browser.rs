@@ -230,6 +230,46 @@ impl Browser {
         self.command("POST", "/window/rect", Some(&json!({"width": 1280, "height": 1600})));
     }
 
+    /// Saves a PNG of the page shown now in a window `width` by `height` pixels (390 is a
+    /// phone), checking that it is a real image.
+    pub fn screenshot_at(&self, path: &Path, width: u32, height: u32) {
+        self.command("POST", "/window/rect", Some(&json!({"width": width, "height": height})));
+        let encoded = self.command("GET", "/screenshot", None);
+        let png = decode_base64(encoded.as_str().expect("a base64 PNG"));
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{} is a PNG", path.display());
+        assert!(png.len() > 10_000, "{} is suspiciously small ({} bytes)", path.display(), png.len());
+        std::fs::write(path, png).expect("the screenshot is saved");
+        self.command("POST", "/window/rect", Some(&json!({"width": 1280, "height": 1600})));
+    }
+
+    /// The page shown now printed to PDF on A4 paper by Chromium (WebDriver's Print Page, the
+    /// page's own print stylesheet applied, nothing shrunk to fit).
+    pub fn print_a4(&self) -> Vec<u8> {
+        let options = json!({"page": {"width": 21.0, "height": 29.7}, "shrinkToFit": false, "background": true});
+        let encoded = self.command("POST", "/print", Some(&options));
+        decode_base64(encoded.as_str().expect("a base64 PDF"))
+    }
+
+    /// The serious and critical accessibility violations axe-core finds on the page shown now,
+    /// one line each (rule, help, and the elements concerned).
+    pub fn axe(&self) -> Vec<String> {
+        const AXE: &str = include_str!("axe/axe.min.js");
+        let load = json!({"script": format!("{AXE}\nreturn typeof axe;"), "args": []});
+        assert_eq!(self.command("POST", "/execute/sync", Some(&load)), "object", "axe-core loads");
+        let run = json!({"script": "const done = arguments[arguments.length - 1];\
+            axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations\
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')\
+              .map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')))\
+              .catch(e => done(['axe failed: ' + e]));", "args": []});
+        let found = self.command("POST", "/execute/async", Some(&run));
+        found
+            .as_array()
+            .expect("a list of violations")
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// Opens `url` and saves a PNG of its top 1600 pixels.
     pub fn screenshot(&self, url: &str, path: &Path) {
         self.screenshot_sized(url, path, 1600);
