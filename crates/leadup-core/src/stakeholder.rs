@@ -293,7 +293,7 @@ impl PreferencesInput {
         for (i, text) in self.topics.iter().enumerate() {
             match Topic::parse(text) {
                 Some(topic) if topics.contains(&topic) => {
-                    errors.add(format!("topics[{i}]"), format!("'{text}' is listed twice"))
+                    errors.add(format!("topics[{i}]"), format!("'{text}' is listed twice"));
                 }
                 Some(topic) => topics.push(topic),
                 None => errors.add(

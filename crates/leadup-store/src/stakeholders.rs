@@ -39,6 +39,8 @@ pub struct Executive {
 }
 
 type ProfileRow = (i64, String, String, String, Option<String>, Option<i64>, i64);
+/// (user, objective or initiative) links, in order.
+type LinkRows = Vec<(i64, i64)>;
 
 const SELECT_PROFILES: &str =
     "SELECT user_id, topics, cadence, channel, webhook_url, updated_by, updated_at FROM stakeholder_profiles";
@@ -80,7 +82,7 @@ impl Store {
             format!("SELECT user_id, objective_id FROM stakeholder_objectives{filter} ORDER BY user_id, ord");
         let initiatives_sql =
             format!("SELECT user_id, initiative_id FROM stakeholder_initiatives{filter} ORDER BY user_id, ord");
-        let (rows, objectives, initiatives): (Vec<ProfileRow>, Vec<(i64, i64)>, Vec<(i64, i64)>) = dispatch!(self, pool => {
+        let (rows, objectives, initiatives): (Vec<ProfileRow>, LinkRows, LinkRows) = dispatch!(self, pool => {
             let profiles = sqlx::query_as(&profiles_sql);
             let objectives = sqlx::query_as(&objectives_sql);
             let initiatives = sqlx::query_as(&initiatives_sql);

@@ -1,11 +1,11 @@
 //! The storage conformance suite: every test runs against SQLite and against PostgreSQL,
 //! and both backends must give the same answers.
 
+use leadup_core::access::Role;
 use leadup_core::evidence::{EvidenceDraft, EvidenceInput, EvidenceKind, EvidencePatch};
 use leadup_core::forecast::{DatePercentiles, InitiativeForecast};
 use leadup_core::initiative::{Horizon, InitiativeInput, Status};
 use leadup_core::strategy::{ObjectiveDraft, ObjectiveInput, Workspace};
-use leadup_core::access::Role;
 use leadup_core::team::{TeamDraft, TeamInput};
 use leadup_core::work_item::{AttachRule, RuleKind, StatusCategory, WorkItem};
 use leadup_store::testing::TestDatabase;
@@ -141,8 +141,12 @@ async fn objective_updates_replace_key_results(store: Store) {
 }
 
 async fn teams_round_trip_and_names_are_unique(store: Store) {
-    let (priya, tom, ana, dana) =
-        (user(&store, "Priya Natarajan").await, user(&store, "Tom").await, user(&store, "Ana").await, user(&store, "Dana Whitfield").await);
+    let (priya, tom, ana, dana) = (
+        user(&store, "Priya Natarajan").await,
+        user(&store, "Tom").await,
+        user(&store, "Ana").await,
+        user(&store, "Dana Whitfield").await,
+    );
     let input = TeamInput {
         name: "Payments".into(),
         managers: vec!["priya@example.com".into()],
@@ -156,7 +160,11 @@ async fn teams_round_trip_and_names_are_unique(store: Store) {
     assert_eq!(payments.members[1].user_id, Some(tom));
     let roles: Vec<_> = store.team_members(payments.id).await.unwrap().into_iter().map(|(u, r)| (u.id, r)).collect();
     assert_eq!(roles.len(), 4, "the team's people are its roles: {roles:?}");
-    assert!(roles.contains(&(priya, Role::Manager)) && roles.contains(&(ana, Role::Member)) && roles.contains(&(dana, Role::Executive)));
+    assert!(
+        roles.contains(&(priya, Role::Manager))
+            && roles.contains(&(ana, Role::Member))
+            && roles.contains(&(dana, Role::Executive))
+    );
     let audited = store.audit_log().await.unwrap().iter().filter(|e| e.event.action == "role.changed").count();
     assert_eq!(audited, 4, "each role given is audited");
 
@@ -181,8 +189,15 @@ async fn teams_round_trip_and_names_are_unique(store: Store) {
         other => panic!("expected a name clash, got {other:?}"),
     }
     // An address no user has is named by its field, and nothing is written.
-    let unknown = TeamInput { name: "Search".into(), members: vec!["tom@example.com".into()], executives: vec!["nobody@example.com".into()], ..TeamInput::default() };
-    let Err(StoreError::Invalid(errors)) = store.create_team(&unknown.validate().unwrap(), None).await else { panic!("refused") };
+    let unknown = TeamInput {
+        name: "Search".into(),
+        members: vec!["tom@example.com".into()],
+        executives: vec!["nobody@example.com".into()],
+        ..TeamInput::default()
+    };
+    let Err(StoreError::Invalid(errors)) = store.create_team(&unknown.validate().unwrap(), None).await else {
+        panic!("refused")
+    };
     assert_eq!(errors.summary(), "executives[0]: no user has the e-mail address 'nobody@example.com'");
     // Nobody gives themselves a role, not even by creating a team.
     let own = TeamInput { name: "Search".into(), managers: vec!["tom@example.com".into()], ..TeamInput::default() };
@@ -233,7 +248,10 @@ async fn pending_people_become_users(store: Store) {
     assert_eq!(names(&store.team(payments).await.unwrap().managers), [(true, "Kwame Mensah")]);
 
     // Someone who will never have an account is removed, audited; a wrong name changes nothing.
-    assert!(matches!(store.remove_pending_person(platform, Role::Member, "Left Company", None).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        store.remove_pending_person(platform, Role::Member, "Left Company", None).await,
+        Err(StoreError::Invalid(_))
+    ));
     store.remove_pending_person(platform, Role::Executive, "Left Company", None).await.unwrap();
     assert_eq!(names(&store.team(platform).await.unwrap().executives), []);
     assert!(store.audit_log().await.unwrap().iter().any(|e| e.event.action == "pending_person.removed"));
@@ -248,8 +266,16 @@ async fn stakeholder_profiles_round_trip(store: Store) {
     store.set_role(payments, sofia, Some(Role::Manager), None).await.unwrap();
     store.set_role(platform, nia, Some(Role::Manager), None).await.unwrap();
     let objective = store.create_objective(&objective("Grow retention")).await.unwrap().id;
-    let ours = store.create_initiative(&initiative(json!({"title": "Payouts", "team_id": payments, "horizon": "now"}))).await.unwrap().id;
-    let theirs = store.create_initiative(&initiative(json!({"title": "Search", "team_id": platform, "horizon": "now"}))).await.unwrap().id;
+    let ours = store
+        .create_initiative(&initiative(json!({"title": "Payouts", "team_id": payments, "horizon": "now"})))
+        .await
+        .unwrap()
+        .id;
+    let theirs = store
+        .create_initiative(&initiative(json!({"title": "Search", "team_id": platform, "horizon": "now"})))
+        .await
+        .unwrap()
+        .id;
     let at = |user: i64| Actor::new(user, datetime!(2027-01-04 10:00 UTC));
     let prefs = |initiatives: Vec<i64>, webhook: Option<&str>| {
         PreferencesInput {
@@ -264,27 +290,54 @@ async fn stakeholder_profiles_round_trip(store: Store) {
         .unwrap()
     };
     // Not an executive of any team yet: there is no such stakeholder.
-    assert!(matches!(store.save_stakeholder_profile(mateo, &prefs(vec![], None), at(sofia)).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        store.save_stakeholder_profile(mateo, &prefs(vec![], None), at(sofia)).await,
+        Err(StoreError::NotFound { .. })
+    ));
     store.set_role(payments, mateo, Some(Role::Executive), None).await.unwrap();
-    assert_eq!(store.executives().await.unwrap().iter().map(|e| (e.user.id, e.team_ids.clone())).collect::<Vec<_>>(), [(mateo, vec![payments])]);
+    assert_eq!(
+        store.executives().await.unwrap().iter().map(|e| (e.user.id, e.team_ids.clone())).collect::<Vec<_>>(),
+        [(mateo, vec![payments])]
+    );
     assert_eq!(store.stakeholder_profile(mateo).await.unwrap(), None);
     // Only a manager of one of his teams keeps his profile.
-    assert!(matches!(store.save_stakeholder_profile(mateo, &prefs(vec![], None), at(nia)).await, Err(StoreError::Forbidden(_))));
+    assert!(matches!(
+        store.save_stakeholder_profile(mateo, &prefs(vec![], None), at(nia)).await,
+        Err(StoreError::Forbidden(_))
+    ));
     // Initiatives must be of his teams.
-    let Err(StoreError::Invalid(errors)) = store.save_stakeholder_profile(mateo, &prefs(vec![ours, theirs], None), at(sofia)).await else { panic!("refused") };
-    assert_eq!(errors.summary(), format!("initiative_ids[1]: initiative {theirs} belongs to a team this stakeholder is not an executive of"));
+    let Err(StoreError::Invalid(errors)) =
+        store.save_stakeholder_profile(mateo, &prefs(vec![ours, theirs], None), at(sofia)).await
+    else {
+        panic!("refused")
+    };
+    assert_eq!(
+        errors.summary(),
+        format!("initiative_ids[1]: initiative {theirs} belongs to a team this stakeholder is not an executive of")
+    );
     assert_eq!(store.stakeholder_profile(mateo).await.unwrap(), None, "a refused save writes nothing");
 
-    let saved = store.save_stakeholder_profile(mateo, &prefs(vec![ours], Some("https://hooks.example.com/T/B/secret")), at(sofia)).await.unwrap();
+    let saved = store
+        .save_stakeholder_profile(mateo, &prefs(vec![ours], Some("https://hooks.example.com/T/B/secret")), at(sofia))
+        .await
+        .unwrap();
     assert_eq!(saved.preferences.topics, [Topic::Risks, Topic::Budget]);
     assert_eq!(saved.preferences.cadence, Cadence::Weekly);
     let Channel::Webhook(url) = &saved.preferences.channel else { panic!("a webhook") };
     assert_eq!((url.host(), url.expose()), ("hooks.example.com", "https://hooks.example.com/T/B/secret"));
-    assert_eq!((saved.preferences.objective_ids.clone(), saved.preferences.initiative_ids.clone()), (vec![objective], vec![ours]));
+    assert_eq!(
+        (saved.preferences.objective_ids.clone(), saved.preferences.initiative_ids.clone()),
+        (vec![objective], vec![ours])
+    );
     assert_eq!((saved.updated_by, saved.updated_at), (Some(sofia), datetime!(2027-01-04 10:00 UTC).unix_timestamp()));
-    assert_eq!(store.stakeholder_profiles().await.unwrap(), [saved.clone()]);
-    let audit = store.audit_log().await.unwrap().into_iter().find(|e| e.event.action == "stakeholder_profile.saved").unwrap();
-    assert!(audit.event.details.contains("hooks.example.com") && !audit.event.details.contains("secret"), "{}", audit.event.details);
+    assert_eq!(store.stakeholder_profiles().await.unwrap(), std::slice::from_ref(&saved));
+    let audit =
+        store.audit_log().await.unwrap().into_iter().find(|e| e.event.action == "stakeholder_profile.saved").unwrap();
+    assert!(
+        audit.event.details.contains("hooks.example.com") && !audit.event.details.contains("secret"),
+        "{}",
+        audit.event.details
+    );
 
     // Saving again replaces it; a deleted initiative leaves the profile with it.
     let again = store.save_stakeholder_profile(mateo, &prefs(vec![ours], None), at(sofia)).await.unwrap();

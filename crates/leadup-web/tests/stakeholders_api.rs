@@ -54,12 +54,18 @@ async fn profiles_through_the_api(db: TestDatabase) {
 
     // The administrator creates the teams, naming their people by address.
     let (status, payments) = site
-        .call(&admin, "POST", "/api/v1/teams", Some(json!({"name": "Payments", "managers": ["sofia@example.com"],
-            "members": ["kwame@example.com"], "executives": ["mateo@example.com"]})))
+        .call(
+            &admin,
+            "POST",
+            "/api/v1/teams",
+            Some(json!({"name": "Payments", "managers": ["sofia@example.com"],
+            "members": ["kwame@example.com"], "executives": ["mateo@example.com"]})),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{payments}");
-    let (status, _) =
-        site.call(&admin, "POST", "/api/v1/teams", Some(json!({"name": "Platform", "managers": ["nia@example.com"]}))).await;
+    let (status, _) = site
+        .call(&admin, "POST", "/api/v1/teams", Some(json!({"name": "Platform", "managers": ["nia@example.com"]})))
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     let team = payments["id"].as_i64().unwrap();
     let (_, listed) = site.call(&kwame, "GET", "/api/v1/teams", None).await;
@@ -75,7 +81,12 @@ async fn profiles_through_the_api(db: TestDatabase) {
     let (_, objective) = site.call(&admin, "POST", "/api/v1/objectives", Some(objective)).await;
     let objective = objective["id"].as_i64().unwrap();
     let (_, initiative) = site
-        .call(&admin, "POST", "/api/v1/initiatives", Some(json!({"title": "Instant payouts", "team_id": team, "horizon": "now"})))
+        .call(
+            &admin,
+            "POST",
+            "/api/v1/initiatives",
+            Some(json!({"title": "Instant payouts", "team_id": team, "horizon": "now"})),
+        )
         .await;
     let initiative = initiative["id"].as_i64().unwrap();
 
@@ -95,7 +106,8 @@ async fn profiles_through_the_api(db: TestDatabase) {
     let bad = json!({"topics": ["gossip"], "cadence": "daily", "channel": "webhook", "webhook_url": "http://hooks.example.com/x"});
     let (status, problem) = site.call(&sofia, "PUT", &path, Some(bad)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["topics[0]", "cadence", "webhook_url"]);
     assert_eq!(site.call(&sofia, "GET", &path, None).await.1["saved"], false);
 
@@ -107,8 +119,9 @@ async fn profiles_through_the_api(db: TestDatabase) {
     assert!(!saved.to_string().contains("very-secret"), "the address is never shown: {saved}");
     assert_eq!((saved["initiative_ids"].clone(), saved["saved"].clone()), (json!([initiative]), json!(true)));
     // Saving without an address keeps the stored one.
-    let (_, kept) =
-        site.call(&sofia, "PUT", &path, Some(json!({"topics": ["wins"], "cadence": "monthly", "channel": "webhook"}))).await;
+    let (_, kept) = site
+        .call(&sofia, "PUT", &path, Some(json!({"topics": ["wins"], "cadence": "monthly", "channel": "webhook"})))
+        .await;
     assert_eq!(kept["channel"]["host"], "hooks.example.com");
 
     // The executive reads his own profile; the member, another team's manager and an
@@ -123,7 +136,10 @@ async fn profiles_through_the_api(db: TestDatabase) {
     }
     assert_eq!(site.call(&sofia, "GET", &path, None).await.1["topics"], json!(["wins"]), "nothing changed");
     // A user who is no executive is no stakeholder.
-    assert_eq!(site.call(&sofia, "GET", &format!("/api/v1/stakeholders/{sofia_id}"), None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        site.call(&sofia, "GET", &format!("/api/v1/stakeholders/{sofia_id}"), None).await.0,
+        StatusCode::NOT_FOUND
+    );
 
     // The page shows the host, never the address.
     let request = Request::builder()

@@ -36,6 +36,10 @@ pub enum Command {
     /// List, show, add, update or delete teams.
     #[command(subcommand)]
     Team(TeamCommand),
+    /// List the stakeholders (every team's executives) with their profiles, or show one.
+    /// Managers edit profiles on /stakeholders or through PUT /api/v1/stakeholders/{id}.
+    #[command(subcommand)]
+    Stakeholder(StakeholderCommand),
     /// List, show, add, update or delete initiatives (roadmap items); attach work items.
     #[command(subcommand)]
     Initiative(InitiativeCommand),
@@ -68,6 +72,20 @@ pub enum Command {
     /// Check the audit log of approvals, change-request decisions, role changes and share links.
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+/// `leadup stakeholder ...`
+#[derive(Subcommand, Debug)]
+pub enum StakeholderCommand {
+    /// List every stakeholder: teams sponsored, topics, cadence and channel.
+    List(Format),
+    /// Show one stakeholder's profile.
+    Show {
+        /// The stakeholder's e-mail address.
+        email: String,
+        #[command(flatten)]
+        format: Format,
+    },
 }
 
 /// Where a new password comes from.

@@ -29,7 +29,11 @@ fn records_round_trip(url: &str) {
     assert!(stderr(&typed).contains("--executive: 'dana' is not an e-mail address"), "{}", stderr(&typed));
     let unknown = leadup(url, &["team", "add", "--name", "Payments", "--executive", "dana@example.com"]);
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(stderr(&unknown).contains("--executive: no user has the e-mail address 'dana@example.com'"), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("--executive: no user has the e-mail address 'dana@example.com'"),
+        "{}",
+        stderr(&unknown)
+    );
     assert_eq!(json(url, &["team", "list", "--json"]), serde_json::json!([]));
     let team = json(
         url,
@@ -47,11 +51,19 @@ fn records_round_trip(url: &str) {
             "--json",
         ],
     );
-    let names = |role: &str| team[role].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
-    assert_eq!((names("managers"), names("members"), names("executives")), (vec!["Priya".to_owned()], vec!["Ana".to_owned(), "Tom".to_owned()], vec![]));
+    let names = |role: &str| {
+        team[role].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        (names("managers"), names("members"), names("executives")),
+        (vec!["Priya".to_owned()], vec!["Ana".to_owned(), "Tom".to_owned()], vec![])
+    );
     assert!(team["members"][0]["user_id"].is_i64(), "the members are users: {team}");
     let renamed = json(url, &["team", "update", "Payments", "--name", "Payments & Billing", "--json"]);
-    assert_eq!((renamed["name"].as_str(), renamed["members"].as_array().map(Vec::len)), (Some("Payments & Billing"), Some(2)));
+    assert_eq!(
+        (renamed["name"].as_str(), renamed["members"].as_array().map(Vec::len)),
+        (Some("Payments & Billing"), Some(2))
+    );
     json(url, &["team", "update", "Payments & Billing", "--name", "Payments", "--json"]);
     let objective = json(
         url,

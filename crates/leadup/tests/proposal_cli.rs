@@ -296,10 +296,8 @@ fn a_brief_names_its_delivering_initiative_and_its_forecast() {
 #[tokio::test]
 async fn stored_proposals_are_listed_and_briefed_by_id() {
     let (_, db) = brief("markdown"); // the fixture's two pieces of evidence
-    for args in [
-        &["team", "add", "--name", "Payments"][..],
-        &["user", "add", "noor@example.com", "--name", "Noor"][..],
-    ] {
+    for args in [&["team", "add", "--name", "Payments"][..], &["user", "add", "noor@example.com", "--name", "Noor"][..]]
+    {
         let out = leadup(&db.url, args);
         assert!(out.status.success(), "{}", stderr(&out));
     }

@@ -32,9 +32,10 @@ fn team_people_and_stakeholder_profiles_in_chromium() {
     let approvals = server.team_id("Approvals & Workflow");
     let teams = server.get_json("/api/v1/teams");
     let team = teams.as_array().unwrap().iter().find(|t| t["id"] == payments).unwrap();
-    let mateo = team["executives"].as_array().unwrap().iter().find(|p| p["name"] == "Mateo Fernández").unwrap()["user_id"]
-        .as_i64()
-        .expect("Mateo is a user");
+    let mateo =
+        team["executives"].as_array().unwrap().iter().find(|p| p["name"] == "Mateo Fernández").unwrap()["user_id"]
+            .as_i64()
+            .expect("Mateo is a user");
 
     // The team page shows the people holding the roles.
     browser.sign_in(&server.url(""), SOFIA, server.password(SOFIA));
@@ -57,7 +58,10 @@ fn team_people_and_stakeholder_profiles_in_chromium() {
 
     // Mateo's profile: weekly by e-mail, his own objective, no briefs yet.
     let profile = browser.dom(&server.url(&format!("/stakeholders/{mateo}")));
-    assert!(profile.contains("weekly (every 7 days)") && profile.contains("e-mail to mateo.fernandez@example.com"), "{profile}");
+    assert!(
+        profile.contains("weekly (every 7 days)") && profile.contains("e-mail to mateo.fernandez@example.com"),
+        "{profile}"
+    );
     assert!(profile.contains("Become the way our customers pay their suppliers"), "the objective he owns: {profile}");
     assert!(profile.contains("None have been sent yet."), "{profile}");
     no_violations(&browser, "a stakeholder's profile");
@@ -84,6 +88,16 @@ fn team_people_and_stakeholder_profiles_in_chromium() {
     assert!(saved.contains("Wins"), "{saved}");
     browser.screenshot_at(&shots.join("stakeholder-saved-390.png"), 390, 1600);
 
+    // The command line shows the same profile, the webhook by its host only.
+    let shown = support::leadup(&db.url, &["stakeholder", "show", "Mateo.Fernandez@example.com"]);
+    let text = support::stdout(&shown);
+    assert!(text.contains("Sponsors") && text.contains("Payments"), "{text}");
+    assert!(text.contains("chat webhook at hooks.example.com") && !text.contains("secret-part"), "{text}");
+    assert!(text.contains("progress, risks, budget, decisions, wins"), "{text}");
+    let listed = support::stdout(&support::leadup(&db.url, &["stakeholder", "list", "--json"]));
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 4, "the demo's four executives: {listed}");
+
     // Amara, an executive the Approvals team shows, opens its dashboard.
     browser.sign_out();
     browser.sign_in(&server.url(""), AMARA, server.password(AMARA));
@@ -91,5 +105,8 @@ fn team_people_and_stakeholder_profiles_in_chromium() {
     assert!(dashboard.contains("Amara Okafor") && dashboard.contains("Burn-up"), "{dashboard}");
     assert!(!dashboard.contains("You may not"), "{dashboard}");
     let amaras = browser.dom(&server.url("/stakeholders"));
-    assert!(amaras.contains("Henrik Lindqvist") && amaras.contains("Amara Okafor") && !amaras.contains("Mateo"), "{amaras}");
+    assert!(
+        amaras.contains("Henrik Lindqvist") && amaras.contains("Amara Okafor") && !amaras.contains("Mateo"),
+        "{amaras}"
+    );
 }

@@ -55,10 +55,10 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
                                     a href={ "/stakeholders/" (s.user.id) } { strong { (s.user.name) } }
                                     @if s.profile.is_none() { br; span.muted { "starting profile, not saved yet" } }
                                 }
-                                td { (s.team_ids.iter().map(|&id| team_name(id)).collect::<Vec<_>>().join(", ")) }
-                                td { (prefs.topics.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")) }
-                                td { (prefs.cadence.as_str()) }
-                                td { (channel_label(&prefs.channel)) }
+                                td data-label="Sponsors" { (s.team_ids.iter().map(|&id| team_name(id)).collect::<Vec<_>>().join(", ")) }
+                                td data-label="Wants to hear about" { (prefs.topics.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")) }
+                                td data-label="Cadence" { (prefs.cadence.as_str()) }
+                                td data-label="Channel" { (channel_label(&prefs.channel)) }
                             }
                         }
                     }
