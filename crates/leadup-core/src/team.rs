@@ -96,7 +96,7 @@ pub struct TeamInput {
 pub struct TeamDraft {
     /// See [`Team::name`].
     pub name: String,
-    /// The roles to give: (field the address came from, normalised address, role).
+    /// The roles to give, each to a user named by address.
     pub people: Vec<RoleGrant>,
 }
 

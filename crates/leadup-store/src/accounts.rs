@@ -76,11 +76,11 @@ pub(crate) fn system_or(by: Option<i64>, action: &str, subject: String, details:
 /// they are that user now. Team and user must exist.
 macro_rules! write_role {
     ($tx:expr, $team:expr, $user:expr, $role:expr, $by:expr, $pending:expr) => {{
-        let (team, user, role, by): (i64, i64, Option<Role>, Option<i64>) = ($team, $user, $role, $by);
+        let (team, user, role, by): (i64, i64, Option<leadup_core::access::Role>, Option<i64>) = ($team, $user, $role, $by);
         let before: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE team_id = $1 AND user_id = $2")
             .bind(team).bind(user).fetch_optional(&mut *$tx).await?;
         if by == Some(user) && role.is_some_and(|role| before.as_deref() != Some(role.as_str())) {
-            return Err(StoreError::Forbidden(
+            return Err($crate::StoreError::Forbidden(
                 "You may not give yourself a role: another administrator does (or the operator, with \
                  `leadup member add`), so that nobody approves on a right they granted themselves."
                     .to_owned(),
@@ -92,21 +92,21 @@ macro_rules! write_role {
             sqlx::query("INSERT INTO memberships (team_id, user_id, role) VALUES ($1, $2, $3)")
                 .bind(team).bind(user).bind(role.as_str()).execute(&mut *$tx).await?;
             let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(user).fetch_one(&mut *$tx).await?;
-            let key = person_key(&name);
+            let key = leadup_core::team::person_key(&name);
             let pending: Vec<(String, String)> = sqlx::query_as("SELECT role, name FROM pending_people WHERE team_id = $1")
                 .bind(team).fetch_all(&mut *$tx).await?;
-            for (pending_role, pending_name) in pending.into_iter().filter(|(_, n)| person_key(n) == key) {
+            for (pending_role, pending_name) in pending.into_iter().filter(|(_, n)| leadup_core::team::person_key(n) == key) {
                 sqlx::query("DELETE FROM pending_people WHERE team_id = $1 AND role = $2 AND name = $3")
                     .bind(team).bind(pending_role).bind(pending_name).execute(&mut *$tx).await?;
             }
         }
-        if before.as_deref() != role.map(Role::as_str) {
-            let mut details = serde_json::json!({ "user": user, "team": team, "from": before, "to": role.map(Role::as_str) });
+        if before.as_deref() != role.map(leadup_core::access::Role::as_str) {
+            let mut details = serde_json::json!({ "user": user, "team": team, "from": before, "to": role.map(leadup_core::access::Role::as_str) });
             let pending: Option<&str> = $pending;
             if let Some(name) = pending {
                 details["pending_name"] = serde_json::Value::String(name.to_owned());
             }
-            append_audit!($tx, system_or(by, "role.changed", format!("team:{team}/user:{user}"), &details));
+            append_audit!($tx, $crate::accounts::system_or(by, "role.changed", format!("team:{team}/user:{user}"), &details));
         }
     }};
 }

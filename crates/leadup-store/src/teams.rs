@@ -2,7 +2,7 @@
 //! the pending people (`pending_people`) a team named before roles were the one source.
 
 use leadup_core::access::Role;
-use leadup_core::team::{Team, TeamDraft, person_key};
+use leadup_core::team::{Team, TeamDraft};
 
 use crate::accounts::{system_or, write_role};
 use crate::audit::append_audit;
@@ -127,19 +127,6 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
-    }
-
-    /// The pending people of every team whose name is `name` (compared as
-    /// `leadup_core::team::person_key` does): (team, role, name as typed).
-    pub async fn pending_people_named(&self, name: &str) -> Result<Vec<(i64, Role, String)>, StoreError> {
-        let rows: Vec<(i64, String, String)> = dispatch!(self, pool => {
-            sqlx::query_as("SELECT team_id, role, name FROM pending_people ORDER BY team_id, role, name").fetch_all(pool).await?
-        });
-        let key = person_key(name);
-        rows.into_iter()
-            .filter(|(_, _, n)| person_key(n) == key)
-            .map(|(team, role, n)| Ok((team, role.parse().map_err(StoreError::Corrupt)?, n)))
-            .collect()
     }
 
     /// Deletes team `id`; refused while the team has initiatives.

@@ -165,3 +165,49 @@ async fn profiles_through_the_api_on_postgres() {
     let Some(db) = TestDatabase::postgres().await else { return };
     profiles_through_the_api(db).await;
 }
+
+/// The administration page lists a team's pending people ("no account yet") and removes one.
+#[tokio::test]
+async fn pending_people_are_listed_and_removed_by_an_administrator() {
+    let db = TestDatabase::sqlite();
+    let store = Store::connect(&db.url).await.unwrap();
+    let site = Site { state: AppState::new(store.clone()), _db: db };
+    let (_, admin) = user(&store, "admin@example.com", "Avery Admin", true).await;
+    let (_, kwame) = user(&store, "kwame@example.com", "Kwame", false).await;
+    let (status, team) = site.call(&admin, "POST", "/api/v1/teams", Some(json!({"name": "Payments"}))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let team = team["id"].as_i64().unwrap();
+    let sql =
+        format!("INSERT INTO pending_people (team_id, role, name) VALUES ({team}, 'executive', 'Priya <b>Raman</b>')");
+    leadup_store::testing::execute(&store, &sql).await.unwrap();
+    let (_, shown) = site.call(&kwame, "GET", &format!("/api/v1/teams/{team}"), None).await;
+    assert_eq!(shown["executives"], json!([{"user_id": null, "name": "Priya <b>Raman</b>"}]));
+
+    let page = |token: String| {
+        let request = Request::builder()
+            .uri("/admin")
+            .header(header::HOST, "leadup.test")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let state = site.state.clone();
+        async move {
+            let response = app(state).oneshot(request).await.unwrap();
+            String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+        }
+    };
+    let html = page(admin.clone()).await;
+    assert!(html.contains(r#"id="pending""#) && html.contains("Priya &lt;b&gt;Raman&lt;/b&gt;"), "escaped: {html}");
+    let request = Request::builder()
+        .method("POST")
+        .uri("/admin/pending")
+        .header(header::HOST, "leadup.test")
+        .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("team={team}&role=executive&name=Priya+%3Cb%3ERaman%3C%2Fb%3E")))
+        .unwrap();
+    let response = app(site.state.clone()).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(store.team(team).await.unwrap().executives, []);
+    assert!(!page(admin).await.contains(r#"id="pending""#), "the section goes when nobody is pending");
+}
