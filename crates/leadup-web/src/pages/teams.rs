@@ -189,7 +189,20 @@ pub(super) async fn render_dashboard(
         p.muted.lead {
             "Manager " (layout::people(&team.managers, "none yet"))
             @if !team.members.is_empty() { " · " (team.members.len()) " members" }
-            " · reports to " (layout::people(&team.executives, "no executive yet"))
+            " · reports to "
+            // Their stakeholder profiles are linked for those who keep or read them.
+            @let linked = shared.is_none() && may(Action::ViewStakeholders);
+            @if linked && !team.executives.is_empty() {
+                @for (i, executive) in team.executives.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    @match executive.user_id {
+                        Some(user) => { a href={ "/stakeholders/" (user) } { (executive.name) } }
+                        None => { (layout::people(std::slice::from_ref(executive), "")) }
+                    }
+                }
+            } @else {
+                (layout::people(&team.executives, "no executive yet"))
+            }
             @let age = (state.today() - view.progress.today).whole_days();
             @if age > 0 {
                 " · figures as of " (date::format(view.progress.today)) " (" (super::progress::days(age.unsigned_abs() as u32)) " old; they are brought up to date in the background)"
