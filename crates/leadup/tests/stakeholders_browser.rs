@@ -50,6 +50,17 @@ fn team_people_and_stakeholder_profiles_in_chromium() {
     browser.screenshot_at(&shots.join("team-people-1280.png"), 1280, 900);
     browser.screenshot_at(&shots.join("team-people-390.png"), 390, 1400);
 
+    // An objective's owner who is one of her stakeholders links to the profile.
+    let strategy = browser.dom(&server.url("/strategy"));
+    assert!(
+        strategy.contains(&format!(
+            r#"<a class="owner" href="/stakeholders/{mateo}"><strong>Mateo Fernández</strong></a>"#
+        )),
+        "{strategy}"
+    );
+    assert!(strategy.contains("Owner: <strong>Henrik Lindqvist</strong>"), "not hers: plain text");
+    no_violations(&browser, "the strategy page");
+
     // The list: the executives of Sofia's team, with what they want to hear.
     let list = browser.dom(&server.url("/stakeholders"));
     assert!(list.contains("Mateo Fernández") && list.contains("Priya Raman"), "{list}");
