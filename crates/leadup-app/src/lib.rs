@@ -13,6 +13,7 @@
 //! - [`plan_progress`]: a plan's committed initiatives against their targets, from the stored
 //!   forecasts, with the plan's headline.
 //! - [`snapshots`]: recomputing and storing a team's forecasts and dashboards.
+//! - [`stakeholders`]: the executives a manager leads up to, with their profiles.
 //! - [`refresher`]: background work that keeps the stored forecasts fresh, never inside a
 //!   request.
 
@@ -25,3 +26,4 @@ pub mod plan_progress;
 pub mod progress;
 pub mod refresher;
 pub mod snapshots;
+pub mod stakeholders;

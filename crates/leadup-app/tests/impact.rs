@@ -42,8 +42,8 @@ fn done_item(n: i64) -> WorkItem {
 async fn a_change_requests_impact_comes_from_the_teams_throughput() {
     let db = TestDatabase::sqlite();
     let store = Store::connect(&db.url).await.unwrap();
-    let team = TeamInput { name: "Payments".into(), manager: "Mara".into(), members: vec![], executives: vec![] };
-    let team = store.create_team(&team.validate().unwrap()).await.unwrap().id;
+    let team = TeamInput { name: "Payments".into(), ..TeamInput::default() };
+    let team = store.create_team(&team.validate().unwrap(), None).await.unwrap().id;
     for sql in [
         "INSERT INTO users (id, email, name, password_hash, created_at) VALUES (1, 'mara@example.com', 'Mara', '-', 0)"
             .to_owned(),

@@ -89,11 +89,15 @@ pub enum Action {
     WriteProposals,
     /// Approve or decline a team's presented proposal.
     DecideProposals,
+    /// See the stakeholder profiles of a team's executives.
+    ViewStakeholders,
+    /// Edit the stakeholder profiles of a team's executives.
+    EditStakeholders,
 }
 
 impl Action {
     /// Every action, in the order the matrix lists them.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 18] = [
         Action::ReadWorkspace,
         Action::EditStrategy,
         Action::ManageTeams,
@@ -110,6 +114,8 @@ impl Action {
         Action::RecordEvidence,
         Action::WriteProposals,
         Action::DecideProposals,
+        Action::ViewStakeholders,
+        Action::EditStakeholders,
     ];
 
     /// The action's name as the matrix writes it, e.g. `edit_initiatives`.
@@ -131,6 +137,8 @@ impl Action {
             Action::RecordEvidence => "record_evidence",
             Action::WriteProposals => "write_proposals",
             Action::DecideProposals => "decide_proposals",
+            Action::ViewStakeholders => "view_stakeholders",
+            Action::EditStakeholders => "edit_stakeholders",
         }
     }
 
@@ -191,22 +199,35 @@ impl Standing {
 /// A workspace administrator manages the workspace and who holds which role, and may do a
 /// team's everyday work; approving plans, editing them and deciding change requests belong
 /// to the team's own manager and executives only, so that those decisions are always made
-/// by the people accountable for them.
+/// by the people accountable for them. What an executive cares about and how they are
+/// briefed is kept between the team's manager and its executives: an administrator holding
+/// no role there does not see it.
 pub fn allows(standing: Standing, action: Action) -> bool {
     use Action as A;
     use Role::{Executive, Manager, Member};
     match standing {
-        Standing::Admin => {
-            !matches!(action, A::EditPlan | A::ApprovePlan | A::DecideChangeRequest | A::DecideProposals)
-        }
+        Standing::Admin => !matches!(
+            action,
+            A::EditPlan
+                | A::ApprovePlan
+                | A::DecideChangeRequest
+                | A::DecideProposals
+                | A::ViewStakeholders
+                | A::EditStakeholders
+        ),
         Standing::Outsider => matches!(action, A::ReadWorkspace | A::RecordEvidence),
         Standing::Role(role) => match action {
             A::ReadWorkspace | A::RecordEvidence | A::ViewTeam | A::FileChangeRequest => true,
             A::EditStrategy | A::ManageTeams | A::ManageAccess => false,
-            A::EditTeam | A::EditInitiatives | A::EditPlan | A::ManageShareLinks | A::WriteProposals => role == Manager,
+            A::EditTeam
+            | A::EditInitiatives
+            | A::EditPlan
+            | A::ManageShareLinks
+            | A::WriteProposals
+            | A::EditStakeholders => role == Manager,
             A::ImportWorkItems => matches!(role, Manager | Member),
             A::ApprovePlan | A::DecideProposals => role == Executive,
-            A::DecideChangeRequest => matches!(role, Manager | Executive),
+            A::DecideChangeRequest | A::ViewStakeholders => matches!(role, Manager | Executive),
         },
     }
 }

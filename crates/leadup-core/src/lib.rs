@@ -25,6 +25,7 @@ pub mod plan;
 pub mod priority;
 pub mod proposal;
 pub mod roadmap;
+pub mod stakeholder;
 pub mod strategy;
 pub mod team;
 pub mod validation;

@@ -8,6 +8,7 @@ use leadup_core::access::{Principal, Role, TeamRole};
 use leadup_core::account::{ApiToken, NewUser, ShareKind, ShareLink, User};
 
 use leadup_core::audit::AuditEvent;
+use leadup_core::team::person_key;
 use time::OffsetDateTime;
 
 use crate::audit::append_audit;
@@ -58,7 +59,7 @@ pub struct Session {
 type UserRow = (i64, String, String, bool);
 
 /// An audit event done now by user `by`, or by the operator at the command line (`None`).
-fn system_or(by: Option<i64>, action: &str, subject: String, details: &serde_json::Value) -> AuditEvent {
+pub(crate) fn system_or(by: Option<i64>, action: &str, subject: String, details: &serde_json::Value) -> AuditEvent {
     AuditEvent {
         at: OffsetDateTime::now_utc(),
         actor: by,
@@ -67,8 +68,61 @@ fn system_or(by: Option<i64>, action: &str, subject: String, details: &serde_jso
         details: details.to_string(),
     }
 }
+/// Gives user `$user` `$role` in team `$team` (an `Option<Role>`: `None` takes their role
+/// away) inside transaction `$tx`, replacing any role held there, and writes the change to the
+/// audit log as done by `$by` (`None`: the operator). `$pending` is the pending name the role
+/// was given for, if any, kept in the audit entry. Nobody gives themselves a role (see
+/// [`Store::set_role`]). A role given removes the team's pending people of the user's name:
+/// they are that user now. Team and user must exist.
+macro_rules! write_role {
+    ($tx:expr, $team:expr, $user:expr, $role:expr, $by:expr, $pending:expr) => {{
+        let (team, user, role, by): (i64, i64, Option<leadup_core::access::Role>, Option<i64>) = ($team, $user, $role, $by);
+        let before: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE team_id = $1 AND user_id = $2")
+            .bind(team).bind(user).fetch_optional(&mut *$tx).await?;
+        if by == Some(user) && role.is_some_and(|role| before.as_deref() != Some(role.as_str())) {
+            return Err($crate::StoreError::Forbidden(
+                "You may not give yourself a role: another administrator does (or the operator, with \
+                 `leadup member add`), so that nobody approves on a right they granted themselves."
+                    .to_owned(),
+            ));
+        }
+        sqlx::query("DELETE FROM memberships WHERE team_id = $1 AND user_id = $2")
+            .bind(team).bind(user).execute(&mut *$tx).await?;
+        if let Some(role) = role {
+            sqlx::query("INSERT INTO memberships (team_id, user_id, role) VALUES ($1, $2, $3)")
+                .bind(team).bind(user).bind(role.as_str()).execute(&mut *$tx).await?;
+            let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(user).fetch_one(&mut *$tx).await?;
+            let key = leadup_core::team::person_key(&name);
+            let pending: Vec<(String, String)> = sqlx::query_as("SELECT role, name FROM pending_people WHERE team_id = $1")
+                .bind(team).fetch_all(&mut *$tx).await?;
+            for (pending_role, pending_name) in pending.into_iter().filter(|(_, n)| leadup_core::team::person_key(n) == key) {
+                sqlx::query("DELETE FROM pending_people WHERE team_id = $1 AND role = $2 AND name = $3")
+                    .bind(team).bind(pending_role).bind(pending_name).execute(&mut *$tx).await?;
+            }
+        }
+        if before.as_deref() != role.map(leadup_core::access::Role::as_str) {
+            let mut details = serde_json::json!({ "user": user, "team": team, "from": before, "to": role.map(leadup_core::access::Role::as_str) });
+            let pending: Option<&str> = $pending;
+            if let Some(name) = pending {
+                details["pending_name"] = serde_json::Value::String(name.to_owned());
+            }
+            append_audit!($tx, $crate::accounts::system_or(by, "role.changed", format!("team:{team}/user:{user}"), &details));
+        }
+    }};
+}
+pub(crate) use write_role;
+
 type TokenRow = (i64, String, i64, Option<i64>, Option<i64>);
 type ShareRow = (i64, String, i64, i64, i64, i64, i64, Option<i64>);
+
+/// Which of several roles a person named for all of them gets: the lowest rank.
+fn rank(role: Role) -> u8 {
+    match role {
+        Role::Manager => 0,
+        Role::Executive => 1,
+        Role::Member => 2,
+    }
+}
 
 fn user((id, email, name, is_admin): UserRow) -> User {
     User { id, email, name, is_admin }
@@ -95,6 +149,10 @@ impl Store {
     /// Stores a new user with `password_hash`, created by administrator `by` (`None`: the
     /// operator, on the command line); email addresses are unique. A new administrator is
     /// written to the audit log.
+    ///
+    /// A team's pending people of the new user's name (see `leadup_core::team`) are this
+    /// user: they get the role (the highest, if named for several in one team), audited as
+    /// given by `by`, and stop being pending.
     pub async fn create_user(
         &self,
         new: &NewUser,
@@ -117,6 +175,22 @@ impl Store {
             if new.is_admin {
                 let details = serde_json::json!({ "user": id, "email": new.email });
                 append_audit!(tx, system_or(by, "admin.granted", format!("user:{id}"), &details));
+            }
+            let key = person_key(&new.name);
+            let pending: Vec<(i64, String, String)> =
+                sqlx::query_as("SELECT team_id, role, name FROM pending_people ORDER BY team_id, name")
+                    .fetch_all(&mut *tx).await?;
+            let mut roles: Vec<(i64, Role, String)> = Vec::new();
+            for (team, role, name) in pending.into_iter().filter(|(_, _, name)| person_key(name) == key) {
+                let role: Role = role.parse().map_err(StoreError::Corrupt)?;
+                match roles.iter_mut().find(|(t, _, _)| *t == team) {
+                    Some(held) if rank(role) < rank(held.1) => *held = (team, role, name),
+                    Some(_) => {}
+                    None => roles.push((team, role, name)),
+                }
+            }
+            for (team, role, name) in roles {
+                write_role!(tx, team, id, Some(role), by, Some(name.as_str()));
             }
             tx.commit().await?;
             id
@@ -189,25 +263,7 @@ impl Store {
             if !user_exists!(tx, user) {
                 return Err(StoreError::invalid("user", format!("user {user} does not exist")));
             }
-            let before: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE team_id = $1 AND user_id = $2")
-                .bind(team).bind(user).fetch_optional(&mut *tx).await?;
-            if by == Some(user) && role.is_some_and(|role| before.as_deref() != Some(role.as_str())) {
-                return Err(StoreError::Forbidden(
-                    "You may not give yourself a role: another administrator does (or the operator, with \
-                     `leadup member add`), so that nobody approves on a right they granted themselves."
-                        .to_owned(),
-                ));
-            }
-            sqlx::query("DELETE FROM memberships WHERE team_id = $1 AND user_id = $2")
-                .bind(team).bind(user).execute(&mut *tx).await?;
-            if let Some(role) = role {
-                sqlx::query("INSERT INTO memberships (team_id, user_id, role) VALUES ($1, $2, $3)")
-                    .bind(team).bind(user).bind(role.as_str()).execute(&mut *tx).await?;
-            }
-            if before.as_deref() != role.map(Role::as_str) {
-                let details = serde_json::json!({ "user": user, "team": team, "from": before, "to": role.map(Role::as_str) });
-                append_audit!(tx, system_or(by, "role.changed", format!("team:{team}/user:{user}"), &details));
-            }
+            write_role!(tx, team, user, role, by, None::<&str>);
             tx.commit().await?;
         });
         Ok(())

@@ -21,6 +21,7 @@ mod plan_forecasts;
 mod plans;
 mod proposals;
 mod rows;
+mod stakeholders;
 mod team_dashboards;
 mod teams;
 mod work_item_import;
@@ -36,6 +37,7 @@ pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
 pub use evidence::EvidenceImport;
 pub use plan_forecasts::VersionForecasts;
+pub use stakeholders::{Executive, StoredProfile};
 pub use team_dashboards::StoredDashboard;
 pub use work_item_import::{ImportSummary, WorkItemImport};
 

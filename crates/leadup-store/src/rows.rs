@@ -2,11 +2,12 @@
 
 use std::collections::HashMap;
 
+use leadup_core::access::Role;
 use leadup_core::evidence::{Evidence, EvidenceKind};
 use leadup_core::initiative::{Horizon, Initiative, Status, TargetWindow};
 use leadup_core::money::Currency;
 use leadup_core::strategy::{KeyResult, Objective};
-use leadup_core::team::Team;
+use leadup_core::team::{Team, TeamPerson};
 use time::Date;
 
 use crate::StoreError;
@@ -34,13 +35,14 @@ pub(crate) struct KeyResultRow {
 pub(crate) struct TeamRow {
     pub id: i64,
     pub name: String,
-    pub manager: String,
 }
 
+/// A user holding a role in a team, or a pending person (no `user_id`).
 #[derive(sqlx::FromRow)]
 pub(crate) struct PersonRow {
     pub team_id: i64,
     pub role: String,
+    pub user_id: Option<i64>,
     pub name: String,
 }
 
@@ -89,19 +91,31 @@ pub(crate) fn objectives(rows: Vec<ObjectiveRow>, key_results: Vec<KeyResultRow>
         .collect()
 }
 
-/// Joins teams with their people (which arrive ordered by team, role and position).
-pub(crate) fn teams(rows: Vec<TeamRow>, people: Vec<PersonRow>) -> Vec<Team> {
-    let mut by_team: HashMap<i64, (Vec<String>, Vec<String>)> = HashMap::new();
+/// Joins teams with their people (which arrive in the order they are shown).
+pub(crate) fn teams(rows: Vec<TeamRow>, people: Vec<PersonRow>) -> Result<Vec<Team>, StoreError> {
+    let mut by_team: HashMap<i64, Team> = HashMap::new();
     for person in people {
-        let entry = by_team.entry(person.team_id).or_default();
-        if person.role == "executive" { entry.1.push(person.name) } else { entry.0.push(person.name) }
+        let role: Role = person.role.parse().map_err(StoreError::Corrupt)?;
+        let team = by_team.entry(person.team_id).or_insert_with(|| empty_team(person.team_id, String::new()));
+        let list = match role {
+            Role::Manager => &mut team.managers,
+            Role::Member => &mut team.members,
+            Role::Executive => &mut team.executives,
+        };
+        list.push(TeamPerson { user_id: person.user_id, name: person.name });
     }
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|t| {
-            let (members, executives) = by_team.remove(&t.id).unwrap_or_default();
-            Team { id: t.id, name: t.name, manager: t.manager, members, executives }
+            let mut team = by_team.remove(&t.id).unwrap_or_else(|| empty_team(t.id, String::new()));
+            team.name = t.name;
+            team
         })
-        .collect()
+        .collect())
+}
+
+fn empty_team(id: i64, name: String) -> Team {
+    Team { id, name, managers: Vec::new(), members: Vec::new(), executives: Vec::new() }
 }
 
 /// Joins initiatives with the objectives they serve (links arrive ordered by position).

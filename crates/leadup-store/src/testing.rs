@@ -71,3 +71,33 @@ pub async fn execute(store: &Store, sql: &str) -> Result<u64, sqlx::Error> {
         Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
     })
 }
+
+/// Migrates the database at `url` (created if missing) only up to, not including, migration
+/// `version` of its backend, as a database made by an older leadup would be, and runs
+/// `statements` on it (rows in the old shape); opening it with [`Store::connect`] then
+/// applies the rest. For testing a migration on the data before it.
+pub async fn migrate_before(url: &str, version: i64, statements: &[&str]) -> Result<(), sqlx::Error> {
+    use std::borrow::Cow;
+    use std::str::FromStr;
+    let keep = |migrator: sqlx::migrate::Migrator| {
+        let migrations: Vec<_> = migrator.migrations.iter().filter(|m| m.version < version).cloned().collect();
+        sqlx::migrate::Migrator { migrations: Cow::Owned(migrations), ..migrator }
+    };
+    if url.starts_with("sqlite:") {
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?.create_if_missing(true).foreign_keys(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await?;
+        keep(sqlx::migrate!("migrations/sqlite")).run(&pool).await?;
+        for sql in statements {
+            sqlx::query(sql).execute(&pool).await?;
+        }
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(url).await?;
+        keep(sqlx::migrate!("migrations/postgres")).run(&pool).await?;
+        for sql in statements {
+            sqlx::query(sql).execute(&pool).await?;
+        }
+        pool.close().await;
+    }
+    Ok(())
+}

@@ -84,8 +84,8 @@ enum Target {
     /// A stored team.
     Team(i64),
     /// A team created by the import, in its transaction: it exists only if the import
-    /// commits (named so, with this manager).
-    New { name: String, manager: String },
+    /// commits (named so; nobody holds a role in it yet).
+    New { name: String },
 }
 
 impl Store {
@@ -95,12 +95,12 @@ impl Store {
         self.start_import(Target::Team(team_id)).await
     }
 
-    /// Starts an import into a new team called `name` (with `manager`), created in the
+    /// Starts an import into a new team called `name`, created in the
     /// import's transaction: if the import does not commit (it is rolled back, fails, or the
     /// process is killed), there is no such team. A team of that name already existing is
     /// an error naming `team`.
-    pub async fn begin_import_into_new_team(&self, name: &str, manager: &str) -> Result<WorkItemImport, StoreError> {
-        self.start_import(Target::New { name: name.to_owned(), manager: manager.to_owned() }).await
+    pub async fn begin_import_into_new_team(&self, name: &str) -> Result<WorkItemImport, StoreError> {
+        self.start_import(Target::New { name: name.to_owned() }).await
     }
 
     async fn start_import(&self, into: Target) -> Result<WorkItemImport, StoreError> {
@@ -218,14 +218,12 @@ fn write_sqlite(
     let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let team_id = match into {
         Target::Team(id) => *id,
-        Target::New { name, manager } => {
+        Target::New { name } => {
             let taken: i64 = tx.query_row("SELECT COUNT(*) FROM teams WHERE name = ?1", [name], |row| row.get(0))?;
             if taken > 0 {
                 return Err(name_taken(name));
             }
-            tx.query_row("INSERT INTO teams (name, manager) VALUES (?1, ?2) RETURNING id", [name, manager], |row| {
-                row.get(0)
-            })?
+            tx.query_row("INSERT INTO teams (name) VALUES (?1) RETURNING id", [name], |row| row.get(0))?
         }
     };
     let (exists, before): (i64, i64) = tx.query_row(COUNTS, [team_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
@@ -282,15 +280,14 @@ async fn write_postgres(
 ) -> Result<Option<i64>, StoreError> {
     let team_id = match into {
         Target::Team(id) => id,
-        Target::New { name, manager } => {
+        Target::New { name } => {
             let taken: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM teams WHERE name = $1").bind(&name).fetch_optional(&mut *tx).await?;
             if taken.is_some() {
                 return Err(name_taken(&name));
             }
-            sqlx::query_scalar("INSERT INTO teams (name, manager) VALUES ($1, $2) RETURNING id")
+            sqlx::query_scalar("INSERT INTO teams (name) VALUES ($1) RETURNING id")
                 .bind(&name)
-                .bind(&manager)
                 .fetch_one(&mut *tx)
                 .await?
         }

@@ -1,6 +1,7 @@
 //! The storage conformance suite: every test runs against SQLite and against PostgreSQL,
 //! and both backends must give the same answers.
 
+use leadup_core::access::Role;
 use leadup_core::evidence::{EvidenceDraft, EvidenceInput, EvidenceKind, EvidencePatch};
 use leadup_core::forecast::{DatePercentiles, InitiativeForecast};
 use leadup_core::initiative::{Horizon, InitiativeInput, Status};
@@ -46,6 +47,8 @@ conformance!(
     objectives_round_trip_with_key_results,
     objective_updates_replace_key_results,
     teams_round_trip_and_names_are_unique,
+    pending_people_become_users,
+    stakeholder_profiles_round_trip,
     initiatives_round_trip,
     unknown_references_are_named_and_nothing_is_written,
     linked_records_cannot_be_deleted,
@@ -82,14 +85,18 @@ fn objective(title: &str) -> ObjectiveDraft {
 }
 
 fn team(name: &str) -> TeamDraft {
-    TeamInput {
-        name: name.into(),
-        manager: "Priya Natarajan".into(),
-        members: vec!["Tom".into(), "Ana".into()],
-        executives: vec!["Dana Whitfield".into()],
-    }
-    .validate()
-    .unwrap()
+    TeamInput { name: name.into(), ..TeamInput::default() }.validate().unwrap()
+}
+
+/// A user called `name` with the address `{first name}@example.com`, lower-cased.
+async fn user(store: &Store, name: &str) -> i64 {
+    let email = format!("{}@example.com", name.split_whitespace().next().unwrap().to_lowercase());
+    let new = leadup_core::account::NewUser { email, name: name.into(), is_admin: false };
+    store.create_user(&new, "hash", 0, None).await.unwrap().id
+}
+
+fn names(people: &[leadup_core::team::TeamPerson]) -> Vec<(bool, &str)> {
+    people.iter().map(|p| (p.user_id.is_some(), p.name.as_str())).collect()
 }
 
 fn initiative(value: serde_json::Value) -> leadup_core::initiative::InitiativeDraft {
@@ -134,31 +141,215 @@ async fn objective_updates_replace_key_results(store: Store) {
 }
 
 async fn teams_round_trip_and_names_are_unique(store: Store) {
-    let payments = store.create_team(&team("Payments")).await.unwrap();
-    let growth = store.create_team(&team("Growth")).await.unwrap();
-    assert_eq!(payments.members, ["Tom", "Ana"], "member order is kept");
-    assert_eq!(payments.executives, ["Dana Whitfield"]);
-    let names: Vec<String> = store.teams().await.unwrap().into_iter().map(|t| t.name).collect();
-    assert_eq!(names, ["Growth", "Payments"], "teams are listed by name");
+    let (priya, tom, ana, dana) = (
+        user(&store, "Priya Natarajan").await,
+        user(&store, "Tom").await,
+        user(&store, "Ana").await,
+        user(&store, "Dana Whitfield").await,
+    );
+    let input = TeamInput {
+        name: "Payments".into(),
+        managers: vec!["priya@example.com".into()],
+        members: vec!["tom@example.com".into(), "ANA@example.com".into()],
+        executives: vec!["dana@example.com".into()],
+    };
+    let payments = store.create_team(&input.validate().unwrap(), None).await.unwrap();
+    assert_eq!(names(&payments.managers), [(true, "Priya Natarajan")]);
+    assert_eq!(names(&payments.members), [(true, "Ana"), (true, "Tom")], "members by name");
+    assert_eq!(names(&payments.executives), [(true, "Dana Whitfield")]);
+    assert_eq!(payments.members[1].user_id, Some(tom));
+    let roles: Vec<_> = store.team_members(payments.id).await.unwrap().into_iter().map(|(u, r)| (u.id, r)).collect();
+    assert_eq!(roles.len(), 4, "the team's people are its roles: {roles:?}");
+    assert!(
+        roles.contains(&(priya, Role::Manager))
+            && roles.contains(&(ana, Role::Member))
+            && roles.contains(&(dana, Role::Executive))
+    );
+    let audited = store.audit_log().await.unwrap().iter().filter(|e| e.event.action == "role.changed").count();
+    assert_eq!(audited, 4, "each role given is audited");
+
+    // Roles changed later show on the team: the one source.
+    store.set_role(payments.id, tom, None, None).await.unwrap();
+    store.set_role(payments.id, ana, Some(Role::Executive), None).await.unwrap();
+    let payments = store.team(payments.id).await.unwrap();
+    assert_eq!(names(&payments.members), []);
+    assert_eq!(names(&payments.executives), [(true, "Ana"), (true, "Dana Whitfield")]);
+
+    let growth = store.create_team(&team("Growth"), None).await.unwrap();
+    assert_eq!((growth.managers.len(), growth.members.len(), growth.executives.len()), (0, 0, 0));
+    let names_listed: Vec<String> = store.teams().await.unwrap().into_iter().map(|t| t.name).collect();
+    assert_eq!(names_listed, ["Growth", "Payments"], "teams are listed by name");
     assert_eq!(store.team_named("Growth").await.unwrap(), Some(growth.clone()));
     assert_eq!(store.team_named("growth").await.unwrap(), None);
 
-    match store.create_team(&team("Payments")).await {
+    match store.create_team(&team("Payments"), None).await {
         Err(StoreError::Invalid(errors)) => {
             assert_eq!(errors.summary(), "name: a team named 'Payments' already exists");
         }
         other => panic!("expected a name clash, got {other:?}"),
     }
-    let renamed = store.update_team(growth.id, &team("Growth")).await.unwrap();
+    // An address no user has is named by its field, and nothing is written.
+    let unknown = TeamInput {
+        name: "Search".into(),
+        members: vec!["tom@example.com".into()],
+        executives: vec!["nobody@example.com".into()],
+        ..TeamInput::default()
+    };
+    let Err(StoreError::Invalid(errors)) = store.create_team(&unknown.validate().unwrap(), None).await else {
+        panic!("refused")
+    };
+    assert_eq!(errors.summary(), "executives[0]: no user has the e-mail address 'nobody@example.com'");
+    // Nobody gives themselves a role, not even by creating a team.
+    let own = TeamInput { name: "Search".into(), managers: vec!["tom@example.com".into()], ..TeamInput::default() };
+    assert!(matches!(store.create_team(&own.validate().unwrap(), Some(tom)).await, Err(StoreError::Forbidden(_))));
+    assert_eq!(store.team_named("Search").await.unwrap(), None, "a refused team is not created");
+
+    let renamed = store.rename_team(growth.id, "Growth").await.unwrap();
     assert_eq!(renamed.id, growth.id, "keeping one's own name is no clash");
-    assert!(matches!(store.update_team(growth.id, &team("Payments")).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(store.rename_team(growth.id, "Payments").await, Err(StoreError::Invalid(_))));
+    assert_eq!(store.rename_team(growth.id, "Expansion").await.unwrap().name, "Expansion");
     assert_eq!(store.teams().await.unwrap().len(), 2);
+}
+
+/// A pending person (a name a team listed before roles were the one source) becomes the
+/// user of that name: when the user is created, or given a role in the team.
+async fn pending_people_become_users(store: Store) {
+    let payments = store.create_team(&team("Payments"), None).await.unwrap().id;
+    let platform = store.create_team(&team("Platform"), None).await.unwrap().id;
+    for (team, role, name) in [
+        (payments, "executive", "Amara  OKAFOR"),
+        (payments, "member", "Amara Okafor"),
+        (platform, "member", "amara okafor"),
+        (payments, "member", "Kwame Mensah"),
+        (platform, "executive", "Left Company"),
+    ] {
+        let sql = format!("INSERT INTO pending_people (team_id, role, name) VALUES ({team}, '{role}', '{name}')");
+        leadup_store::testing::execute(&store, &sql).await.unwrap();
+    }
+    let before = store.team(payments).await.unwrap();
+    assert_eq!(names(&before.executives), [(false, "Amara  OKAFOR")]);
+    assert_eq!(before.executives[0].label(), "Amara  OKAFOR (no account yet)");
+
+    // Created: she gets the highest role named in each team, audited, and is pending no more.
+    let amara = user(&store, "Amara Okafor").await;
+    let principal = store.principal(amara).await.unwrap();
+    assert_eq!(principal.role_in(payments), Some(Role::Executive));
+    assert_eq!(principal.role_in(platform), Some(Role::Member));
+    let payments_now = store.team(payments).await.unwrap();
+    assert_eq!(names(&payments_now.executives), [(true, "Amara Okafor")]);
+    assert_eq!(names(&payments_now.members), [(false, "Kwame Mensah")]);
+    let entry = store.audit_log().await.unwrap().into_iter().find(|e| e.event.action == "role.changed").unwrap();
+    assert!(entry.event.details.contains(r#""pending_name":"Amara  OKAFOR""#), "{}", entry.event.details);
+
+    // Given a role: a user created before (under another spelling) takes the pending place.
+    let kwame = user(&store, "Kwame Mensah").await;
+    assert_eq!(names(&store.team(payments).await.unwrap().members), [(true, "Kwame Mensah")]);
+    store.set_role(payments, kwame, Some(Role::Manager), None).await.unwrap();
+    assert_eq!(names(&store.team(payments).await.unwrap().managers), [(true, "Kwame Mensah")]);
+
+    // Someone who will never have an account is removed, audited; a wrong name changes nothing.
+    assert!(matches!(
+        store.remove_pending_person(platform, Role::Member, "Left Company", None).await,
+        Err(StoreError::Invalid(_))
+    ));
+    store.remove_pending_person(platform, Role::Executive, "Left Company", None).await.unwrap();
+    assert_eq!(names(&store.team(platform).await.unwrap().executives), []);
+    assert!(store.audit_log().await.unwrap().iter().any(|e| e.event.action == "pending_person.removed"));
+}
+
+async fn stakeholder_profiles_round_trip(store: Store) {
+    use leadup_core::stakeholder::{Cadence, Channel, PreferencesInput, Topic};
+    use leadup_store::Actor;
+    let payments = store.create_team(&team("Payments"), None).await.unwrap().id;
+    let platform = store.create_team(&team("Platform"), None).await.unwrap().id;
+    let (sofia, mateo, nia) = (user(&store, "Sofia").await, user(&store, "Mateo").await, user(&store, "Nia").await);
+    store.set_role(payments, sofia, Some(Role::Manager), None).await.unwrap();
+    store.set_role(platform, nia, Some(Role::Manager), None).await.unwrap();
+    let objective = store.create_objective(&objective("Grow retention")).await.unwrap().id;
+    let ours = store
+        .create_initiative(&initiative(json!({"title": "Payouts", "team_id": payments, "horizon": "now"})))
+        .await
+        .unwrap()
+        .id;
+    let theirs = store
+        .create_initiative(&initiative(json!({"title": "Search", "team_id": platform, "horizon": "now"})))
+        .await
+        .unwrap()
+        .id;
+    let at = |user: i64| Actor::new(user, datetime!(2027-01-04 10:00 UTC));
+    let prefs = |initiatives: Vec<i64>, webhook: Option<&str>| {
+        PreferencesInput {
+            topics: vec!["risks".into(), "budget".into()],
+            cadence: "weekly".into(),
+            channel: if webhook.is_some() { "webhook" } else { "email" }.into(),
+            webhook_url: webhook.map(Into::into),
+            objective_ids: vec![objective],
+            initiative_ids: initiatives,
+        }
+        .validate(None)
+        .unwrap()
+    };
+    // Not an executive of any team yet: there is no such stakeholder.
+    assert!(matches!(
+        store.save_stakeholder_profile(mateo, &prefs(vec![], None), at(sofia)).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    store.set_role(payments, mateo, Some(Role::Executive), None).await.unwrap();
+    assert_eq!(
+        store.executives().await.unwrap().iter().map(|e| (e.user.id, e.team_ids.clone())).collect::<Vec<_>>(),
+        [(mateo, vec![payments])]
+    );
+    assert_eq!(store.stakeholder_profile(mateo).await.unwrap(), None);
+    // Only a manager of one of his teams keeps his profile.
+    assert!(matches!(
+        store.save_stakeholder_profile(mateo, &prefs(vec![], None), at(nia)).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    // Initiatives must be of his teams.
+    let Err(StoreError::Invalid(errors)) =
+        store.save_stakeholder_profile(mateo, &prefs(vec![ours, theirs], None), at(sofia)).await
+    else {
+        panic!("refused")
+    };
+    assert_eq!(
+        errors.summary(),
+        format!("initiative_ids[1]: initiative {theirs} belongs to a team this stakeholder is not an executive of")
+    );
+    assert_eq!(store.stakeholder_profile(mateo).await.unwrap(), None, "a refused save writes nothing");
+
+    let saved = store
+        .save_stakeholder_profile(mateo, &prefs(vec![ours], Some("https://hooks.example.com/T/B/secret")), at(sofia))
+        .await
+        .unwrap();
+    assert_eq!(saved.preferences.topics, [Topic::Risks, Topic::Budget]);
+    assert_eq!(saved.preferences.cadence, Cadence::Weekly);
+    let Channel::Webhook(url) = &saved.preferences.channel else { panic!("a webhook") };
+    assert_eq!((url.host(), url.expose()), ("hooks.example.com", "https://hooks.example.com/T/B/secret"));
+    assert_eq!(
+        (saved.preferences.objective_ids.clone(), saved.preferences.initiative_ids.clone()),
+        (vec![objective], vec![ours])
+    );
+    assert_eq!((saved.updated_by, saved.updated_at), (Some(sofia), datetime!(2027-01-04 10:00 UTC).unix_timestamp()));
+    assert_eq!(store.stakeholder_profiles().await.unwrap(), std::slice::from_ref(&saved));
+    let audit =
+        store.audit_log().await.unwrap().into_iter().find(|e| e.event.action == "stakeholder_profile.saved").unwrap();
+    assert!(
+        audit.event.details.contains("hooks.example.com") && !audit.event.details.contains("secret"),
+        "{}",
+        audit.event.details
+    );
+
+    // Saving again replaces it; a deleted initiative leaves the profile with it.
+    let again = store.save_stakeholder_profile(mateo, &prefs(vec![ours], None), at(sofia)).await.unwrap();
+    assert_eq!(again.preferences.channel, Channel::Email);
+    store.delete_initiative(ours).await.unwrap();
+    assert_eq!(store.stakeholder_profile(mateo).await.unwrap().unwrap().preferences.initiative_ids, Vec::<i64>::new());
 }
 
 async fn initiatives_round_trip(store: Store) {
     let o1 = store.create_objective(&objective("Grow retention")).await.unwrap();
     let o2 = store.create_objective(&objective("Enter Germany")).await.unwrap();
-    let t = store.create_team(&team("Payments")).await.unwrap();
+    let t = store.create_team(&team("Payments"), None).await.unwrap();
     let dated = store
         .create_initiative(&initiative(json!({
             "title": "SEPA instant payouts", "outcome": "Merchants get paid in seconds", "team_id": t.id,
@@ -197,7 +388,7 @@ async fn initiatives_round_trip(store: Store) {
 
 async fn unknown_references_are_named_and_nothing_is_written(store: Store) {
     let o = store.create_objective(&objective("Grow retention")).await.unwrap();
-    let t = store.create_team(&team("Payments")).await.unwrap();
+    let t = store.create_team(&team("Payments"), None).await.unwrap();
     let bad =
         initiative(json!({"title": "Ghost", "team_id": t.id + 100, "objective_ids": [o.id, 4242], "horizon": "now"}));
     match store.create_initiative(&bad).await {
@@ -224,7 +415,7 @@ async fn unknown_references_are_named_and_nothing_is_written(store: Store) {
 
 async fn linked_records_cannot_be_deleted(store: Store) {
     let o = store.create_objective(&objective("Grow retention")).await.unwrap();
-    let t = store.create_team(&team("Payments")).await.unwrap();
+    let t = store.create_team(&team("Payments"), None).await.unwrap();
     let i = store
         .create_initiative(&initiative(
             json!({"title": "Real", "team_id": t.id, "objective_ids": [o.id], "horizon": "now"}),
@@ -258,7 +449,7 @@ async fn missing_ids_are_not_found(store: Store) {
     not_found(store.team(99).await.map(drop), "team");
     not_found(store.initiative(99).await.map(drop), "initiative");
     not_found(store.update_objective(99, &objective("x")).await.map(drop), "objective");
-    not_found(store.update_team(99, &team("x")).await.map(drop), "team");
+    not_found(store.rename_team(99, "x").await.map(drop), "team");
     not_found(store.delete_objective(99).await, "objective");
     not_found(store.delete_team(99).await, "team");
     not_found(store.delete_initiative(99).await, "initiative");
@@ -292,7 +483,7 @@ async fn new_sqlite_files_get_8_kib_pages_and_older_files_keep_theirs() {
         .unwrap();
     drop(raw);
     let store = Store::connect(&old.url).await.unwrap();
-    let t = store.create_team(&team("Payments")).await.unwrap();
+    let t = store.create_team(&team("Payments"), None).await.unwrap();
     let mut import = store.begin_import(t.id).await.unwrap();
     import.upsert(item("PAY-1", None)).await.unwrap();
     assert_eq!(import.commit().await.unwrap(), ImportSummary { inserted: 1, updated: 0 });
@@ -347,7 +538,7 @@ async fn upgrading_a_sqlite_file_keeps_its_work_items() {
 #[tokio::test]
 async fn an_in_memory_sqlite_database_takes_imports() {
     let store = Store::connect("sqlite::memory:").await.unwrap();
-    let t = store.create_team(&team("Payments")).await.unwrap();
+    let t = store.create_team(&team("Payments"), None).await.unwrap();
     let mut import = store.begin_import(t.id).await.unwrap();
     for n in 0..1_500 {
         import.upsert(item(&format!("PAY-{n}"), None)).await.unwrap();
@@ -397,8 +588,8 @@ fn item(key: &str, done: Option<time::OffsetDateTime>) -> WorkItem {
 }
 
 async fn work_items_import_and_reimport_updates(store: Store) {
-    let t = store.create_team(&team("Payments")).await.unwrap();
-    let other = store.create_team(&team("Platform")).await.unwrap();
+    let t = store.create_team(&team("Payments"), None).await.unwrap();
+    let other = store.create_team(&team("Platform"), None).await.unwrap();
     let mut import = store.begin_import(t.id).await.unwrap();
     // More than one batch, with a key repeated inside the file.
     for n in 0..1_203 {
@@ -441,16 +632,16 @@ async fn work_items_import_and_reimport_updates(store: Store) {
 
 async fn a_new_team_exists_only_once_its_import_commits(store: Store) {
     // Abandoned, as when the process importing is killed: no team is left behind.
-    let mut import = store.begin_import_into_new_team("Flow", "Unassigned").await.unwrap();
+    let mut import = store.begin_import_into_new_team("Flow").await.unwrap();
     import.upsert(item("FLOW-1", None)).await.unwrap();
     import.rollback().await;
     assert_eq!(store.teams().await.unwrap(), vec![]);
-    let dropped = store.begin_import_into_new_team("Flow", "Unassigned").await.unwrap();
+    let dropped = store.begin_import_into_new_team("Flow").await.unwrap();
     drop(dropped);
     assert_eq!(store.team_named("Flow").await.unwrap(), None);
 
     // Others do not see the team while the import runs; it appears with its items.
-    let mut import = store.begin_import_into_new_team("Flow", "Unassigned").await.unwrap();
+    let mut import = store.begin_import_into_new_team("Flow").await.unwrap();
     for n in 0..1_001 {
         import.upsert(item(&format!("FLOW-{n}"), None)).await.unwrap();
     }
@@ -458,16 +649,16 @@ async fn a_new_team_exists_only_once_its_import_commits(store: Store) {
     let id = import.team_id();
     assert_eq!(import.commit().await.unwrap(), ImportSummary { inserted: 1_001, updated: 0 });
     let flow = store.team(id).await.unwrap();
-    assert_eq!((flow.name.as_str(), flow.manager.as_str()), ("Flow", "Unassigned"));
+    assert_eq!((flow.name.as_str(), flow.managers.len()), ("Flow", 0), "nobody holds a role in it yet");
     assert_eq!(store.work_item_count(id).await.unwrap(), 1_001);
 
-    let taken = store.begin_import_into_new_team("Flow", "Unassigned").await.err().unwrap();
+    let taken = store.begin_import_into_new_team("Flow").await.err().unwrap();
     let StoreError::Invalid(errors) = taken else { panic!("{taken}") };
     assert_eq!(errors.summary(), "team: a team named 'Flow' already exists");
 }
 
 async fn an_abandoned_import_writes_nothing(store: Store) {
-    let t = store.create_team(&team("Payments")).await.unwrap();
+    let t = store.create_team(&team("Payments"), None).await.unwrap();
     let mut import = store.begin_import(t.id).await.unwrap();
     // Enough for whole batches to reach the writer before the import is dropped.
     for n in 0..2_700 {
@@ -485,7 +676,7 @@ async fn an_abandoned_import_writes_nothing(store: Store) {
 }
 
 async fn attach_rules_select_an_initiatives_items(store: Store) {
-    let t = store.create_team(&team("Payments")).await.unwrap();
+    let t = store.create_team(&team("Payments"), None).await.unwrap();
     let i = store
         .create_initiative(&initiative(json!({"title": "Refunds", "team_id": t.id, "horizon": "now"})))
         .await
@@ -672,7 +863,7 @@ async fn evidence_updates_and_deletes_name_what_is_missing(store: Store) {
 
 /// A team with two initiatives, for linking.
 async fn two_initiatives(store: &Store) -> (i64, i64) {
-    let t = store.create_team(&team("Payments")).await.unwrap();
+    let t = store.create_team(&team("Payments"), None).await.unwrap();
     let refunds = initiative(json!({"title": "Instant refunds", "team_id": t.id, "horizon": "now"}));
     let sso = initiative(json!({"title": "SSO", "team_id": t.id, "horizon": "next"}));
     (store.create_initiative(&refunds).await.unwrap().id, store.create_initiative(&sso).await.unwrap().id)
@@ -809,7 +1000,7 @@ async fn initiative_forecasts_keep_one_per_day_as_history(store: Store) {
     assert_eq!(store.initiative_forecasts().await.unwrap().len(), 2);
 
     // A forecast of another team's initiative is refused, and nothing of the batch is written.
-    let other = store.create_team(&self::team("Elsewhere")).await.unwrap().id;
+    let other = store.create_team(&self::team("Elsewhere"), None).await.unwrap().id;
     let refused = store.save_initiative_forecasts(other, &[stored_forecast(a, other, day2, 1)]).await.unwrap_err();
     assert!(matches!(refused, StoreError::Invalid(_)), "{refused:?}");
     assert_eq!(store.initiative_forecast_history(a).await.unwrap().len(), 2);

@@ -70,10 +70,9 @@ struct World {
 }
 
 async fn world(store: &Store) -> World {
-    let team =
-        |name: &str| TeamInput { name: name.into(), manager: "Mara".into(), members: vec![], executives: vec![] };
-    let team_id = store.create_team(&team("Payments").validate().unwrap()).await.unwrap().id;
-    let other_team = store.create_team(&team("Search").validate().unwrap()).await.unwrap().id;
+    let team = |name: &str| TeamInput { name: name.into(), ..TeamInput::default() };
+    let team_id = store.create_team(&team("Payments").validate().unwrap(), None).await.unwrap().id;
+    let other_team = store.create_team(&team("Search").validate().unwrap(), None).await.unwrap().id;
     for (id, name) in [
         (MANAGER, "Mara Manager"),
         (EXECUTIVE, "Erin Executive"),

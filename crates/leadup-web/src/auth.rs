@@ -138,6 +138,9 @@ fn denial(action: Action, team: Option<&str>) -> String {
         Action::DecideChangeRequest => " A change request is decided by the team's manager together with an executive.",
         Action::EditPlan => " Only the team's manager edits its plans; anyone else can file a change request.",
         Action::DecideProposals => " A proposal is approved or declined by one of the team's executives.",
+        Action::ViewStakeholders | Action::EditStakeholders => {
+            " A stakeholder's profile is kept by the managers of the teams they are an executive of."
+        }
         _ => "",
     };
     match team {
@@ -164,6 +167,8 @@ fn describe(action: Action) -> &'static str {
         Action::RecordEvidence => "record evidence",
         Action::WriteProposals => "write proposals",
         Action::DecideProposals => "approve or decline proposals",
+        Action::ViewStakeholders => "see this stakeholder's profile",
+        Action::EditStakeholders => "edit this stakeholder's profile",
     }
 }
 
@@ -468,6 +473,9 @@ pub enum Access {
     ChangeRequestTeam(Action),
     /// An action on the team of the proposal whose id is the path's `{id}`.
     ProposalTeam(Action),
+    /// An action on any of the teams the user whose id is the path's `{id}` is an executive
+    /// of (a stakeholder): allowed if the caller may do it in one of them.
+    StakeholderTeams(Action),
     /// An action on a team named in the request body: the handler checks it once the body
     /// is read, with [`Caller::require`]; the guard checks the caller is signed in.
     BodyTeam(Action),
@@ -484,6 +492,7 @@ impl Access {
             | Access::PlanTeam(action)
             | Access::ChangeRequestTeam(action)
             | Access::ProposalTeam(action)
+            | Access::StakeholderTeams(action)
             | Access::BodyTeam(action) => Some(action),
         }
     }
@@ -537,6 +546,14 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
                 }
                 None => Ok(()),
             }
+        }
+        Access::StakeholderTeams(action) => {
+            let principal = caller.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))?;
+            let Some(user) = id else { return Ok(()) };
+            let stakeholder = leadup_app::stakeholders::stakeholder(&rule.state.store, user)
+                .await?
+                .ok_or(leadup_store::StoreError::NotFound { entity: "stakeholder", id: user })?;
+            if stakeholder.allows(principal, action) { Ok(()) } else { Err(AppError::Forbidden(denial(action, None))) }
         }
     }
 }

@@ -213,7 +213,7 @@ pub enum ImportFailure {
 enum ImportTeam {
     /// The stored team called so (or with that id).
     Stored(Team),
-    /// A team to create, with an unassigned manager, in the import's transaction.
+    /// A team to create, with nobody holding a role in it yet, in the import's transaction.
     New(TeamDraft),
 }
 
@@ -227,14 +227,9 @@ async fn team_for_import(store: &Store, name: &str) -> Result<ImportTeam, StoreE
     if let Some(team) = store.team_named(name).await? {
         return Ok(ImportTeam::Stored(team));
     }
-    let draft = TeamInput {
-        name: name.trim().to_owned(),
-        manager: "Unassigned".to_owned(),
-        members: Vec::new(),
-        executives: Vec::new(),
-    }
-    .validate()
-    .map_err(|errors: ValidationErrors| StoreError::Invalid(rename_team_field(errors)))?;
+    let draft = TeamInput { name: name.trim().to_owned(), ..TeamInput::default() }
+        .validate()
+        .map_err(|errors: ValidationErrors| StoreError::Invalid(rename_team_field(errors)))?;
     Ok(ImportTeam::New(draft))
 }
 
@@ -295,9 +290,7 @@ async fn import_rows(
     });
     let (mut import, name, created) = match team {
         ImportTeam::Stored(team) => (store.begin_import(team.id).await?, team.name, false),
-        ImportTeam::New(draft) => {
-            (store.begin_import_into_new_team(&draft.name, &draft.manager).await?, draft.name, true)
-        }
+        ImportTeam::New(draft) => (store.begin_import_into_new_team(&draft.name).await?, draft.name, true),
     };
     let mut report = ImportReport {
         team_id: import.team_id(),

@@ -48,6 +48,8 @@ struct Fixture {
     change_request: i64,
     /// A presented proposal of the team, citing the evidence.
     proposal: i64,
+    /// The team's executive: a stakeholder.
+    stakeholder: i64,
     /// (name, principal, token); `None` for nobody.
     callers: Vec<(&'static str, Option<(Principal, String)>)>,
     _db: TestDatabase,
@@ -56,14 +58,9 @@ struct Fixture {
 impl Fixture {
     async fn new(db: TestDatabase) -> Self {
         let store = Store::connect(&db.url).await.unwrap();
-        let team_input = |name: &str| TeamInput {
-            name: name.into(),
-            manager: "Someone".into(),
-            members: Vec::new(),
-            executives: Vec::new(),
-        };
-        let team = store.create_team(&team_input("Alpha").validate().unwrap()).await.unwrap().id;
-        let other = store.create_team(&team_input("Beta").validate().unwrap()).await.unwrap().id;
+        let team_input = |name: &str| TeamInput { name: name.into(), ..TeamInput::default() };
+        let team = store.create_team(&team_input("Alpha").validate().unwrap(), None).await.unwrap().id;
+        let other = store.create_team(&team_input("Beta").validate().unwrap(), None).await.unwrap().id;
         let objective: leadup_core::strategy::ObjectiveInput = serde_json::from_value(serde_json::json!({
             "title": "Grow", "owner": "Dana",
             "key_results": [{"metric": "NRR", "unit": "%", "baseline": 98, "target": 110, "due": "2027-12-31"}]
@@ -135,6 +132,7 @@ impl Fixture {
         let state = AppState::new(store.clone());
         Self {
             proposal,
+            stakeholder: holders["executive"],
             store,
             state,
             team,
@@ -153,7 +151,9 @@ impl Fixture {
     /// The path with its parameters filled in with this fixture's records.
     fn path(&self, endpoint: &Endpoint, token_id: i64) -> String {
         let path = &endpoint.path;
-        let id = if path.contains("/evidence/") {
+        let id = if path.contains("/stakeholders/") {
+            self.stakeholder
+        } else if path.contains("/evidence/") {
             self.evidence
         } else if path.contains("/proposals/{id}") {
             self.proposal
@@ -200,8 +200,13 @@ impl Fixture {
                 r#"{"title": "Second", "owner": "Dana", "key_results": [{"metric": "m", "unit": "%", "baseline": 0, "target": 1, "due": "2027-12-31"}]}"#.into(),
             ),
             ("PATCH", "/api/v1/objectives/{id}" | "/api/v1/initiatives/{id}") => (json, r#"{"title": "Renamed"}"#.into()),
-            ("POST", "/api/v1/teams") => (json, r#"{"name": "Gamma", "manager": "G"}"#.into()),
-            ("PATCH", "/api/v1/teams/{id}") => (json, r#"{"manager": "New"}"#.into()),
+            ("POST", "/api/v1/teams") => (json, r#"{"name": "Gamma", "members": ["user3@example.com"]}"#.into()),
+            ("PATCH", "/api/v1/teams/{id}") => (json, r#"{"name": "Renamed"}"#.into()),
+            ("PUT", "/api/v1/stakeholders/{id}") => {
+                (json, r#"{"topics": ["risks"], "cadence": "weekly", "channel": "email"}"#.into())
+            }
+            ("POST", "/stakeholders/{id}") => (form, "topic=risks&cadence=weekly&channel=email".into()),
+            ("POST", "/admin/pending") => (form, format!("team={team}&role=executive&name=Nobody+Yet")),
             ("POST", "/api/v1/initiatives") => (json, format!(r#"{{"title": "New", "team_id": {team}, "horizon": "next"}}"#)),
             ("PUT", "/api/v1/initiatives/{id}/rules") => (json, r#"[{"kind": "key", "value": "A-1"}]"#.into()),
             ("POST", "/api/v1/teams/{id}/imports") => {
@@ -284,6 +289,7 @@ impl Fixture {
             }
         }
         writeln!(out, "{:?}", store.proposals().await.unwrap()).unwrap();
+        writeln!(out, "{:?}", store.stakeholder_profiles().await.unwrap()).unwrap();
         writeln!(out, "{:?}", store.audit_log().await.unwrap()).unwrap();
         for user in store.users().await.unwrap() {
             let tokens: Vec<_> =
@@ -346,6 +352,7 @@ fn allowed(access: Access, caller: Option<&Principal>, team: i64) -> bool {
             | Access::PlanTeam(action)
             | Access::ChangeRequestTeam(action)
             | Access::ProposalTeam(action)
+            | Access::StakeholderTeams(action)
             | Access::BodyTeam(action),
             Some(p),
         ) => p.may(action, Some(team)),
@@ -435,6 +442,7 @@ fn requirement(access: Access) -> String {
         Access::PlanTeam(action) => format!("`{action}` on the team of plan `{{id}}`"),
         Access::ChangeRequestTeam(action) => format!("`{action}` on the team of the plan of change request `{{id}}`"),
         Access::ProposalTeam(action) => format!("`{action}` on the team of proposal `{{id}}`"),
+        Access::StakeholderTeams(action) => format!("`{action}` on a team user `{{id}}` is an executive of"),
         Access::BodyTeam(action) => format!(
             "`{action}` on the team named in the body (`team_id`); moving an initiative needs the right in both teams"
         ),

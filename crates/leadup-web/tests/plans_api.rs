@@ -70,10 +70,10 @@ fn done_item(n: i64) -> WorkItem {
 impl Api {
     async fn over(db: TestDatabase) -> Self {
         let store = Store::connect(&db.url).await.unwrap();
-        let team = TeamInput { name: "Payments".into(), manager: "Mara".into(), members: vec![], executives: vec![] };
-        let team = store.create_team(&team.validate().unwrap()).await.unwrap().id;
-        let other = TeamInput { name: "Platform".into(), manager: "Olu".into(), members: vec![], executives: vec![] };
-        let other = store.create_team(&other.validate().unwrap()).await.unwrap().id;
+        let team = TeamInput { name: "Payments".into(), ..TeamInput::default() };
+        let team = store.create_team(&team.validate().unwrap(), None).await.unwrap().id;
+        let other = TeamInput { name: "Platform".into(), ..TeamInput::default() };
+        let other = store.create_team(&other.validate().unwrap(), None).await.unwrap().id;
         let mut import = store.begin_import(team).await.unwrap();
         for n in 0..120 {
             import.upsert(done_item(n)).await.unwrap();

@@ -365,13 +365,8 @@ async fn every_answer_carries_the_security_headers_and_private_ones_are_not_stor
 #[tokio::test]
 async fn an_administrator_does_not_give_herself_a_role() {
     let site = Site::new().await;
-    let team = leadup_core::team::TeamInput {
-        name: "Payments".into(),
-        manager: "Mara".into(),
-        members: vec![],
-        executives: vec![],
-    };
-    let team = site.store.create_team(&team.validate().unwrap()).await.unwrap().id;
+    let team = leadup_core::team::TeamInput { name: "Payments".into(), ..Default::default() };
+    let team = site.store.create_team(&team.validate().unwrap(), None).await.unwrap().id;
     let tom = UserInput { email: "tom@example.com".into(), name: "Tom".into(), is_admin: false };
     let tom = accounts::create_user(&site.store, &tom, PASSWORD, T0, None).await.unwrap().id;
     let session = site.sign_in("", PASSWORD).await.session();

@@ -36,6 +36,10 @@ pub enum Command {
     /// List, show, add, update or delete teams.
     #[command(subcommand)]
     Team(TeamCommand),
+    /// List the stakeholders (every team's executives) with their profiles, or show one.
+    /// Managers edit profiles on /stakeholders or through PUT /api/v1/stakeholders/{id}.
+    #[command(subcommand)]
+    Stakeholder(StakeholderCommand),
     /// List, show, add, update or delete initiatives (roadmap items); attach work items.
     #[command(subcommand)]
     Initiative(InitiativeCommand),
@@ -121,6 +125,20 @@ pub enum PlanCommand {
         /// What the manager should change (required).
         #[arg(long)]
         reason: String,
+    },
+}
+
+/// `leadup stakeholder ...`
+#[derive(Subcommand, Debug)]
+pub enum StakeholderCommand {
+    /// List every stakeholder: teams sponsored, topics, cadence and channel.
+    List(Format),
+    /// Show one stakeholder's profile.
+    Show {
+        /// The stakeholder's e-mail address.
+        email: String,
+        #[command(flatten)]
+        format: Format,
     },
 }
 
@@ -626,19 +644,21 @@ pub enum TeamCommand {
         #[command(flatten)]
         format: Format,
     },
-    /// Add a team.
+    /// Add a team, optionally giving existing users (by e-mail address) their roles in it.
+    /// Later, roles are given and taken with `leadup member add|remove`.
     Add {
         #[command(flatten)]
         fields: TeamFields,
         #[command(flatten)]
         format: Format,
     },
-    /// Change some fields of a team; the others stay as they are.
+    /// Rename a team (who holds which role is changed with `leadup member`).
     Update {
         /// The team's id or name.
         team: String,
-        #[command(flatten)]
-        fields: TeamFields,
+        /// The team's new name.
+        #[arg(long)]
+        name: String,
         #[command(flatten)]
         format: Format,
     },
@@ -649,20 +669,21 @@ pub enum TeamCommand {
     },
 }
 
-/// The fields of a team; on `add`, name and manager are required.
+/// A new team: its name and the existing users to give each role (by e-mail address; see
+/// `leadup user list`).
 #[derive(Args, Debug)]
 pub struct TeamFields {
     /// The team's unique name.
     #[arg(long)]
-    pub name: Option<String>,
-    /// The manager who owns the team's plan.
-    #[arg(long)]
-    pub manager: Option<String>,
-    /// A member; repeat for several (on update, replaces the list).
-    #[arg(long = "member", value_name = "NAME")]
+    pub name: String,
+    /// A user to make manager (owns the team's plan); repeat for several.
+    #[arg(long = "manager", value_name = "EMAIL")]
+    pub managers: Vec<String>,
+    /// A user to make member; repeat for several.
+    #[arg(long = "member", value_name = "EMAIL")]
     pub members: Vec<String>,
-    /// An executive the team reports to; repeat for several (on update, replaces the list).
-    #[arg(long = "executive", value_name = "NAME")]
+    /// A user to make executive (the team reports to them); repeat for several.
+    #[arg(long = "executive", value_name = "EMAIL")]
     pub executives: Vec<String>,
 }
 

@@ -454,14 +454,10 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
 
     let mut team_ids = Vec::with_capacity(TEAMS.len());
     for row in TEAMS {
-        let input = TeamInput {
-            name: row.name.to_owned(),
-            manager: row.manager.to_owned(),
-            members: owned(row.members),
-            executives: owned(row.executives),
-        };
+        // Its people get their roles once their accounts exist (`seed_users`).
+        let input = TeamInput { name: row.name.to_owned(), ..TeamInput::default() };
         let draft = input.validate().with_context(|| format!("demo team '{}'", row.name))?;
-        let team = store.create_team(&draft).await.with_context(|| format!("saving demo team '{}'", row.name))?;
+        let team = store.create_team(&draft, None).await.with_context(|| format!("saving demo team '{}'", row.name))?;
         team_ids.push(team.id);
     }
 
@@ -502,6 +498,7 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
     }
     seed_evidence(store, &initiative_ids, today).await?;
     let users = seed_users(store, &team_ids).await?;
+    seed_stakeholders(store, &objective_ids, &initiative_ids).await?;
     seed_plan(store, today, &months, team_ids[PAY], &initiative_ids).await?;
     seed_proposal(store, today, team_ids[PAY]).await?;
     // The forecasts as they would have been made every other week of the last eight from the
@@ -869,6 +866,82 @@ async fn seed_evidence(store: &Store, initiative_ids: &[i64], today: Date) -> an
     Ok(())
 }
 
+/// A stakeholder profile of the demo: the executive, the team whose manager keeps it, what
+/// they want to hear about, how often, the objectives they care about besides those they own
+/// (by position in `OBJECTIVES`) and whether they sponsor their team's initiatives in progress.
+struct ProfileRow {
+    executive: &'static str,
+    team: usize,
+    topics: &'static [&'static str],
+    cadence: &'static str,
+    objectives: &'static [usize],
+    sponsors_in_progress: bool,
+}
+
+const PROFILES: &[ProfileRow] = &[
+    ProfileRow {
+        executive: "Mateo Fernández",
+        team: PAY,
+        topics: &["progress", "risks", "budget", "decisions"],
+        cadence: "weekly",
+        objectives: &[1],
+        sponsors_in_progress: true,
+    },
+    ProfileRow {
+        executive: "Priya Raman",
+        team: PLATFORM,
+        topics: &["risks", "change_requests", "budget"],
+        cadence: "fortnightly",
+        objectives: &[2],
+        sponsors_in_progress: true,
+    },
+    ProfileRow {
+        executive: "Henrik Lindqvist",
+        team: FLOW,
+        topics: &["progress", "key_results", "wins"],
+        cadence: "monthly",
+        objectives: &[],
+        sponsors_in_progress: true,
+    },
+    ProfileRow {
+        executive: "Amara Okafor",
+        team: FLOW,
+        topics: &["decisions", "evidence", "key_results"],
+        cadence: "fortnightly",
+        objectives: &[0],
+        sponsors_in_progress: false,
+    },
+];
+
+/// The executives' stakeholder profiles, each saved by the manager of one of their teams,
+/// all briefed by e-mail to their accounts.
+async fn seed_stakeholders(store: &Store, objective_ids: &[i64], initiative_ids: &[i64]) -> anyhow::Result<()> {
+    let user = |name: &'static str| async move {
+        let found = store.user_by_email(&demo_email(name)).await.context("finding a demo user")?;
+        found.map(|u| u.id).with_context(|| format!("the demo user {name}"))
+    };
+    for row in PROFILES {
+        let (executive, manager) = (user(row.executive).await?, user(TEAMS[row.team].manager).await?);
+        let sponsored = INITIATIVES
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| row.sponsors_in_progress && i.team == row.team && i.status == "in_progress")
+            .map(|(position, _)| initiative_ids[position]);
+        let input = leadup_core::stakeholder::PreferencesInput {
+            topics: row.topics.iter().map(|&t| t.to_owned()).collect(),
+            cadence: row.cadence.to_owned(),
+            channel: "email".to_owned(),
+            webhook_url: None,
+            objective_ids: row.objectives.iter().map(|&o| objective_ids[o]).collect(),
+            initiative_ids: sponsored.collect(),
+        };
+        leadup_app::stakeholders::save(store, executive, input, leadup_store::Actor::now(manager))
+            .await
+            .with_context(|| format!("saving the demo profile of {}", row.executive))?;
+    }
+    Ok(())
+}
+
 /// A demo account as `leadup demo` prints it.
 pub struct DemoUser {
     /// The address to sign in with.
@@ -900,14 +973,15 @@ fn demo_email(name: &str) -> String {
 }
 
 /// Demo accounts with generated passwords: an administrator, and for every team its manager,
-/// its first member and its executives (an executive of two teams holds both roles).
+/// its members and its executives (an executive of two teams holds both roles). Roles are
+/// the one source of a team's people, so everyone the demo's teams list has an account.
 async fn seed_users(store: &Store, team_ids: &[i64]) -> anyhow::Result<Vec<DemoUser>> {
     // (name, administrator, roles as (team position, role))
     type Person = (String, bool, Vec<(usize, Role)>);
     let mut people: Vec<Person> = vec![("Avery Admin".to_owned(), true, Vec::new())];
     for (index, row) in TEAMS.iter().enumerate() {
         let holders = std::iter::once((row.manager, Role::Manager))
-            .chain(row.members.first().map(|&m| (m, Role::Member)))
+            .chain(row.members.iter().map(|&m| (m, Role::Member)))
             .chain(row.executives.iter().map(|&e| (e, Role::Executive)));
         for (name, role) in holders {
             match people.iter_mut().find(|(known, _, _)| known == name) {
@@ -1361,10 +1435,6 @@ pub fn work_items(today: Date) -> Vec<Vec<WorkItem>> {
                 .collect()
         })
         .collect()
-}
-
-fn owned(names: &[&str]) -> Vec<String> {
-    names.iter().map(|&name| name.to_owned()).collect()
 }
 
 /// Months counted from the first month of the quarter containing a given day.

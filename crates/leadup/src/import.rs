@@ -60,7 +60,7 @@ pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<()>
     }
     if report.team_created && !target.json {
         eprintln!(
-            "created team '{}' (set its manager with `leadup team update {} --manager NAME`)",
+            "created team '{}' (give its manager the role with `leadup member add EMAIL --team {} --role manager`)",
             report.team, report.team_id
         );
     }

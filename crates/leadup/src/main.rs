@@ -16,6 +16,7 @@ mod output;
 mod proposal;
 mod records;
 mod serve;
+mod stakeholders;
 
 use std::process::ExitCode;
 
@@ -65,6 +66,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Workspace(command) => records::workspace(&store, command).await,
         Command::Objective(command) => records::objective(&store, command).await,
         Command::Team(command) => records::team(&store, command).await,
+        Command::Stakeholder(command) => stakeholders::stakeholder(&store, command).await,
         Command::Initiative(command) => records::initiative(&store, command).await,
         Command::Evidence(command) => evidence::evidence(&store, command).await,
         Command::Import(command) => import::import(&store, command).await,

@@ -2,17 +2,18 @@
 //! table or as JSON. Changes go through the same patch-then-validate path as the API.
 
 use anyhow::{Context, bail};
+use leadup_core::access::Role;
 use leadup_core::initiative::{Initiative, InitiativeInput, InitiativePatch};
 use leadup_core::money::parse_major_units;
 use leadup_core::strategy::{KeyResultInput, Objective, ObjectiveInput, ObjectivePatch, Workspace};
 use leadup_core::team::{Team, TeamInput, TeamPatch};
 use leadup_core::work_item::{AttachRule, RuleKind};
 use leadup_core::{ValidationErrors, date};
-use leadup_store::Store;
+use leadup_store::{Store, StoreError};
 
 use crate::cli::{
     Format, InitArgs, InitiativeCommand, InitiativeFields, ObjectiveCommand, ObjectiveFields, RuleFields, TeamCommand,
-    TeamFields, WorkspaceCommand,
+    WorkspaceCommand,
 };
 use crate::output;
 
@@ -179,27 +180,29 @@ pub async fn team(store: &Store, command: TeamCommand) -> anyhow::Result<()> {
                     vec![
                         t.id.to_string(),
                         t.name.clone(),
-                        t.manager.clone(),
+                        t.names(Role::Manager),
                         t.members.len().to_string(),
-                        t.executives.join(", "),
+                        t.names(Role::Executive),
                     ]
                 })
                 .collect();
-            output::table(&["ID", "NAME", "MANAGER", "MEMBERS", "EXECUTIVES"], &rows)
+            output::table(&["ID", "NAME", "MANAGERS", "MEMBERS", "EXECUTIVES"], &rows)
         }
         TeamCommand::Show { team, format } => print_team(&find_team(store, &team).await?, format),
         TeamCommand::Add { fields, format } => {
-            let name = required(fields.name.clone(), "--name")?;
-            let manager = required(fields.manager.clone(), "--manager")?;
-            let mut input = TeamInput { name, manager, members: vec![], executives: vec![] };
-            team_patch(fields).apply(&mut input);
-            print_team(&store.create_team(&input.validate()?).await?, format)
+            let input = TeamInput {
+                name: fields.name,
+                managers: fields.managers,
+                members: fields.members,
+                executives: fields.executives,
+            };
+            let draft = input.validate().map_err(flags)?;
+            print_team(&store.create_team(&draft, None).await.map_err(store_flags)?, format)
         }
-        TeamCommand::Update { team, fields, format } => {
+        TeamCommand::Update { team, name, format } => {
             let team = find_team(store, &team).await?;
-            let mut input = team.to_input();
-            team_patch(fields).apply(&mut input);
-            print_team(&store.update_team(team.id, &input.validate()?).await?, format)
+            let name = TeamPatch { name: Some(name) }.validate().map_err(flags)?.unwrap_or(team.name);
+            print_team(&store.rename_team(team.id, &name).await?, format)
         }
         TeamCommand::Delete { team } => {
             let team = find_team(store, &team).await?;
@@ -209,12 +212,30 @@ pub async fn team(store: &Store, command: TeamCommand) -> anyhow::Result<()> {
     }
 }
 
-fn team_patch(fields: TeamFields) -> TeamPatch {
-    TeamPatch {
-        name: fields.name,
-        manager: fields.manager,
-        members: (!fields.members.is_empty()).then_some(fields.members),
-        executives: (!fields.executives.is_empty()).then_some(fields.executives),
+/// A team's field errors under the flags that set them: `executives[1]` is `--executive`.
+fn flags(errors: ValidationErrors) -> ValidationErrors {
+    ValidationErrors(
+        errors
+            .0
+            .into_iter()
+            .map(|mut e| {
+                let field = e.field.split_once('[').map_or(e.field.as_str(), |(field, _)| field);
+                e.field = match field {
+                    "managers" => "--manager".to_owned(),
+                    "members" => "--member".to_owned(),
+                    "executives" => "--executive".to_owned(),
+                    other => format!("--{other}"),
+                };
+                e
+            })
+            .collect(),
+    )
+}
+
+fn store_flags(error: StoreError) -> anyhow::Error {
+    match error {
+        StoreError::Invalid(errors) => flags(errors).into(),
+        other => other.into(),
     }
 }
 
@@ -234,9 +255,9 @@ fn print_team(team: &Team, format: Format) -> anyhow::Result<()> {
     }
     output::fields(&[
         ("Team", format!("{} (id {})", team.name, team.id)),
-        ("Manager", team.manager.clone()),
-        ("Members", team.members.join(", ")),
-        ("Executives", team.executives.join(", ")),
+        ("Managers", team.names(Role::Manager)),
+        ("Members", team.names(Role::Member)),
+        ("Executives", team.names(Role::Executive)),
     ])
 }
 

@@ -12,8 +12,8 @@ use support::{leadup, stderr, stdout};
 
 /// Writes four audit entries: two plans, each submitted and approved.
 async fn approve_two_plans(store: &Store) {
-    let team = TeamInput { name: "Payments".into(), manager: "Mara".into(), members: vec![], executives: vec![] };
-    let team = store.create_team(&team.validate().unwrap()).await.unwrap().id;
+    let team = TeamInput { name: "Payments".into(), ..TeamInput::default() };
+    let team = store.create_team(&team.validate().unwrap(), None).await.unwrap().id;
     for sql in [
         "INSERT INTO users (id, email, name, password_hash, created_at) VALUES (1, 'mara@example.com', 'Mara', '-', 0)"
             .to_owned(),

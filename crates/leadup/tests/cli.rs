@@ -20,6 +20,21 @@ fn records_round_trip(url: &str) {
     assert_eq!(stdout(&init), "created workspace 'Acme'\n");
     assert_eq!(json(url, &["workspace", "show", "--json"])["mission"], "Make invoices boring");
 
+    for (email, name) in [("priya@example.com", "Priya"), ("tom@example.com", "Tom"), ("ana@example.com", "Ana")] {
+        assert!(leadup(url, &["user", "add", email, "--name", name]).status.success());
+    }
+    // A name where an e-mail address belongs is refused naming the flag, and writes nothing.
+    let typed = leadup(url, &["team", "add", "--name", "Payments", "--executive", "Dana"]);
+    assert_eq!(typed.status.code(), Some(2));
+    assert!(stderr(&typed).contains("--executive: 'dana' is not an e-mail address"), "{}", stderr(&typed));
+    let unknown = leadup(url, &["team", "add", "--name", "Payments", "--executive", "dana@example.com"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("--executive: no user has the e-mail address 'dana@example.com'"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert_eq!(json(url, &["team", "list", "--json"]), serde_json::json!([]));
     let team = json(
         url,
         &[
@@ -28,17 +43,28 @@ fn records_round_trip(url: &str) {
             "--name",
             "Payments",
             "--manager",
-            "Priya",
+            "Priya@Example.com",
             "--member",
-            "Tom",
+            "tom@example.com",
             "--member",
-            "Ana",
-            "--executive",
-            "Dana",
+            "ana@example.com",
             "--json",
         ],
     );
-    assert_eq!(team["members"], serde_json::json!(["Tom", "Ana"]));
+    let names = |role: &str| {
+        team[role].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        (names("managers"), names("members"), names("executives")),
+        (vec!["Priya".to_owned()], vec!["Ana".to_owned(), "Tom".to_owned()], vec![])
+    );
+    assert!(team["members"][0]["user_id"].is_i64(), "the members are users: {team}");
+    let renamed = json(url, &["team", "update", "Payments", "--name", "Payments & Billing", "--json"]);
+    assert_eq!(
+        (renamed["name"].as_str(), renamed["members"].as_array().map(Vec::len)),
+        (Some("Payments & Billing"), Some(2))
+    );
+    json(url, &["team", "update", "Payments & Billing", "--name", "Payments", "--json"]);
     let objective = json(
         url,
         &[
@@ -129,7 +155,7 @@ fn bad_input_is_one_line_exit_2_and_writes_nothing() {
     let db = TestDatabase::sqlite();
     let url = &db.url;
     leadup(url, &["init", "--name", "Acme"]);
-    leadup(url, &["team", "add", "--name", "Payments", "--manager", "Priya"]);
+    leadup(url, &["team", "add", "--name", "Payments"]);
 
     let bad = leadup(
         url,

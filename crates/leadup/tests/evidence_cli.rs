@@ -151,7 +151,7 @@ fn id(value: &Value) -> String {
 /// The worked example of docs/evidence-strength.md through the binary: links, strength,
 /// demand, update, delete.
 fn link_score_and_demand(url: &str) {
-    json(url, &["team", "add", "--name", "Payments", "--manager", "Priya", "--json"]);
+    json(url, &["team", "add", "--name", "Payments", "--json"]);
     let refunds = id(&json(
         url,
         &["initiative", "add", "--title", "Instant refunds", "--team", "Payments", "--horizon", "now", "--json"],

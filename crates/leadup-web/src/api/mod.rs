@@ -12,6 +12,7 @@ mod objectives;
 pub(crate) mod plans;
 mod progress;
 mod proposals;
+mod stakeholders;
 mod teams;
 mod workspace;
 
@@ -27,10 +28,14 @@ use crate::routes::Routes;
 use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
-    use Access::{BodyTeam, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn, Team, Workspace};
+    use Access::{
+        BodyTeam, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn, StakeholderTeams, Team,
+        Workspace,
+    };
     use Action::{
-        ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStrategy, EditTeam,
-        FileChangeRequest, ImportWorkItems, ManageTeams, ReadWorkspace, RecordEvidence, ViewTeam, WriteProposals,
+        ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders, EditStrategy,
+        EditTeam, FileChangeRequest, ImportWorkItems, ManageTeams, ReadWorkspace, RecordEvidence, ViewStakeholders,
+        ViewTeam, WriteProposals,
     };
     Routes::new("/api/v1", state)
         .add(Method::GET, "/me", SignedIn, me::show)
@@ -104,6 +109,9 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/proposals/{id}/withdraw", ProposalTeam(WriteProposals), proposals::withdraw)
         .add(Method::POST, "/proposals/{id}/decision", ProposalTeam(DecideProposals), proposals::decide)
         .add(Method::GET, "/inbox", SignedIn, inbox::list)
+        .add(Method::GET, "/stakeholders", SignedIn, stakeholders::list)
+        .add(Method::GET, "/stakeholders/{id}", StakeholderTeams(ViewStakeholders), stakeholders::show)
+        .add(Method::PUT, "/stakeholders/{id}", StakeholderTeams(EditStakeholders), stakeholders::update)
 }
 
 /// A JSON body whose rejections are answered as problem+json naming the bad field. A string

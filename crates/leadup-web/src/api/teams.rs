@@ -1,4 +1,7 @@
-//! `/api/v1/teams`: teams, their managers, members and executives.
+//! `/api/v1/teams`: teams with the users holding each role (and pending people, named
+//! before roles were the one source, who have no account yet). Creating a team may give
+//! existing users, named by e-mail address, their roles; later changes of who holds which
+//! role go through the role-granting paths, never through the team.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -6,6 +9,7 @@ use axum::response::Response;
 use leadup_core::team::{Team, TeamInput, TeamPatch};
 
 use super::{Id, Json, created};
+use crate::auth::Caller;
 use crate::{AppError, AppState};
 
 pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<Vec<Team>>, AppError> {
@@ -16,8 +20,13 @@ pub(crate) async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Js
     Ok(Json(state.store.team(id).await?))
 }
 
-pub(crate) async fn create(State(state): State<AppState>, Json(input): Json<TeamInput>) -> Result<Response, AppError> {
-    let team = state.store.create_team(&input.validate()?).await?;
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<TeamInput>,
+) -> Result<Response, AppError> {
+    let by = caller.principal().map(|p| p.user_id);
+    let team = state.store.create_team(&input.validate()?, by).await?;
     Ok(created(format!("/api/v1/teams/{}", team.id), team))
 }
 
@@ -26,9 +35,11 @@ pub(crate) async fn update(
     Id(id): Id,
     Json(patch): Json<TeamPatch>,
 ) -> Result<Json<Team>, AppError> {
-    let mut input = state.store.team(id).await?.to_input();
-    patch.apply(&mut input);
-    Ok(Json(state.store.update_team(id, &input.validate()?).await?))
+    let team = state.store.team(id).await?;
+    match patch.validate()? {
+        Some(name) => Ok(Json(state.store.rename_team(id, &name).await?)),
+        None => Ok(Json(team)),
+    }
 }
 
 pub(crate) async fn delete(State(state): State<AppState>, Id(id): Id) -> Result<StatusCode, AppError> {

@@ -111,6 +111,33 @@ pub(crate) async fn set_role(State(state): State<AppState>, caller: Caller, Form
     }
 }
 
+/// The "Remove" button of a pending person.
+#[derive(Deserialize)]
+pub(crate) struct PendingForm {
+    team: i64,
+    role: String,
+    name: String,
+}
+
+pub(crate) async fn remove_pending(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<PendingForm>,
+) -> Response {
+    let result = match form.role.parse::<Role>() {
+        Ok(role) => state
+            .store
+            .remove_pending_person(form.team, role, &form.name, caller.principal().map(|p| p.user_id))
+            .await
+            .map_err(AppError::from),
+        Err(message) => Err(AppError::Invalid(ValidationErrors::single("role", message))),
+    };
+    match result {
+        Ok(()) => Redirect::to("/admin#people").into_response(),
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
+
 async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Result<Markup, PageError> {
     let workspace = state.store.workspace().await?;
     let users = state.store.users().await?;
@@ -153,6 +180,33 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
                 } }
             }
         }
+        @let pending: Vec<(&leadup_core::team::Team, Role, &str)> = teams.iter().flat_map(|t| Role::ALL.into_iter().flat_map(move |role| {
+            t.people(role).iter().filter(|p| p.user_id.is_none()).map(move |p| (t, role, p.name.as_str()))
+        })).collect();
+        @if !pending.is_empty() {
+            section.card id="pending" {
+                h2 { "No account yet" }
+                p.muted { "Named on a team before roles were the one source of who is in it, and matching no user. Adding a person of that name (case and spacing aside) gives them the role; or remove someone who will not get an account." }
+                table.people {
+                    thead { tr { th { "Name" } th { "Named as" } th { "" } } }
+                    tbody { @for (team, role, name) in &pending {
+                        tr {
+                            td { (name) }
+                            td { (role.as_str()) " of " (team.name) }
+                            td {
+                                form.inline method="post" action="/admin/pending" {
+                                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                                    input type="hidden" name="team" value=(team.id);
+                                    input type="hidden" name="role" value=(role.as_str());
+                                    input type="hidden" name="name" value=(name);
+                                    button.secondary type="submit" aria-label={ "Remove " (name) " as " (role.as_str()) " of " (team.name) } { "Remove" }
+                                }
+                            }
+                        }
+                    } }
+                }
+            }
+        }
         div.grid-2 {
             section.card id="roles" {
                 h2 { "Give or take a role" }
@@ -184,7 +238,7 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
                     label.field { span.label { "Email" } input type="email" name="email" value=[person.map(|p| p.email.as_str())] required; }
                     label.field { span.label { "Name" } input type="text" name="name" value=[person.map(|p| p.name.as_str())] required; }
                     label.check { input type="checkbox" name="admin" value="on" checked[person.is_some_and(|p| p.admin.is_some())]; " Workspace administrator" }
-                    p.muted.hint { "leadup generates their password and shows it here once (a new one: " code { "leadup user password EMAIL" } ")." }
+                    p.muted.hint { "leadup generates their password and shows it here once (a new one: " code { "leadup user password EMAIL" } "). Someone listed under “No account yet” gets those roles when added with that name." }
                     div.actions { button type="submit" { "Add person" } }
                 }
             }

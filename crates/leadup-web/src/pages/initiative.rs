@@ -137,8 +137,8 @@ async fn render(state: &AppState, caller: &Caller, id: i64, rule_error: Option<R
             }
             section.card {
                 dl.facts {
-                    dt { "Team" } dd { a href={ "/teams/" (team.id) } { (team.name) } " · manager " (team.manager) }
-                    dt { "Reports to" } dd { @if team.executives.is_empty() { span.muted { "no executive named" } } @else { (team.executives.join(", ")) } }
+                    dt { "Team" } dd { a href={ "/teams/" (team.id) } { (team.name) } " · manager " (layout::people(&team.managers, "none yet")) }
+                    dt { "Reports to" } dd { (layout::people(&team.executives, "no executive yet")) }
                     dt { "Horizon" } dd { (initiative.horizon_on(state.today()).as_str())
                         @if initiative.horizon.is_none() { span.muted { " (from the target window)" } } }
                     dt { "Target window" } dd {

@@ -3,6 +3,7 @@
 
 use leadup_core::initiative::Status;
 use leadup_core::strategy::Workspace;
+use leadup_core::team::TeamPerson;
 use maud::{DOCTYPE, Markup, html};
 
 use crate::auth::{CSRF_FIELD, Caller};
@@ -19,9 +20,10 @@ pub(crate) enum Section {
     Proposals,
     /// The decisions inbox, linked beside the account rather than among the sections.
     Inbox,
+    Stakeholders,
 }
 
-const SECTIONS: [(Section, &str, &str); 7] = [
+const SECTIONS: [(Section, &str, &str); 8] = [
     (Section::Strategy, "/strategy", "Strategy"),
     (Section::Roadmap, "/roadmap", "Roadmap"),
     (Section::Teams, "/teams", "Teams"),
@@ -29,7 +31,24 @@ const SECTIONS: [(Section, &str, &str); 7] = [
     (Section::Evidence, "/evidence", "Evidence"),
     (Section::Priorities, "/priorities", "Priorities"),
     (Section::Proposals, "/proposals", "Proposals"),
+    (Section::Stakeholders, "/stakeholders", "Stakeholders"),
 ];
+
+/// The people in `list`, by name, a pending person marked "no account yet"; `none` when
+/// the list is empty.
+pub(crate) fn people(list: &[TeamPerson], none: &str) -> Markup {
+    html! {
+        @if list.is_empty() {
+            span.muted { (none) }
+        } @else {
+            @for (i, person) in list.iter().enumerate() {
+                @if i > 0 { ", " }
+                (person.name)
+                @if person.user_id.is_none() { " " span.pending title="Named on the team before accounts; no user of this name yet" { "(no account yet)" } }
+            }
+        }
+    }
+}
 
 /// A complete HTML document around `content`; the top bar shows the navigation and who is
 /// signed in (nothing of either to an anonymous `caller`, e.g. on the sign-in page).
@@ -57,7 +76,11 @@ pub(crate) fn page(
                     @if let Some(user) = caller.principal() {
                         nav {
                             @for (section, href, label) in SECTIONS {
-                                a href=(href) class=[(active == Some(section)).then_some("active")] { (label) }
+                                // Stakeholder profiles are for the managers and executives of a team.
+                                @if section != Section::Stakeholders
+                                    || user.roles.iter().any(|r| r.role != leadup_core::access::Role::Member) {
+                                    a href=(href) class=[(active == Some(section)).then_some("active")] { (label) }
+                                }
                             }
                         }
                         div.account {
@@ -99,7 +122,7 @@ pub(crate) fn status_badge(status: Status) -> Markup {
 pub(crate) fn progress_bar(share: f64) -> Markup {
     let percent = (share * 100.0).round();
     html! {
-        span.progress role="progressbar" aria-valuenow=(percent) aria-valuemin="0" aria-valuemax="100" {
+        span.progress role="progressbar" aria-label="Progress" aria-valuenow=(percent) aria-valuemin="0" aria-valuemax="100" {
             span.track { span.fill style={ "width:" (percent) "%" } {} }
             span.value { (percent) "%" }
         }

@@ -21,6 +21,7 @@ mod progress;
 mod proposals;
 mod roadmap;
 mod share;
+mod stakeholders;
 mod strategy;
 mod teams;
 
@@ -34,10 +35,13 @@ use crate::routes::Routes;
 use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
-    use Access::{ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn, Team, Workspace};
+    use Access::{
+        ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn, StakeholderTeams, Team, Workspace,
+    };
     use Action::{
-        ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, FileChangeRequest,
-        ImportWorkItems, ManageAccess, ManageShareLinks, ReadWorkspace, RecordEvidence, ViewTeam, WriteProposals,
+        ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders,
+        FileChangeRequest, ImportWorkItems, ManageAccess, ManageShareLinks, ReadWorkspace, RecordEvidence,
+        ViewStakeholders, ViewTeam, WriteProposals,
     };
     Routes::new("", state)
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
@@ -56,6 +60,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/admin", Workspace(ManageAccess), admin::page)
         .add(Method::POST, "/admin/users", Workspace(ManageAccess), admin::add_person)
         .add(Method::POST, "/admin/roles", Workspace(ManageAccess), admin::set_role)
+        .add(Method::POST, "/admin/pending", Workspace(ManageAccess), admin::remove_pending)
         .add(Method::GET, "/strategy", Workspace(ReadWorkspace), strategy::page)
         .add(Method::GET, "/roadmap", Workspace(ReadWorkspace), roadmap::page)
         .add(Method::GET, "/alignment", Workspace(ReadWorkspace), alignment::page)
@@ -114,6 +119,9 @@ pub(crate) fn routes(state: &AppState) -> Routes {
             ChangeRequestTeam(DecideChangeRequest),
             change_requests::decide,
         )
+        .add(Method::GET, "/stakeholders", SignedIn, stakeholders::list)
+        .add(Method::GET, "/stakeholders/{id}", StakeholderTeams(ViewStakeholders), stakeholders::show)
+        .add(Method::POST, "/stakeholders/{id}", StakeholderTeams(EditStakeholders), stakeholders::save)
         .add(Method::GET, "/proposals", Workspace(ReadWorkspace), proposals::list)
         .add(Method::GET, "/teams/{id}/proposals/new", Team(WriteProposals), proposals::new_form)
         .add(Method::POST, "/teams/{id}/proposals", Team(WriteProposals), proposals::create)

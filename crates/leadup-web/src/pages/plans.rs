@@ -588,7 +588,7 @@ async fn render_plan(
             section.card.muted-card {
                 h2 { "No baseline yet" }
                 p { "The plan becomes the team's baseline when one of the team's executives ("
-                    (if view.team.executives.is_empty() { "none named yet".to_owned() } else { view.team.executives.join(", ") })
+                    (layout::people(&view.team.executives, "none yet"))
                     ") approves a submitted version." }
             }
         }

@@ -16,6 +16,11 @@ pub(crate) async fn page(State(state): State<AppState>, caller: Caller) -> PageR
     let workspace = state.store.workspace().await?;
     let objectives = state.store.objectives().await?;
     let initiatives = state.store.initiatives().await?;
+    // An owner who is a stakeholder the caller may read links to their profile.
+    let stakeholders = match caller.principal() {
+        Some(principal) => leadup_app::stakeholders::visible_to(&state.store, principal).await?,
+        None => Vec::new(),
+    };
     let content = html! {
         section.mission {
             h1 { "Strategy" }
@@ -33,14 +38,16 @@ pub(crate) async fn page(State(state): State<AppState>, caller: Caller) -> PageR
         }
         div.objectives {
             @for objective in &objectives {
-                (objective_card(objective, &initiatives))
+                @let owner = stakeholders.iter().find(|s| s.owned_objective_ids.contains(&objective.id)).map(|s| s.user.id);
+                (objective_card(objective, owner, &initiatives))
             }
         }
     };
     Ok(layout::page("Strategy", workspace.as_ref(), Some(Section::Strategy), &caller, &content))
 }
 
-fn objective_card(objective: &Objective, initiatives: &[Initiative]) -> Markup {
+/// An objective; `owner` is the stakeholder owning it, if the caller may open their profile.
+fn objective_card(objective: &Objective, owner: Option<i64>, initiatives: &[Initiative]) -> Markup {
     let serving: Vec<&Initiative> = initiatives
         .iter()
         .filter(|i| i.status != leadup_core::initiative::Status::Dropped && i.objective_ids.contains(&objective.id))
@@ -50,7 +57,13 @@ fn objective_card(objective: &Objective, initiatives: &[Initiative]) -> Markup {
             header {
                 div {
                     h2 { (objective.title) }
-                    p.meta { "Owner: " strong { (objective.owner) } }
+                    p.meta {
+                        "Owner: "
+                        @match owner {
+                            Some(user) => { a.owner href={ "/stakeholders/" (user) } { strong { (objective.owner) } } }
+                            None => { strong { (objective.owner) } }
+                        }
+                    }
                 }
                 @if let Some(progress) = objective.progress() {
                     div.overall { (progress_bar(progress)) }

@@ -44,7 +44,7 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
         @if teams.is_empty() {
             section.card.empty-state-card {
                 h2 { "No teams yet" }
-                p { "Add one with " code { "leadup team add --name Payments --manager \"Sofia Marchetti\"" } " or " code { "POST /api/v1/teams" } "." }
+                p { "Add one with " code { "leadup team add --name Payments --manager sofia@example.com" } " or " code { "POST /api/v1/teams" } "." }
             }
         } @else {
             section.card {
@@ -57,7 +57,7 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
                         @for row in &rows {
                             tr {
                                 td { a href={ "/teams/" (row.team.id) } { strong { (row.team.name) } } }
-                                td { (row.team.manager) }
+                                td { (layout::people(&row.team.managers, "none yet")) }
                                 td.num { (row.open_initiatives) }
                                 td.num { (row.items) }
                                 td.num { (row.in_progress) }
@@ -187,9 +187,22 @@ pub(super) async fn render_dashboard(
             }
         }
         p.muted.lead {
-            "Manager " (team.manager)
+            "Manager " (layout::people(&team.managers, "none yet"))
             @if !team.members.is_empty() { " · " (team.members.len()) " members" }
-            @if !team.executives.is_empty() { " · reports to " (team.executives.join(", ")) }
+            " · reports to "
+            // Their stakeholder profiles are linked for those who keep or read them.
+            @let linked = shared.is_none() && may(Action::ViewStakeholders);
+            @if linked && !team.executives.is_empty() {
+                @for (i, executive) in team.executives.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    @match executive.user_id {
+                        Some(user) => { a href={ "/stakeholders/" (user) } { (executive.name) } }
+                        None => { (layout::people(std::slice::from_ref(executive), "")) }
+                    }
+                }
+            } @else {
+                (layout::people(&team.executives, "no executive yet"))
+            }
             @let age = (state.today() - view.progress.today).whole_days();
             @if age > 0 {
                 " · figures as of " (date::format(view.progress.today)) " (" (super::progress::days(age.unsigned_abs() as u32)) " old; they are brought up to date in the background)"

@@ -242,6 +242,14 @@ impl Browser {
         self.command("POST", "/window/rect", Some(&json!({"width": 1280, "height": 1600})));
     }
 
+    /// The page shown now printed to PDF on A4 paper by Chromium (WebDriver's Print Page, the
+    /// page's own print stylesheet applied, nothing shrunk to fit).
+    pub fn print_a4(&self) -> Vec<u8> {
+        let options = json!({"page": {"width": 21.0, "height": 29.7}, "shrinkToFit": false, "background": true});
+        let encoded = self.command("POST", "/print", Some(&options));
+        decode_base64(encoded.as_str().expect("a base64 PDF"))
+    }
+
     /// The serious and critical accessibility violations axe-core finds on the page shown now,
     /// one line each (rule, help, and the elements concerned).
     pub fn axe(&self) -> Vec<String> {
