@@ -89,11 +89,16 @@ pub enum Action {
     WriteProposals,
     /// Approve or decline a team's presented proposal.
     DecideProposals,
+    /// Generate a brief for one of the team's executives and store it as sent.
+    WriteBriefs,
+    /// Read the team's stored briefs: a manager reads every one, an executive only those sent
+    /// to them (the record-level rule of the `Brief` access check).
+    ReadBriefs,
 }
 
 impl Action {
     /// Every action, in the order the matrix lists them.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 18] = [
         Action::ReadWorkspace,
         Action::EditStrategy,
         Action::ManageTeams,
@@ -110,6 +115,8 @@ impl Action {
         Action::RecordEvidence,
         Action::WriteProposals,
         Action::DecideProposals,
+        Action::WriteBriefs,
+        Action::ReadBriefs,
     ];
 
     /// The action's name as the matrix writes it, e.g. `edit_initiatives`.
@@ -131,6 +138,8 @@ impl Action {
             Action::RecordEvidence => "record_evidence",
             Action::WriteProposals => "write_proposals",
             Action::DecideProposals => "decide_proposals",
+            Action::WriteBriefs => "write_briefs",
+            Action::ReadBriefs => "read_briefs",
         }
     }
 
@@ -191,19 +200,26 @@ impl Standing {
 /// A workspace administrator manages the workspace and who holds which role, and may do a
 /// team's everyday work; approving plans, editing them and deciding change requests belong
 /// to the team's own manager and executives only, so that those decisions are always made
-/// by the people accountable for them.
+/// by the people accountable for them. Briefs are between a team's manager and its executives:
+/// no administrator or member reads them.
 pub fn allows(standing: Standing, action: Action) -> bool {
     use Action as A;
     use Role::{Executive, Manager, Member};
     match standing {
         Standing::Admin => {
-            !matches!(action, A::EditPlan | A::ApprovePlan | A::DecideChangeRequest | A::DecideProposals)
+            !matches!(
+                action,
+                A::EditPlan | A::ApprovePlan | A::DecideChangeRequest | A::DecideProposals | A::WriteBriefs | A::ReadBriefs
+            )
         }
         Standing::Outsider => matches!(action, A::ReadWorkspace | A::RecordEvidence),
         Standing::Role(role) => match action {
             A::ReadWorkspace | A::RecordEvidence | A::ViewTeam | A::FileChangeRequest => true,
             A::EditStrategy | A::ManageTeams | A::ManageAccess => false,
-            A::EditTeam | A::EditInitiatives | A::EditPlan | A::ManageShareLinks | A::WriteProposals => role == Manager,
+            A::EditTeam | A::EditInitiatives | A::EditPlan | A::ManageShareLinks | A::WriteProposals | A::WriteBriefs => {
+                role == Manager
+            }
+            A::ReadBriefs => matches!(role, Manager | Executive),
             A::ImportWorkItems => matches!(role, Manager | Member),
             A::ApprovePlan | A::DecideProposals => role == Executive,
             A::DecideChangeRequest => matches!(role, Manager | Executive),

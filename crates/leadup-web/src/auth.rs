@@ -125,6 +125,8 @@ fn denial(action: Action, team: Option<&str>) -> String {
         Action::DecideChangeRequest => " A change request is decided by the team's manager together with an executive.",
         Action::EditPlan => " Only the team's manager edits its plans; anyone else can file a change request.",
         Action::DecideProposals => " A proposal is approved or declined by one of the team's executives.",
+        Action::WriteBriefs => " Only the team's managers write briefs to its executives.",
+        Action::ReadBriefs => " A brief is read by the team's managers and the executive it was sent to.",
         _ => "",
     };
     match team {
@@ -151,6 +153,8 @@ fn describe(action: Action) -> &'static str {
         Action::RecordEvidence => "record evidence",
         Action::WriteProposals => "write proposals",
         Action::DecideProposals => "approve or decline proposals",
+        Action::WriteBriefs => "write briefs",
+        Action::ReadBriefs => "read briefs",
     }
 }
 
@@ -450,6 +454,9 @@ pub enum Access {
     /// An action on a team named in the request body: the handler checks it once the body
     /// is read, with [`Caller::require`]; the guard checks the caller is signed in.
     BodyTeam(Action),
+    /// An action on the team of the brief whose id is the path's `{id}`, by one of the team's
+    /// managers or by the stakeholder the brief was sent to.
+    Brief(Action),
 }
 
 impl Access {
@@ -463,7 +470,8 @@ impl Access {
             | Access::PlanTeam(action)
             | Access::ChangeRequestTeam(action)
             | Access::ProposalTeam(action)
-            | Access::BodyTeam(action) => Some(action),
+            | Access::BodyTeam(action)
+            | Access::Brief(action) => Some(action),
         }
     }
 }
@@ -515,6 +523,19 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
                     require_in(rule, caller, action, team).await
                 }
                 None => Ok(()),
+            }
+        }
+        Access::Brief(action) => {
+            let principal = caller.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))?;
+            let Some(id) = id else { return Ok(()) };
+            let brief = rule.state.store.brief(id).await?;
+            require_in(rule, caller, action, brief.team_id).await?;
+            if principal.user_id == brief.stakeholder_id || principal.may(Action::WriteBriefs, Some(brief.team_id)) {
+                Ok(())
+            } else {
+                Err(AppError::Forbidden(
+                    "This brief was sent to another executive: only they and the team's managers may read it.".to_owned(),
+                ))
             }
         }
     }

@@ -232,8 +232,16 @@ fn layout(brief: &Brief) -> Layout {
         out.paragraph("No planned or committed initiatives.", Tone::Muted);
     } else {
         // Columns: title, state, done, target, P50, P85, chance, since last brief.
-        let cols: [(f32, f32); 8] =
-            [(0.0, 150.0), (152.0, 50.0), (204.0, 54.0), (260.0, 46.0), (308.0, 46.0), (356.0, 46.0), (404.0, 34.0), (442.0, 73.0)];
+        let cols: [(f32, f32); 8] = [
+            (0.0, 128.0),
+            (130.0, 48.0),
+            (180.0, 34.0),
+            (216.0, 52.0),
+            (270.0, 52.0),
+            (324.0, 52.0),
+            (378.0, 32.0),
+            (412.0, 103.0),
+        ];
         let at = |n: usize| (MARGIN + cols[n].0, cols[n].1);
         let header = ["Initiative", "State", "Done", "Target", "P50", "P85", "Chance", "Since last brief"];
         out.row(
@@ -251,14 +259,14 @@ fn layout(brief: &Brief) -> Layout {
             let star = if line.serves_stakeholder { " ★" } else { "" };
             let done = if line.items == 0 { "–".to_owned() } else { format!("{}/{}", line.done, line.items) };
             out.row(vec![
-                Cell::new(at(0).0, at(0).1, format!("{}{star}", line.title)).bold().size(8.0),
-                Cell::new(at(1).0, at(1).1, line.state.label()).size(8.0),
-                Cell::new(at(2).0, at(2).1, done).size(8.0).right(),
-                Cell::new(at(3).0, at(3).1, words::day(line.target)).size(8.0).right(),
-                Cell::new(at(4).0, at(4).1, words::day(line.p50)).size(8.0).right(),
-                Cell::new(at(5).0, at(5).1, words::day(line.p85)).size(8.0).right(),
-                Cell::new(at(6).0, at(6).1, words::chance(line.probability_by_target)).size(8.0).right(),
-                Cell::new(at(7).0, at(7).1, words::drift(line)).size(8.0),
+                Cell::new(at(0).0, at(0).1, format!("{}{star}", line.title)).bold().size(7.5),
+                Cell::new(at(1).0, at(1).1, line.state.label()).size(7.5),
+                Cell::new(at(2).0, at(2).1, done).size(7.5).right(),
+                Cell::new(at(3).0, at(3).1, words::day(line.target)).size(7.5).right(),
+                Cell::new(at(4).0, at(4).1, words::day(line.p50)).size(7.5).right(),
+                Cell::new(at(5).0, at(5).1, words::day(line.p85)).size(7.5).right(),
+                Cell::new(at(6).0, at(6).1, words::chance(line.probability_by_target)).size(7.5).right(),
+                Cell::new(at(7).0, at(7).1, words::drift(line)).size(7.5),
             ]);
             out.row(vec![Cell::new(at(0).0, WIDTH, words::committed(line)).size(7.0).tone(Tone::Muted)]);
             out.space(1.0);

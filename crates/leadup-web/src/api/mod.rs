@@ -9,6 +9,7 @@ mod me;
 mod objectives;
 pub(crate) mod plans;
 mod progress;
+mod briefs;
 mod proposals;
 mod teams;
 mod workspace;
@@ -25,10 +26,11 @@ use crate::routes::Routes;
 use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
-    use Access::{BodyTeam, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn, Team, Workspace};
+    use Access::{Brief, BodyTeam, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn, Team, Workspace};
     use Action::{
         ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStrategy, EditTeam,
-        FileChangeRequest, ImportWorkItems, ManageTeams, ReadWorkspace, RecordEvidence, ViewTeam, WriteProposals,
+        FileChangeRequest, ImportWorkItems, ManageTeams, ReadBriefs, ReadWorkspace, RecordEvidence, ViewTeam, WriteBriefs,
+        WriteProposals,
     };
     Routes::new("/api/v1", state)
         .add(Method::GET, "/me", SignedIn, me::show)
@@ -99,6 +101,8 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/proposals/{id}/present", ProposalTeam(WriteProposals), proposals::present)
         .add(Method::POST, "/proposals/{id}/withdraw", ProposalTeam(WriteProposals), proposals::withdraw)
         .add(Method::POST, "/proposals/{id}/decision", ProposalTeam(DecideProposals), proposals::decide)
+        .add(Method::POST, "/briefs", BodyTeam(WriteBriefs), briefs::create)
+        .add(Method::GET, "/briefs/{id}", Brief(ReadBriefs), briefs::show)
 }
 
 /// A JSON body whose rejections are answered as problem+json naming the bad field. A string

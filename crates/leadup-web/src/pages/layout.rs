@@ -17,9 +17,10 @@ pub(crate) enum Section {
     Evidence,
     Priorities,
     Proposals,
+    Briefs,
 }
 
-const SECTIONS: [(Section, &str, &str); 7] = [
+const SECTIONS: [(Section, &str, &str); 8] = [
     (Section::Strategy, "/strategy", "Strategy"),
     (Section::Roadmap, "/roadmap", "Roadmap"),
     (Section::Teams, "/teams", "Teams"),
@@ -27,6 +28,7 @@ const SECTIONS: [(Section, &str, &str); 7] = [
     (Section::Evidence, "/evidence", "Evidence"),
     (Section::Priorities, "/priorities", "Priorities"),
     (Section::Proposals, "/proposals", "Proposals"),
+    (Section::Briefs, "/briefs", "Briefs"),
 ];
 
 /// A complete HTML document around `content`; the top bar shows the navigation and who is

@@ -230,6 +230,26 @@ impl Browser {
         self.command("POST", "/window/rect", Some(&json!({"width": 1280, "height": 1600})));
     }
 
+    /// Saves a PNG of the page shown now in a window `width` by `height` pixels (390 is a
+    /// phone), checking that it is a real image.
+    pub fn screenshot_at(&self, path: &Path, width: u32, height: u32) {
+        self.command("POST", "/window/rect", Some(&json!({"width": width, "height": height})));
+        let encoded = self.command("GET", "/screenshot", None);
+        let png = decode_base64(encoded.as_str().expect("a base64 PNG"));
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{} is a PNG", path.display());
+        assert!(png.len() > 10_000, "{} is suspiciously small ({} bytes)", path.display(), png.len());
+        std::fs::write(path, png).expect("the screenshot is saved");
+        self.command("POST", "/window/rect", Some(&json!({"width": 1280, "height": 1600})));
+    }
+
+    /// The page shown now printed to PDF on A4 paper by Chromium (WebDriver's Print Page, the
+    /// page's own print stylesheet applied, nothing shrunk to fit).
+    pub fn print_a4(&self) -> Vec<u8> {
+        let options = json!({"page": {"width": 21.0, "height": 29.7}, "shrinkToFit": false, "background": true});
+        let encoded = self.command("POST", "/print", Some(&options));
+        decode_base64(encoded.as_str().expect("a base64 PDF"))
+    }
+
     /// Opens `url` and saves a PNG of its top 1600 pixels.
     pub fn screenshot(&self, url: &str, path: &Path) {
         self.screenshot_sized(url, path, 1600);
