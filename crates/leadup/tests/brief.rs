@@ -144,7 +144,7 @@ fn the_brief_agrees(url: &str) {
     for line in lines {
         let (p50, p85, chance) = (text(&line["p50"]), text(&line["p85"]), chance(&line["probability_by_target"]));
         assert!(markdown.contains(&format!("| {p50} | {p85} | {chance} |")), "{p50} {p85} {chance} in\n{markdown}");
-        assert!(html.contains(&format!("<td class=\"n\">{p85}</td><td class=\"n\">{chance}</td>")), "{p85} {chance}");
+        assert!(html.contains(&format!(r#"data-label="P85">{p85}</td><td class="n" data-label="Chance">{chance}</td>"#)), "{p85} {chance}");
         if let Some(pdf_text) = &read_back {
             let row = pdf_text.lines().find(|l| l.contains(&p50) && l.contains(&p85)).unwrap_or_else(|| panic!("{p50} {p85} in\n{pdf_text}"));
             assert!(row.contains(&chance), "{chance} in {row}");

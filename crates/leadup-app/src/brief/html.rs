@@ -17,12 +17,16 @@ pub const STYLE: &str = "\
 .brief .note { font-style: italic; border-left: 2px solid #c9cfdb; padding-left: 3mm; }\
 .brief .table-wrap { overflow-x: auto; } .brief table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }\
 .brief th, .brief td { border-bottom: 1px solid #dfe3ea; padding: .8mm 1.2mm; text-align: left; vertical-align: top; } .brief td.n, .brief th.n { text-align: right; white-space: nowrap; }\
+.brief th.title { width: 31%; } .brief th.drift { width: 17%; }\
+.brief-toolbar { max-width: 190mm; margin: 0 auto 4mm; font: 10pt/1.5 'DejaVu Sans', system-ui, sans-serif; color: #4f586b; }\
 .brief .sub { color: #4f586b; font-size: 7.5pt; } .brief .state { font-weight: 600; white-space: nowrap; }\
 .brief .state.off_track, .brief .state.target_passed { color: #b4231a; } .brief .state.at_risk { color: #8a5200; } .brief .state.on_track, .brief .state.done { color: #1f7a3a; }\
 .brief .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 0 6mm; } .brief .empty, .brief .untracked { color: #4f586b; }\
-@media (max-width: 640px) { .brief .cols { grid-template-columns: 1fr; } }\
+@media screen and (max-width: 640px) { .brief .cols { grid-template-columns: 1fr; } .brief thead { display: none; } .brief tr { display: block; border-bottom: 1px solid #dfe3ea; padding: 1.5mm 0; }\
+ .brief td { display: inline-block; border: 0; padding: .3mm 2.5mm .3mm 0; text-align: left; } .brief td.n { text-align: left; } .brief td:first-child { display: block; font-size: 10pt; }\
+ .brief td[data-label]::before { content: attr(data-label) \" \"; color: #4f586b; font-size: 8pt; } }\
 @page { size: A4; margin: 12mm; }\
-@media print { .brief { max-width: none; font-size: 9pt; } .no-print { display: none !important; } body { margin: 0; } }";
+@media print { .brief { max-width: none; font-size: 8.5pt; } .brief h1 { font-size: 14pt; } .brief h2 { margin-top: 2.5mm; } .brief table { font-size: 7.5pt; } .no-print { display: none !important; } body { margin: 0; } }";
 
 fn row(line: &InitiativeLine) -> Markup {
     html! {
@@ -32,12 +36,12 @@ fn row(line: &InitiativeLine) -> Markup {
                 br; span.sub { (words::committed(line)) }
             }
             td { span class={ "state " (line.state.as_str()) } { (line.state.label()) } }
-            td.n { (words::done(line)) }
-            td.n { (words::day(line.target)) }
-            td.n { (words::day(line.p50)) }
-            td.n { (words::day(line.p85)) }
-            td.n { (words::chance(line.probability_by_target)) }
-            td { (words::drift(line)) }
+            td.n data-label="Done" { (words::done(line)) }
+            td.n data-label="Target" { (words::day(line.target)) }
+            td.n data-label="P50" { (words::day(line.p50)) }
+            td.n data-label="P85" { (words::day(line.p85)) }
+            td.n data-label="Chance" { (words::chance(line.probability_by_target)) }
+            td data-label="Since last brief" { (words::drift(line)) }
         }
     }
 }
@@ -61,9 +65,9 @@ pub fn body(brief: &Brief) -> Markup {
                 div.table-wrap {
                     table {
                         thead { tr {
-                            th scope="col" { "Initiative" } th scope="col" { "State" } th.n scope="col" { "Done" }
+                            th.title scope="col" { "Initiative" } th scope="col" { "State" } th.n scope="col" { "Done" }
                             th.n scope="col" { "Target" } th.n scope="col" { "P50" } th.n scope="col" { "P85" }
-                            th.n scope="col" { "Chance" } th scope="col" { "Since last brief" }
+                            th.n scope="col" { "Chance" } th.drift scope="col" { "Since last brief" }
                         } }
                         tbody { @for line in &brief.initiatives { (row(line)) } }
                     }
@@ -140,7 +144,7 @@ pub fn page(brief: &Brief, toolbar: Option<Markup>) -> String {
                 style { (PreEscaped(STYLE)) "body { margin: 8mm; }" }
             }
             body {
-                @if let Some(toolbar) = toolbar { nav.no-print aria-label="Brief" { (toolbar) } }
+                @if let Some(toolbar) = toolbar { nav.brief-toolbar.no-print aria-label="Brief" { (toolbar) } }
                 main { (body(brief)) }
             }
         }

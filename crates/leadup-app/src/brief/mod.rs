@@ -952,8 +952,9 @@ pub(crate) mod tests {
         assert!(!text.contains("\n# Not"), "{text}");
         assert!(text.contains(r"\<script\>alert\(1\)\</script\> \[x\]\(javascript:alert\(1\)\)"), "{text}");
         // The figures are there as written.
-        assert!(text.contains("| 12 of 30 done | 2027-03-31 | 2027-03-20 | 2027-04-09 | 62% | P50 +5 d, P85 +9 d, chance −13 pts |"), "{text}");
-        assert!(text.contains("cost +21 d delay, +EUR 90,000"), "{text}");
+        assert!(text.contains("| 12 of 30 | 2027-03-31 | 2027-03-20 | 2027-04-09 | 62% | P50 +5d, P85 +9d, chance −13 pts |"), "{text}");
+        assert!(text.contains("cost +21d delay, +EUR 90,000"), "{text}");
+        assert!(text.contains(": EUR 40,000 of 120,000 spent"), "{text}");
         assert!(text.contains("236 \\(was 228\\) of 400 EUR million"), "{text}");
     }
 

@@ -22,16 +22,16 @@ pub fn money(currency: &str, minor: i64) -> String {
     format!("{currency} {}", major_units(minor))
 }
 
-/// Days as `+5 d`, `−3 d` or `±0 d`.
+/// Days as `+5d`, `−3d` or `±0d`.
 fn days(value: i64) -> String {
     match value {
-        0 => "±0 d".to_owned(),
-        v if v > 0 => format!("+{v} d"),
-        v => format!("−{} d", v.unsigned_abs()),
+        0 => "±0d".to_owned(),
+        v if v > 0 => format!("+{v}d"),
+        v => format!("−{}d", v.unsigned_abs()),
     }
 }
 
-/// What changed since the last brief, in a few words: "P85 +5 d, chance −12 pts".
+/// What changed since the last brief, in a few words: "P85 +5d, chance −12 pts".
 pub fn drift(line: &InitiativeLine) -> String {
     if line.new_since_last {
         return "new since last brief".to_owned();
@@ -50,25 +50,28 @@ pub fn drift(line: &InitiativeLine) -> String {
     if parts.is_empty() { "no change".to_owned() } else { parts.join(", ") }
 }
 
-/// "12 of 30 done (40%)".
+/// Items done of those in scope: "12 of 30".
 pub fn done(line: &InitiativeLine) -> String {
-    if line.items == 0 { "no work items".to_owned() } else { format!("{} of {} done", line.done, line.items) }
+    if line.items == 0 { "no items".to_owned() } else { format!("{} of {}", line.done, line.items) }
 }
 
-/// The baseline's commitment: "target 2027-03-31, EUR 120,000; spent EUR 40,000".
+/// Spending against the approved plan's budget, and the committed date when it is not the
+/// target shown: "EUR 40,000 of 120,000 spent".
 pub fn committed(line: &InitiativeLine) -> String {
     match &line.committed {
-        Some(c) => format!(
-            "committed {} · {}; spent {}",
-            date::format(c.target_date),
-            money(&line.currency, c.budget),
-            money(&line.currency, line.budget_spent)
-        ),
-        None => format!("not in the approved plan; spent {}", money(&line.currency, line.budget_spent)),
+        Some(c) => {
+            let date = if line.target == Some(c.target_date) {
+                String::new()
+            } else {
+                format!("committed {} · ", date::format(c.target_date))
+            };
+            format!("{date}{} of {} spent", money(&line.currency, line.budget_spent), major_units(c.budget))
+        }
+        None => format!("not in the approved plan · {} spent", money(&line.currency, line.budget_spent)),
     }
 }
 
-/// A change request's cost: "+14 d, +EUR 90,000".
+/// A change request's cost: "+14d delay, +EUR 90,000".
 pub fn cost(request: &ChangeRequestLine) -> String {
     let budget = if request.budget_delta >= 0 {
         format!("+{}", money(&request.currency, request.budget_delta))
