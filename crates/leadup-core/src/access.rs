@@ -206,19 +206,20 @@ pub fn allows(standing: Standing, action: Action) -> bool {
     use Action as A;
     use Role::{Executive, Manager, Member};
     match standing {
-        Standing::Admin => {
-            !matches!(
-                action,
-                A::EditPlan | A::ApprovePlan | A::DecideChangeRequest | A::DecideProposals | A::WriteBriefs | A::ReadBriefs
-            )
-        }
+        Standing::Admin => !matches!(
+            action,
+            A::EditPlan | A::ApprovePlan | A::DecideChangeRequest | A::DecideProposals | A::WriteBriefs | A::ReadBriefs
+        ),
         Standing::Outsider => matches!(action, A::ReadWorkspace | A::RecordEvidence),
         Standing::Role(role) => match action {
             A::ReadWorkspace | A::RecordEvidence | A::ViewTeam | A::FileChangeRequest => true,
             A::EditStrategy | A::ManageTeams | A::ManageAccess => false,
-            A::EditTeam | A::EditInitiatives | A::EditPlan | A::ManageShareLinks | A::WriteProposals | A::WriteBriefs => {
-                role == Manager
-            }
+            A::EditTeam
+            | A::EditInitiatives
+            | A::EditPlan
+            | A::ManageShareLinks
+            | A::WriteProposals
+            | A::WriteBriefs => role == Manager,
             A::ReadBriefs => matches!(role, Manager | Executive),
             A::ImportWorkItems => matches!(role, Manager | Member),
             A::ApprovePlan | A::DecideProposals => role == Executive,

@@ -94,8 +94,20 @@ const SELECT: &str = "SELECT id, stakeholder_id, team_id, period_start, period_e
 type BriefRow = (i64, i64, i64, Date, Date, String, String, String, i64, i64, Option<i64>, String);
 
 fn brief(row: BriefRow) -> Result<StoredBrief, StoreError> {
-    let (id, stakeholder_id, team_id, period_start, period_end, content, note, asks, created_by, created_at, sent_at, status) =
-        row;
+    let (
+        id,
+        stakeholder_id,
+        team_id,
+        period_start,
+        period_end,
+        content,
+        note,
+        asks,
+        created_by,
+        created_at,
+        sent_at,
+        status,
+    ) = row;
     Ok(StoredBrief {
         id,
         stakeholder_id,
@@ -108,7 +120,8 @@ fn brief(row: BriefRow) -> Result<StoredBrief, StoreError> {
         created_by,
         created_at,
         sent_at,
-        status: BriefStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("brief {id}'s status '{status}'")))?,
+        status: BriefStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("brief {id}'s status '{status}'")))?,
     })
 }
 
@@ -207,7 +220,12 @@ impl Store {
 
     /// The last brief sent to stakeholder `user_id` about team `team_id` at or before `before`
     /// (Unix seconds), if any: what the next brief says changed since.
-    pub async fn last_sent_brief(&self, user_id: i64, team_id: i64, before: i64) -> Result<Option<StoredBrief>, StoreError> {
+    pub async fn last_sent_brief(
+        &self,
+        user_id: i64,
+        team_id: i64,
+        before: i64,
+    ) -> Result<Option<StoredBrief>, StoreError> {
         let row: Option<BriefRow> = dispatch!(self, pool => {
             sqlx::query_as(&format!(
                 "{SELECT} WHERE stakeholder_id = $1 AND team_id = $2 AND status = 'sent' AND sent_at <= $3 \

@@ -831,7 +831,13 @@ async fn brief_world(store: &Store) -> (i64, i64, i64) {
     (ids[0], ids[1], team)
 }
 
-fn new_brief(stakeholder: i64, manager: i64, team: i64, day: time::Date, sent: Option<time::OffsetDateTime>) -> NewBrief {
+fn new_brief(
+    stakeholder: i64,
+    manager: i64,
+    team: i64,
+    day: time::Date,
+    sent: Option<time::OffsetDateTime>,
+) -> NewBrief {
     NewBrief {
         stakeholder_id: stakeholder,
         team_id: team,
@@ -900,7 +906,10 @@ async fn a_brief_with_unknown_references_is_refused_and_nothing_is_written(store
         (new_brief(999, mara, team, day, None), "stakeholder_id"),
         (new_brief(erin, 999, team, day, None), "created_by"),
         (new_brief(erin, mara, 999, day, None), "team_id"),
-        (NewBrief { period_start: day + time::Duration::days(1), ..new_brief(erin, mara, team, day, None) }, "period_end"),
+        (
+            NewBrief { period_start: day + time::Duration::days(1), ..new_brief(erin, mara, team, day, None) },
+            "period_end",
+        ),
     ];
     for (brief, field) in cases {
         let error = store.save_brief(&brief).await.unwrap_err();

@@ -534,7 +534,8 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
                 Ok(())
             } else {
                 Err(AppError::Forbidden(
-                    "This brief was sent to another executive: only they and the team's managers may read it.".to_owned(),
+                    "This brief was sent to another executive: only they and the team's managers may read it."
+                        .to_owned(),
                 ))
             }
         }

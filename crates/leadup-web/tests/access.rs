@@ -383,7 +383,9 @@ async fn every_route_enforces_the_matrix(db: TestDatabase, endpoint: &Endpoint) 
     let mut checked = Vec::new();
     // Denied callers first, while every record is still there; then the allowed ones.
     let mut callers: Vec<_> = fixture.callers.iter().collect();
-    callers.sort_by_key(|(_, c)| allowed(endpoint.access, c.as_ref().map(|(p, _)| p), fixture.team, fixture.brief_stakeholder));
+    callers.sort_by_key(|(_, c)| {
+        allowed(endpoint.access, c.as_ref().map(|(p, _)| p), fixture.team, fixture.brief_stakeholder)
+    });
     for (name, caller) in callers {
         let principal = caller.as_ref().map(|(p, _)| p);
         let may = allowed(endpoint.access, principal, fixture.team, fixture.brief_stakeholder);

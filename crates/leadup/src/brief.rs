@@ -27,7 +27,9 @@ fn flagged(error: BriefError) -> anyhow::Error {
 /// Runs `leadup brief`.
 pub async fn brief(store: &Store, args: BriefArgs) -> anyhow::Result<()> {
     if !matches!(args.format.as_str(), "markdown" | "html" | "pdf") {
-        return Err(ValidationErrors::single("--format", format!("'{}' is not markdown, html or pdf", args.format)).into());
+        return Err(
+            ValidationErrors::single("--format", format!("'{}' is not markdown, html or pdf", args.format)).into()
+        );
     }
     if args.format == "pdf" && args.out.is_none() && std::io::stdout().is_terminal() {
         return Err(ValidationErrors::single(

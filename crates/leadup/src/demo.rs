@@ -532,7 +532,8 @@ async fn seed_briefs(store: &Store, today: Date, team: i64, objective: i64) -> a
         found.with_context(|| format!("the demo user {name}"))
     };
     let (manager, stakeholder) = (find(row.manager).await?.id, find(row.executives[0]).await?.id);
-    let audience = leadup_app::brief::Audience::of_user(store, stakeholder).await.context("the demo brief's audience")?;
+    let audience =
+        leadup_app::brief::Audience::of_user(store, stakeholder).await.context("the demo brief's audience")?;
     let current = store.objective(objective).await.context("reading the Payments objective")?;
     let notes = [
         "Quiet fortnight: Nordea's bank files are fixed and the payment-run export is with two pilot customers.",

@@ -7,7 +7,6 @@
 
 mod support;
 
-
 use leadup_store::testing::TestDatabase;
 use serde_json::Value;
 use support::{Server, leadup, pdf_pages, pdf_text, stderr, stdout, token_of};
@@ -43,7 +42,9 @@ fn the_brief_agrees(url: &str) {
     assert!(first["content"]["since"].is_null());
 
     // Today's, generated through the API by the manager and kept as a draft.
-    let body = format!(r#"{{"stakeholder_id": {mateo_id}, "team_id": {payments}, "status": "draft", "note": "Ten minutes on Monday?"}}"#);
+    let body = format!(
+        r#"{{"stakeholder_id": {mateo_id}, "team_id": {payments}, "status": "draft", "note": "Ten minutes on Monday?"}}"#
+    );
     let (status, created) = server.post_json_as(&sofia, "/api/v1/briefs", &body);
     assert_eq!(status, 201, "{created}");
     let created: Value = serde_json::from_str(&created).unwrap();
@@ -102,15 +103,18 @@ fn the_brief_agrees(url: &str) {
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
     // The key results moved since the last brief; the open change request and the presented
     // proposal wait for Mateo's decision.
-    let volume = brief["key_results"].as_array().unwrap().iter().find(|k| k["metric"] == "Monthly payment volume").unwrap();
+    let volume =
+        brief["key_results"].as_array().unwrap().iter().find(|k| k["metric"] == "Monthly payment volume").unwrap();
     assert_eq!((volume["current"].as_f64(), volume["previous"].as_f64()), (Some(236.0), Some(228.0)));
-    let decisions: Vec<&str> = brief["decisions"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    let decisions: Vec<&str> =
+        brief["decisions"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
     assert!(decisions.contains(&"change_request") && decisions.contains(&"proposal"), "{decisions:?}");
     let requests = brief["change_requests"].as_array().unwrap();
     assert_eq!(requests.len(), 1, "{requests:?}");
     assert_eq!(requests[0]["filed_by"], "Kwame Mensah");
     assert!(requests[0]["delay_days"].as_i64().unwrap() >= 0);
-    let untracked: Vec<&str> = brief["not_tracked"].as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
+    let untracked: Vec<&str> =
+        brief["not_tracked"].as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
     assert_eq!(untracked, ["Commitments kept", "Wins"]);
 
     // Who reads a stored brief: the team's managers and the executive it was sent to.
@@ -121,7 +125,8 @@ fn the_brief_agrees(url: &str) {
     assert_eq!(server.get(&format!("/api/v1/briefs/{id}")).0, 403, "an administrator");
     let (status, refused) = server.post_json_as(&mateo, "/api/v1/briefs", &body);
     assert_eq!(status, 403, "an executive does not write briefs: {refused}");
-    let not_exec = format!(r#"{{"stakeholder_id": {mateo_id}, "team_id": {}}}"#, server.team_id("Approvals & Workflow"));
+    let not_exec =
+        format!(r#"{{"stakeholder_id": {mateo_id}, "team_id": {}}}"#, server.team_id("Approvals & Workflow"));
     let (status, _) = server.post_json_as(&sofia, "/api/v1/briefs", &not_exec);
     assert_eq!(status, 403, "Sofia manages only Payments");
     let bad = format!(r#"{{"stakeholder_id": {mateo_id}, "team_id": {payments}, "days": 0}}"#);
@@ -144,9 +149,15 @@ fn the_brief_agrees(url: &str) {
     for line in lines {
         let (p50, p85, chance) = (text(&line["p50"]), text(&line["p85"]), chance(&line["probability_by_target"]));
         assert!(markdown.contains(&format!("| {p50} | {p85} | {chance} |")), "{p50} {p85} {chance} in\n{markdown}");
-        assert!(html.contains(&format!(r#"data-label="P85">{p85}</td><td class="n" data-label="Chance">{chance}</td>"#)), "{p85} {chance}");
+        assert!(
+            html.contains(&format!(r#"data-label="P85">{p85}</td><td class="n" data-label="Chance">{chance}</td>"#)),
+            "{p85} {chance}"
+        );
         if let Some(pdf_text) = &read_back {
-            let row = pdf_text.lines().find(|l| l.contains(&p50) && l.contains(&p85)).unwrap_or_else(|| panic!("{p50} {p85} in\n{pdf_text}"));
+            let row = pdf_text
+                .lines()
+                .find(|l| l.contains(&p50) && l.contains(&p85))
+                .unwrap_or_else(|| panic!("{p50} {p85} in\n{pdf_text}"));
             assert!(row.contains(&chance), "{chance} in {row}");
         }
     }
@@ -160,7 +171,10 @@ fn the_brief_agrees(url: &str) {
     for (args, expected) in [
         (vec!["--for", "nobody@example.com"], "--for: no user has the e-mail address 'nobody@example.com'"),
         (vec!["--for", MATEO, "--team", "Nope"], "--team: no team is named 'Nope'"),
-        (vec!["--for", MATEO, "--team", "Approvals & Workflow"], "--team: Mateo Fernández is not an executive of Approvals & Workflow"),
+        (
+            vec!["--for", MATEO, "--team", "Approvals & Workflow"],
+            "--team: Mateo Fernández is not an executive of Approvals & Workflow",
+        ),
         (vec!["--for", SOFIA], "--for: Sofia Marchetti is an executive of no team"),
         (vec!["--for", PRIYA], "--team: Priya Raman is an executive of Payments, Platform"),
         (vec!["--for", MATEO, "--days", "0"], "--days: days must be between 1 and 366, not 0"),

@@ -7,8 +7,8 @@ use std::fmt::Write;
 use leadup_core::date;
 use leadup_core::markdown::inline;
 
-use super::words;
 use super::Brief;
+use super::words;
 
 /// `brief` as Markdown.
 pub fn markdown(brief: &Brief) -> String {
@@ -102,7 +102,14 @@ pub fn markdown(brief: &Brief) -> String {
     } else {
         for e in &brief.evidence {
             let from = e.customer.as_deref().map(|c| format!(", {}", inline(c))).unwrap_or_default();
-            let _ = writeln!(w, "- {} ({}{from}, {}): {}", e.kind, words::day(e.date), inline(&e.initiative), inline(&e.summary));
+            let _ = writeln!(
+                w,
+                "- {} ({}{from}, {}): {}",
+                e.kind,
+                words::day(e.date),
+                inline(&e.initiative),
+                inline(&e.summary)
+            );
         }
         let _ = writeln!(w);
     }

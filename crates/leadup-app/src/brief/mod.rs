@@ -120,7 +120,8 @@ impl Audience {
         let user = store.user(user_id).await?;
         let principal = store.principal(user_id).await?;
         let team_ids = principal.roles.iter().filter(|r| r.role == Role::Executive).map(|r| r.team_id).collect();
-        let objective_ids = store.objectives().await?.into_iter().filter(|o| o.owner == user.name).map(|o| o.id).collect();
+        let objective_ids =
+            store.objectives().await?.into_iter().filter(|o| o.owner == user.name).map(|o| o.id).collect();
         Ok(Self { user, team_ids, objective_ids, interests: Vec::new() })
     }
 
@@ -157,7 +158,8 @@ impl Audience {
 
     /// The team named `name` (see [`Audience::team`]).
     pub async fn team_named(&self, store: &Store, name: &str) -> Result<i64, BriefError> {
-        let team = store.team_named(name.trim()).await?.ok_or_else(|| BriefError::UnknownTeam(name.trim().to_owned()))?;
+        let team =
+            store.team_named(name.trim()).await?.ok_or_else(|| BriefError::UnknownTeam(name.trim().to_owned()))?;
         self.team(store, Some(team.id)).await
     }
 }
@@ -523,7 +525,12 @@ pub struct Rendered {
 
 /// `brief` in every format.
 pub fn render(brief: &Brief) -> Rendered {
-    Rendered { subject: brief.subject(), text: markdown::markdown(brief), html: html::html(brief), pdf: pdf::pdf(brief) }
+    Rendered {
+        subject: brief.subject(),
+        text: markdown::markdown(brief),
+        html: html::html(brief),
+        pdf: pdf::pdf(brief),
+    }
 }
 
 /// Generates the brief of `request` for `audience` from what is stored.
@@ -542,7 +549,8 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
     });
 
     let objectives = store.objectives().await?;
-    let initiatives: Vec<Initiative> = store.initiatives().await?.into_iter().filter(|i| i.team_id == team_id).collect();
+    let initiatives: Vec<Initiative> =
+        store.initiatives().await?.into_iter().filter(|i| i.team_id == team_id).collect();
     let plans = store.team_plans(team_id).await?;
     // The baseline in force at the end of the period, and the plan it belongs to.
     let baseline = plans.iter().find_map(|plan| {
@@ -569,7 +577,8 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
         let stored = forecast_as_of(store, initiative.id, today).await?;
         let items = store.initiative_work_items(initiative.id).await?;
         let target = stored.as_ref().map_or(initiative.window.map(|w| w.end), |f| f.target);
-        let progress = dashboard::progress(&items, today, target, Forecasting::Stored(stored.as_ref()), Span::default());
+        let progress =
+            dashboard::progress(&items, today, target, Forecasting::Stored(stored.as_ref()), Span::default());
         let p50 = progress.forecast.as_ref().map(|f| f.dates.p50);
         let p85 = progress.forecast.as_ref().map(|f| f.dates.p85);
         let before = previous.as_ref().and_then(|b| b.initiatives.iter().find(|l| l.id == initiative.id));
@@ -619,7 +628,11 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
     let decisions = decisions(store, team_id, &plans, &initiatives, today).await?;
 
     Ok(Brief {
-        stakeholder: Person { id: audience.user.id, name: audience.user.name.clone(), email: audience.user.email.clone() },
+        stakeholder: Person {
+            id: audience.user.id,
+            name: audience.user.name.clone(),
+            email: audience.user.email.clone(),
+        },
         team: TeamRef { id: team.id, name: team.name, manager: team.manager },
         period,
         since,
@@ -635,8 +648,9 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
         not_tracked: vec![
             NotTracked {
                 title: "Commitments kept".to_owned(),
-                note: "Not tracked yet: leadup does not record commitments yet, so this brief cannot say which were kept."
-                    .to_owned(),
+                note:
+                    "Not tracked yet: leadup does not record commitments yet, so this brief cannot say which were kept."
+                        .to_owned(),
             },
             NotTracked {
                 title: "Wins".to_owned(),
@@ -681,7 +695,9 @@ fn risks(lines: &[InitiativeLine]) -> Vec<Risk> {
             let fell = line.since_last.and_then(|d| d.probability).filter(|d| *d <= -RISK_FALL);
             let target = line.target.map(leadup_core::date::format).unwrap_or_default();
             let reason = match (chance < RISK_BELOW, fell) {
-                (_, _) if line.state == State::TargetPassed => format!("its target {target} has passed with work remaining"),
+                (_, _) if line.state == State::TargetPassed => {
+                    format!("its target {target} has passed with work remaining")
+                }
                 (true, Some(fell)) => format!(
                     "{} chance of making {target}, down {} points since the last brief",
                     percent(chance),
@@ -709,11 +725,23 @@ fn headline(lines: &[InitiativeLine], has_baseline: bool) -> Headline {
     let (state, label, reason) = if !has_baseline {
         ("at_risk", "At risk", "No approved plan yet: nothing is committed to hold the work against.".to_owned())
     } else if off > 0 {
-        ("off_track", "Off track", format!("{off} of {} committed initiatives are unlikely to make their targets.", committed.len()))
+        (
+            "off_track",
+            "Off track",
+            format!("{off} of {} committed initiatives are unlikely to make their targets.", committed.len()),
+        )
     } else if at_risk > 0 {
-        ("at_risk", "At risk", format!("{at_risk} of {} committed initiatives may miss their targets.", committed.len()))
+        (
+            "at_risk",
+            "At risk",
+            format!("{at_risk} of {} committed initiatives may miss their targets.", committed.len()),
+        )
     } else {
-        ("on_track", "On track", format!("All {} committed initiatives are likely to make their targets.", committed.len()))
+        (
+            "on_track",
+            "On track",
+            format!("All {} committed initiatives are likely to make their targets.", committed.len()),
+        )
     };
     Headline { state: state.to_owned(), label: label.to_owned(), reason }
 }
@@ -740,7 +768,8 @@ async fn change_requests(
             lines.push(ChangeRequestLine {
                 id: request.id,
                 kind: request.change.kind().as_str().to_owned(),
-                initiative: initiative.map_or_else(|| format!("initiative {}", request.change.initiative_id()), |i| i.title.clone()),
+                initiative: initiative
+                    .map_or_else(|| format!("initiative {}", request.change.initiative_id()), |i| i.title.clone()),
                 reason: request.reason.clone(),
                 filed_by: user_name(store, request.filed.user_id).await,
                 filed_on: request.filed.at.date(),
@@ -787,7 +816,8 @@ async fn evidence(
     today: Date,
 ) -> Result<Vec<EvidenceLine>, StoreError> {
     let mut lines: Vec<EvidenceLine> = Vec::new();
-    for initiative in initiatives.iter().filter(|i| i.objective_ids.iter().any(|o| audience.objective_ids.contains(o))) {
+    for initiative in initiatives.iter().filter(|i| i.objective_ids.iter().any(|o| audience.objective_ids.contains(o)))
+    {
         for piece in store.initiative_evidence(initiative.id).await? {
             if lines.iter().any(|l| l.id == piece.id) {
                 continue;
@@ -837,13 +867,20 @@ async fn decisions(
                 lines.push(DecisionLine {
                     kind: "change_request".to_owned(),
                     id: request.id,
-                    what: format!("Decide change request {} ({} {title}) on {}", request.id, request.change.kind().as_str(), plan.name),
+                    what: format!(
+                        "Decide change request {} ({} {title}) on {}",
+                        request.id,
+                        request.change.kind().as_str(),
+                        plan.name
+                    ),
                     since: request.filed.at.date(),
                 });
             }
         }
     }
-    for proposal in store.proposals().await?.into_iter().filter(|p| p.team_id == team_id && p.input.status == "presented") {
+    for proposal in
+        store.proposals().await?.into_iter().filter(|p| p.team_id == team_id && p.input.status == "presented")
+    {
         let since = OffsetDateTime::from_unix_timestamp(proposal.updated_at).map_or(Date::MIN, OffsetDateTime::date);
         lines.push(DecisionLine {
             kind: "proposal".to_owned(),
@@ -884,7 +921,11 @@ pub(crate) mod tests {
             probability_by_target: Some(0.62),
             forecast_as_of: Some(date!(2027 - 01 - 14)),
             forecast_note: None,
-            committed: Some(Committed { plan: "2027 Q1".to_owned(), target_date: date!(2027 - 03 - 31), budget: 12_000_000 }),
+            committed: Some(Committed {
+                plan: "2027 Q1".to_owned(),
+                target_date: date!(2027 - 03 - 31),
+                budget: 12_000_000,
+            }),
             currency: "EUR".to_owned(),
             budget_planned: 12_000_000,
             budget_spent: 4_000_000,
@@ -892,11 +933,19 @@ pub(crate) mod tests {
             new_since_last: false,
         };
         Brief {
-            stakeholder: Person { id: 7, name: "Mateo <b>Fernández</b>".to_owned(), email: "mateo@example.com".to_owned() },
+            stakeholder: Person {
+                id: 7,
+                name: "Mateo <b>Fernández</b>".to_owned(),
+                email: "mateo@example.com".to_owned(),
+            },
             team: TeamRef { id: 3, name: "Pay[ments](javascript:x)".to_owned(), manager: "Sofia".to_owned() },
             period: Period { start: date!(2027 - 01 - 01), end: date!(2027 - 01 - 14) },
             since: Some(Since { brief_id: 1, sent_on: date!(2026 - 12 - 31) }),
-            headline: Headline { state: "at_risk".to_owned(), label: "At risk".to_owned(), reason: "1 of 1 may miss.".to_owned() },
+            headline: Headline {
+                state: "at_risk".to_owned(),
+                label: "At risk".to_owned(),
+                reason: "1 of 1 may miss.".to_owned(),
+            },
             risks: risks(std::slice::from_ref(&line)),
             initiatives: vec![line],
             change_requests: vec![ChangeRequestLine {
@@ -952,7 +1001,12 @@ pub(crate) mod tests {
         assert!(!text.contains("\n# Not"), "{text}");
         assert!(text.contains(r"\<script\>alert\(1\)\</script\> \[x\]\(javascript:alert\(1\)\)"), "{text}");
         // The figures are there as written.
-        assert!(text.contains("| 12 of 30 | 2027-03-31 | 2027-03-20 | 2027-04-09 | 62% | P50 +5d, P85 +9d, chance −13 pts |"), "{text}");
+        assert!(
+            text.contains(
+                "| 12 of 30 | 2027-03-31 | 2027-03-20 | 2027-04-09 | 62% | P50 +5d, P85 +9d, chance −13 pts |"
+            ),
+            "{text}"
+        );
         assert!(text.contains("cost +21d delay, +EUR 90,000"), "{text}");
         assert!(text.contains(": EUR 40,000 of 120,000 spent"), "{text}");
         assert!(text.contains("236 \\(was 228\\) of 400 EUR million"), "{text}");

@@ -16,8 +16,8 @@ use leadup_core::date;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
 
-use super::words;
 use super::Brief;
+use super::words;
 
 static REGULAR_DATA: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
 static BOLD_DATA: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
@@ -165,10 +165,7 @@ impl Layout {
                 (cell, lines)
             })
             .collect();
-        let height = wrapped
-            .iter()
-            .map(|(cell, lines)| lines.len() as f32 * cell.size * 1.3)
-            .fold(0.0_f32, f32::max);
+        let height = wrapped.iter().map(|(cell, lines)| lines.len() as f32 * cell.size * 1.3).fold(0.0_f32, f32::max);
         if self.y + height > PAGE_HEIGHT - MARGIN {
             self.pages.push((Vec::new(), Vec::new()));
             self.y = MARGIN;
@@ -197,7 +194,10 @@ impl Layout {
     }
 
     fn bullet(&mut self, text: &str) {
-        self.row(vec![Cell::new(MARGIN + 2.0, 8.0, "•").size(9.0), Cell::new(MARGIN + 10.0, WIDTH - 10.0, text).size(9.0)]);
+        self.row(vec![
+            Cell::new(MARGIN + 2.0, 8.0, "•").size(9.0),
+            Cell::new(MARGIN + 10.0, WIDTH - 10.0, text).size(9.0),
+        ]);
         self.space(1.0);
     }
 }
@@ -337,7 +337,8 @@ fn layout(brief: &Brief) -> Layout {
 pub fn pdf(brief: &Brief) -> Vec<u8> {
     let layout = layout(brief);
     let mut document = Document::new();
-    document.set_metadata(Metadata::new().title(brief.subject()).creator("leadup".to_owned()).language("en".to_owned()));
+    document
+        .set_metadata(Metadata::new().title(brief.subject()).creator("leadup".to_owned()).language("en".to_owned()));
     for (glyphs, rules) in &layout.pages {
         let mut page = document.start_page_with(PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).expect("A4 is a size"));
         let mut surface = page.surface();
@@ -354,7 +355,14 @@ pub fn pdf(brief: &Brief) -> Vec<u8> {
         for g in glyphs {
             let font = if g.face == Face::Bold { BOLD.clone() } else { REGULAR.clone() };
             surface.set_fill(Some(Fill { paint: g.tone.color().into(), ..Fill::default() }));
-            surface.draw_text(Point::from_xy(g.x, g.baseline), font, g.size, &g.text, false, TextDirection::LeftToRight);
+            surface.draw_text(
+                Point::from_xy(g.x, g.baseline),
+                font,
+                g.size,
+                &g.text,
+                false,
+                TextDirection::LeftToRight,
+            );
         }
         surface.finish();
         page.finish();

@@ -73,11 +73,16 @@ pub(crate) struct NewBrief {
 }
 
 /// Generates the brief `new` asks for and stores it; the caller must manage its team.
-pub(crate) async fn create(State(state): State<AppState>, caller: Caller, Json(new): Json<NewBrief>) -> Result<Response, AppError> {
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(new): Json<NewBrief>,
+) -> Result<Response, AppError> {
     let principal = caller.require(Action::WriteBriefs, Some(new.team_id))?;
     let text = new.status.as_deref().unwrap_or("sent");
-    let status = BriefStatus::parse(text)
-        .ok_or_else(|| AppError::Invalid(ValidationErrors::single("status", format!("'{text}' is not sent or draft"))))?;
+    let status = BriefStatus::parse(text).ok_or_else(|| {
+        AppError::Invalid(ValidationErrors::single("status", format!("'{text}' is not sent or draft")))
+    })?;
     let now = OffsetDateTime::from_unix_timestamp(state.now()).unwrap_or_else(|_| OffsetDateTime::now_utc());
     let audience = Audience::of_user(&state.store, new.stakeholder_id).await.map_err(|e| match e {
         BriefError::Store(StoreError::NotFound { .. }) => AppError::Invalid(ValidationErrors::single(

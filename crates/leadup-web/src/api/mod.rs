@@ -2,6 +2,7 @@
 //! progress (work items, imports, attach rules, and the progress of teams and initiatives),
 //! plans with their change requests, evidence, and proposals.
 
+mod briefs;
 mod evidence;
 pub(crate) mod imports;
 mod initiatives;
@@ -9,7 +10,6 @@ mod me;
 mod objectives;
 pub(crate) mod plans;
 mod progress;
-mod briefs;
 mod proposals;
 mod teams;
 mod workspace;
@@ -26,11 +26,13 @@ use crate::routes::Routes;
 use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
-    use Access::{Brief, BodyTeam, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn, Team, Workspace};
+    use Access::{
+        BodyTeam, Brief, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn, Team, Workspace,
+    };
     use Action::{
         ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStrategy, EditTeam,
-        FileChangeRequest, ImportWorkItems, ManageTeams, ReadBriefs, ReadWorkspace, RecordEvidence, ViewTeam, WriteBriefs,
-        WriteProposals,
+        FileChangeRequest, ImportWorkItems, ManageTeams, ReadBriefs, ReadWorkspace, RecordEvidence, ViewTeam,
+        WriteBriefs, WriteProposals,
     };
     Routes::new("/api/v1", state)
         .add(Method::GET, "/me", SignedIn, me::show)

@@ -23,8 +23,14 @@ use crate::{AppError, AppState};
 
 /// The executives of team `team`, by name.
 async fn executives(state: &AppState, team: i64) -> Result<Vec<leadup_core::account::User>, AppError> {
-    let mut people: Vec<_> =
-        state.store.team_members(team).await?.into_iter().filter(|(_, r)| *r == Role::Executive).map(|(u, _)| u).collect();
+    let mut people: Vec<_> = state
+        .store
+        .team_members(team)
+        .await?
+        .into_iter()
+        .filter(|(_, r)| *r == Role::Executive)
+        .map(|(u, _)| u)
+        .collect();
     people.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(people)
 }
@@ -38,7 +44,8 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
     let briefs = state.store.briefs(principal.user_id, &managed_ids).await?;
     let users = state.store.users().await?;
     let name = |id: i64| users.iter().find(|u| u.id == id).map_or_else(|| format!("user {id}"), |u| u.name.clone());
-    let team_name = |id: i64| teams.iter().find(|t| t.id == id).map_or_else(|| format!("team {id}"), |t| t.name.clone());
+    let team_name =
+        |id: i64| teams.iter().find(|t| t.id == id).map_or_else(|| format!("team {id}"), |t| t.name.clone());
     let mut to_prepare = Vec::new();
     for team in &managed {
         for person in executives(&state, team.id).await? {
@@ -146,7 +153,10 @@ async fn choose(state: &AppState, caller: &Caller, team: i64) -> PageResult {
 /// Generates the brief `form` describes, as of now.
 async fn generate(state: &AppState, team: i64, form: &BriefForm) -> Result<(Audience, Brief), AppError> {
     let stakeholder: i64 = form.stakeholder.trim().parse().map_err(|_| {
-        AppError::Invalid(leadup_core::ValidationErrors::single("for", format!("'{}' is not a user id", form.stakeholder)))
+        AppError::Invalid(leadup_core::ValidationErrors::single(
+            "for",
+            format!("'{}' is not a user id", form.stakeholder),
+        ))
     })?;
     let audience = Audience::of_user(&state.store, stakeholder).await?;
     let days = if form.days.trim().is_empty() { DEFAULT_DAYS } else { brief::parse_days(&form.days)? };
@@ -229,7 +239,9 @@ pub(crate) async fn create(
     Form(form): Form<BriefForm>,
 ) -> Response {
     let Ok(team) = id.parse::<i64>() else { return missing(&format!("Team '{id}'")).into_response() };
-    let Ok(principal) = caller.user() else { return PageError::from(AppError::Unauthorized(String::new())).into_response() };
+    let Ok(principal) = caller.user() else {
+        return PageError::from(AppError::Unauthorized(String::new())).into_response();
+    };
     if form.intent != "save" {
         return preview(&state, &caller, team, &form).await;
     }
@@ -270,8 +282,12 @@ pub(crate) async fn show(State(state): State<AppState>, Path(id): Path<String>) 
 
 /// `leadup-brief-<team>-<end>.<extension>`, safe as a file name.
 fn file_name(content: &Brief, extension: &str) -> String {
-    let team: String =
-        content.team.name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let team: String = content
+        .team
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
     format!("brief-{team}-{}.{extension}", date::format(content.period.end))
 }
 

@@ -36,8 +36,8 @@ pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{Brief, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn, Team, Workspace};
     use Action::{
         ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, FileChangeRequest,
-        ImportWorkItems, ManageAccess, ManageShareLinks, ReadBriefs, ReadWorkspace, RecordEvidence, ViewTeam, WriteBriefs,
-        WriteProposals,
+        ImportWorkItems, ManageAccess, ManageShareLinks, ReadBriefs, ReadWorkspace, RecordEvidence, ViewTeam,
+        WriteBriefs, WriteProposals,
     };
     Routes::new("", state)
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })

@@ -131,7 +131,10 @@ impl Server {
     /// A plain HTTP/1.1 GET with API token `token`: (status, body).
     pub fn get_as(&self, token: &str, path: &str) -> (u16, String) {
         self.request(
-            &format!("GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n", self.addr),
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n",
+                self.addr
+            ),
             b"",
         )
     }
