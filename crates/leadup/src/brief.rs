@@ -39,16 +39,13 @@ pub async fn brief(store: &Store, args: BriefArgs) -> anyhow::Result<()> {
         .into());
     }
     let days = brief::parse_days(&args.days).map_err(flagged)?;
-    let (today, now) = match args.today.as_deref() {
-        Some(text) => {
-            let day = date::parse(text)
-                .ok_or_else(|| ValidationErrors::single("--today", format!("'{text}' is not a date (YYYY-MM-DD)")))?;
-            (day, day.with_time(Time::MAX).assume_utc())
-        }
-        None => {
-            let now = OffsetDateTime::now_utc();
-            (now.date(), now)
-        }
+    let (today, now) = if let Some(text) = args.today.as_deref() {
+        let day = date::parse(text)
+            .ok_or_else(|| ValidationErrors::single("--today", format!("'{text}' is not a date (YYYY-MM-DD)")))?;
+        (day, day.with_time(Time::MAX).assume_utc())
+    } else {
+        let now = OffsetDateTime::now_utc();
+        (now.date(), now)
     };
     let audience = Audience::of_email(store, &args.stakeholder).await.map_err(flagged)?;
     let team_id = match args.team.as_deref() {
@@ -63,13 +60,12 @@ pub async fn brief(store: &Store, args: BriefArgs) -> anyhow::Result<()> {
         "pdf" => brief::pdf::pdf(&generated),
         _ => brief::markdown::markdown(&generated).into_bytes(),
     };
-    match &args.out {
-        Some(path) => std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display())),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)?;
-            out.flush()?;
-            Ok(())
-        }
+    if let Some(path) = &args.out {
+        std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(&bytes)?;
+        out.flush()?;
+        Ok(())
     }
 }

@@ -398,7 +398,7 @@ pub struct KeyResultLine {
 impl KeyResultLine {
     /// Whether it moved since the last brief.
     pub fn moved(&self) -> bool {
-        self.previous.is_some_and(|p| p != self.current)
+        self.previous.is_some_and(|p| p.total_cmp(&self.current).is_ne())
     }
 }
 
@@ -663,10 +663,10 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
 /// Initiative `id`'s stored forecast as of the end of `today`: the latest snapshot not after
 /// it (today's brief shows the same figure as the initiative's page).
 async fn forecast_as_of(store: &Store, id: i64, today: Date) -> Result<Option<InitiativeForecast>, StoreError> {
-    if let Some(latest) = store.initiative_forecast(id).await? {
-        if latest.as_of <= today {
-            return Ok(Some(latest));
-        }
+    if let Some(latest) = store.initiative_forecast(id).await?
+        && latest.as_of <= today
+    {
+        return Ok(Some(latest));
     }
     Ok(store.initiative_forecast_history(id).await?.into_iter().rev().find(|f| f.as_of <= today))
 }

@@ -1,4 +1,4 @@
-//! A brief as a PDF, typeset in-process with krilla and the DejaVu Sans fonts embedded (subset)
+//! A brief as a PDF, typeset in-process with krilla and the `DejaVu` Sans fonts embedded (subset)
 //! in the file: text wraps to the column, long briefs continue on the next A4 page, and the
 //! text reads back (copy, search, `pdftotext`) as written. User-written text is drawn as text,
 //! never interpreted.
@@ -135,15 +135,22 @@ struct Glyphs {
     text: String,
 }
 
+/// What one page shows: lines of text, and thin rules as (top, thickness).
+#[derive(Default)]
+struct PageContent {
+    glyphs: Vec<Glyphs>,
+    rules: Vec<(f32, f32)>,
+}
+
 /// Lays rows out top to bottom, starting a new page when one is full.
 struct Layout {
-    pages: Vec<(Vec<Glyphs>, Vec<(f32, f32)>)>,
+    pages: Vec<PageContent>,
     y: f32,
 }
 
 impl Layout {
     fn new() -> Self {
-        Self { pages: vec![(Vec::new(), Vec::new())], y: MARGIN }
+        Self { pages: vec![PageContent::default()], y: MARGIN }
     }
 
     fn space(&mut self, points: f32) {
@@ -153,7 +160,7 @@ impl Layout {
     /// A thin rule across the column.
     fn rule(&mut self) {
         let y = self.y;
-        self.pages.last_mut().expect("a page").1.push((y, 0.5));
+        self.pages.last_mut().expect("a page").rules.push((y, 0.5));
         self.y += 2.0;
     }
 
@@ -167,11 +174,11 @@ impl Layout {
             .collect();
         let height = wrapped.iter().map(|(cell, lines)| lines.len() as f32 * cell.size * 1.3).fold(0.0_f32, f32::max);
         if self.y + height > PAGE_HEIGHT - MARGIN {
-            self.pages.push((Vec::new(), Vec::new()));
+            self.pages.push(PageContent::default());
             self.y = MARGIN;
         }
         let top = self.y;
-        let page = &mut self.pages.last_mut().expect("a page").0;
+        let page = &mut self.pages.last_mut().expect("a page").glyphs;
         for (cell, lines) in wrapped {
             for (n, text) in lines.into_iter().enumerate() {
                 let x = if cell.right { cell.x + cell.width - width(&text, cell.face, cell.size) } else { cell.x };
@@ -339,7 +346,7 @@ pub fn pdf(brief: &Brief) -> Vec<u8> {
     let mut document = Document::new();
     document
         .set_metadata(Metadata::new().title(brief.subject()).creator("leadup".to_owned()).language("en".to_owned()));
-    for (glyphs, rules) in &layout.pages {
+    for PageContent { glyphs, rules } in &layout.pages {
         let mut page = document.start_page_with(PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).expect("A4 is a size"));
         let mut surface = page.surface();
         for &(y, thickness) in rules {
