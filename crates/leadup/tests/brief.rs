@@ -167,6 +167,28 @@ fn the_brief_agrees(url: &str) {
         assert_eq!(pdf_pages(&pdf), Some(1), "the demo brief is one A4 page");
     }
 
+    // The stored brief downloads as Markdown and PDF, as it was stored.
+    let (status, md) = server.get_as(&mateo, &format!("/briefs/{id}/brief.md"));
+    assert!(status == 200 && md.contains("Ten minutes on Monday?"), "{status} {md}");
+    let (status, pdf_body) = server.get_bytes_as(&sofia, &format!("/briefs/{id}/brief.pdf"));
+    assert!(status == 200 && pdf_body.starts_with(b"%PDF-"), "{status}");
+    assert_eq!(server.get_as(&priya, &format!("/briefs/{id}/brief.pdf")).0, 403);
+
+    // A PDF is not written to a terminal (`script` gives the command one).
+    let binary = env!("CARGO_BIN_EXE_leadup");
+    let on_terminal = std::process::Command::new("script")
+        .args(["-qec", &format!("{binary} brief --for {MATEO} --format pdf"), "/dev/null"])
+        .env("LEADUP_DATABASE_URL", url)
+        .output();
+    match on_terminal {
+        Ok(out) => {
+            let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+            assert!(shown.contains("--out: a PDF is not written to a terminal"), "{shown}");
+            assert!(!shown.contains("%PDF"), "{shown}");
+        }
+        Err(_) => leadup_store::testing::skip("script (util-linux) is not installed"),
+    }
+
     // Bad input names the flag and exits 2.
     for (args, expected) in [
         (vec!["--for", "nobody@example.com"], "--for: no user has the e-mail address 'nobody@example.com'"),

@@ -139,6 +139,22 @@ impl Server {
         )
     }
 
+    /// A plain HTTP/1.1 GET with API token `token` of a binary answer: (status, body bytes).
+    pub fn get_bytes_as(&self, token: &str, path: &str) -> (u16, Vec<u8>) {
+        let Ok(mut stream) = TcpStream::connect(&self.addr) else { return (0, Vec::new()) };
+        let head = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n",
+            self.addr
+        );
+        let mut response = Vec::new();
+        if stream.write_all(head.as_bytes()).is_err() || stream.read_to_end(&mut response).is_err() {
+            return (0, Vec::new());
+        }
+        let Some(end) = response.windows(4).position(|w| w == b"\r\n\r\n") else { return (0, Vec::new()) };
+        let status = String::from_utf8_lossy(&response[..end]).split(' ').nth(1).and_then(|s| s.parse().ok());
+        (status.unwrap_or(0), response[end + 4..].to_vec())
+    }
+
     /// A plain HTTP/1.1 POST of JSON `body` with API token `token`: (status, body).
     pub fn post_json_as(&self, token: &str, path: &str, body: &str) -> (u16, String) {
         let head = format!(
