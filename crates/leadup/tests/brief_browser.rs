@@ -2,7 +2,7 @@
 //! Mateo Fernández from `/briefs`, adds a note and an ask, previews it and saves it as sent; the
 //! stored page prints on one A4 page; Mateo reads it; Priya, another executive of the team,
 //! may not. Screenshots at phone (390 px) and desktop (1280 px) width land in
-//! `target/screenshots/`.
+//! `target/screenshots/`; axe-core finds no serious or critical accessibility violation.
 
 mod support;
 
@@ -31,6 +31,7 @@ fn a_manager_sends_a_brief_that_prints_on_one_page() {
     assert!(list.contains("Brief Mateo Fernández on Payments"), "{list}");
     assert_eq!(list.matches("href=\"/briefs/").count(), 2, "the demo's two sent briefs: {list}");
     browser.screenshot_at(&shots.join("briefs-list-1280.png"), 1280, 900);
+    assert_eq!(browser.axe(), Vec::<String>::new(), "/briefs");
 
     browser.click("a[href*=\"/briefs/new?for=\"]");
     let preview = browser.wait_for("Save as sent");
@@ -43,6 +44,7 @@ fn a_manager_sends_a_brief_that_prints_on_one_page() {
     assert!(preview.contains("Approve the multi-currency change request"));
     browser.screenshot_at(&shots.join("brief-preview-1280.png"), 1280, 1800);
     browser.screenshot_at(&shots.join("brief-preview-390.png"), 390, 1800);
+    assert_eq!(browser.axe(), Vec::<String>::new(), "the brief's preview");
 
     browser.click("button[value=save]");
     let stored = browser.wait_for("Sent ");
@@ -51,6 +53,7 @@ fn a_manager_sends_a_brief_that_prints_on_one_page() {
     assert!(stored.contains("Markdown") && stored.contains("brief.pdf"), "{stored}");
     browser.screenshot_at(&shots.join("brief-1280.png"), 1280, 1700);
     browser.screenshot_at(&shots.join("brief-390.png"), 390, 2400);
+    assert_eq!(browser.axe(), Vec::<String>::new(), "the stored brief");
 
     // Printed by Chromium on A4, the demo brief is one page.
     let pdf = browser.print_a4();

@@ -250,6 +250,26 @@ impl Browser {
         decode_base64(encoded.as_str().expect("a base64 PDF"))
     }
 
+    /// The serious and critical accessibility violations axe-core finds on the page shown now,
+    /// one line each (rule, help, and the elements concerned).
+    pub fn axe(&self) -> Vec<String> {
+        const AXE: &str = include_str!("axe/axe.min.js");
+        let load = json!({"script": format!("{AXE}\nreturn typeof axe;"), "args": []});
+        assert_eq!(self.command("POST", "/execute/sync", Some(&load)), "object", "axe-core loads");
+        let run = json!({"script": "const done = arguments[arguments.length - 1];\
+            axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations\
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')\
+              .map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')))\
+              .catch(e => done(['axe failed: ' + e]));", "args": []});
+        let found = self.command("POST", "/execute/async", Some(&run));
+        found
+            .as_array()
+            .expect("a list of violations")
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// Opens `url` and saves a PNG of its top 1600 pixels.
     pub fn screenshot(&self, url: &str, path: &Path) {
         self.screenshot_sized(url, path, 1600);
