@@ -129,6 +129,13 @@ fn the_brief_agrees(url: &str) {
         format!(r#"{{"stakeholder_id": {mateo_id}, "team_id": {}}}"#, server.team_id("Approvals & Workflow"));
     let (status, _) = server.post_json_as(&sofia, "/api/v1/briefs", &not_exec);
     assert_eq!(status, 403, "Sofia manages only Payments");
+    let sofia_id = serde_json::from_str::<Value>(&server.get_as(&sofia, "/api/v1/me").1).unwrap()["user_id"].clone();
+    let manager_as_stakeholder = format!(r#"{{"stakeholder_id": {sofia_id}, "team_id": {payments}}}"#);
+    let (status, problem) = server.post_json_as(&sofia, "/api/v1/briefs", &manager_as_stakeholder);
+    assert!(
+        status == 422 && problem.contains("stakeholder_id") && problem.contains("not an executive of Payments"),
+        "{status} {problem}"
+    );
     let bad = format!(r#"{{"stakeholder_id": {mateo_id}, "team_id": {payments}, "days": 0}}"#);
     let (status, problem) = server.post_json_as(&sofia, "/api/v1/briefs", &bad);
     assert!(status == 422 && problem.contains("days"), "{status} {problem}");

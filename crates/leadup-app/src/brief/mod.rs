@@ -90,8 +90,8 @@ impl BriefError {
     /// The input field the error concerns, as the API names it.
     pub fn field(&self) -> &'static str {
         match self {
-            Self::UnknownEmail(_) | Self::NoTeam(_) => "stakeholder_id",
-            Self::UnknownTeam(_) | Self::NotExecutive { .. } | Self::SeveralTeams { .. } => "team_id",
+            Self::UnknownEmail(_) | Self::NoTeam(_) | Self::NotExecutive { .. } => "stakeholder_id",
+            Self::UnknownTeam(_) | Self::SeveralTeams { .. } => "team_id",
             Self::Days(_) => "days",
             Self::Text { field, .. } => field,
             Self::Store(_) => "store",

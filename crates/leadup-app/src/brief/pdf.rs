@@ -225,9 +225,11 @@ fn layout(brief: &Brief) -> Layout {
         Tone::Muted,
     );
     out.space(2.0);
+    let label = format!("{}.", brief.headline.label);
+    let label_width = width(&label, Face::Bold, 10.5) + 5.0;
     out.row(vec![
-        Cell::new(MARGIN, 70.0, format!("{}.", brief.headline.label)).bold().size(10.5),
-        Cell::new(MARGIN + 72.0, WIDTH - 72.0, &brief.headline.reason).size(10.0),
+        Cell::new(MARGIN, label_width, label).bold().size(10.5),
+        Cell::new(MARGIN + label_width, WIDTH - label_width, &brief.headline.reason).size(10.0),
     ]);
     if !brief.note.is_empty() {
         out.space(3.0);
@@ -247,7 +249,7 @@ fn layout(brief: &Brief) -> Layout {
             (270.0, 52.0),
             (324.0, 52.0),
             (378.0, 32.0),
-            (412.0, 103.0),
+            (418.0, 97.0),
         ];
         let at = |n: usize| (MARGIN + cols[n].0, cols[n].1);
         let header = ["Initiative", "State", "Done", "Target", "P50", "P85", "Chance", "Since last brief"];
