@@ -206,7 +206,11 @@ fn the_brief_agrees(url: &str) {
         ),
         (vec!["--for", SOFIA], "--for: Sofia Marchetti is an executive of no team"),
         (vec!["--for", PRIYA], "--team: Priya Raman is an executive of Payments, Platform"),
-        (vec!["--for", MATEO, "--days", "0"], "--days: days must be between 1 and 366, not 0"),
+        (vec!["--for", MATEO, "--days", "0"], "--days: days must be a whole number from 1 to 366, not '0'"),
+        (
+            vec!["--for", MATEO, "--days", "two weeks"],
+            "--days: days must be a whole number from 1 to 366, not 'two weeks'",
+        ),
         (vec!["--for", MATEO, "--format", "docx"], "--format: 'docx' is not markdown, html or pdf"),
     ] {
         let out = leadup(url, &[&["brief"], args.as_slice()].concat());

@@ -71,8 +71,8 @@ pub enum BriefError {
         teams: String,
     },
     /// The period is out of range.
-    #[error("days must be between 1 and {MAX_DAYS}, not {0}")]
-    Days(i64),
+    #[error("days must be a whole number from 1 to {MAX_DAYS}, not '{0}'")]
+    Days(String),
     /// A note or ask is too long, or there are too many asks.
     #[error("{field}: {message}")]
     Text {
@@ -185,7 +185,7 @@ impl Request {
     /// Checks the period and the manager's words.
     pub fn check(&self) -> Result<(), BriefError> {
         if self.days == 0 || self.days > MAX_DAYS {
-            return Err(BriefError::Days(i64::from(self.days)));
+            return Err(BriefError::Days(self.days.to_string()));
         }
         if self.note.chars().count() > MAX_TEXT_CHARS {
             return Err(BriefError::Text { field: "note", message: format!("at most {MAX_TEXT_CHARS} characters") });
@@ -205,8 +205,11 @@ impl Request {
 
 /// The number of days in `text` as a brief's period ("14"); a clear error otherwise.
 pub fn parse_days(text: &str) -> Result<u32, BriefError> {
-    let days: i64 = text.trim().parse().map_err(|_| BriefError::Days(-1))?;
-    u32::try_from(days).ok().filter(|d| (1..=MAX_DAYS).contains(d)).ok_or(BriefError::Days(days))
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=MAX_DAYS).contains(d))
+        .ok_or_else(|| BriefError::Days(text.trim().to_owned()))
 }
 
 /// A person as a brief names them.
