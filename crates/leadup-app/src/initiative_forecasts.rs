@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use leadup_core::forecast::{Calibration, DatePercentiles, INITIATIVE_MODEL, InitiativeForecast};
 use leadup_core::initiative::{Initiative, Status};
-use leadup_core::plan::PlanContent;
+use leadup_core::plan::{Plan, PlanContent};
 use leadup_core::work_item::{AttachRule, WorkItem};
 use leadup_forecast::{
     CalibratedCompletion, Initiative as Simulated, Portfolio, Simulation, SplitRate, TeamSettings, Window, simulate,
@@ -325,52 +325,120 @@ pub fn forecast_queue(inputs: &TeamInputs, today: Date, queue: &[Queued]) -> Res
 pub fn team_forecasts(inputs: &TeamInputs, today: Date, now: OffsetDateTime) -> Vec<InitiativeForecast> {
     let queue = inputs.queue();
     let outlooks = forecast_queue(inputs, today, &queue);
+    let queued = Forecasted { queue: &queue, outlooks: &outlooks, digest: &inputs.digest };
     inputs
         .initiatives
         .iter()
-        .map(|initiative| {
-            let (items, remaining) = inputs.counts.get(&initiative.id).copied().unwrap_or_default();
-            let position = queue.iter().position(|q| q.initiative_id == initiative.id);
-            let target = inputs.target(initiative);
-            let mut forecast = InitiativeForecast {
-                initiative_id: initiative.id,
-                team_id: inputs.team_id,
-                as_of: today,
-                computed_at: now,
-                attached: items,
-                attached_done: items - remaining,
-                remaining: position.map_or(remaining, |at| queue[at].remaining),
-                position: position.map(|at| at as u32 + 1),
-                target,
-                dates: None,
-                probability_by_target: None,
-                note: None,
-                calibration: None,
-                model: INITIATIVE_MODEL.to_owned(),
-                inputs_digest: inputs.digest.clone(),
-            };
-            match (position, &outlooks) {
-                (Some(at), Ok(outlooks)) => {
-                    let outlook = &outlooks[at];
-                    forecast.dates = outlook.dates;
-                    forecast.probability_by_target = outlook.probability_by_target;
-                    forecast.note.clone_from(&outlook.note);
-                    forecast.calibration.clone_from(&outlook.calibration);
-                }
-                (Some(_), Err(note)) => forecast.note = Some(note.clone()),
-                (None, _) => {
-                    forecast.note = not_queued(initiative, items, remaining);
-                    if items > 0 && remaining == 0 && target.is_some() {
-                        forecast.probability_by_target = Some(1.0);
-                    }
-                }
-            }
-            if forecast.remaining > 0 && target.is_some_and(|t| t < today) {
-                forecast.probability_by_target = Some(0.0);
-            }
-            forecast
+        .map(|initiative| queued.forecast(inputs, initiative, inputs.target(initiative), today, now))
+        .collect()
+}
+
+/// The forecast of plan content `plan` if it were approved, as of the end of `today`: the team's
+/// queue with `committed` in place of its approved baselines (see [`committed_with`]), one
+/// forecast per item of `plan`, in its order, held against the item's target. This is what a
+/// submitted version is shown with before an executive approves it; each forecast's digest
+/// covers the team's inputs and the version's content.
+pub fn version_forecasts(
+    inputs: &TeamInputs,
+    today: Date,
+    now: OffsetDateTime,
+    committed: &PlanContent,
+    plan: &PlanContent,
+) -> Vec<InitiativeForecast> {
+    let queue = inputs.queue_with(&inputs.baseline, committed);
+    let outlooks = forecast_queue(inputs, today, &queue);
+    let digest = version_digest(inputs, committed);
+    let queued = Forecasted { queue: &queue, outlooks: &outlooks, digest: &digest };
+    plan.items
+        .iter()
+        .filter_map(|item| {
+            let initiative = inputs.initiatives.iter().find(|i| i.id == item.initiative_id)?;
+            Some(queued.forecast(inputs, initiative, Some(item.target_date), today, now))
         })
         .collect()
+}
+
+/// What a team would be committed to if version content `content` of plan `plan_id` were
+/// approved: every plan's baseline in plan order (earlier periods first, as the queue takes
+/// them), with plan `plan_id`'s replaced by `content`, or `content` put where its period
+/// places it when the plan has no baseline yet; an initiative counts once, in its first plan.
+pub fn committed_with(plans: &[Plan], plan_id: i64, content: &PlanContent) -> PlanContent {
+    let mut sorted: Vec<&Plan> = plans.iter().collect();
+    sorted.sort_by_key(|p| (p.period.start, p.id));
+    let mut combined = PlanContent::default();
+    for plan in sorted {
+        let items = if plan.id == plan_id { Some(content) } else { plan.baseline().map(|b| &b.content) };
+        for item in items.into_iter().flat_map(|c| &c.items) {
+            if combined.item(item.initiative_id).is_none() {
+                combined.items.push(item.clone());
+            }
+        }
+    }
+    combined
+}
+
+/// The digest of a version's forecast: the team's inputs and the version's content.
+pub fn version_digest(inputs: &TeamInputs, plan: &PlanContent) -> String {
+    leadup_core::digest::sha256_hex(&format!("{}\n{}", inputs.digest, plan.canonical_json()))
+}
+
+/// A forecast queue and its outlooks, from which each initiative's forecast is read.
+struct Forecasted<'a> {
+    queue: &'a [Queued],
+    outlooks: &'a Result<Vec<Outlook>, String>,
+    digest: &'a str,
+}
+
+impl Forecasted<'_> {
+    fn forecast(
+        &self,
+        inputs: &TeamInputs,
+        initiative: &Initiative,
+        target: Option<Date>,
+        today: Date,
+        now: OffsetDateTime,
+    ) -> InitiativeForecast {
+        let queue = self.queue;
+        let (items, remaining) = inputs.counts.get(&initiative.id).copied().unwrap_or_default();
+        let position = queue.iter().position(|q| q.initiative_id == initiative.id);
+        let mut forecast = InitiativeForecast {
+            initiative_id: initiative.id,
+            team_id: inputs.team_id,
+            as_of: today,
+            computed_at: now,
+            attached: items,
+            attached_done: items - remaining,
+            remaining: position.map_or(remaining, |at| queue[at].remaining),
+            position: position.map(|at| at as u32 + 1),
+            target,
+            dates: None,
+            probability_by_target: None,
+            note: None,
+            calibration: None,
+            model: INITIATIVE_MODEL.to_owned(),
+            inputs_digest: self.digest.to_owned(),
+        };
+        match (position, self.outlooks) {
+            (Some(at), Ok(outlooks)) => {
+                let outlook = &outlooks[at];
+                forecast.dates = outlook.dates;
+                forecast.probability_by_target = outlook.probability_by_target;
+                forecast.note.clone_from(&outlook.note);
+                forecast.calibration.clone_from(&outlook.calibration);
+            }
+            (Some(_), Err(note)) => forecast.note = Some(note.clone()),
+            (None, _) => {
+                forecast.note = not_queued(initiative, items, remaining);
+                if items > 0 && remaining == 0 && target.is_some() {
+                    forecast.probability_by_target = Some(1.0);
+                }
+            }
+        }
+        if forecast.remaining > 0 && target.is_some_and(|t| t < today) {
+            forecast.probability_by_target = Some(0.0);
+        }
+        forecast
+    }
 }
 
 /// Why an initiative outside the queue has no forecast (`None` when it is simply done).

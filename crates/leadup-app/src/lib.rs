@@ -10,7 +10,10 @@
 //!   answers' shapes.
 //! - [`initiative_forecasts`]: the one forecast of every initiative (its team's initiatives as
 //!   one queue), stored as a snapshot per day with its history.
+//! - [`inbox`]: everything waiting for one user's decision.
 //! - [`impact`]: what a change request would do to the plan's forecasts and budget.
+//! - [`plan_progress`]: a plan's committed initiatives against their targets, from the stored
+//!   forecasts, with the plan's headline.
 //! - [`snapshots`]: recomputing and storing a team's forecasts and dashboards.
 //! - [`refresher`]: background work that keeps the stored forecasts fresh, never inside a
 //!   request.
@@ -19,7 +22,9 @@ pub mod brief;
 pub mod dashboard;
 pub mod forecasts;
 pub mod impact;
+pub mod inbox;
 pub mod initiative_forecasts;
+pub mod plan_progress;
 pub mod progress;
 pub mod refresher;
 pub mod snapshots;

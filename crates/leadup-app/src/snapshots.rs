@@ -1,21 +1,25 @@
 //! The stored results every page reads, and how they are kept fresh: a team's initiative
 //! forecasts (one per initiative and day, see [`crate::initiative_forecasts`]) and its
-//! dashboard for each preset window (see [`crate::dashboard`]). Both are recomputed from one
-//! read of the team's inputs, and only when those inputs or the day changed.
+//! dashboard for each preset window (see [`crate::dashboard`]), and the forecast of each of its
+//! plans' submitted versions (its queue with the version in place of the plan's baseline), so
+//! that an executive sees which targets are unlikely before approving. All are recomputed from
+//! one read of the team's inputs, and only when those inputs or the day changed.
 
 use std::collections::HashSet;
 
 use leadup_core::forecast::InitiativeForecast;
-use leadup_store::{Store, StoredDashboard};
+use leadup_core::plan::VersionStatus;
+use leadup_store::{Store, StoredDashboard, VersionForecasts};
 use time::{Date, OffsetDateTime};
 
 use crate::dashboard::{PRESET_WINDOWS, TeamOutlook, team_dashboard};
 use crate::forecasts::ForecastFailure;
-use crate::initiative_forecasts::{TeamInputs, team_forecasts};
+use crate::initiative_forecasts::{TeamInputs, committed_with, team_forecasts, version_digest, version_forecasts};
 
 /// Recomputes team `team_id`'s initiative forecasts as of the end of `today` and stores them
-/// (replacing that day's, so the history keeps one per initiative and day), and its dashboard
-/// for each preset window; returns the forecasts. What was stored from the same inputs on the
+/// (replacing that day's, so the history keeps one per initiative and day), its dashboard
+/// for each preset window and the forecast of each submitted plan version; returns the
+/// initiative forecasts. What was stored from the same inputs on the
 /// same day is not computed again.
 pub async fn refresh_team(
     store: &Store,
@@ -31,6 +35,7 @@ pub async fn refresh_team(
             .iter()
             .all(|f| f.as_of == today && f.inputs_digest == inputs.digest && ids.contains(&f.initiative_id));
     refresh_dashboards(store, &inputs, today, now).await?;
+    refresh_submitted(store, &inputs, today, now).await?;
     if fresh {
         return Ok(stored);
     }
@@ -59,6 +64,30 @@ async fn refresh_dashboards(
             .map_err(|e| ForecastFailure::NoForecast(format!("the dashboard cannot be written: {e}")))?;
         let stored = StoredDashboard { as_of: today, inputs_digest: inputs.digest.clone(), snapshot };
         store.save_team_dashboard(inputs.team_id, days, &stored).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes and stores the forecast of each of the team's submitted plan versions, unless the
+/// stored one is of the same day, inputs and content.
+async fn refresh_submitted(
+    store: &Store,
+    inputs: &TeamInputs,
+    today: Date,
+    now: OffsetDateTime,
+) -> Result<(), ForecastFailure> {
+    let plans = store.team_plans(inputs.team_id).await?;
+    for plan in &plans {
+        let Some(version) = plan.versions.iter().find(|v| v.status == VersionStatus::Submitted) else { continue };
+        let committed = committed_with(&plans, plan.id, &version.content);
+        let digest = version_digest(inputs, &committed);
+        let stored = store.plan_version_forecasts(plan.id, version.number).await?;
+        if stored.is_some_and(|s| s.as_of == today && s.inputs_digest == digest) {
+            continue;
+        }
+        let forecasts = version_forecasts(inputs, today, now, &committed, &version.content);
+        let stored = VersionForecasts { as_of: today, inputs_digest: digest, forecasts };
+        store.save_plan_version_forecasts(plan.id, version.number, &stored).await?;
     }
     Ok(())
 }

@@ -91,7 +91,7 @@ async fn a_change_requests_impact_comes_from_the_teams_throughput() {
     );
 
     store.submit_plan(plan.id, Actor::now(1)).await.unwrap();
-    let plan = store.approve_plan(plan.id, Actor::now(2)).await.unwrap();
+    let plan = store.approve_plan(plan.id, Actor::now(2), None).await.unwrap();
     let result: Impact = plan_change_impact(&store, plan.id, &add_first.change, TODAY).await.unwrap();
 
     // The same as the pure computation on the team's inputs, and "before" is the forecast every

@@ -17,6 +17,7 @@ pub mod disruption;
 pub mod evidence;
 pub mod evidence_strength;
 pub mod forecast;
+pub mod headline;
 pub mod initiative;
 pub mod markdown;
 pub mod money;

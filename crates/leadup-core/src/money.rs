@@ -38,7 +38,7 @@ impl fmt::Display for Currency {
 }
 
 /// An amount in minor units of a currency (for EUR, cents).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
     /// Minor units; never negative for budgets.
     pub minor: i64,

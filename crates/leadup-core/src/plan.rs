@@ -338,6 +338,73 @@ pub struct Plan {
     pub period: Period,
     /// Every version, by number.
     pub versions: Vec<PlanVersion>,
+    /// Every decision on a submitted version (approved or sent back), oldest first.
+    pub decisions: Vec<PlanDecision>,
+}
+
+/// What an executive decided about a submitted plan version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanOutcome {
+    /// Approved into the baseline.
+    Approved,
+    /// Sent back to the manager as a draft, with a comment.
+    SentBack,
+}
+
+impl PlanOutcome {
+    /// Both outcomes.
+    pub const ALL: [Self; 2] = [Self::Approved, Self::SentBack];
+
+    /// The snake-case name used in the API and storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approved => "approved",
+            Self::SentBack => "sent_back",
+        }
+    }
+
+    /// Parses an outcome name.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == value)
+    }
+
+    /// "approved" or "sent back", for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Approved => "approved",
+            Self::SentBack => "sent back",
+        }
+    }
+}
+
+/// One decision on a submitted plan version, with the executive's reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanDecision {
+    /// The version decided on.
+    pub version: u32,
+    /// Approved or sent back.
+    pub outcome: PlanOutcome,
+    /// The executive who decided, and when.
+    pub decided: SignOff,
+    /// Why, if they said.
+    pub reason: Option<String>,
+}
+
+/// The longest reason given with a decision, in characters.
+pub const MAX_DECISION_REASON_CHARS: usize = 4000;
+
+/// Checks the optional reason given with a decision (a plan approved or sent back, a proposal
+/// moved): trimmed, empty means none, at most [`MAX_DECISION_REASON_CHARS`] characters.
+pub fn decision_reason(reason: Option<&str>) -> Result<Option<String>, ValidationErrors> {
+    let Some(text) = reason.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+    let count = text.chars().count();
+    if count > MAX_DECISION_REASON_CHARS {
+        let mut errors = ValidationErrors::default();
+        errors.add("reason", format!("must be at most {MAX_DECISION_REASON_CHARS} characters (got {count})"));
+        return Err(errors);
+    }
+    Ok(Some(text.to_owned()))
 }
 
 impl Plan {
@@ -354,6 +421,18 @@ impl Plan {
     /// Version number `number`.
     pub fn version(&self, number: u32) -> Option<&PlanVersion> {
         self.versions.iter().find(|v| v.number == number)
+    }
+
+    /// The version in the making (draft or submitted), if any.
+    pub fn open_version(&self) -> Option<&PlanVersion> {
+        self.versions.iter().find(|v| matches!(v.status, VersionStatus::Draft | VersionStatus::Submitted))
+    }
+
+    /// The decision that sent version `number` back, while it is a draft again (not
+    /// submitted since): the comment its manager should see.
+    pub fn sent_back(&self, number: u32) -> Option<&PlanDecision> {
+        self.version(number).filter(|v| v.status == VersionStatus::Draft)?;
+        self.decisions.iter().rev().find(|d| d.version == number).filter(|d| d.outcome == PlanOutcome::SentBack)
     }
 }
 
@@ -550,6 +629,23 @@ mod tests {
         );
         assert!(!d.is_empty());
         assert!(diff(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn decision_reasons_are_trimmed_optional_and_bounded() {
+        assert_eq!(decision_reason(None).unwrap(), None);
+        assert_eq!(decision_reason(Some("  \n ")).unwrap(), None);
+        assert_eq!(
+            decision_reason(Some(" Targets fit the budget. ")).unwrap().as_deref(),
+            Some("Targets fit the budget.")
+        );
+        let long = "x".repeat(MAX_DECISION_REASON_CHARS + 1);
+        assert_eq!(
+            decision_reason(Some(&long)).unwrap_err().summary(),
+            "reason: must be at most 4000 characters (got 4001)"
+        );
+        assert_eq!(PlanOutcome::parse("sent_back"), Some(PlanOutcome::SentBack));
+        assert_eq!(PlanOutcome::parse("rejected"), None);
     }
 
     #[test]

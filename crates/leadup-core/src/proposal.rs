@@ -301,6 +301,23 @@ pub struct StoredProposal {
     pub decided_by: Option<i64>,
     /// When it was approved or declined.
     pub decided_at: Option<i64>,
+    /// Every status move, oldest first: its decision history.
+    pub moves: Vec<ProposalMove>,
+}
+
+/// One status move of a proposal, with the reason given for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProposalMove {
+    /// The status it left.
+    pub from: String,
+    /// The status it moved to.
+    pub to: String,
+    /// Who moved it.
+    pub by: i64,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// Why, if they said.
+    pub reason: Option<String>,
 }
 
 /// When the initiative delivering a proposal is likely done, from its team's forecast.

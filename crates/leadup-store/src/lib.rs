@@ -18,6 +18,7 @@ mod evidence_links;
 mod initiative_forecasts;
 mod initiatives;
 mod objectives;
+mod plan_forecasts;
 mod plans;
 mod proposals;
 mod rows;
@@ -36,6 +37,7 @@ pub use briefs::{BriefStatus, NewBrief, StoredBrief};
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
 pub use evidence::EvidenceImport;
+pub use plan_forecasts::VersionForecasts;
 pub use team_dashboards::StoredDashboard;
 pub use work_item_import::{ImportSummary, WorkItemImport};
 

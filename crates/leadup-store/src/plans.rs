@@ -5,7 +5,10 @@
 //! the operations act on those, so callers name the plan, never a version.
 
 use leadup_core::ValidationErrors;
-use leadup_core::plan::{Origin, Period, Plan, PlanContent, PlanDraft, PlanVersion, SignOff, VersionStatus};
+use leadup_core::plan::{
+    Origin, Period, Plan, PlanContent, PlanDecision, PlanDraft, PlanOutcome, PlanVersion, SignOff, VersionStatus,
+    decision_reason,
+};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -15,6 +18,18 @@ use crate::{BeginWrite, Store, StoreError, dispatch, plan_team, user_exists};
 const SELECT_PLANS: &str = "SELECT id, team_id, name, period_start, period_end FROM plans";
 const SELECT_VERSIONS: &str = "SELECT plan_id, number, status, origin, content, content_hash, created_by, created_at, \
      submitted_by, submitted_at, approved_by, approved_at FROM plan_versions";
+
+const SELECT_DECISIONS: &str = "SELECT plan_id, version, outcome, decided_by, decided_at, reason FROM plan_decisions";
+
+#[derive(sqlx::FromRow)]
+struct DecisionRow {
+    plan_id: i64,
+    version: i64,
+    outcome: String,
+    decided_by: i64,
+    decided_at: i64,
+    reason: Option<String>,
+}
 
 #[derive(sqlx::FromRow)]
 struct PlanRow {
@@ -88,27 +103,33 @@ impl Store {
 
     /// One plan with every version.
     pub async fn plan(&self, id: i64) -> Result<Plan, StoreError> {
-        let (plans, versions): (Vec<PlanRow>, Vec<VersionRow>) = dispatch!(self, pool => {
+        let (plans, versions, decisions): (Vec<PlanRow>, Vec<VersionRow>, Vec<DecisionRow>) = dispatch!(self, pool => {
             let plans = sqlx::query_as(&format!("{SELECT_PLANS} WHERE id = $1")).bind(id).fetch_all(pool).await?;
             let versions = sqlx::query_as(&format!("{SELECT_VERSIONS} WHERE plan_id = $1 ORDER BY number"))
                 .bind(id).fetch_all(pool).await?;
-            (plans, versions)
+            let decisions = sqlx::query_as(&format!("{SELECT_DECISIONS} WHERE plan_id = $1 ORDER BY id"))
+                .bind(id).fetch_all(pool).await?;
+            (plans, versions, decisions)
         });
-        plans_of(plans, versions)?.pop().ok_or(StoreError::not_found("plan", id))
+        plans_of(plans, versions, decisions)?.pop().ok_or(StoreError::not_found("plan", id))
     }
 
     /// A team's plans with every version, latest period first.
     pub async fn team_plans(&self, team_id: i64) -> Result<Vec<Plan>, StoreError> {
-        let (plans, versions): (Vec<PlanRow>, Vec<VersionRow>) = dispatch!(self, pool => {
+        let (plans, versions, decisions): (Vec<PlanRow>, Vec<VersionRow>, Vec<DecisionRow>) = dispatch!(self, pool => {
             let plans = sqlx::query_as(&format!("{SELECT_PLANS} WHERE team_id = $1 ORDER BY period_start DESC, id"))
                 .bind(team_id).fetch_all(pool).await?;
             let versions = sqlx::query_as(&format!(
                 "{SELECT_VERSIONS} WHERE plan_id IN (SELECT id FROM plans WHERE team_id = $1) ORDER BY plan_id, number"
             ))
             .bind(team_id).fetch_all(pool).await?;
-            (plans, versions)
+            let decisions = sqlx::query_as(&format!(
+                "{SELECT_DECISIONS} WHERE plan_id IN (SELECT id FROM plans WHERE team_id = $1) ORDER BY id"
+            ))
+            .bind(team_id).fetch_all(pool).await?;
+            (plans, versions, decisions)
         });
-        plans_of(plans, versions)
+        plans_of(plans, versions, decisions)
     }
 
     /// The plan's baseline (its approved version), if one has been approved.
@@ -196,16 +217,46 @@ impl Store {
 
     /// Approves the plan's submitted version, which becomes the baseline; the previous
     /// baseline is superseded. Only an executive of the plan's team may approve (others are
-    /// refused with `Forbidden`). Records who and when, with an audit entry.
-    pub async fn approve_plan(&self, plan_id: i64, by: Actor) -> Result<Plan, StoreError> {
+    /// refused with `Forbidden`). Records who and when, and the optional `reason`, in the plan's
+    /// decisions and an audit entry.
+    pub async fn approve_plan(&self, plan_id: i64, by: Actor, reason: Option<&str>) -> Result<Plan, StoreError> {
+        self.decide_plan(plan_id, PlanOutcome::Approved, by, reason).await
+    }
+
+    /// Sends the plan's submitted version back to its manager: it becomes a draft again, to be
+    /// edited and submitted anew, and the executive's comment (`reason`, required: the manager
+    /// needs to know what to change) is kept in the plan's decisions and an audit entry. Only an
+    /// executive of the plan's team may send a plan back.
+    pub async fn send_back_plan(&self, plan_id: i64, by: Actor, reason: &str) -> Result<Plan, StoreError> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "reason",
+                "must not be empty: say what the manager should change before submitting the plan again",
+            ));
+        }
+        self.decide_plan(plan_id, PlanOutcome::SentBack, by, Some(reason)).await
+    }
+
+    async fn decide_plan(
+        &self,
+        plan_id: i64,
+        outcome: PlanOutcome,
+        by: Actor,
+        reason: Option<&str>,
+    ) -> Result<Plan, StoreError> {
+        let reason = decision_reason(reason).map_err(StoreError::Invalid)?;
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let team_id = plan_team!(tx, plan_id)?;
             let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE team_id = $1 AND user_id = $2")
                 .bind(team_id).bind(by.user_id).fetch_optional(&mut *tx).await?;
             if role.as_deref() != Some("executive") {
+                let verb = match outcome {
+                    PlanOutcome::Approved => "approve",
+                    PlanOutcome::SentBack => "send back",
+                };
                 return Err(StoreError::Forbidden(format!(
-                    "user {} is {} of team {team_id}: only the team's executives can approve its plan",
+                    "user {} is {} of team {team_id}: only the team's executives can {verb} its plan",
                     by.user_id,
                     role_phrase(role.as_deref())
                 )));
@@ -218,26 +269,51 @@ impl Store {
                 Some((number, status, hash)) if status == "submitted" => (number, hash),
                 Some((number, _, _)) => {
                     return Err(StoreError::Conflict(format!(
-                        "plan {plan_id} version {number} is a draft: it must be submitted before it can be approved"
+                        "plan {plan_id} version {number} is a draft: it must be submitted before it can be {}",
+                        outcome.label()
                     )));
                 }
                 None => return Err(StoreError::Conflict(format!("plan {plan_id} has no version submitted for approval"))),
             };
-            let previous: Option<i64> =
-                sqlx::query_scalar("SELECT number FROM plan_versions WHERE plan_id = $1 AND status = 'approved'")
-                    .bind(plan_id).fetch_optional(&mut *tx).await?;
-            sqlx::query("UPDATE plan_versions SET status = 'superseded' WHERE plan_id = $1 AND status = 'approved'")
-                .bind(plan_id).execute(&mut *tx).await?;
+            let at = by.at.unix_timestamp();
+            let details = match outcome {
+                PlanOutcome::Approved => {
+                    let previous: Option<i64> =
+                        sqlx::query_scalar("SELECT number FROM plan_versions WHERE plan_id = $1 AND status = 'approved'")
+                            .bind(plan_id).fetch_optional(&mut *tx).await?;
+                    sqlx::query("UPDATE plan_versions SET status = 'superseded' WHERE plan_id = $1 AND status = 'approved'")
+                        .bind(plan_id).execute(&mut *tx).await?;
+                    sqlx::query(
+                        "UPDATE plan_versions SET status = 'approved', approved_by = $1, approved_at = $2 \
+                         WHERE plan_id = $3 AND number = $4",
+                    )
+                    .bind(by.user_id).bind(at).bind(plan_id).bind(number)
+                    .execute(&mut *tx).await?;
+                    json!({"content_hash": hash, "supersedes": previous, "reason": reason})
+                }
+                PlanOutcome::SentBack => {
+                    sqlx::query(
+                        "UPDATE plan_versions SET status = 'draft', submitted_by = NULL, submitted_at = NULL \
+                         WHERE plan_id = $1 AND number = $2",
+                    )
+                    .bind(plan_id).bind(number)
+                    .execute(&mut *tx).await?;
+                    json!({"content_hash": hash, "reason": reason})
+                }
+            };
             sqlx::query(
-                "UPDATE plan_versions SET status = 'approved', approved_by = $1, approved_at = $2 \
-                 WHERE plan_id = $3 AND number = $4",
+                "INSERT INTO plan_decisions (plan_id, version, outcome, decided_by, decided_at, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(by.user_id).bind(by.at.unix_timestamp()).bind(plan_id).bind(number)
+            .bind(plan_id).bind(number).bind(outcome.as_str()).bind(by.user_id).bind(at).bind(&reason)
             .execute(&mut *tx).await?;
             append_audit!(tx, by.event(
-                "plan.approved",
+                match outcome {
+                    PlanOutcome::Approved => "plan.approved",
+                    PlanOutcome::SentBack => "plan.sent_back",
+                },
                 format!("plan:{plan_id}/version:{number}"),
-                &json!({"content_hash": hash, "supersedes": previous}),
+                &details,
             ));
             tx.commit().await?;
         });
@@ -346,7 +422,11 @@ pub(crate) fn sign_off(user_id: Option<i64>, at: Option<i64>, what: &str) -> Res
 
 /// Joins plans with their versions (which arrive ordered by plan and number), checking each
 /// version's content against its hash.
-fn plans_of(rows: Vec<PlanRow>, versions: Vec<VersionRow>) -> Result<Vec<Plan>, StoreError> {
+fn plans_of(
+    rows: Vec<PlanRow>,
+    versions: Vec<VersionRow>,
+    decisions: Vec<DecisionRow>,
+) -> Result<Vec<Plan>, StoreError> {
     let mut plans: Vec<Plan> = rows
         .into_iter()
         .map(|row| Plan {
@@ -355,6 +435,7 @@ fn plans_of(rows: Vec<PlanRow>, versions: Vec<VersionRow>) -> Result<Vec<Plan>, 
             name: row.name,
             period: Period { start: row.period_start, end: row.period_end },
             versions: Vec::new(),
+            decisions: Vec::new(),
         })
         .collect();
     for row in versions {
@@ -379,6 +460,20 @@ fn plans_of(rows: Vec<PlanRow>, versions: Vec<VersionRow>) -> Result<Vec<Plan>, 
         };
         if let Some(plan) = plans.iter_mut().find(|p| p.id == row.plan_id) {
             plan.versions.push(version);
+        }
+    }
+    for row in decisions {
+        let what = format!("plan {} decision on version {}", row.plan_id, row.version);
+        let decision = PlanDecision {
+            version: u32::try_from(row.version)
+                .map_err(|_| StoreError::Corrupt(format!("{what}: version {}", row.version)))?,
+            outcome: PlanOutcome::parse(&row.outcome)
+                .ok_or_else(|| StoreError::Corrupt(format!("{what}: outcome '{}'", row.outcome)))?,
+            decided: SignOff { user_id: row.decided_by, at: stored_time(row.decided_at, &what)? },
+            reason: row.reason,
+        };
+        if let Some(plan) = plans.iter_mut().find(|p| p.id == row.plan_id) {
+            plan.decisions.push(decision);
         }
     }
     Ok(plans)

@@ -5,7 +5,8 @@
 //! with the digest of the content it concerns, so what was approved can be proven later.
 
 use leadup_core::digest::sha256_hex;
-use leadup_core::proposal::{ProposalInput, StoredProposal, check_move};
+use leadup_core::plan::decision_reason;
+use leadup_core::proposal::{ProposalInput, ProposalMove, StoredProposal, check_move};
 use serde_json::json;
 
 use crate::audit::{Actor, append_audit};
@@ -14,6 +15,18 @@ use crate::{BeginWrite, Store, StoreError, dispatch, user_exists};
 
 const SELECT: &str = "SELECT id, team_id, content, initiative_id, status, created_by, created_at, updated_at, \
      decided_by, decided_at FROM proposals";
+
+const SELECT_MOVES: &str = "SELECT proposal_id, from_status, to_status, moved_by, moved_at, reason FROM proposal_moves";
+
+#[derive(sqlx::FromRow)]
+struct MoveRow {
+    proposal_id: i64,
+    from_status: String,
+    to_status: String,
+    moved_by: i64,
+    moved_at: i64,
+    reason: Option<String>,
+}
 
 #[derive(sqlx::FromRow)]
 struct ProposalRow {
@@ -38,8 +51,13 @@ fn content(input: &ProposalInput) -> String {
     serde_json::to_string(&bare).expect("a proposal always serialises")
 }
 
-/// Reassembles stored proposals; `objectives` holds (proposal id, objective id) in order.
-fn proposals_of(rows: Vec<ProposalRow>, objectives: &[(i64, i64)]) -> Result<Vec<StoredProposal>, StoreError> {
+/// Reassembles stored proposals; `objectives` holds (proposal id, objective id) in order, `moves`
+/// their status moves oldest first.
+fn proposals_of(
+    rows: Vec<ProposalRow>,
+    objectives: &[(i64, i64)],
+    moves: &[MoveRow],
+) -> Result<Vec<StoredProposal>, StoreError> {
     rows.into_iter()
         .map(|row| {
             let mut input: ProposalInput = serde_json::from_str(&row.content)
@@ -56,6 +74,17 @@ fn proposals_of(rows: Vec<ProposalRow>, objectives: &[(i64, i64)]) -> Result<Vec
                 updated_at: row.updated_at,
                 decided_by: row.decided_by,
                 decided_at: row.decided_at,
+                moves: moves
+                    .iter()
+                    .filter(|m| m.proposal_id == row.id)
+                    .map(|m| ProposalMove {
+                        from: m.from_status.clone(),
+                        to: m.to_status.clone(),
+                        by: m.moved_by,
+                        at: m.moved_at,
+                        reason: m.reason.clone(),
+                    })
+                    .collect(),
             })
         })
         .collect()
@@ -183,10 +212,18 @@ impl Store {
         self.proposal(id).await
     }
 
-    /// Moves proposal `id` to status `to` (see `leadup_core::proposal::check_move`), with an
-    /// audit entry. Approving or declining needs an executive of the proposal's team (anyone
-    /// else is refused with `Forbidden`) and records who decided and when.
-    pub async fn move_proposal(&self, id: i64, to: &str, by: Actor) -> Result<StoredProposal, StoreError> {
+    /// Moves proposal `id` to status `to` (see `leadup_core::proposal::check_move`), with the
+    /// optional `reason`, in its history of moves and an audit entry. Approving or declining
+    /// needs an executive of the proposal's team (anyone else is refused with `Forbidden`) and
+    /// records who decided and when.
+    pub async fn move_proposal(
+        &self,
+        id: i64,
+        to: &str,
+        by: Actor,
+        reason: Option<&str>,
+    ) -> Result<StoredProposal, StoreError> {
+        let reason = decision_reason(reason).map_err(StoreError::Invalid)?;
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let found: Option<(i64, String, String)> =
@@ -218,10 +255,16 @@ impl Store {
                 "approved" => "proposal.approved",
                 _ => "proposal.declined",
             };
+            sqlx::query(
+                "INSERT INTO proposal_moves (proposal_id, from_status, to_status, moved_by, moved_at, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id).bind(&from).bind(to).bind(by.user_id).bind(at).bind(&reason)
+            .execute(&mut *tx).await?;
             append_audit!(tx, by.event(
                 action,
                 format!("proposal:{id}"),
-                &json!({"from": from, "to": to, "content_hash": sha256_hex(&content)}),
+                &json!({"from": from, "to": to, "content_hash": sha256_hex(&content), "reason": reason}),
             ));
             tx.commit().await?;
         });
@@ -230,27 +273,30 @@ impl Store {
 
     /// One proposal.
     pub async fn proposal(&self, id: i64) -> Result<StoredProposal, StoreError> {
-        let (rows, objectives): (Vec<ProposalRow>, Vec<(i64, i64)>) = dispatch!(self, pool => {
+        let (rows, objectives, moves): (Vec<ProposalRow>, Vec<(i64, i64)>, Vec<MoveRow>) = dispatch!(self, pool => {
             let rows = sqlx::query_as(&format!("{SELECT} WHERE id = $1")).bind(id).fetch_all(pool).await?;
             let objectives = sqlx::query_as(
                 "SELECT proposal_id, objective_id FROM proposal_objectives WHERE proposal_id = $1 ORDER BY ord",
             )
             .bind(id).fetch_all(pool).await?;
-            (rows, objectives)
+            let moves = sqlx::query_as(&format!("{SELECT_MOVES} WHERE proposal_id = $1 ORDER BY id"))
+                .bind(id).fetch_all(pool).await?;
+            (rows, objectives, moves)
         });
-        proposals_of(rows, &objectives)?.pop().ok_or(StoreError::not_found("proposal", id))
+        proposals_of(rows, &objectives, &moves)?.pop().ok_or(StoreError::not_found("proposal", id))
     }
 
     /// Every proposal, the most recently changed first.
     pub async fn proposals(&self) -> Result<Vec<StoredProposal>, StoreError> {
-        let (rows, objectives): (Vec<ProposalRow>, Vec<(i64, i64)>) = dispatch!(self, pool => {
+        let (rows, objectives, moves): (Vec<ProposalRow>, Vec<(i64, i64)>, Vec<MoveRow>) = dispatch!(self, pool => {
             let rows = sqlx::query_as(&format!("{SELECT} ORDER BY updated_at DESC, id DESC")).fetch_all(pool).await?;
             let objectives =
                 sqlx::query_as("SELECT proposal_id, objective_id FROM proposal_objectives ORDER BY proposal_id, ord")
                     .fetch_all(pool).await?;
-            (rows, objectives)
+            let moves = sqlx::query_as(&format!("{SELECT_MOVES} ORDER BY id")).fetch_all(pool).await?;
+            (rows, objectives, moves)
         });
-        proposals_of(rows, &objectives)
+        proposals_of(rows, &objectives, &moves)
     }
 
     /// The proposals whose claims cite evidence `evidence_id`, as (id, title), by id.

@@ -6,7 +6,7 @@ use leadup_core::change_request::{
 };
 use leadup_core::evidence::EvidenceInput;
 use leadup_core::initiative::InitiativeInput;
-use leadup_core::plan::{Origin, Period, PlanContent, PlanDraft, PlanInput, VersionStatus, diff};
+use leadup_core::plan::{Origin, Period, PlanContent, PlanDraft, PlanInput, PlanOutcome, VersionStatus, diff};
 use leadup_core::team::TeamInput;
 use leadup_store::testing::execute;
 use leadup_store::{Actor, Backend, Store, StoreError};
@@ -49,6 +49,9 @@ conformance!(
     a_proposal_is_drafted_presented_and_decided,
     a_proposals_links_are_guarded,
     an_initiative_a_plan_names_is_not_deleted,
+    a_submitted_plan_is_sent_back_with_a_comment,
+    a_proposals_moves_keep_their_reasons,
+    a_submitted_versions_forecast_is_stored_and_read,
 );
 
 const MANAGER: i64 = 11;
@@ -146,7 +149,7 @@ async fn baseline_plan(store: &Store, w: &World) -> i64 {
 async fn baseline_plan_named(store: &Store, w: &World, name: &str) -> i64 {
     let plan = store.create_plan(&plan_draft(w, name), Actor::new(MANAGER, at(0))).await.unwrap();
     store.submit_plan(plan.id, Actor::new(MANAGER, at(1))).await.unwrap();
-    store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(2))).await.unwrap();
+    store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(2)), None).await.unwrap();
     plan.id
 }
 
@@ -239,11 +242,11 @@ async fn a_plan_goes_from_draft_to_baseline_and_is_replanned(store: Store) {
     // Only an executive of this team approves.
     for (user, what) in [(MANAGER, "the manager"), (MEMBER, "a member"), (OTHER_EXECUTIVE, "not a member")] {
         assert_eq!(
-            forbidden(store.approve_plan(plan.id, Actor::new(user, at(7))).await),
+            forbidden(store.approve_plan(plan.id, Actor::new(user, at(7)), None).await),
             format!("user {user} is {what} of team {}: only the team's executives can approve its plan", w.team)
         );
     }
-    let plan = store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(10))).await.unwrap();
+    let plan = store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(10)), None).await.unwrap();
     let baseline = plan.baseline().unwrap();
     assert_eq!((baseline.number, baseline.status), (1, VersionStatus::Approved));
     assert_eq!(baseline.approved.map(|s| (s.user_id, s.at)), Some((EXECUTIVE, at(10))));
@@ -272,10 +275,11 @@ async fn a_plan_goes_from_draft_to_baseline_and_is_replanned(store: Store) {
     replanned.items.pop();
     store.edit_plan_draft(plan.id, &replanned).await.unwrap();
     assert!(
-        conflict(store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(22))).await).contains("must be submitted before")
+        conflict(store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(22)), None).await)
+            .contains("must be submitted before")
     );
     store.submit_plan(plan.id, Actor::new(MANAGER, at(23))).await.unwrap();
-    let plan = store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(24))).await.unwrap();
+    let plan = store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(24)), None).await.unwrap();
     let statuses: Vec<VersionStatus> = plan.versions.iter().map(|v| v.status).collect();
     assert_eq!(statuses, [VersionStatus::Superseded, VersionStatus::Approved]);
     assert_eq!(plan.baseline().unwrap().content, replanned);
@@ -297,7 +301,10 @@ async fn a_plan_goes_from_draft_to_baseline_and_is_replanned(store: Store) {
     let log = store.audit_log().await.unwrap();
     assert_eq!(log[3].event.actor, Some(EXECUTIVE));
     assert_eq!(log[3].event.at, at(24));
-    assert_eq!(log[3].event.details, json!({"content_hash": replanned.content_hash(), "supersedes": 1}).to_string());
+    assert_eq!(
+        log[3].event.details,
+        json!({"content_hash": replanned.content_hash(), "reason": null, "supersedes": 1}).to_string()
+    );
     assert_eq!(store.verify_audit_log().await.unwrap(), Ok(4));
 }
 
@@ -624,29 +631,29 @@ async fn a_proposal_is_drafted_presented_and_decided(store: Store) {
     assert_eq!(edited.updated_at, at(5).unix_timestamp());
     assert_eq!(store.evidence_proposals(w.evidence).await.unwrap(), [(id, "Instant refunds, phase one".to_owned())]);
 
-    let refused = store.move_proposal(id, "approved", Actor::new(EXECUTIVE, at(6))).await.unwrap_err();
+    let refused = store.move_proposal(id, "approved", Actor::new(EXECUTIVE, at(6)), None).await.unwrap_err();
     assert_eq!(
         refused.to_string(),
         format!("proposal {id}: the proposal is draft: only a presented proposal can be approved or declined")
     );
-    store.move_proposal(id, "presented", Actor::new(MANAGER, at(10))).await.unwrap();
+    store.move_proposal(id, "presented", Actor::new(MANAGER, at(10)), None).await.unwrap();
     let frozen = store.update_proposal(id, &proposal(&w, "Changed"), Actor::new(MANAGER, at(11))).await.unwrap_err();
     assert_eq!(
         frozen.to_string(),
         format!("proposal {id} is presented: only a draft can be edited (withdraw it to a draft first)")
     );
     for (user, role) in [(MANAGER, "the manager"), (OTHER_EXECUTIVE, "not a member")] {
-        let refused = store.move_proposal(id, "approved", Actor::new(user, at(12))).await.unwrap_err();
+        let refused = store.move_proposal(id, "approved", Actor::new(user, at(12)), None).await.unwrap_err();
         assert!(
             matches!(&refused, StoreError::Forbidden(m) if m.contains(&format!("user {user} is {role} of team"))),
             "{refused}"
         );
     }
-    let approved = store.move_proposal(id, "approved", Actor::new(EXECUTIVE, at(20))).await.unwrap();
+    let approved = store.move_proposal(id, "approved", Actor::new(EXECUTIVE, at(20)), None).await.unwrap();
     assert_eq!(approved.input.status, "approved");
     assert_eq!((approved.decided_by, approved.decided_at), (Some(EXECUTIVE), Some(at(20).unix_timestamp())));
     assert_eq!(approved.input.title, "Instant refunds, phase one");
-    let last = store.move_proposal(id, "draft", Actor::new(MANAGER, at(21))).await.unwrap_err();
+    let last = store.move_proposal(id, "draft", Actor::new(MANAGER, at(21)), None).await.unwrap_err();
     assert_eq!(last.to_string(), format!("proposal {id}: the proposal is approved: an approved proposal is final"));
 
     let log = store.audit_log().await.unwrap();
@@ -703,4 +710,191 @@ async fn an_initiative_a_plan_names_is_not_deleted(store: Store) {
     assert!(store.plan(plan).await.is_ok());
     store.delete_initiative(w.foreign_initiative).await.unwrap();
     assert!(matches!(store.delete_initiative(w.foreign_initiative).await, Err(StoreError::NotFound { .. })));
+}
+
+async fn a_submitted_plan_is_sent_back_with_a_comment(store: Store) {
+    let w = world(&store).await;
+    let plan = store.create_plan(&plan_draft(&w, "2027 Q1"), Actor::new(MANAGER, at(0))).await.unwrap().id;
+    let early = store.send_back_plan(plan, Actor::new(EXECUTIVE, at(1)), "Too much").await;
+    assert_eq!(
+        conflict(early),
+        format!("plan {plan} version 1 is a draft: it must be submitted before it can be sent back")
+    );
+    store.submit_plan(plan, Actor::new(MANAGER, at(2))).await.unwrap();
+    let before = actions(&store).await;
+    for user in [MANAGER, MEMBER, OTHER_EXECUTIVE] {
+        let refused = forbidden(store.send_back_plan(plan, Actor::new(user, at(3)), "No").await);
+        assert!(refused.contains("only the team's executives can send back its plan"), "{refused}");
+    }
+    assert_eq!(
+        invalid(store.send_back_plan(plan, Actor::new(EXECUTIVE, at(3)), "  ").await),
+        "reason: must not be empty: say what the manager should change before submitting the plan again"
+    );
+    let overlong = "x".repeat(4001);
+    assert_eq!(
+        invalid(store.send_back_plan(plan, Actor::new(EXECUTIVE, at(3)), &overlong).await),
+        "reason: must be at most 4000 characters (got 4001)"
+    );
+    assert_eq!(
+        invalid(store.approve_plan(plan, Actor::new(EXECUTIVE, at(3)), Some(&overlong)).await),
+        "reason: must be at most 4000 characters (got 4001)"
+    );
+    assert_eq!(actions(&store).await, before, "refused decisions write nothing");
+    assert_eq!(store.plan(plan).await.unwrap().versions[0].status, VersionStatus::Submitted);
+
+    let comment = "SEPA mandates cannot land by March: move its target to April or drop Payout reports.";
+    let sent = store.send_back_plan(plan, Actor::new(EXECUTIVE, at(4)), &format!("  {comment} ")).await.unwrap();
+    let version = &sent.versions[0];
+    assert_eq!((version.status, version.submitted, version.approved), (VersionStatus::Draft, None, None));
+    assert_eq!(sent.decisions.len(), 1);
+    let decision = &sent.decisions[0];
+    assert_eq!(
+        (decision.version, decision.outcome, decision.decided.user_id, decision.decided.at, decision.reason.as_deref()),
+        (1, PlanOutcome::SentBack, EXECUTIVE, at(4), Some(comment))
+    );
+    assert_eq!(sent.sent_back(1), Some(decision));
+    assert!(sent.baseline().is_none());
+
+    // The manager edits the draft and submits it again; the comment is history now.
+    let mut content = sent.versions[0].content.clone();
+    content.items[2].target_date = date!(2027 - 04 - 30);
+    store.edit_plan_draft(plan, &content).await.unwrap();
+    let again = store.submit_plan(plan, Actor::new(MANAGER, at(5))).await.unwrap();
+    assert_eq!(again.sent_back(1), None);
+    let approved = store.approve_plan(plan, Actor::new(EXECUTIVE, at(6)), Some(" Fits now. ")).await.unwrap();
+    let outcomes: Vec<(u32, PlanOutcome, Option<&str>)> =
+        approved.decisions.iter().map(|d| (d.version, d.outcome, d.reason.as_deref())).collect();
+    assert_eq!(outcomes, [(1, PlanOutcome::SentBack, Some(comment)), (1, PlanOutcome::Approved, Some("Fits now."))]);
+    assert_eq!(approved.baseline().unwrap().content, content);
+    assert_eq!(store.team_plans(w.team).await.unwrap()[0].decisions, approved.decisions);
+
+    let log = store.audit_log().await.unwrap();
+    let entries: Vec<(&str, serde_json::Value)> = log
+        .iter()
+        .filter(|e| e.event.subject == format!("plan:{plan}/version:1"))
+        .map(|e| (e.event.action.as_str(), serde_json::from_str(&e.event.details).unwrap()))
+        .collect();
+    let reasons: Vec<(&str, &serde_json::Value)> = entries.iter().map(|(a, d)| (*a, &d["reason"])).collect();
+    assert_eq!(
+        reasons,
+        [
+            ("plan.submitted", &serde_json::Value::Null),
+            ("plan.sent_back", &json!(comment)),
+            ("plan.submitted", &serde_json::Value::Null),
+            ("plan.approved", &json!("Fits now.")),
+        ]
+    );
+    assert_eq!(store.verify_audit_log().await.unwrap(), Ok(log.len()));
+}
+
+async fn a_proposals_moves_keep_their_reasons(store: Store) {
+    let w = world(&store).await;
+    let id =
+        store.create_proposal(w.team, &proposal(&w, "Instant refunds"), Actor::new(MANAGER, at(0))).await.unwrap().id;
+    store.move_proposal(id, "presented", Actor::new(MANAGER, at(1)), None).await.unwrap();
+    let overlong = "y".repeat(4001);
+    let refused = store.move_proposal(id, "declined", Actor::new(EXECUTIVE, at(2)), Some(&overlong)).await.unwrap_err();
+    assert_eq!(refused.to_string(), "reason: must be at most 4000 characters (got 4001)");
+    assert_eq!(store.proposal(id).await.unwrap().input.status, "presented", "nothing changed");
+    let declined = store
+        .move_proposal(id, "declined", Actor::new(EXECUTIVE, at(3)), Some("No budget before Q3; bring it back then."))
+        .await
+        .unwrap();
+    let moves: Vec<(&str, &str, i64, i64, Option<&str>)> =
+        declined.moves.iter().map(|m| (m.from.as_str(), m.to.as_str(), m.by, m.at, m.reason.as_deref())).collect();
+    assert_eq!(
+        moves,
+        [
+            ("draft", "presented", MANAGER, at(1).unix_timestamp(), None),
+            (
+                "presented",
+                "declined",
+                EXECUTIVE,
+                at(3).unix_timestamp(),
+                Some("No budget before Q3; bring it back then.")
+            ),
+        ]
+    );
+    let listed = store.proposals().await.unwrap();
+    assert_eq!(listed.iter().find(|p| p.id == id).unwrap().moves, declined.moves);
+    let log = store.audit_log().await.unwrap();
+    let last = &log.last().unwrap().event;
+    assert_eq!(last.action, "proposal.declined");
+    let details: serde_json::Value = serde_json::from_str(&last.details).unwrap();
+    assert_eq!(details["reason"], "No budget before Q3; bring it back then.");
+}
+
+async fn a_submitted_versions_forecast_is_stored_and_read(store: Store) {
+    use leadup_core::forecast::InitiativeForecast;
+    use leadup_store::VersionForecasts;
+    let w = world(&store).await;
+    let plan = store.create_plan(&plan_draft(&w, "2027 Q1"), Actor::new(MANAGER, at(0))).await.unwrap().id;
+    store.submit_plan(plan, Actor::new(MANAGER, at(1))).await.unwrap();
+    assert_eq!(store.plan_version_forecasts(plan, 1).await.unwrap(), None);
+    let forecast = |initiative_id: i64, team_id: i64, p: f64| InitiativeForecast {
+        initiative_id,
+        team_id,
+        as_of: date!(2027 - 01 - 04),
+        computed_at: at(2),
+        attached: 4,
+        attached_done: 1,
+        remaining: 3,
+        position: Some(1),
+        target: Some(date!(2027 - 02 - 15)),
+        dates: None,
+        probability_by_target: Some(p),
+        note: None,
+        calibration: None,
+        model: "m".into(),
+        inputs_digest: "d".into(),
+    };
+    let stored = VersionForecasts {
+        as_of: date!(2027 - 01 - 04),
+        inputs_digest: "abc".into(),
+        forecasts: vec![forecast(w.initiatives[0], w.team, 0.4), forecast(w.initiatives[1], w.team, 0.9)],
+    };
+    store.save_plan_version_forecasts(plan, 1, &stored).await.unwrap();
+    assert_eq!(store.plan_version_forecasts(plan, 1).await.unwrap().as_ref(), Some(&stored));
+    let mut newer = stored.clone();
+    newer.as_of = date!(2027 - 01 - 05);
+    newer.forecasts.pop();
+    store.save_plan_version_forecasts(plan, 1, &newer).await.unwrap();
+    assert_eq!(store.plan_version_forecasts(plan, 1).await.unwrap(), Some(newer.clone()), "replaced");
+    let foreign =
+        VersionForecasts { forecasts: vec![forecast(w.foreign_initiative, w.other_team, 0.5)], ..newer.clone() };
+    assert_eq!(
+        invalid(store.save_plan_version_forecasts(plan, 1, &foreign).await),
+        format!("initiative_id: initiative {} is not of team {} whose plan this is", w.foreign_initiative, w.team)
+    );
+    assert_eq!(
+        invalid(store.save_plan_version_forecasts(plan, 2, &newer).await),
+        format!("version: plan {plan} has no version 2")
+    );
+    assert_eq!(store.plan_version_forecasts(plan, 1).await.unwrap(), Some(newer));
+
+    // An initiative's forecast as it stood on a day: its last snapshot on or before it.
+    let a = w.initiatives[0];
+    let day = |as_of: Date, p: f64| {
+        let mut f = forecast(a, w.team, p);
+        f.as_of = as_of;
+        f
+    };
+    let history = [day(date!(2027 - 01 - 01), 0.7), day(date!(2027 - 01 - 08), 0.6)];
+    store.save_initiative_forecasts(w.team, &history).await.unwrap();
+    let on = |d: Date| {
+        let store = store.clone();
+        async move {
+            store
+                .initiative_forecasts_on(&[a, w.initiatives[1]], d)
+                .await
+                .unwrap()
+                .iter()
+                .map(|f| (f.initiative_id, f.as_of))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(on(date!(2026 - 12 - 31)).await, []);
+    assert_eq!(on(date!(2027 - 01 - 01)).await, [(a, date!(2027 - 01 - 01))]);
+    assert_eq!(on(date!(2027 - 01 - 07)).await, [(a, date!(2027 - 01 - 01))]);
+    assert_eq!(on(date!(2027 - 02 - 01)).await, [(a, date!(2027 - 01 - 08))]);
 }

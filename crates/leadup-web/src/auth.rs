@@ -62,11 +62,16 @@ pub(crate) enum Caller {
         principal: Principal,
         /// The session's CSRF token, put into every form.
         csrf: String,
+        /// How many decisions wait for the user (counted for pages, which show it in the
+        /// navigation; 0 on other requests).
+        inbox: usize,
     },
     /// A script with an API token.
     Token {
         /// The token's owner and their roles.
         principal: Principal,
+        /// As for a session.
+        inbox: usize,
     },
 }
 
@@ -75,7 +80,15 @@ impl Caller {
     pub(crate) fn principal(&self) -> Option<&Principal> {
         match self {
             Caller::Anonymous => None,
-            Caller::Session { principal, .. } | Caller::Token { principal } => Some(principal),
+            Caller::Session { principal, .. } | Caller::Token { principal, .. } => Some(principal),
+        }
+    }
+
+    /// How many decisions wait for the signed-in user, as the navigation shows it.
+    pub(crate) fn inbox_count(&self) -> usize {
+        match self {
+            Caller::Session { inbox, .. } | Caller::Token { inbox, .. } => *inbox,
+            Caller::Anonymous => 0,
         }
     }
 
@@ -204,10 +217,10 @@ fn secure(response: &mut Response, private: bool) {
 async fn identify(state: &AppState, mut request: Request) -> Result<(Request, bool), AppError> {
     let now = state.now();
     let mut expired = false;
-    let caller = if let Some(value) = request.headers().get(header::AUTHORIZATION) {
+    let mut caller = if let Some(value) = request.headers().get(header::AUTHORIZATION) {
         let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim).unwrap_or_default();
         match accounts::token_principal(&state.store, token, now).await? {
-            Some(principal) => Caller::Token { principal },
+            Some(principal) => Caller::Token { principal, inbox: 0 },
             None => {
                 return Err(AppError::Unauthorized(
                     "The Authorization header must be 'Bearer TOKEN' with a live API token.".to_owned(),
@@ -226,7 +239,7 @@ async fn identify(state: &AppState, mut request: Request) -> Result<(Request, bo
                     state.store.touch_session(&id_hash, now).await?;
                 }
                 let principal = state.store.principal(session.user_id).await?;
-                Caller::Session { principal, csrf: session.csrf_token }
+                Caller::Session { principal, csrf: session.csrf_token, inbox: 0 }
             }
             Some(_) => {
                 state.store.end_session(&id_hash).await?;
@@ -241,6 +254,12 @@ async fn identify(state: &AppState, mut request: Request) -> Result<(Request, bo
     } else {
         Caller::Anonymous
     };
+    // Pages show the count of waiting decisions in their navigation; the API and forms do not
+    // need it, so only a page request pays for counting.
+    let page = request.method() == Method::GET && !request.uri().path().starts_with("/api/");
+    if let (true, Caller::Session { principal, inbox, .. } | Caller::Token { principal, inbox }) = (page, &mut caller) {
+        *inbox = leadup_app::inbox::inbox(&state.store, principal, state.clock()).await?.len();
+    }
     let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method && !matches!(caller, Caller::Token { .. }) {
         check_origin(request.headers())?;

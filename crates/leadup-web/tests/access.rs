@@ -132,6 +132,7 @@ impl Fixture {
                 proposal,
                 "presented",
                 Actor::new(holders["manager"], time::macros::datetime!(2027-01-04 10:00 UTC)),
+                None,
             )
             .await
             .unwrap();
@@ -259,6 +260,8 @@ impl Fixture {
                 (form, format!("kind=rescope&initiative_id={initiative}&scope=9&reason=Bigger&urgency=normal"))
             }
             ("POST", "/change-requests/{id}/decision") => (form, "decision=accept&rationale=Worth+it".into()),
+            ("POST", "/api/v1/plans/{id}/send-back") => (json, r#"{"reason": "Cut the scope"}"#.into()),
+            ("POST", "/plans/{id}/send-back") => (form, "reason=Cut+the+scope".into()),
             ("POST", "/api/v1/teams/{id}/proposals") | ("PUT", "/api/v1/proposals/{id}") => {
                 (json, serde_json::to_string(&proposal_input(self.evidence)).unwrap())
             }
@@ -345,7 +348,7 @@ async fn plan_with_request(
     .unwrap();
     let plan = store.create_plan(&input.validate().unwrap(), at("manager")).await.unwrap().id;
     store.submit_plan(plan, at("manager")).await.unwrap();
-    store.approve_plan(plan, at("executive")).await.unwrap();
+    store.approve_plan(plan, at("executive"), None).await.unwrap();
     let request: ChangeRequestInput = serde_json::from_value(serde_json::json!({
         "change": {"kind": "rescope", "initiative_id": initiative, "scope": 7}, "reason": "More to do"
     }))

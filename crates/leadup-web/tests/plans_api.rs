@@ -558,3 +558,163 @@ async fn a_proposal_names_only_an_initiative_of_its_own_team() {
     let kept = api.as_("manager", "GET", &format!("/api/v1/proposals/{id}"), None).await;
     assert_eq!(kept.body["input"]["initiative_id"], api.initiatives[0], "{}", kept.text);
 }
+
+/// A submitted plan shows its stored forecast before approval, is sent back with a comment and
+/// approved with a reason; the progress endpoint returns the app service's figures; the inbox
+/// lists what waits for each user, and only that.
+#[allow(clippy::too_many_lines)] // one story, read top to bottom
+async fn decisions_and_inbox(db: TestDatabase) {
+    let api = Api::over(db).await;
+    let team = api.team;
+    let new = json!({"name": "2027 Q1", "period_start": "2027-01-01", "period_end": "2027-03-31",
+        "items": [api.item(0, "2027-01-20", 30), api.item(1, "2027-03-31", 15)]});
+    let plan = api.as_("manager", "POST", &format!("/api/v1/teams/{team}/plans"), Some(new)).await.body["id"]
+        .as_i64()
+        .unwrap();
+    for who in ["manager", "executive", "member", "outsider"] {
+        assert_eq!(api.as_(who, "GET", "/api/v1/inbox", None).await.body, json!([]), "{who}: a draft waits for no one");
+    }
+    assert_eq!(api.call(None, "GET", "/api/v1/inbox", None).await.status, StatusCode::UNAUTHORIZED);
+    let submit = format!("/api/v1/plans/{plan}/submit");
+    assert_eq!(api.as_("manager", "POST", &submit, None).await.status, StatusCode::OK);
+
+    // The executive's inbox holds the submitted plan; nobody else's does.
+    let inbox = api.as_("executive", "GET", "/api/v1/inbox", None).await.body;
+    assert_eq!(
+        inbox,
+        json!([{"kind": "plan_approval", "team_id": team, "team": "Payments", "subject_id": plan,
+                "title": "2027 Q1, version 1", "asked_by": "The manager", "link": format!("/plans/{plan}#draft"),
+                "since": "2027-01-04T12:00:00Z", "age": "less than an hour"}])
+    );
+    for who in ["manager", "member", "outsider"] {
+        assert_eq!(api.as_(who, "GET", "/api/v1/inbox", None).await.body, json!([]), "{who}");
+    }
+    let page = api.page("executive", "/inbox").await;
+    assert!(page.contains("Plan to approve") && page.contains(&format!("href=\"/plans/{plan}#draft\"")), "{page}");
+    assert!(page.contains("<span class=\"count\">1</span>"), "the navigation counts it");
+    let page = api.page("member", "/inbox").await;
+    assert!(page.contains("Nothing waits for your decision.") && !page.contains("class=\"count\""));
+
+    // The submitted version's forecast is stored by the refresh, never computed in a request.
+    let progress_uri = format!("/api/v1/plans/{plan}/progress?version=1");
+    let before = api.as_("member", "GET", &progress_uri, None).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.text);
+    assert_eq!(before.body["items"][0]["forecast"], Value::Null);
+    let page = api.page("executive", &format!("/plans/{plan}")).await;
+    assert!(page.contains("Forecast if approved") && page.contains("No forecast is stored yet"), "{page}");
+    api.state().refresh_forecasts().await.unwrap();
+    let stored = api.store.plan_version_forecasts(plan, 1).await.unwrap().unwrap();
+    let shown = api.as_("member", "GET", &progress_uri, None).await.body;
+    let expected = leadup_app::plan_progress::version(&api.store, plan, 1, TODAY).await.unwrap().unwrap();
+    assert_eq!(shown, serde_json::to_value(&expected).unwrap());
+    for (line, forecast) in shown["items"].as_array().unwrap().iter().zip(&stored.forecasts) {
+        assert_eq!(line["forecast"]["p85"], json!(forecast.dates.map(|d| leadup_core::date::format(d.p85))));
+        assert_eq!(line["forecast"]["chance_by_target"], json!(forecast.probability_by_target));
+    }
+    let first = &expected.items[0];
+    assert!(first.forecast.as_ref().unwrap().chance_by_target.unwrap() < 0.5, "30 items in 16 days: {first:?}");
+    assert_eq!(shown["headline"]["state"], "off_track");
+    let page = api.page("executive", &format!("/plans/{plan}")).await;
+    assert!(page.contains("off track") && page.contains(&expected.headline.reason), "{page}");
+    assert!(page.contains(&format!("action=\"/plans/{plan}/send-back\"")));
+    assert_eq!(
+        api.as_("outsider", "GET", &format!("/api/v1/plans/{plan}/progress"), None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let none = api.as_("member", "GET", &format!("/api/v1/plans/{plan}/progress"), None).await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND, "no baseline yet");
+
+    // Sent back with a comment: only an executive, only with a comment.
+    let send_back = format!("/api/v1/plans/{plan}/send-back");
+    let comment = json!({"reason": "Instant refunds cannot be done by 20 January: move it to March."});
+    assert_eq!(api.as_("manager", "POST", &send_back, Some(comment.clone())).await.status, StatusCode::FORBIDDEN);
+    let empty = api.as_("executive", "POST", &send_back, Some(json!({"reason": " "}))).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(empty.body["errors"][0]["field"], "reason");
+    let sent = api.as_("executive", "POST", &send_back, Some(comment)).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+    assert_eq!(sent.body["versions"][0]["status"], "draft");
+    assert_eq!(
+        sent.body["decisions"],
+        json!([{"version": 1, "outcome": "sent_back", "decided": {"user_id": api.user("executive"), "at": "2027-01-04T12:00:00Z"},
+                "reason": "Instant refunds cannot be done by 20 January: move it to March."}])
+    );
+    assert_eq!(api.as_("executive", "GET", "/api/v1/inbox", None).await.body, json!([]));
+    let page = api.page("manager", &format!("/plans/{plan}")).await;
+    assert!(page.contains("Sent back by") && page.contains("Instant refunds cannot be done by 20 January"), "{page}");
+
+    // Resubmitted and approved with a reason; a bad reason is refused and changes nothing.
+    let items = json!({"items": [api.item(0, "2027-03-15", 30), api.item(1, "2027-03-31", 15)]});
+    assert_eq!(
+        api.as_("manager", "PUT", &format!("/api/v1/plans/{plan}/draft"), Some(items)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(api.as_("manager", "POST", &submit, None).await.status, StatusCode::OK);
+    let approve = format!("/api/v1/plans/{plan}/approve");
+    let overlong = api.as_("executive", "POST", &approve, Some(json!({"reason": "x".repeat(4001)}))).await;
+    assert_eq!(overlong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown = api.as_("executive", "POST", &approve, Some(json!({"why": "typo"}))).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown.text);
+    let approved = api.as_("executive", "POST", &approve, Some(json!({"reason": "Dates fit now."}))).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
+    assert_eq!(approved.body["decisions"][1]["outcome"], "approved");
+    assert_eq!(approved.body["decisions"][1]["reason"], "Dates fit now.");
+    let log = api.store.audit_log().await.unwrap();
+    let last: Value = serde_json::from_str(&log.last().unwrap().event.details).unwrap();
+    assert_eq!(
+        (log.last().unwrap().event.action.as_str(), &last["reason"]),
+        ("plan.approved", &json!("Dates fit now."))
+    );
+
+    // The baseline's progress: the stored forecasts every initiative page shows.
+    api.state().refresh_forecasts().await.unwrap();
+    let progress = api.as_("member", "GET", &format!("/api/v1/plans/{plan}/progress"), None).await;
+    assert_eq!(progress.status, StatusCode::OK, "{}", progress.text);
+    for line in progress.body["items"].as_array().unwrap() {
+        let id = line["initiative_id"].as_i64().unwrap();
+        let stored = api.store.initiative_forecast(id).await.unwrap().unwrap();
+        assert_eq!(line["forecast"]["p85"], json!(stored.dates.map(|d| leadup_core::date::format(d.p85))));
+        assert_eq!(line["forecast"]["chance_by_target"], json!(stored.probability_by_target));
+        assert_eq!(line["at_approval"]["as_of"], "2027-01-04", "approved and refreshed today");
+        assert_eq!(line["p85_change_days"], 0);
+    }
+    let page = api.page("member", &format!("/plans/{plan}")).await;
+    assert!(page.contains("Progress against the baseline") && page.contains("Dates fit now."), "{page}");
+    assert!(!page.contains("/send-back\""), "a member is offered no decision");
+
+    // A presented proposal waits for the executive, who declines it with a reason.
+    let input: leadup_core::proposal::ProposalInput = serde_json::from_value(json!({
+        "title": "Instant refunds", "problem": {"text": "Refunds take two weeks"}, "solution": {"text": "Refund at once"},
+        "case": {"discount_rate": 0.1, "one_off_cost": 100, "recurring_cost": 10, "benefits": {"low": [50], "expected": [80], "high": [120]}},
+        "ask": {"decision": "Fund it"}
+    }))
+    .unwrap();
+    let by = leadup_store::Actor::new(api.user("manager"), datetime!(2027-01-01 09:00 UTC));
+    let proposal = api.store.create_proposal(team, &input, by).await.unwrap().id;
+    api.store.move_proposal(proposal, "presented", by, None).await.unwrap();
+    let inbox = api.as_("executive", "GET", "/api/v1/inbox", None).await.body;
+    assert_eq!(inbox[0]["kind"], "proposal_decision");
+    assert_eq!(
+        (inbox[0]["age"].as_str(), inbox[0]["link"].as_str()),
+        (Some("3 days"), Some(format!("/proposals/{proposal}").as_str()))
+    );
+    let decision = format!("/api/v1/proposals/{proposal}/decision");
+    let declined =
+        api.as_("executive", "POST", &decision, Some(json!({"decision": "decline", "reason": "Not this year."}))).await;
+    assert_eq!(declined.status, StatusCode::OK, "{}", declined.text);
+    assert_eq!(declined.body["moves"][1]["reason"], "Not this year.");
+    assert_eq!(api.as_("executive", "GET", "/api/v1/inbox", None).await.body, json!([]));
+    let page = api.page("member", &format!("/proposals/{proposal}")).await;
+    assert!(page.contains("Not this year."), "the reason is in the proposal's history");
+}
+
+#[tokio::test]
+async fn decisions_and_the_inbox_on_sqlite() {
+    decisions_and_inbox(TestDatabase::sqlite()).await;
+}
+
+#[tokio::test]
+async fn decisions_and_the_inbox_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    decisions_and_inbox(db).await;
+}

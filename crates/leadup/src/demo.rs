@@ -574,8 +574,10 @@ const DRIFT_WEEKS: i64 = 8;
 /// The Payments plan for today's quarter: its Now initiatives in progress, in priority
 /// order, each with its window's end as the target date, its planned budget and its open work
 /// items as the scope. The manager drafted and submitted it and the first executive approved
-/// it into the baseline; then the first member filed a change request without evidence to pull
-/// a Next initiative into the quarter, with its impact computed from the team's throughput.
+/// it into the baseline, with a reason; then the first member filed a change request without
+/// evidence to pull a Next initiative into the quarter, with its impact computed from the team's
+/// throughput. A re-plan moving one target, sent back once by the executive with a comment,
+/// waits for his approval again.
 async fn seed_plan(
     store: &Store,
     today: Date,
@@ -624,7 +626,40 @@ async fn seed_plan(
     let draft = input.validate().context("the demo plan")?;
     let plan = store.create_plan(&draft, at(manager, Duration::days(6))).await.context("saving the demo plan")?.id;
     store.submit_plan(plan, at(manager, Duration::days(5))).await.context("submitting the demo plan")?;
-    store.approve_plan(plan, at(executive, Duration::days(4))).await.context("approving the demo plan")?;
+    let approval =
+        "The three things we promised customers this quarter, SEPA Instant first as agreed with Hanseatic Builders.";
+    store
+        .approve_plan(plan, at(executive, Duration::days(4)), Some(approval))
+        .await
+        .context("approving the demo plan")?;
+
+    // A re-plan: the manager asked to give the marketplace pilot a month more; the executive sent
+    // it back, as that date was promised to Freelanza; she moved reconciliation instead and
+    // submitted it again, so it waits in his inbox with its forecast.
+    let baseline = store.plan(plan).await.context("reading the demo plan")?;
+    let baseline = baseline.baseline().context("the demo baseline")?.content.clone();
+    let redated = |title: &str, content: &mut leadup_core::plan::PlanContent| -> anyhow::Result<()> {
+        let at = INITIATIVES.iter().position(|i| i.title.starts_with(title)).context("a planned initiative")?;
+        let item = content
+            .items
+            .iter_mut()
+            .find(|i| i.initiative_id == initiative_ids[at])
+            .context("an initiative of the demo plan")?;
+        item.target_date += Duration::days(30);
+        Ok(())
+    };
+    store.replan(plan, at(manager, Duration::days(3))).await.context("re-planning the demo plan")?;
+    let mut first = baseline.clone();
+    redated("Marketplace payouts pilot", &mut first)?;
+    store.edit_plan_draft(plan, &first).await.context("editing the demo re-plan")?;
+    store.submit_plan(plan, at(manager, Duration::days(3))).await.context("submitting the demo re-plan")?;
+    let comment = "The pilot's date is what sales promised Freelanza, so it stays. If something has to move, \
+                   move reconciliation, and show me what that does to its target.";
+    store.send_back_plan(plan, at(executive, Duration::days(2)), comment).await.context("sending the re-plan back")?;
+    let mut second = baseline;
+    redated("Automatic payment-run reconciliation", &mut second)?;
+    store.edit_plan_draft(plan, &second).await.context("revising the demo re-plan")?;
+    store.submit_plan(plan, at(manager, Duration::days(1))).await.context("resubmitting the demo re-plan")?;
 
     let wanted = INITIATIVES
         .iter()
@@ -655,6 +690,7 @@ async fn seed_plan(
         .file_change_request(plan, &request, &impact, at(member, Duration::hours(3)))
         .await
         .context("filing the demo change request")?;
+
     Ok(())
 }
 
@@ -709,7 +745,7 @@ async fn seed_proposal(store: &Store, today: Date, team: i64) -> anyhow::Result<
     input.clone().validate(&objectives, &initiatives, &evidence, Some(today)).context("the demo proposal")?;
     let now = OffsetDateTime::now_utc().replace_nanosecond(0).expect("zero nanoseconds are valid");
     let id = store.create_proposal(team, &input, leadup_store::Actor::new(manager, now - Duration::days(2))).await?.id;
-    store.move_proposal(id, "presented", leadup_store::Actor::new(manager, now - Duration::days(1))).await?;
+    store.move_proposal(id, "presented", leadup_store::Actor::new(manager, now - Duration::days(1)), None).await?;
     Ok(())
 }
 

@@ -108,7 +108,32 @@ fn the_brief_agrees(url: &str) {
     assert_eq!((volume["current"].as_f64(), volume["previous"].as_f64()), (Some(236.0), Some(228.0)));
     let decisions: Vec<&str> =
         brief["decisions"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
-    assert!(decisions.contains(&"change_request") && decisions.contains(&"proposal"), "{decisions:?}");
+    // What waits for Mateo about Payments: his inbox narrowed to the team.
+    let mut kinds = decisions.clone();
+    kinds.sort_unstable();
+    assert_eq!(kinds, ["change_request_sign_off", "plan_approval", "proposal_decision"], "{}", brief["decisions"]);
+    let since: Vec<&str> =
+        brief["decisions"].as_array().unwrap().iter().map(|d| d["since"].as_str().unwrap()).collect();
+    assert!(since.windows(2).all(|w| w[0] <= w[1]), "oldest first: {since:?}");
+    let (_, inbox) = server.get_as(&mateo, "/api/v1/inbox");
+    let inbox: Value = serde_json::from_str(&inbox).unwrap();
+    let in_inbox = inbox.as_array().unwrap().iter().filter(|i| i["team_id"] == payments).count();
+    assert_eq!(in_inbox, decisions.len(), "{inbox}");
+    // The headline and the progress against the baseline are the plan page's.
+    let plans = server.get_json(&format!("/api/v1/teams/{payments}/plans"));
+    let plan = plans[0]["id"].as_i64().unwrap();
+    let plan_progress = server.get_json(&format!("/api/v1/plans/{plan}/progress"));
+    assert_eq!(brief["headline"]["state"], plan_progress["headline"]["state"], "{plan_progress}");
+    assert_eq!(brief["headline"]["reason"], plan_progress["headline"]["reason"]);
+    let mut committed = 0;
+    for item in plan_progress["items"].as_array().unwrap() {
+        let line = lines.iter().find(|l| l["id"] == item["initiative_id"]).expect("every committed initiative");
+        assert_eq!(line["committed"]["target_date"], item["target"], "{line}");
+        assert_eq!(line["committed"]["p85_change_days"], item["p85_change_days"], "{line}");
+        assert_eq!(line["committed"]["chance_change"], item["chance_change"], "{line}");
+        committed += 1;
+    }
+    assert!(committed >= 3, "{plan_progress}");
     let requests = brief["change_requests"].as_array().unwrap();
     assert_eq!(requests.len(), 1, "{requests:?}");
     assert_eq!(requests[0]["filed_by"], "Kwame Mensah");

@@ -25,8 +25,8 @@ pub const STYLE: &str = "\
 @media screen and (max-width: 640px) { .brief .cols { grid-template-columns: 1fr; } .brief thead { display: none; } .brief tr { display: block; border-bottom: 1px solid #dfe3ea; padding: 1.5mm 0; }\
  .brief td { display: inline-block; border: 0; padding: .3mm 2.5mm .3mm 0; text-align: left; } .brief td.n { text-align: left; } .brief td:first-child { display: block; font-size: 10pt; }\
  .brief td[data-label]::before { content: attr(data-label) \" \"; color: #4f586b; font-size: 8pt; } }\
-@page { size: A4; margin: 12mm; }\
-@media print { .brief { max-width: none; font-size: 8.5pt; } .brief h1 { font-size: 14pt; } .brief h2 { margin-top: 2.5mm; } .brief table { font-size: 7.5pt; } .no-print { display: none !important; } body { margin: 0; } }";
+@page { size: A4; margin: 10mm 11mm; }\
+@media print { .brief { max-width: none; font-size: 8pt; line-height: 1.3; } .brief h1 { font-size: 14pt; } .brief h2 { margin: 2.2mm 0 .8mm; } .brief table { font-size: 7.2pt; } .brief .sub { font-size: 6.8pt; } .brief .headline { margin: 1.5mm 0; padding: 1mm 2.5mm; } .no-print { display: none !important; } body { margin: 0; } }";
 
 fn row(line: &InitiativeLine) -> Markup {
     html! {

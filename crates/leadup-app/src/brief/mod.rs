@@ -16,9 +16,9 @@ use std::cmp::Ordering;
 
 use leadup_core::access::Role;
 use leadup_core::account::{User, normalise_email};
-use leadup_core::change_request::RequestStatus;
 use leadup_core::date::{iso_date, iso_date_option};
 use leadup_core::forecast::InitiativeForecast;
+use leadup_core::headline::{HeadlineItem, headline};
 use leadup_core::initiative::{Initiative, Status};
 use leadup_core::plan::VersionStatus;
 use leadup_store::{NewBrief, Store, StoreError, StoredBrief};
@@ -267,8 +267,23 @@ pub struct Headline {
     pub reason: String,
 }
 
-/// An initiative's stand against the approved baseline, when it is committed in one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl Headline {
+    /// `headline` in a brief's words, with `preface` (a sentence) before its reason.
+    fn of(headline: &leadup_core::headline::Headline, preface: Option<&str>) -> Self {
+        let label = headline.state.label();
+        let mut chars = label.chars();
+        let label = chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default();
+        let reason = match preface {
+            Some(preface) => format!("{preface} {}", headline.reason),
+            None => headline.reason.clone(),
+        };
+        Self { state: headline.state.as_str().to_owned(), label, reason }
+    }
+}
+
+/// An initiative's stand against the approved baseline, when it is committed in one (the
+/// figures of `leadup_app::plan_progress`, as the plan's page shows them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Committed {
     /// The plan's name.
     pub plan: String,
@@ -277,6 +292,15 @@ pub struct Committed {
     pub target_date: Date,
     /// The committed budget in minor units.
     pub budget: i64,
+    /// The P85 date when the baseline was approved.
+    #[serde(default, with = "iso_date_option")]
+    pub p85_at_approval: Option<Date>,
+    /// Days the P85 date moved since approval (later is positive).
+    #[serde(default)]
+    pub p85_change_days: Option<i64>,
+    /// How the chance by target changed since approval (0.1 is ten points more likely).
+    #[serde(default)]
+    pub chance_change: Option<f64>,
 }
 
 /// A change of a figure since the last brief.
@@ -426,7 +450,7 @@ pub struct EvidenceLine {
 /// Something waiting for the stakeholder's decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionLine {
-    /// `plan`, `change_request` or `proposal`.
+    /// `plan_approval`, `change_request_sign_off` or `proposal_decision` (as in the inbox).
     pub kind: String,
     /// Its id.
     pub id: i64,
@@ -565,13 +589,29 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
             .map(|v| (plan, v))
     });
 
+    // Progress against the approved baseline, as the plan's page shows it (plan_progress reads
+    // the latest stored forecasts, so it is used for a baseline in force by the brief's day).
+    let progress_of_plan = match baseline {
+        Some((plan, version)) if plan.baseline().is_some_and(|b| b.number == version.number) => {
+            crate::plan_progress::baseline(store, plan.id, today).await?
+        }
+        _ => None,
+    };
+
     let mut lines = Vec::new();
     for initiative in &initiatives {
         let committed = baseline.and_then(|(plan, version)| {
-            version.content.item(initiative.id).map(|item| Committed {
-                plan: plan.name.clone(),
-                target_date: item.target_date,
-                budget: item.budget,
+            version.content.item(initiative.id).map(|item| {
+                let figures =
+                    progress_of_plan.as_ref().and_then(|p| p.items.iter().find(|i| i.initiative_id == initiative.id));
+                Committed {
+                    plan: plan.name.clone(),
+                    target_date: item.target_date,
+                    budget: item.budget,
+                    p85_at_approval: figures.and_then(|f| f.at_approval.as_ref()).and_then(|f| f.p85),
+                    p85_change_days: figures.and_then(|f| f.p85_change_days),
+                    chance_change: figures.and_then(|f| f.chance_change),
+                }
             })
         });
         if committed.is_none() && !matches!(initiative.status, Status::Planned | Status::InProgress) {
@@ -624,11 +664,14 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
     });
 
     let risks = risks(&lines);
-    let headline = headline(&lines, baseline.is_some());
+    let headline = match &progress_of_plan {
+        Some(plan) => Headline::of(&plan.headline, None),
+        None => unplanned_headline(&lines, baseline.is_some()),
+    };
     let change_requests = change_requests(store, &plans, &initiatives, period).await?;
     let key_results = key_results(&objectives, audience, previous.as_ref());
     let evidence = evidence(store, &initiatives, audience, today).await?;
-    let decisions = decisions(store, team_id, &plans, &initiatives, today).await?;
+    let decisions = decisions(store, audience, team_id, request.now).await?;
 
     Ok(Brief {
         stakeholder: Person {
@@ -719,34 +762,29 @@ fn risks(lines: &[InitiativeLine]) -> Vec<Risk> {
         .collect()
 }
 
-// Filled in from `leadup_core::headline` once the plan-progress work lands; until then the
-// states the initiative pages show are counted.
-fn headline(lines: &[InitiativeLine], has_baseline: bool) -> Headline {
-    let committed: Vec<&InitiativeLine> = lines.iter().filter(|l| l.committed.is_some()).collect();
-    let off = committed.iter().filter(|l| matches!(l.state, State::OffTrack | State::TargetPassed)).count();
-    let at_risk = committed.iter().filter(|l| l.state == State::AtRisk).count();
-    let (state, label, reason) = if !has_baseline {
-        ("at_risk", "At risk", "No approved plan yet: nothing is committed to hold the work against.".to_owned())
-    } else if off > 0 {
-        (
-            "off_track",
-            "Off track",
-            format!("{off} of {} committed initiatives are unlikely to make their targets.", committed.len()),
-        )
-    } else if at_risk > 0 {
-        (
-            "at_risk",
-            "At risk",
-            format!("{at_risk} of {} committed initiatives may miss their targets.", committed.len()),
-        )
+/// The headline without a baseline in force: the one headline rule
+/// (`leadup_core::headline`) over the team's dated initiatives, held against their own targets.
+fn unplanned_headline(lines: &[InitiativeLine], superseded: bool) -> Headline {
+    // `superseded`: a baseline was in force on the brief's day but a later one replaced it.
+    let items: Vec<HeadlineItem> = lines
+        .iter()
+        .filter_map(|l| {
+            l.target.map(|target| HeadlineItem {
+                title: l.title.clone(),
+                target,
+                done: l.state == State::Done,
+                chance: l.probability_by_target,
+                chance_at_approval: None,
+                p85: l.p85,
+            })
+        })
+        .collect();
+    let why = if superseded {
+        "The baseline in force on this brief's day has since been replaced"
     } else {
-        (
-            "on_track",
-            "On track",
-            format!("All {} committed initiatives are likely to make their targets.", committed.len()),
-        )
+        "No plan is approved yet"
     };
-    Headline { state: state.to_owned(), label: label.to_owned(), reason }
+    Headline::of(&headline(&items), Some(&format!("{why}: each initiative is held against its own target date.")))
 }
 
 async fn user_name(store: &Store, id: i64) -> String {
@@ -841,61 +879,26 @@ async fn evidence(
     Ok(lines)
 }
 
-// The decisions the stakeholder's inbox will list (submitted plans, change requests awaiting
-// an executive's sign-off, presented proposals), read here for the brief's team only.
+/// What waits for the stakeholder's decision about the team as of `now`: their decisions inbox
+/// (`leadup_app::inbox`) narrowed to the brief's team.
 async fn decisions(
     store: &Store,
+    audience: &Audience,
     team_id: i64,
-    plans: &[leadup_core::plan::Plan],
-    initiatives: &[Initiative],
-    today: Date,
+    now: OffsetDateTime,
 ) -> Result<Vec<DecisionLine>, StoreError> {
-    let mut lines = Vec::new();
-    for plan in plans {
-        if let Some(version) = plan.latest().filter(|v| v.status == VersionStatus::Submitted) {
-            let since = version.submitted.map_or(version.created.at, |s| s.at).date();
-            lines.push(DecisionLine {
-                kind: "plan".to_owned(),
-                id: plan.id,
-                what: format!("Approve or send back the plan {} (version {})", plan.name, version.number),
-                since,
-            });
-        }
-        for request in store.plan_change_requests(plan.id).await? {
-            if request.status == RequestStatus::Open && request.executive.is_none() {
-                let title = initiatives
-                    .iter()
-                    .find(|i| i.id == request.change.initiative_id())
-                    .map_or_else(|| format!("initiative {}", request.change.initiative_id()), |i| i.title.clone());
-                lines.push(DecisionLine {
-                    kind: "change_request".to_owned(),
-                    id: request.id,
-                    what: format!(
-                        "Decide change request {} ({} {title}) on {}",
-                        request.id,
-                        request.change.kind().as_str(),
-                        plan.name
-                    ),
-                    since: request.filed.at.date(),
-                });
-            }
-        }
-    }
-    for proposal in
-        store.proposals().await?.into_iter().filter(|p| p.team_id == team_id && p.input.status == "presented")
-    {
-        let since = OffsetDateTime::from_unix_timestamp(proposal.updated_at).map_or(Date::MIN, OffsetDateTime::date);
-        lines.push(DecisionLine {
-            kind: "proposal".to_owned(),
-            id: proposal.id,
-            what: format!("Approve or decline the proposal {}", proposal.input.title),
-            since,
-        });
-    }
-    // As of the end of `today`: what waited then.
-    lines.retain(|l| l.since <= today);
-    lines.sort_by_key(|l| (l.since, l.id));
-    Ok(lines)
+    let principal = store.principal(audience.user.id).await?;
+    Ok(crate::inbox::inbox(store, &principal, now)
+        .await?
+        .into_iter()
+        .filter(|item| item.team_id == team_id && item.since <= now)
+        .map(|item| DecisionLine {
+            kind: item.kind.as_str().to_owned(),
+            id: item.subject_id,
+            what: format!("{}: {}, asked by {}", item.kind.label(), item.title, item.asked_by),
+            since: item.since.date(),
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -928,6 +931,9 @@ pub(crate) mod tests {
                 plan: "2027 Q1".to_owned(),
                 target_date: date!(2027 - 03 - 31),
                 budget: 12_000_000,
+                p85_at_approval: Some(date!(2027 - 03 - 30)),
+                p85_change_days: Some(10),
+                chance_change: Some(-0.2),
             }),
             currency: "EUR".to_owned(),
             budget_planned: 12_000_000,
@@ -1011,7 +1017,7 @@ pub(crate) mod tests {
             "{text}"
         );
         assert!(text.contains("cost +21d delay, +EUR 90,000"), "{text}");
-        assert!(text.contains(": EUR 40,000 of 120,000 spent"), "{text}");
+        assert!(text.contains(": EUR 40,000 of 120,000 spent · P85 +10d since approval"), "{text}");
         assert!(text.contains("236 \\(was 228\\) of 400 EUR million"), "{text}");
     }
 

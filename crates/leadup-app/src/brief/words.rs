@@ -65,7 +65,8 @@ pub fn committed(line: &InitiativeLine) -> String {
             } else {
                 format!("committed {} · ", date::format(c.target_date))
             };
-            format!("{date}{} of {} spent", money(&line.currency, line.budget_spent), major_units(c.budget))
+            let moved = c.p85_change_days.map(|d| format!(" · P85 {} since approval", days(d))).unwrap_or_default();
+            format!("{date}{} of {} spent{moved}", money(&line.currency, line.budget_spent), major_units(c.budget))
         }
         None => format!("not in the approved plan · {} spent", money(&line.currency, line.budget_spent)),
     }

@@ -1,10 +1,12 @@
 //! The JSON API under `/api/v1/`: workspace, objectives, teams, initiatives, alignment,
 //! progress (work items, imports, attach rules, and the progress of teams and initiatives),
-//! plans with their change requests, evidence, and proposals.
+//! plans with their progress and change requests, evidence, proposals, and the signed-in user's
+//! decisions inbox.
 
 mod briefs;
 mod evidence;
 pub(crate) mod imports;
+mod inbox;
 mod initiatives;
 mod me;
 mod objectives;
@@ -90,6 +92,8 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::PUT, "/plans/{id}/draft", PlanTeam(EditPlan), plans::edit_draft)
         .add(Method::POST, "/plans/{id}/submit", PlanTeam(EditPlan), plans::submit)
         .add(Method::POST, "/plans/{id}/approve", PlanTeam(ApprovePlan), plans::approve)
+        .add(Method::POST, "/plans/{id}/send-back", PlanTeam(ApprovePlan), plans::send_back)
+        .add(Method::GET, "/plans/{id}/progress", PlanTeam(ViewTeam), plans::progress)
         .add(Method::POST, "/plans/{id}/replan", PlanTeam(EditPlan), plans::replan)
         .add(Method::GET, "/plans/{id}/diff", PlanTeam(ViewTeam), plans::version_diff)
         .add(Method::GET, "/plans/{id}/change-requests", PlanTeam(ViewTeam), plans::change_requests)
@@ -105,6 +109,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/proposals/{id}/decision", ProposalTeam(DecideProposals), proposals::decide)
         .add(Method::POST, "/briefs", BodyTeam(WriteBriefs), briefs::create)
         .add(Method::GET, "/briefs/{id}", Brief(ReadBriefs), briefs::show)
+        .add(Method::GET, "/inbox", SignedIn, inbox::list)
 }
 
 /// A JSON body whose rejections are answered as problem+json naming the bad field. A string
@@ -124,6 +129,26 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> 
         let mut request = axum::extract::Request::new(axum::body::Body::from(bytes));
         *request.headers_mut() = headers;
         let axum::Json(value) = axum::Json::<T>::from_request(request, state).await?;
+        Ok(Self(value))
+    }
+}
+
+/// A JSON body that may be left out: an empty body is `T::default()`, anything else is read as
+/// [`Json`] reads it.
+pub(crate) struct OptionalJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let headers = request.headers().clone();
+        let bytes = axum::body::Bytes::from_request(request, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(T::default()));
+        }
+        let mut request = axum::extract::Request::new(axum::body::Body::from(bytes));
+        *request.headers_mut() = headers;
+        let Json(value) = Json::<T>::from_request(request, state).await?;
         Ok(Self(value))
     }
 }

@@ -1,5 +1,6 @@
 //! `/api/v1/teams/{id}/plans`, `/api/v1/plans/{id}` and `/api/v1/change-requests/{id}`: a
-//! team's plans and their versions (draft, submit, approve into the baseline, re-plan, diff),
+//! team's plans and their versions (draft, submit, approve into the baseline or send back with
+//! a comment, re-plan, diff), a version's progress against its targets,
 //! change requests filed against a baseline with their computed impact and their decisions,
 //! and the team's disruption record.
 
@@ -12,10 +13,11 @@ use leadup_core::roadmap::Quarter;
 use leadup_core::{ValidationErrors, date};
 use serde::Deserialize;
 
-use super::{Id, Json, Query, created};
+use super::{Id, Json, OptionalJson, Query, created};
 use crate::auth::Caller;
 use crate::{AppError, AppState};
 use leadup_app::impact;
+use leadup_app::plan_progress::{self, PlanProgress};
 
 /// A new plan: the team is the path's.
 #[derive(Deserialize)]
@@ -33,6 +35,22 @@ pub(crate) struct NewPlan {
 #[serde(deny_unknown_fields)]
 pub(crate) struct DraftContent {
     items: Vec<PlanItemInput>,
+}
+
+/// The reason an executive gives with a decision on a plan (optional when approving, required
+/// when sending it back).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlanDecisionInput {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// Which version's progress: the baseline's when none is named.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProgressParams {
+    version: Option<u32>,
 }
 
 /// A sign-off of a decision on a change request.
@@ -93,13 +111,52 @@ pub(crate) async fn edit_draft(
 }
 
 pub(crate) async fn submit(State(state): State<AppState>, caller: Caller, Id(id): Id) -> Result<Json<Plan>, AppError> {
-    Ok(Json(state.store.submit_plan(id, state.actor(caller.user()?.user_id)).await?))
-}
-
-pub(crate) async fn approve(State(state): State<AppState>, caller: Caller, Id(id): Id) -> Result<Json<Plan>, AppError> {
-    let plan = state.store.approve_plan(id, state.actor(caller.user()?.user_id)).await?;
+    let plan = state.store.submit_plan(id, state.actor(caller.user()?.user_id)).await?;
+    // The refresher stores the submitted version's forecast for the executive to see.
     state.forecasts_changed(plan.team_id);
     Ok(Json(plan))
+}
+
+pub(crate) async fn approve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    OptionalJson(input): OptionalJson<PlanDecisionInput>,
+) -> Result<Json<Plan>, AppError> {
+    let by = state.actor(caller.user()?.user_id);
+    let plan = state.store.approve_plan(id, by, input.reason.as_deref()).await?;
+    state.forecasts_changed(plan.team_id);
+    Ok(Json(plan))
+}
+
+pub(crate) async fn send_back(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Json(input): Json<PlanDecisionInput>,
+) -> Result<Json<Plan>, AppError> {
+    let by = state.actor(caller.user()?.user_id);
+    Ok(Json(state.store.send_back_plan(id, by, input.reason.as_deref().unwrap_or_default()).await?))
+}
+
+pub(crate) async fn progress(
+    State(state): State<AppState>,
+    Id(id): Id,
+    Query(params): Query<ProgressParams>,
+) -> Result<Json<PlanProgress>, AppError> {
+    let today = state.today();
+    let found = match params.version {
+        Some(number) => plan_progress::version(&state.store, id, number, today).await?,
+        None => plan_progress::baseline(&state.store, id, today).await?,
+    };
+    found.map(Json).ok_or_else(|| {
+        AppError::NotFound(match params.version {
+            Some(number) => format!(
+                "plan {id} has no version {number} that is submitted or approved: only those have a stored forecast"
+            ),
+            None => format!("plan {id} has no approved baseline yet; name a submitted version with ?version=N"),
+        })
+    })
 }
 
 pub(crate) async fn replan(State(state): State<AppState>, caller: Caller, Id(id): Id) -> Result<Json<Plan>, AppError> {

@@ -21,6 +21,9 @@ use crate::{AppError, AppState};
 #[serde(deny_unknown_fields)]
 pub(crate) struct DecisionInput {
     decision: String,
+    /// Why, shown in the proposal's history and written to the audit log.
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 /// A stored proposal with what is computed from it.
@@ -98,7 +101,7 @@ pub(crate) async fn present(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Value>, AppError> {
-    let stored = state.store.move_proposal(id, "presented", state.actor(caller.user()?.user_id)).await?;
+    let stored = state.store.move_proposal(id, "presented", state.actor(caller.user()?.user_id), None).await?;
     Ok(Json(described(&state, stored).await?))
 }
 
@@ -107,7 +110,7 @@ pub(crate) async fn withdraw(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Value>, AppError> {
-    let stored = state.store.move_proposal(id, "draft", state.actor(caller.user()?.user_id)).await?;
+    let stored = state.store.move_proposal(id, "draft", state.actor(caller.user()?.user_id), None).await?;
     Ok(Json(described(&state, stored).await?))
 }
 
@@ -128,6 +131,7 @@ pub(crate) async fn decide(
             .into());
         }
     };
-    let stored = state.store.move_proposal(id, to, state.actor(caller.user()?.user_id)).await?;
+    let by = state.actor(caller.user()?.user_id);
+    let stored = state.store.move_proposal(id, to, by, input.reason.as_deref()).await?;
     Ok(Json(described(&state, stored).await?))
 }

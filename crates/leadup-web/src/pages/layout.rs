@@ -18,6 +18,8 @@ pub(crate) enum Section {
     Priorities,
     Proposals,
     Briefs,
+    /// The decisions inbox, linked beside the account rather than among the sections.
+    Inbox,
 }
 
 const SECTIONS: [(Section, &str, &str); 8] = [
@@ -61,6 +63,14 @@ pub(crate) fn page(
                             }
                         }
                         div.account {
+                            @let waiting = caller.inbox_count();
+                            a.inbox-link href="/inbox" class=[(active == Some(Section::Inbox)).then_some("active")] {
+                                "Inbox"
+                                @if waiting > 0 {
+                                    " " span.count { (waiting) }
+                                    span.visually-hidden { (if waiting == 1 { " decision waits for you" } else { " decisions wait for you" }) }
+                                }
+                            }
                             @if user.is_admin { a href="/admin" { "Administration" } }
                             a href="/account" title=(user.email) { (user.name) }
                             @if !caller.csrf().is_empty() {

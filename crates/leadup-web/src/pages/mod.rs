@@ -1,6 +1,7 @@
 //! The HTML pages: strategy, roadmap (timeline and Now / Next / Later), alignment, teams with
 //! their dashboards and import form, one page per initiative with its progress, and a team's
-//! plans with their baselines, versions and change requests. Pages read from the store and
+//! plans with their baselines, progress, versions and change requests, and the signed-in user's
+//! decisions inbox. Pages read from the store and
 //! draw charts as inline SVG.
 
 mod account;
@@ -11,6 +12,7 @@ mod change_requests;
 mod evidence;
 mod evidence_import;
 mod import;
+mod inbox;
 mod initiative;
 mod layout;
 mod login;
@@ -48,6 +50,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add_upload(Method::POST, "/login", Public, login::sign_in, login::MAX_SIGN_IN_FORM)
         .add(Method::POST, "/logout", Public, login::sign_out)
         .add(Method::GET, "/account", SignedIn, account::page)
+        .add(Method::GET, "/inbox", SignedIn, inbox::page)
         .add(Method::POST, "/account/password", SignedIn, account::change_password)
         .add(Method::POST, "/account/tokens", SignedIn, account::create_token)
         .add(Method::POST, "/account/tokens/{token}/revoke", SignedIn, account::revoke_token)
@@ -102,6 +105,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/plans/{id}/draft", PlanTeam(EditPlan), plans::edit_draft)
         .add(Method::POST, "/plans/{id}/submit", PlanTeam(EditPlan), plans::submit)
         .add(Method::POST, "/plans/{id}/approve", PlanTeam(ApprovePlan), plans::approve)
+        .add(Method::POST, "/plans/{id}/send-back", PlanTeam(ApprovePlan), plans::send_back)
         .add(Method::POST, "/plans/{id}/replan", PlanTeam(EditPlan), plans::replan)
         .add(Method::GET, "/plans/{id}/change-requests/new", PlanTeam(FileChangeRequest), change_requests::form)
         .add(Method::POST, "/plans/{id}/change-requests", PlanTeam(FileChangeRequest), change_requests::file)

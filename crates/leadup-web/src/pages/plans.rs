@@ -1,9 +1,13 @@
 //! `/teams/{id}/plans`: a team's plans, and the manager's form for a new one;
-//! `/plans/{id}`: one plan: its baseline (immutable, with its content hash and who approved
-//! it when), the version in the making with the manager's edit form and Submit, the
-//! executives' Approve, "Request a change" for everyone who may file one, the version history
-//! with a diff between any two versions (`?from=N&to=M`), the plan's change requests and the
-//! team's disruption record for the plan's period.
+//! `/plans/{id}`: one plan: its progress against the baseline (per committed initiative the
+//! target, budget, current P85 date and chance by target, the change since approval, budget
+//! spent and items done, under the plan's headline), its baseline (immutable, with its content
+//! hash and who approved it when), the version in the making with the manager's edit form and
+//! Submit (and the comment of an executive who sent it back), a submitted version's forecast
+//! with the executives' Approve and Send back (each with a reason), "Request a change" for
+//! everyone who may file one, the version history with every decision and a diff between any
+//! two versions (`?from=N&to=M`), the plan's change requests and the team's disruption record
+//! for the plan's period. Every forecast shown is a stored one (`leadup_app::plan_progress`).
 //!
 //! Forms post URL-encoded fields and answer with a redirect to the plan (or the form again,
 //! with every bad field named); nothing changes on GET and nothing needs JavaScript.
@@ -14,15 +18,17 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use leadup_app::plan_progress::{self, ForecastFigures, PlanProgress};
 use leadup_core::access::Action;
 use leadup_core::change_request::{ChangeRequest, RequestStatus};
 use leadup_core::date;
 use leadup_core::disruption::DisruptionRecord;
+use leadup_core::headline::{Headline, percent};
 use leadup_core::initiative::Initiative;
 use leadup_core::money::{Money, major_units, parse_major_units};
 use leadup_core::plan::{
-    Origin, Period, Plan, PlanContent, PlanDiff, PlanInput, PlanItemInput, PlanVersion, VersionStatus, diff,
-    validate_items,
+    Origin, Period, Plan, PlanContent, PlanDecision, PlanDiff, PlanInput, PlanItemInput, PlanVersion, VersionStatus,
+    diff, validate_items,
 };
 use leadup_core::roadmap::Quarter;
 use leadup_core::strategy::Workspace;
@@ -518,6 +524,17 @@ async fn render_plan(
         (None, None) => (Vec::new(), None),
     };
     let may_share = caller.may(Action::ManageShareLinks, team);
+    let today = state.today();
+    let progress = match baseline {
+        Some(_) => plan_progress::baseline(&state.store, plan.id, today).await?,
+        None => None,
+    };
+    let submitted = match making {
+        Some(v) if v.status == VersionStatus::Submitted => {
+            plan_progress::version(&state.store, plan.id, v.number, today).await?
+        }
+        _ => None,
+    };
     let content = html! {
         @if let Some(expires) = shared_until {
             p.shared-banner { "A read-only view of " strong { (view.team.name) } "'s plan " strong { (plan.name) } ", shared by link until " (expires) "." }
@@ -542,6 +559,15 @@ async fn render_plan(
         p.muted.lead {
             (view.team.name) " · " (period_text(plan)) " · "
             (plan.versions.len()) @if plan.versions.len() == 1 { " version" } @else { " versions" }
+        }
+        @if let Some(progress) = &progress {
+            section.card.plan-progress id="progress" {
+                div.card-head {
+                    h2 { "Progress against the baseline" }
+                    span.muted { (as_of_text(progress, today)) }
+                }
+                (progress_view(progress, &view, true))
+            }
         }
         @if let Some(baseline) = baseline {
             section.card.baseline id="baseline" {
@@ -575,6 +601,13 @@ async fn render_plan(
                         @if let Some(signed) = &version.submitted { " · submitted by " (view.name(signed.user_id)) " on " (when(signed.at)) }
                     }
                 }
+                @if let Some(decision) = plan.sent_back(version.number) {
+                    div.alert.sent-back role="status" {
+                        p { strong { "Sent back by " (view.name(decision.decided.user_id)) } " on " (when(decision.decided.at)) ":" }
+                        @if let Some(reason) = &decision.reason { blockquote { (reason) } }
+                        @if editing.is_some() { p { "Change the draft and submit it again." } }
+                    }
+                }
                 @if editing.is_some() {
                     @if let Some(errors) = &errors { (error_list(errors)) }
                     form.plan-form method="post" action={ "/plans/" (plan.id) "/draft" } {
@@ -588,19 +621,39 @@ async fn render_plan(
                         button type="submit" { "Submit for approval" }
                     }
                 } @else {
-                    (items_table(&version.content, &view))
                     @if version.status == VersionStatus::Submitted {
+                        @match &submitted {
+                            Some(forecast) => {
+                                h3 { "Forecast if approved" }
+                                p.muted.hint { "Each initiative in this version's order with its target, forecast on the team's own record ("
+                                    (as_of_text(forecast, today)) "). Approve knowing which targets are unlikely, or send the plan back with a comment." }
+                                (progress_view(forecast, &view, false))
+                            },
+                            None => (items_table(&version.content, &view)),
+                        }
                         @if may_approve {
-                            form.approve-form method="post" action={ "/plans/" (plan.id) "/approve" } {
-                                input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
-                                p { "Approving makes version " (version.number) " the team's baseline, with content hash "
-                                    code.hash title=(version.content_hash) { (short_hash(&version.content_hash)) } "; it can then only change through change requests." }
-                                button type="submit" { "Approve version " (version.number) }
+                            div.decide-plan {
+                                form.approve-form method="post" action={ "/plans/" (plan.id) "/approve" } {
+                                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                                    p { "Approving makes version " (version.number) " the team's baseline, with content hash "
+                                        code.hash title=(version.content_hash) { (short_hash(&version.content_hash)) } "; it can then only change through change requests." }
+                                    label { span.label { "Reason (optional)" }
+                                        textarea name="reason" rows="2" maxlength="4000" placeholder="Why you approve, for the plan's history" {} }
+                                    button type="submit" { "Approve version " (version.number) }
+                                }
+                                form.send-back-form method="post" action={ "/plans/" (plan.id) "/send-back" } {
+                                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                                    p { "Or send it back to the manager as a draft, saying what should change." }
+                                    label { span.label { "Comment for the manager" }
+                                        textarea name="reason" rows="2" maxlength="4000" required placeholder="What should change before you approve" {} }
+                                    button.secondary type="submit" { "Send back" }
+                                }
                             }
                         } @else {
                             p.muted { "Waiting for approval by an executive of the team." }
                         }
                     } @else {
+                        (items_table(&version.content, &view))
                         p.muted { "The team's manager is drafting this version." }
                     }
                 }
@@ -611,6 +664,117 @@ async fn render_plan(
         (disruption_card(&record))
     };
     Ok(view.page(&plan.name, caller, &content))
+}
+
+/// "Forecasts as of today" or "... as of 2027-01-04, 3 days old", from the items' forecasts.
+fn as_of_text(progress: &PlanProgress, today: Date) -> String {
+    let oldest = progress.items.iter().filter_map(|i| i.forecast.as_ref()).min_by_key(|f| f.as_of);
+    match oldest {
+        None => "No forecast is stored yet: it is computed in the background within a minute.".to_owned(),
+        Some(f) if f.as_of >= today => "Stored forecasts as of today".to_owned(),
+        Some(f) => format!(
+            "Stored forecasts as of {}, {} old",
+            date::format(f.as_of),
+            if f.age_days == 1 { "1 day".to_owned() } else { format!("{} days", f.age_days) }
+        ),
+    }
+}
+
+/// The headline: on track, at risk or off track, with its reason.
+fn headline_view(headline: &Headline) -> Markup {
+    let state = headline.state.as_str();
+    html! {
+        div class={ "plan-headline headline-" (state) } {
+            span class={ "badge state-" (state) } { (headline.state.label()) }
+            " " span.reason { (headline.reason) }
+        }
+    }
+}
+
+/// "+5 days", "3 days earlier", "no change".
+fn days_moved(days: i64) -> String {
+    match days {
+        0 => "no change".to_owned(),
+        1 => "1 day later".to_owned(),
+        -1 => "1 day earlier".to_owned(),
+        d if d > 0 => format!("{d} days later"),
+        d => format!("{} days earlier", -d),
+    }
+}
+
+/// A chance's change in percentage points: "+4 pts", "−12 pts", "±0 pts".
+fn points(change: f64) -> String {
+    let points = (change * 100.0).round() as i64;
+    match points {
+        0 => "±0 pts".to_owned(),
+        p if p > 0 => format!("+{p} pts"),
+        p => format!("−{} pts", -p),
+    }
+}
+
+/// The P85 date of a forecast, or why there is none.
+fn p85_cell(forecast: Option<&ForecastFigures>) -> Markup {
+    html! {
+        @match forecast {
+            Some(ForecastFigures { p85: Some(p85), .. }) => span.nowrap { (date::format(*p85)) },
+            Some(ForecastFigures { note: Some(note), .. }) => span.muted title=(note) { "no forecast" },
+            Some(_) => span.muted { "nothing left" },
+            None => span.muted { "not stored yet" },
+        }
+    }
+}
+
+/// A plan version's committed initiatives against their targets, under its headline.
+/// `since_approval` adds the change since the baseline was approved.
+fn progress_view(progress: &PlanProgress, view: &Context, since_approval: bool) -> Markup {
+    html! {
+        (headline_view(&progress.headline))
+        @if progress.items.is_empty() {
+            p.muted { "No initiatives in this version." }
+        } @else {
+            div.scroll {
+                table.progress-table {
+                    thead { tr {
+                        th { "Initiative" } th { "Target" } th.num { "Budget" } th { "P85 date" } th.num { "Chance by target" }
+                        @if since_approval { th { "Since approval" } }
+                        th.num { "Spent" } th.num { "Items done" }
+                    } }
+                    tbody { @for item in &progress.items {
+                        @let chance = item.forecast.as_ref().and_then(|f| f.chance_by_target);
+                        @let late = chance.is_some_and(|c| c < leadup_core::headline::AT_RISK_BELOW);
+                        tr class=[late.then_some("late")] {
+                            td { (view.link(item.initiative_id)) }
+                            td.nowrap { @if let Some(target) = item.target { (date::format(target)) } }
+                            td.num.nowrap { @if let Some(budget) = &item.budget { (budget.display()) } }
+                            td { (p85_cell(item.forecast.as_ref())) }
+                            td.num { @match chance { Some(c) => strong { (percent(c)) }, None => span.muted { "–" } } }
+                            @if since_approval {
+                                td.since {
+                                    @if item.at_approval.is_none() {
+                                        span.muted { "no forecast stored then" }
+                                    } @else {
+                                        @if let Some(days) = item.p85_change_days { "P85 " (days_moved(days)) }
+                                        @if let Some(change) = item.chance_change { br; span class=[(change < 0.0).then_some("worse")] { (points(change)) " chance" } }
+                                    }
+                                }
+                            }
+                            td.num.nowrap {
+                                @if let Some(spent) = &item.spent {
+                                    (spent.display())
+                                    @if item.budget.as_ref().is_some_and(|b| spent.minor > b.minor) { " " (flag("over budget", "More is spent than the plan's budget")) }
+                                }
+                            }
+                            td.num.nowrap { (item.done) " / " (item.total) }
+                        }
+                    } }
+                }
+            }
+            p.muted.hint {
+                "P85: 85% likely done by that date, on the team's own record; a target is at risk when its chance is under 85% and off track under 50%. "
+                "Budget is the plan's; spent is what the initiative has spent so far."
+            }
+        }
+    }
 }
 
 /// The version in the making (draft or submitted), if any.
@@ -755,6 +919,7 @@ fn history_card(plan: &Plan, params: &DiffParams, view: &Context) -> Markup {
                     td { code.hash title=(v.content_hash) { (short_hash(&v.content_hash)) } }
                 } } }
             }
+            (decisions_view(&plan.decisions, view))
             @if plan.versions.len() > 1 {
                 form.rule-form.diff-form method="get" action={ "/plans/" (plan.id) "#history" } {
                     label { span.label { "Compare version" }
@@ -768,6 +933,27 @@ fn history_card(plan: &Plan, params: &DiffParams, view: &Context) -> Markup {
                     None => p.field-error { "This plan has no version " (if plan.version(from).is_none() { from } else { to }) "." },
                 }
             }
+        }
+    }
+}
+
+/// Every decision on a submitted version, with its reason.
+fn decisions_view(decisions: &[PlanDecision], view: &Context) -> Markup {
+    html! {
+        h3 { "Decisions" }
+        @if decisions.is_empty() {
+            p.muted { "No version has been approved or sent back yet." }
+        } @else {
+            ul.decisions { @for d in decisions {
+                li {
+                    span class={ "badge decision-" (d.outcome.as_str()) } { (d.outcome.label()) }
+                    " version " (d.version) " by " strong { (view.name(d.decided.user_id)) } " on " (when(d.decided.at))
+                    @match &d.reason {
+                        Some(reason) => { ": " q.reason { (reason) } },
+                        None => span.muted { " (no reason given)" },
+                    }
+                }
+            } }
         }
     }
 }
@@ -866,10 +1052,10 @@ pub(crate) async fn edit_draft(
 }
 
 /// What a plan's buttons do.
-#[derive(Clone, Copy)]
 enum Step {
     Submit,
-    Approve,
+    Approve(Option<String>),
+    SendBack(String),
     Replan,
 }
 
@@ -878,19 +1064,41 @@ async fn step(state: &AppState, caller: &Caller, id: &str, step: Step) -> Result
     let by = state.actor(caller.user()?.user_id);
     let (plan, anchor) = match step {
         Step::Submit => (state.store.submit_plan(plan.id, by).await?, "draft"),
-        Step::Approve => (state.store.approve_plan(plan.id, by).await?, "baseline"),
+        Step::Approve(reason) => (state.store.approve_plan(plan.id, by, reason.as_deref()).await?, "progress"),
+        Step::SendBack(reason) => (state.store.send_back_plan(plan.id, by, &reason).await?, "draft"),
         Step::Replan => (state.store.replan(plan.id, by).await?, "draft"),
     };
     state.forecasts_changed(plan.team_id);
     Ok(Redirect::to(&format!("/plans/{}#{anchor}", plan.id)).into_response())
 }
 
+/// The `reason` field of a decision form.
+fn reason_field(fields: &Fields) -> String {
+    fields.iter().find(|(k, _)| k == "reason").map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
 pub(crate) async fn submit(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Response {
     step(&state, &caller, &id, Step::Submit).await.unwrap_or_else(IntoResponse::into_response)
 }
 
-pub(crate) async fn approve(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Response {
-    step(&state, &caller, &id, Step::Approve).await.unwrap_or_else(IntoResponse::into_response)
+pub(crate) async fn approve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let reason = Some(reason_field(&fields));
+    step(&state, &caller, &id, Step::Approve(reason)).await.unwrap_or_else(IntoResponse::into_response)
+}
+
+pub(crate) async fn send_back(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let reason = reason_field(&fields);
+    step(&state, &caller, &id, Step::SendBack(reason)).await.unwrap_or_else(IntoResponse::into_response)
 }
 
 pub(crate) async fn replan(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Response {

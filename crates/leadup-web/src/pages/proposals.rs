@@ -156,11 +156,10 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
     let status = stored.input.status.as_str();
     let (writer, decider) =
         (caller.may(Action::WriteProposals, stored.team_id), caller.may(Action::DecideProposals, stored.team_id));
-    let action = |path: &str, label: &str, class: Option<&str>, decision: Option<&str>| {
+    let action = |path: &str, label: &str, class: Option<&str>| {
         html! {
             form.inline method="post" action={ "/proposals/" (stored.id) "/" (path) } {
                 input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
-                @if let Some(decision) = decision { input type="hidden" name="decision" value=(decision); }
                 button type="submit" class=[class] { (label) }
             }
         }
@@ -193,23 +192,44 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
                     "draft" if writer => {
                         p { "A draft can be changed until it is presented; once presented, an executive of " (team.name) " approves or declines it." }
                         a.button.secondary href={ "/proposals/" (stored.id) "/edit" } { "Edit" } " "
-                        (action("present", "Present for a decision", None, None))
+                        (action("present", "Present for a decision", None))
                     }
                     "presented" => {
                         p { "Presented: waiting for an executive of " (team.name) " to approve or decline it." }
                         @if decider {
-                            (action("decision", "Approve", None, Some("approve"))) " "
-                            (action("decision", "Decline", Some("secondary"), Some("decline")))
+                            form.decide-proposal method="post" action={ "/proposals/" (stored.id) "/decision" } {
+                                input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                                label { span.label { "Reason (optional, shown in the proposal's history)" }
+                                    textarea name="reason" rows="2" maxlength="4000" {} }
+                                div.actions {
+                                    button type="submit" name="decision" value="approve" { "Approve" } " "
+                                    button.secondary type="submit" name="decision" value="decline" { "Decline" }
+                                }
+                            }
                         }
-                        @if writer { " " (action("withdraw", "Withdraw to revise", Some("secondary"), None)) }
+                        @if writer { " " (action("withdraw", "Withdraw to revise", Some("secondary"))) }
                     }
                     "declined" if writer => {
                         p { "Declined. Revise it as a draft and present it again." }
-                        (action("withdraw", "Revise as a draft", Some("secondary"), None))
+                        (action("withdraw", "Revise as a draft", Some("secondary")))
                     }
                     "approved" => { p { "Approved: this business case is final." } }
                     _ => { p.muted { "Nothing to do here for you now." } }
                 }
+            }
+        }
+        @if !stored.moves.is_empty() {
+            section.card.proposal-history id="history" {
+                h2 { "History" }
+                ul.decisions { @for m in &stored.moves {
+                    li {
+                        (status_badge(&m.to)) " by " strong { (user_name(m.by)) } ", " (date_time(m.at))
+                        @match &m.reason {
+                            Some(reason) => { ": " q.reason { (reason) } },
+                            None => { @if matches!(m.to.as_str(), "approved" | "declined") { span.muted { " (no reason given)" } } },
+                        }
+                    }
+                } }
             }
         }
         div.grid-2 {
@@ -307,11 +327,11 @@ pub(crate) async fn brief_markdown(
 // Moving the status.
 
 pub(crate) async fn present(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Response {
-    move_to(&state, &caller, &id, "presented").await
+    move_to(&state, &caller, &id, "presented", None).await
 }
 
 pub(crate) async fn withdraw(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Response {
-    move_to(&state, &caller, &id, "draft").await
+    move_to(&state, &caller, &id, "draft", None).await
 }
 
 pub(crate) async fn decide(
@@ -320,19 +340,20 @@ pub(crate) async fn decide(
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
+    let reason = Some(value(&fields, "reason"));
     match value(&fields, "decision") {
-        "approve" => move_to(&state, &caller, &id, "approved").await,
-        "decline" => move_to(&state, &caller, &id, "declined").await,
+        "approve" => move_to(&state, &caller, &id, "approved", reason).await,
+        "decline" => move_to(&state, &caller, &id, "declined", reason).await,
         other => PageError::from(ValidationErrors::single("decision", format!("'{other}' is not approve or decline")))
             .into_response(),
     }
 }
 
-async fn move_to(state: &AppState, caller: &Caller, id: &str, to: &str) -> Response {
+async fn move_to(state: &AppState, caller: &Caller, id: &str, to: &str, reason: Option<&str>) -> Response {
     let result = async {
         let stored = load(state, id).await?;
         let user = caller.user()?.user_id;
-        state.store.move_proposal(stored.id, to, state.actor(user)).await?;
+        state.store.move_proposal(stored.id, to, state.actor(user), reason).await?;
         Ok::<i64, PageError>(stored.id)
     }
     .await;
