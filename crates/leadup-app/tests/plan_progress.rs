@@ -195,3 +195,46 @@ async fn postgres_the_progress_reads_the_stored_forecasts() {
     let Some(db) = TestDatabase::postgres().await else { return };
     the_progress_reads_the_stored_forecasts(Store::connect(&db.url).await.unwrap()).await;
 }
+
+/// A submitted version stands where approving it would put it: in place of its plan's
+/// baseline, or where its period places it among the team's plans; each initiative once.
+#[test]
+fn a_version_is_forecast_where_approving_it_puts_it() {
+    use leadup_core::plan::{Origin, Period, Plan, PlanContent, PlanItem, PlanVersion, SignOff};
+    let item = |initiative_id: i64| PlanItem { initiative_id, target_date: date!(2027 - 03 - 31), budget: 0, scope: 5 };
+    let content = |ids: &[i64]| PlanContent { items: ids.iter().map(|&id| item(id)).collect() };
+    let signed = SignOff { user_id: 1, at: datetime!(2027-01-01 09:00 UTC) };
+    let plan = |id: i64, start: Date, approved: Option<&[i64]>| Plan {
+        id,
+        team_id: 1,
+        name: format!("plan {id}"),
+        period: Period { start, end: start + Duration::days(89) },
+        versions: approved
+            .map(|ids| PlanVersion {
+                number: 1,
+                status: VersionStatus::Approved,
+                origin: Origin::Edit,
+                content: content(ids),
+                content_hash: content(ids).content_hash(),
+                created: signed,
+                submitted: Some(signed),
+                approved: Some(signed),
+            })
+            .into_iter()
+            .collect(),
+        decisions: Vec::new(),
+    };
+    let plans = [
+        plan(2, date!(2027 - 04 - 01), Some(&[4, 5])),
+        plan(1, date!(2027 - 01 - 01), Some(&[1, 2])),
+        plan(3, date!(2027 - 07 - 01), None),
+    ];
+    let ids = |c: PlanContent| c.items.iter().map(|i| i.initiative_id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(committed_with(&plans, 1, &content(&[2, 3, 1]))),
+        [2, 3, 1, 4, 5],
+        "a re-plan replaces its baseline"
+    );
+    assert_eq!(ids(committed_with(&plans, 3, &content(&[6, 4]))), [1, 2, 4, 5, 6], "a later plan goes last, 4 once");
+    assert_eq!(ids(committed_with(&plans, 9, &content(&[7]))), [1, 2, 4, 5], "an unknown plan changes nothing");
+}

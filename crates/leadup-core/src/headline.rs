@@ -114,9 +114,8 @@ impl HeadlineItem {
         } else if chance < AT_RISK_BELOW {
             Some(Concern::Below(chance))
         } else {
-            self.chance_at_approval
-                .filter(|was| (was - chance) * 100.0 >= FALL_POINTS - 1e-9)
-                .map(|was| Concern::Fell(was, chance))
+            let fell = |was: &f64| (was - chance) * 100.0 >= FALL_POINTS - 1e-9;
+            self.chance_at_approval.filter(fell).map(|was| Concern::Fell(was, chance))
         }
     }
 
@@ -159,13 +158,11 @@ pub fn headline(items: &[HeadlineItem]) -> Headline {
         group.iter().map(|(item, concern)| item.phrase(concern)).collect::<Vec<_>>().join(", ")
     };
     if !unlikely.is_empty() {
-        let more = if at_risk.is_empty() {
-            String::new()
-        } else {
-            format!(" {} more at risk: {}.", at_risk.len(), list(&at_risk))
-        };
-        let reason =
-            format!("{} unlikely to meet their target: {}.{more}", count_of(unlikely.len(), total), list(&unlikely));
+        let mut reason =
+            format!("{} unlikely to meet their target: {}.", count_of(unlikely.len(), total), list(&unlikely));
+        if !at_risk.is_empty() {
+            reason = format!("{reason} {} more at risk: {}.", at_risk.len(), list(&at_risk));
+        }
         return Headline { state: HeadlineState::OffTrack, reason };
     }
     if !at_risk.is_empty() {

@@ -730,13 +730,13 @@ async fn a_submitted_plan_is_sent_back_with_a_comment(store: Store) {
         invalid(store.send_back_plan(plan, Actor::new(EXECUTIVE, at(3)), "  ").await),
         "reason: must not be empty: say what the manager should change before submitting the plan again"
     );
-    let overlong = "x".repeat(4001);
+    let too_long = "x".repeat(4001);
     assert_eq!(
-        invalid(store.send_back_plan(plan, Actor::new(EXECUTIVE, at(3)), &overlong).await),
+        invalid(store.send_back_plan(plan, Actor::new(EXECUTIVE, at(3)), &too_long).await),
         "reason: must be at most 4000 characters (got 4001)"
     );
     assert_eq!(
-        invalid(store.approve_plan(plan, Actor::new(EXECUTIVE, at(3)), Some(&overlong)).await),
+        invalid(store.approve_plan(plan, Actor::new(EXECUTIVE, at(3)), Some(&too_long)).await),
         "reason: must be at most 4000 characters (got 4001)"
     );
     assert_eq!(actions(&store).await, before, "refused decisions write nothing");
@@ -792,8 +792,8 @@ async fn a_proposals_moves_keep_their_reasons(store: Store) {
     let id =
         store.create_proposal(w.team, &proposal(&w, "Instant refunds"), Actor::new(MANAGER, at(0))).await.unwrap().id;
     store.move_proposal(id, "presented", Actor::new(MANAGER, at(1)), None).await.unwrap();
-    let overlong = "y".repeat(4001);
-    let refused = store.move_proposal(id, "declined", Actor::new(EXECUTIVE, at(2)), Some(&overlong)).await.unwrap_err();
+    let too_long = "y".repeat(4001);
+    let refused = store.move_proposal(id, "declined", Actor::new(EXECUTIVE, at(2)), Some(&too_long)).await.unwrap_err();
     assert_eq!(refused.to_string(), "reason: must be at most 4000 characters (got 4001)");
     assert_eq!(store.proposal(id).await.unwrap().input.status, "presented", "nothing changed");
     let declined = store

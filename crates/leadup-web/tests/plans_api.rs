@@ -589,6 +589,12 @@ async fn decisions_and_inbox(db: TestDatabase) {
     for who in ["manager", "member", "outsider"] {
         assert_eq!(api.as_(who, "GET", "/api/v1/inbox", None).await.body, json!([]), "{who}");
     }
+    // An administrator decides nothing for a team, so nothing waits for one.
+    let input = UserInput { email: "admin@example.com".into(), name: "The admin".into(), is_admin: true };
+    let admin = accounts::create_user(&api.store, &input, "a long test password", 0, None).await.unwrap();
+    let principal = api.store.principal(admin.id).await.unwrap();
+    let now = TODAY.with_hms(12, 0, 0).unwrap().assume_utc();
+    assert_eq!(leadup_app::inbox::inbox(&api.store, &principal, now).await.unwrap(), []);
     let page = api.page("executive", "/inbox").await;
     assert!(page.contains("Plan to approve") && page.contains(&format!("href=\"/plans/{plan}#draft\"")), "{page}");
     assert!(page.contains("<span class=\"count\">1</span>"), "the navigation counts it");
@@ -601,7 +607,7 @@ async fn decisions_and_inbox(db: TestDatabase) {
     assert_eq!(before.status, StatusCode::OK, "{}", before.text);
     assert_eq!(before.body["items"][0]["forecast"], Value::Null);
     let page = api.page("executive", &format!("/plans/{plan}")).await;
-    assert!(page.contains("Forecast if approved") && page.contains("No forecast is stored yet"), "{page}");
+    assert!(page.contains("Forecast if approved") && page.contains("no forecast is stored yet"), "{page}");
     api.state().refresh_forecasts().await.unwrap();
     let stored = api.store.plan_version_forecasts(plan, 1).await.unwrap().unwrap();
     let shown = api.as_("member", "GET", &progress_uri, None).await.body;
@@ -651,8 +657,8 @@ async fn decisions_and_inbox(db: TestDatabase) {
     );
     assert_eq!(api.as_("manager", "POST", &submit, None).await.status, StatusCode::OK);
     let approve = format!("/api/v1/plans/{plan}/approve");
-    let overlong = api.as_("executive", "POST", &approve, Some(json!({"reason": "x".repeat(4001)}))).await;
-    assert_eq!(overlong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let too_long = api.as_("executive", "POST", &approve, Some(json!({"reason": "x".repeat(4001)}))).await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
     let unknown = api.as_("executive", "POST", &approve, Some(json!({"why": "typo"}))).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown.text);
     let approved = api.as_("executive", "POST", &approve, Some(json!({"reason": "Dates fit now."}))).await;

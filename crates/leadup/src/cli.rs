@@ -73,6 +73,60 @@ pub enum Command {
     /// objectives and evidence, exception first, with what changed since the last brief sent to
     /// them. Nothing is stored: a brief is stored as sent from its web page or the API.
     Brief(BriefArgs),
+    /// A plan's progress against its targets, and an executive's decision on a submitted plan.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Everything waiting for a user's decision, oldest first: plans to approve, change
+    /// requests to sign off, proposals to decide.
+    Inbox {
+        /// The user, by email.
+        #[arg(long = "as", value_name = "EMAIL")]
+        user: String,
+        #[command(flatten)]
+        format: Format,
+    },
+}
+
+/// `leadup plan ...`
+#[derive(Subcommand, Debug)]
+pub enum PlanCommand {
+    /// Per committed initiative: target, budget, the stored P85 date and chance by target, the
+    /// change since the baseline was approved, budget spent and items done, under the plan's
+    /// headline (on track, at risk or off track, with the reason). The baseline's, or a
+    /// submitted version's with --plan-version.
+    Progress {
+        /// The plan's id (see the team's plans page or `GET /api/v1/teams/{id}/plans`).
+        plan: i64,
+        /// A submitted or approved version (default: the baseline).
+        #[arg(long = "plan-version", value_name = "N")]
+        number: Option<u32>,
+        #[command(flatten)]
+        format: Format,
+    },
+    /// Approve the plan's submitted version into the baseline, as one of the team's
+    /// executives; the reason is kept in the plan's decisions and the audit log.
+    Approve {
+        /// The plan's id.
+        plan: i64,
+        /// The executive, by email.
+        #[arg(long = "as", value_name = "EMAIL")]
+        user: String,
+        /// Why (optional).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Send the plan's submitted version back to its manager as a draft, with a comment, as
+    /// one of the team's executives.
+    SendBack {
+        /// The plan's id.
+        plan: i64,
+        /// The executive, by email.
+        #[arg(long = "as", value_name = "EMAIL")]
+        user: String,
+        /// What the manager should change (required).
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 /// `leadup brief ...`
@@ -242,6 +296,21 @@ pub enum ProposalCommand {
     /// List the stored proposals (made on the Proposals page or through the API), the most
     /// recently changed first, with their team and status.
     List(Format),
+    /// Approve or decline a presented proposal, as one of its team's executives; the reason
+    /// is kept in the proposal's history and the audit log.
+    Decide {
+        /// The proposal's id (from `leadup proposal list`).
+        id: i64,
+        /// `approve` or `decline`.
+        #[arg(long)]
+        decision: String,
+        /// The executive, by email.
+        #[arg(long = "as", value_name = "EMAIL")]
+        user: String,
+        /// Why (optional).
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Print a proposal's one-page brief: problem, solution, objectives served (none:
     /// unaligned), who benefits, the numbers, risks and the ask, every claim citing its
     /// evidence (ids from `leadup evidence list`) or marked as an opinion. Either a stored

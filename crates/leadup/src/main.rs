@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod brief;
 mod cli;
+mod decisions;
 mod demo;
 mod evidence;
 mod evidence_import;
@@ -80,7 +81,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Proposal(ProposalCommand::Brief { file, id, format, today }) => {
             proposal::brief(&store, file.as_deref(), id, &format, today.as_deref()).await
         }
+        Command::Proposal(ProposalCommand::Decide { id, decision, user, reason }) => {
+            decisions::decide_proposal(&store, id, &decision, &user, reason.as_deref()).await
+        }
         Command::Proposal(ProposalCommand::Calc { .. }) => unreachable!("run without a database above"),
+        Command::Plan(command) => decisions::plan(&store, command).await,
+        Command::Inbox { user, format } => decisions::inbox(&store, &user, format).await,
     };
     store.close().await;
     result

@@ -258,6 +258,8 @@ fn accounts_and_share_links_in_chromium() {
     let plan = browser.dom(&server.url(&format!("/share/{plan_token}")));
     assert!(plan.contains("'s plan") && plan.contains("Baseline · version 1"), "{plan}");
     assert!(!plan.contains("Request a change") && !plan.contains("Sign out"), "read-only");
+    assert!(plan.contains("Progress against the baseline") && plan.contains("Chance by target"), "{plan}");
+    assert!(plan.contains("Forecast if approved") && !plan.contains("/send-back\"") && !plan.contains("/approve\""));
     browser.screenshot_now(&shots.join("shared-plan.png"), 1200);
     // ...until the manager revokes it.
     browser.sign_in(&server.url(""), "sofia.marchetti@example.com", server.password("sofia.marchetti@example.com"));

@@ -93,14 +93,16 @@ fn a_proposal_is_written_presented_approved_and_briefed_in_chromium() {
     let presented = browser.wait_for("Presented: waiting for an executive");
     assert!(!presented.contains(">Approve<"), "Sofia may not approve her own case");
 
-    // Mateo, an executive of Payments, approves it.
+    // Mateo, an executive of Payments, approves it, saying why.
     browser.sign_out();
     browser.sign_in(&server.url(""), MATEO, server.password(MATEO));
     browser.open(&server.url(&format!("/proposals/{id}")));
     browser.wait_for("Presented: waiting for an executive");
-    browser.click(".status-actions input[value=approve] ~ button");
+    browser.fill(".status-actions textarea[name=reason]", "Suppliers ask for it every week; fund it.");
+    browser.click(".status-actions button[value=approve]");
     let approved = browser.wait_for("Approved: this business case is final.");
     assert!(approved.contains("approved by Mateo Fernández"), "{approved}");
+    assert!(approved.contains("Suppliers ask for it every week; fund it."), "the reason is in the history: {approved}");
     browser.screenshot_now(&shots.join("proposal-approved.png"), 1500);
 
     // The brief: one page, claims cited or marked opinion, the numbers, the ask, the sources.

@@ -564,7 +564,7 @@ async fn render_plan(
             section.card.plan-progress id="progress" {
                 div.card-head {
                     h2 { "Progress against the baseline" }
-                    span.muted { (as_of_text(progress, today)) }
+                    span.muted { (sentence(&as_of_text(progress, today))) }
                 }
                 (progress_view(progress, &view, true))
             }
@@ -666,18 +666,25 @@ async fn render_plan(
     Ok(view.page(&plan.name, caller, &content))
 }
 
-/// "Forecasts as of today" or "... as of 2027-01-04, 3 days old", from the items' forecasts.
+/// "stored forecasts as of today" or "... as of 2027-01-04, 3 days old", from the items'
+/// forecasts, or that none is stored yet.
 fn as_of_text(progress: &PlanProgress, today: Date) -> String {
     let oldest = progress.items.iter().filter_map(|i| i.forecast.as_ref()).min_by_key(|f| f.as_of);
     match oldest {
-        None => "No forecast is stored yet: it is computed in the background within a minute.".to_owned(),
-        Some(f) if f.as_of >= today => "Stored forecasts as of today".to_owned(),
+        None => "no forecast is stored yet: it is computed in the background within a minute".to_owned(),
+        Some(f) if f.as_of >= today => "stored forecasts as of today".to_owned(),
         Some(f) => format!(
-            "Stored forecasts as of {}, {} old",
+            "stored forecasts as of {}, {} old",
             date::format(f.as_of),
             if f.age_days == 1 { "1 day".to_owned() } else { format!("{} days", f.age_days) }
         ),
     }
+}
+
+/// `text` with its first letter upper-case, to start a sentence.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The headline: on track, at risk or off track, with its reason.
@@ -735,19 +742,18 @@ fn progress_view(progress: &PlanProgress, view: &Context, since_approval: bool) 
             div.scroll {
                 table.progress-table {
                     thead { tr {
-                        th { "Initiative" } th { "Target" } th.num { "Budget" } th { "P85 date" } th.num { "Chance by target" }
+                        th { "Initiative" } th.num { "Chance by target" } th { "P85 date" } th { "Target" }
                         @if since_approval { th { "Since approval" } }
-                        th.num { "Spent" } th.num { "Items done" }
+                        th.num { "Budget" } th.num { "Spent" } th.num { "Items done" }
                     } }
                     tbody { @for item in &progress.items {
                         @let chance = item.forecast.as_ref().and_then(|f| f.chance_by_target);
                         @let late = chance.is_some_and(|c| c < leadup_core::headline::AT_RISK_BELOW);
                         tr class=[late.then_some("late")] {
                             td { (view.link(item.initiative_id)) }
-                            td.nowrap { @if let Some(target) = item.target { (date::format(target)) } }
-                            td.num.nowrap { @if let Some(budget) = &item.budget { (budget.display()) } }
+                            td.num.chance { @match chance { Some(c) => strong { (percent(c)) }, None => span.muted { "–" } } }
                             td { (p85_cell(item.forecast.as_ref())) }
-                            td.num { @match chance { Some(c) => strong { (percent(c)) }, None => span.muted { "–" } } }
+                            td.nowrap { @if let Some(target) = item.target { (date::format(target)) } }
                             @if since_approval {
                                 td.since {
                                     @if item.at_approval.is_none() {
@@ -758,6 +764,7 @@ fn progress_view(progress: &PlanProgress, view: &Context, since_approval: bool) 
                                     }
                                 }
                             }
+                            td.num.nowrap { @if let Some(budget) = &item.budget { (budget.display()) } }
                             td.num.nowrap {
                                 @if let Some(spent) = &item.spent {
                                     (spent.display())
