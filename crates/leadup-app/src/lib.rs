@@ -1,6 +1,8 @@
 //! leadup's application services, below the web server and the command line, which both call
 //! them so that a page, an API call and a command do exactly the same thing:
 //!
+//! - [`brief`]: the status update for one stakeholder, generated from stored data, in
+//!   Markdown, HTML and PDF.
 //! - [`dashboard`]: a team's or an initiative's progress (share done, burn-up, forecast,
 //!   budget, flow metrics) as a pure function of its items, and a team's stored dashboard.
 //! - [`progress`]: flow metrics of work items.
@@ -17,6 +19,7 @@
 //! - [`refresher`]: background work that keeps the stored forecasts fresh, never inside a
 //!   request.
 
+pub mod brief;
 pub mod dashboard;
 pub mod forecasts;
 pub mod impact;

@@ -15,7 +15,7 @@ use tokio::sync::Notify;
 use crate::snapshots::{refresh_all, refresh_team};
 
 /// How often the worker looks whether a new day has begun.
-const DAY_CHECK: Duration = Duration::from_secs(60);
+const DAY_CHECK: Duration = Duration::from_mins(1);
 
 /// What the worker still has to do.
 #[derive(Debug, Default)]

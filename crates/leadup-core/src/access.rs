@@ -93,11 +93,16 @@ pub enum Action {
     ViewStakeholders,
     /// Edit the stakeholder profiles of a team's executives.
     EditStakeholders,
+    /// Generate a brief for one of the team's executives and store it as sent.
+    WriteBriefs,
+    /// Read the team's stored briefs: a manager reads every one, an executive only those sent
+    /// to them (the record-level rule of the `Brief` access check).
+    ReadBriefs,
 }
 
 impl Action {
     /// Every action, in the order the matrix lists them.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Action::ReadWorkspace,
         Action::EditStrategy,
         Action::ManageTeams,
@@ -116,6 +121,8 @@ impl Action {
         Action::DecideProposals,
         Action::ViewStakeholders,
         Action::EditStakeholders,
+        Action::WriteBriefs,
+        Action::ReadBriefs,
     ];
 
     /// The action's name as the matrix writes it, e.g. `edit_initiatives`.
@@ -139,6 +146,8 @@ impl Action {
             Action::DecideProposals => "decide_proposals",
             Action::ViewStakeholders => "view_stakeholders",
             Action::EditStakeholders => "edit_stakeholders",
+            Action::WriteBriefs => "write_briefs",
+            Action::ReadBriefs => "read_briefs",
         }
     }
 
@@ -201,7 +210,7 @@ impl Standing {
 /// to the team's own manager and executives only, so that those decisions are always made
 /// by the people accountable for them. What an executive cares about and how they are
 /// briefed is kept between the team's manager and its executives: an administrator holding
-/// no role there does not see it.
+/// no role there does not see it, and reads no brief.
 pub fn allows(standing: Standing, action: Action) -> bool {
     use Action as A;
     use Role::{Executive, Manager, Member};
@@ -214,6 +223,8 @@ pub fn allows(standing: Standing, action: Action) -> bool {
                 | A::DecideProposals
                 | A::ViewStakeholders
                 | A::EditStakeholders
+                | A::WriteBriefs
+                | A::ReadBriefs
         ),
         Standing::Outsider => matches!(action, A::ReadWorkspace | A::RecordEvidence),
         Standing::Role(role) => match action {
@@ -224,7 +235,9 @@ pub fn allows(standing: Standing, action: Action) -> bool {
             | A::EditPlan
             | A::ManageShareLinks
             | A::WriteProposals
-            | A::EditStakeholders => role == Manager,
+            | A::EditStakeholders
+            | A::WriteBriefs => role == Manager,
+            A::ReadBriefs => matches!(role, Manager | Executive),
             A::ImportWorkItems => matches!(role, Manager | Member),
             A::ApprovePlan | A::DecideProposals => role == Executive,
             A::DecideChangeRequest | A::ViewStakeholders => matches!(role, Manager | Executive),

@@ -230,10 +230,10 @@ impl EvidenceInput {
         });
         let summary = required_text(&mut errors, "summary", &self.summary, MAX_SUMMARY_CHARS);
         let source = optional(&mut errors, "source", self.source.as_deref(), 2000);
-        if let Some(link) = &source {
-            if !(link.starts_with("http://") || link.starts_with("https://")) {
-                errors.add("source", format!("'{link}' is not a link: it must start with http:// or https://"));
-            }
+        if let Some(link) = &source
+            && !(link.starts_with("http://") || link.starts_with("https://"))
+        {
+            errors.add("source", format!("'{link}' is not a link: it must start with http:// or https://"));
         }
         let date = self
             .date

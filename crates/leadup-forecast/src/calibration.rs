@@ -167,11 +167,11 @@ impl Observed {
                 }
                 let elapsed = day - f.made_on;
                 // "How many" forecasts tell nothing until their outcome (no pending bounds).
-                if let Some(&bound) = f.pending.get(elapsed as usize).or(f.pending.last()) {
-                    if bound > 0.0 {
-                        out.pending.push(bound);
-                        out.covered_days += i64::from(elapsed);
-                    }
+                if let Some(&bound) = f.pending.get(elapsed as usize).or(f.pending.last())
+                    && bound > 0.0
+                {
+                    out.pending.push(bound);
+                    out.covered_days += i64::from(elapsed);
                 }
             }
         }

@@ -223,10 +223,11 @@ pub fn flow_metrics(items: &[FlowItem], window: Window) -> FlowMetrics {
         if let Some(k) = slot(start) {
             started_daily[k] += 1;
         }
-        if let (Some(done_date), Some(end)) = (item.done, done) {
-            if slot(end).is_some() && start <= end {
-                cycle_times.push(CycleTimePoint { index, done: done_date, days: (end - start + 1) as u32 });
-            }
+        if let (Some(done_date), Some(end)) = (item.done, done)
+            && slot(end).is_some()
+            && start <= end
+        {
+            cycle_times.push(CycleTimePoint { index, done: done_date, days: (end - start + 1) as u32 });
         }
         // In progress at the end of each day of start..end (end exclusive; open-ended if not done).
         let end = done.unwrap_or(i64::MAX);

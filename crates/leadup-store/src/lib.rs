@@ -9,6 +9,7 @@
 
 mod accounts;
 mod audit;
+mod briefs;
 mod change_requests;
 mod connect;
 mod error;
@@ -33,6 +34,7 @@ pub mod testing;
 
 pub use accounts::{Credentials, NewShareLink, Session};
 pub use audit::Actor;
+pub use briefs::{BriefStatus, NewBrief, StoredBrief};
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
 pub use evidence::EvidenceImport;

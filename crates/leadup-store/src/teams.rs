@@ -129,7 +129,7 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes team `id`; refused while the team has initiatives.
+    /// Deletes team `id`; refused while the team has initiatives, work items, proposals or briefs.
     pub async fn delete_team(&self, id: i64) -> Result<(), StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -152,6 +152,13 @@ impl Store {
             if proposals > 0 {
                 return Err(StoreError::Conflict(format!(
                     "team {id} still has {proposals} proposals, the business cases it made"
+                )));
+            }
+            let briefs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM briefs WHERE team_id = $1")
+                .bind(id).fetch_one(&mut *tx).await?;
+            if briefs > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "team {id} still has {briefs} briefs, the status updates its stakeholders were sent"
                 )));
             }
             let deleted = sqlx::query("DELETE FROM teams WHERE id = $1").bind(id).execute(&mut *tx).await?;

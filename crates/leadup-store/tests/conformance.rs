@@ -9,7 +9,7 @@ use leadup_core::strategy::{ObjectiveDraft, ObjectiveInput, Workspace};
 use leadup_core::team::{TeamDraft, TeamInput};
 use leadup_core::work_item::{AttachRule, RuleKind, StatusCategory, WorkItem};
 use leadup_store::testing::TestDatabase;
-use leadup_store::{ImportSummary, Store, StoreError};
+use leadup_store::{BriefStatus, ImportSummary, NewBrief, Store, StoreError, StoredBrief};
 use serde_json::json;
 use time::macros::{date, datetime};
 
@@ -67,6 +67,8 @@ conformance!(
     linking_unknown_records_names_them_and_writes_nothing,
     linked_evidence_cannot_be_deleted_but_its_initiative_can,
     an_evidence_import_is_one_transaction,
+    briefs_are_kept_as_sent_and_the_last_sent_is_found,
+    a_brief_with_unknown_references_is_refused_and_nothing_is_written,
 );
 
 fn objective(title: &str) -> ObjectiveDraft {
@@ -1007,4 +1009,102 @@ async fn initiative_forecasts_keep_one_per_day_as_history(store: Store) {
     // A forecast goes with its initiative.
     store.delete_initiative(b).await.unwrap();
     assert!(store.initiative_forecast_history(b).await.unwrap().is_empty());
+}
+
+/// Two users (an executive and a manager) and a team, for the brief tests: (executive, manager, team).
+async fn brief_world(store: &Store) -> (i64, i64, i64) {
+    let mut ids = Vec::new();
+    for (email, name) in [("erin@example.com", "Erin Executive"), ("mara@example.com", "Mara Manager")] {
+        let new = leadup_core::account::NewUser { email: email.into(), name: name.into(), is_admin: false };
+        ids.push(store.create_user(&new, "not-a-real-hash", 0, None).await.unwrap().id);
+    }
+    let team = store.create_team(&team("Payments"), None).await.unwrap().id;
+    (ids[0], ids[1], team)
+}
+
+fn new_brief(
+    stakeholder: i64,
+    manager: i64,
+    team: i64,
+    day: time::Date,
+    sent: Option<time::OffsetDateTime>,
+) -> NewBrief {
+    NewBrief {
+        stakeholder_id: stakeholder,
+        team_id: team,
+        period_start: day - time::Duration::days(13),
+        period_end: day,
+        content: format!(r#"{{"as_of": "{day}"}}"#),
+        note: "Quiet <b>fortnight</b>".into(),
+        asks: vec!["Decide on [multi-currency](javascript:alert(1))".into(), "Nothing else".into()],
+        created_by: manager,
+        created_at: datetime!(2027-01-01 09:00 UTC),
+        sent_at: sent,
+    }
+}
+
+async fn briefs_are_kept_as_sent_and_the_last_sent_is_found(store: Store) {
+    let (erin, mara, team) = brief_world(&store).await;
+    let first = store
+        .save_brief(&new_brief(erin, mara, team, date!(2027 - 01 - 14), Some(datetime!(2027-01-14 16:00 UTC))))
+        .await
+        .unwrap();
+    assert_eq!(first.status, BriefStatus::Sent);
+    assert_eq!(first.sent_at, Some(datetime!(2027-01-14 16:00 UTC).unix_timestamp()));
+    assert_eq!((first.period_start, first.period_end), (date!(2027 - 01 - 01), date!(2027 - 01 - 14)));
+    assert_eq!(first.note, "Quiet <b>fortnight</b>");
+    assert_eq!(first.asks, ["Decide on [multi-currency](javascript:alert(1))", "Nothing else"]);
+    assert_eq!(first.content, r#"{"as_of": "2027-01-14"}"#);
+    assert_eq!(store.brief(first.id).await.unwrap(), first);
+
+    let second = store
+        .save_brief(&new_brief(erin, mara, team, date!(2027 - 01 - 28), Some(datetime!(2027-01-28 16:00 UTC))))
+        .await
+        .unwrap();
+    let draft = store.save_brief(&new_brief(erin, mara, team, date!(2027 - 02 - 11), None)).await.unwrap();
+    assert_eq!((draft.status, draft.sent_at), (BriefStatus::Draft, None));
+
+    // The last one sent by a moment: not the draft, not one sent later.
+    let at = |t: time::OffsetDateTime| t.unix_timestamp();
+    let last = |before| store.last_sent_brief(erin, team, before);
+    assert_eq!(last(at(datetime!(2027-02-20 00:00 UTC))).await.unwrap().map(|b| b.id), Some(second.id));
+    assert_eq!(last(at(datetime!(2027-01-20 00:00 UTC))).await.unwrap().map(|b| b.id), Some(first.id));
+    assert_eq!(last(at(datetime!(2027-01-10 00:00 UTC))).await.unwrap(), None);
+    assert_eq!(store.last_sent_brief(mara, team, i64::MAX).await.unwrap(), None);
+
+    // Listed for the stakeholder and for the team's managers; not for someone else.
+    let ids = |list: Vec<StoredBrief>| list.into_iter().map(|b| b.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.briefs(erin, &[]).await.unwrap()), [draft.id, second.id, first.id]);
+    assert_eq!(ids(store.briefs(mara, &[team]).await.unwrap()), [draft.id, second.id, first.id]);
+    assert!(store.briefs(mara, &[]).await.unwrap().is_empty());
+
+    // A draft is sent once; what was sent is never changed.
+    let sent = store.mark_brief_sent(draft.id, datetime!(2027-02-11 17:00 UTC)).await.unwrap();
+    assert_eq!((sent.status, sent.content.as_str()), (BriefStatus::Sent, draft.content.as_str()));
+    let again = store.mark_brief_sent(draft.id, datetime!(2027-02-12 17:00 UTC)).await.unwrap_err();
+    assert!(matches!(again, StoreError::Conflict(ref m) if m.contains("sent already")), "{again}");
+    assert!(matches!(store.brief(999).await.unwrap_err(), StoreError::NotFound { entity: "brief", id: 999 }));
+
+    // A team with briefs is not deleted: they are what its stakeholders were told.
+    let refused = store.delete_team(team).await.unwrap_err();
+    assert!(refused.to_string().contains("3 briefs"), "{refused}");
+}
+
+async fn a_brief_with_unknown_references_is_refused_and_nothing_is_written(store: Store) {
+    let (erin, mara, team) = brief_world(&store).await;
+    let day = date!(2027 - 01 - 14);
+    let cases = [
+        (new_brief(999, mara, team, day, None), "stakeholder_id"),
+        (new_brief(erin, 999, team, day, None), "created_by"),
+        (new_brief(erin, mara, 999, day, None), "team_id"),
+        (
+            NewBrief { period_start: day + time::Duration::days(1), ..new_brief(erin, mara, team, day, None) },
+            "period_end",
+        ),
+    ];
+    for (brief, field) in cases {
+        let error = store.save_brief(&brief).await.unwrap_err();
+        assert!(matches!(&error, StoreError::Invalid(e) if e.0[0].field == field), "{field}: {error}");
+    }
+    assert!(store.briefs(erin, &[team]).await.unwrap().is_empty());
 }

@@ -141,6 +141,8 @@ fn denial(action: Action, team: Option<&str>) -> String {
         Action::ViewStakeholders | Action::EditStakeholders => {
             " A stakeholder's profile is kept by the managers of the teams they are an executive of."
         }
+        Action::WriteBriefs => " Only the team's managers write briefs to its executives.",
+        Action::ReadBriefs => " A brief is read by the team's managers and the executive it was sent to.",
         _ => "",
     };
     match team {
@@ -169,6 +171,8 @@ fn describe(action: Action) -> &'static str {
         Action::DecideProposals => "approve or decline proposals",
         Action::ViewStakeholders => "see this stakeholder's profile",
         Action::EditStakeholders => "edit this stakeholder's profile",
+        Action::WriteBriefs => "write briefs",
+        Action::ReadBriefs => "read briefs",
     }
 }
 
@@ -479,6 +483,9 @@ pub enum Access {
     /// An action on a team named in the request body: the handler checks it once the body
     /// is read, with [`Caller::require`]; the guard checks the caller is signed in.
     BodyTeam(Action),
+    /// An action on the team of the brief whose id is the path's `{id}`, by one of the team's
+    /// managers or by the stakeholder the brief was sent to.
+    Brief(Action),
 }
 
 impl Access {
@@ -493,7 +500,8 @@ impl Access {
             | Access::ChangeRequestTeam(action)
             | Access::ProposalTeam(action)
             | Access::StakeholderTeams(action)
-            | Access::BodyTeam(action) => Some(action),
+            | Access::BodyTeam(action)
+            | Access::Brief(action) => Some(action),
         }
     }
 }
@@ -554,6 +562,20 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
                 .await?
                 .ok_or(leadup_store::StoreError::NotFound { entity: "stakeholder", id: user })?;
             if stakeholder.allows(principal, action) { Ok(()) } else { Err(AppError::Forbidden(denial(action, None))) }
+        }
+        Access::Brief(action) => {
+            let principal = caller.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))?;
+            let Some(id) = id else { return Ok(()) };
+            let brief = rule.state.store.brief(id).await?;
+            require_in(rule, caller, action, brief.team_id).await?;
+            if principal.user_id == brief.stakeholder_id || principal.may(Action::WriteBriefs, Some(brief.team_id)) {
+                Ok(())
+            } else {
+                Err(AppError::Forbidden(
+                    "This brief was sent to another executive: only they and the team's managers may read it."
+                        .to_owned(),
+                ))
+            }
         }
     }
 }

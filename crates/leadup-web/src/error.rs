@@ -91,6 +91,15 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<leadup_app::brief::BriefError> for AppError {
+    fn from(error: leadup_app::brief::BriefError) -> Self {
+        match error {
+            leadup_app::brief::BriefError::Store(store) => store.into(),
+            other => Self::Invalid(ValidationErrors::single(other.field(), other.to_string())),
+        }
+    }
+}
+
 impl From<ForecastFailure> for AppError {
     fn from(failure: ForecastFailure) -> Self {
         match failure {

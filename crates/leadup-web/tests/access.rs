@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use leadup_core::access::Principal;
+use leadup_core::access::{Action, Principal};
 use leadup_core::account::{NewUser, ShareKind};
 use leadup_core::change_request::{ChangeRequestInput, Impact};
 use leadup_core::initiative::InitiativeInput;
@@ -50,6 +50,10 @@ struct Fixture {
     proposal: i64,
     /// The team's executive: a stakeholder.
     stakeholder: i64,
+    /// A brief the manager sent the team's executive.
+    brief: i64,
+    /// The executive it was sent to.
+    brief_stakeholder: i64,
     /// (name, principal, token); `None` for nobody.
     callers: Vec<(&'static str, Option<(Principal, String)>)>,
     _db: TestDatabase,
@@ -129,8 +133,22 @@ impl Fixture {
             )
             .await
             .unwrap();
+        let sent = time::macros::datetime!(2027-01-14 16:00 UTC);
+        let audience = leadup_app::brief::Audience::of_user(&store, holders["executive"]).await.unwrap();
+        let request = leadup_app::brief::Request {
+            team_id: team,
+            days: 14,
+            today: sent.date(),
+            now: sent,
+            note: String::new(),
+            asks: Vec::new(),
+        };
+        let generated = leadup_app::brief::generate(&store, &audience, &request).await.unwrap();
+        let brief = store.save_brief(&generated.to_new(holders["manager"], sent, Some(sent))).await.unwrap().id;
         let state = AppState::new(store.clone());
         Self {
+            brief,
+            brief_stakeholder: holders["executive"],
             proposal,
             stakeholder: holders["executive"],
             store,
@@ -153,6 +171,8 @@ impl Fixture {
         let path = &endpoint.path;
         let id = if path.contains("/stakeholders/") {
             self.stakeholder
+        } else if path.starts_with("/briefs/{id}") || path.starts_with("/api/v1/briefs/{id}") {
+            self.brief
         } else if path.contains("/evidence/") {
             self.evidence
         } else if path.contains("/proposals/{id}") {
@@ -256,6 +276,10 @@ impl Fixture {
                 format!("title=Faster+refunds&problem=Slow&problem_evidence={}&solution=Fast&discount_rate=10&one_off_cost=100&recurring_cost=0&benefits_low=50&benefits_expected=80&benefits_high=120&ask_decision=Fund+it", self.evidence),
             ),
             ("POST", "/proposals/{id}/decision") => (form, "decision=approve".into()),
+            ("POST", "/teams/{id}/briefs") => (form, format!("for={}&days=14&note=Hi&intent=save", self.brief_stakeholder)),
+            ("POST", "/api/v1/briefs") => {
+                (json, format!(r#"{{"stakeholder_id": {}, "team_id": {team}}}"#, self.brief_stakeholder))
+            }
             _ => (None, String::new()),
         }
     }
@@ -290,6 +314,7 @@ impl Fixture {
         }
         writeln!(out, "{:?}", store.proposals().await.unwrap()).unwrap();
         writeln!(out, "{:?}", store.stakeholder_profiles().await.unwrap()).unwrap();
+        writeln!(out, "{:?}", store.briefs(self.brief_stakeholder, &[self.team]).await.unwrap()).unwrap();
         writeln!(out, "{:?}", store.audit_log().await.unwrap()).unwrap();
         for user in store.users().await.unwrap() {
             let tokens: Vec<_> =
@@ -340,9 +365,13 @@ async fn plan_with_request(
     (plan, request.id)
 }
 
-/// Whether the matrix lets `caller` use a route with `access` on the fixture's team.
-fn allowed(access: Access, caller: Option<&Principal>, team: i64) -> bool {
+/// Whether the matrix lets `caller` use a route with `access` on the fixture's team (a brief's
+/// routes: as the team's manager or as the executive it was sent to).
+fn allowed(access: Access, caller: Option<&Principal>, team: i64, stakeholder: i64) -> bool {
     match (access, caller) {
+        (Access::Brief(action), Some(p)) => {
+            p.may(action, Some(team)) && (p.user_id == stakeholder || p.may(Action::WriteBriefs, Some(team)))
+        }
         (Access::Public, _) | (Access::SignedIn, Some(_)) => true,
         (_, None) => false,
         (Access::Workspace(action), Some(p)) => p.may(action, None),
@@ -364,10 +393,12 @@ async fn every_route_enforces_the_matrix(db: TestDatabase, endpoint: &Endpoint) 
     let mut checked = Vec::new();
     // Denied callers first, while every record is still there; then the allowed ones.
     let mut callers: Vec<_> = fixture.callers.iter().collect();
-    callers.sort_by_key(|(_, c)| allowed(endpoint.access, c.as_ref().map(|(p, _)| p), fixture.team));
+    callers.sort_by_key(|(_, c)| {
+        allowed(endpoint.access, c.as_ref().map(|(p, _)| p), fixture.team, fixture.brief_stakeholder)
+    });
     for (name, caller) in callers {
         let principal = caller.as_ref().map(|(p, _)| p);
-        let may = allowed(endpoint.access, principal, fixture.team);
+        let may = allowed(endpoint.access, principal, fixture.team, fixture.brief_stakeholder);
         let token_id = match principal {
             Some(p) => fixture.store.tokens(p.user_id).await.unwrap()[0].id,
             None => 0,
@@ -446,6 +477,9 @@ fn requirement(access: Access) -> String {
         Access::BodyTeam(action) => format!(
             "`{action}` on the team named in the body (`team_id`); moving an initiative needs the right in both teams"
         ),
+        Access::Brief(action) => {
+            format!("`{action}` on the team of brief `{{id}}`, as its manager or as the executive it was sent to")
+        }
     }
 }
 

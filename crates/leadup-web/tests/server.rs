@@ -12,7 +12,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// How long a test waits for what must happen before it gives up (never reached when the
 /// server works; it only keeps a broken server from hanging the suite).
-const GIVE_UP: Duration = Duration::from_secs(60);
+const GIVE_UP: Duration = Duration::from_mins(1);
 
 struct Server {
     addr: SocketAddr,

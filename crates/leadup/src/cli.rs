@@ -72,6 +72,11 @@ pub enum Command {
     /// Check the audit log of approvals, change-request decisions, role changes and share links.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Print or write the brief for one executive: a status update about one of their teams
+    /// over the last days, generated from the stored forecasts, plans, change requests,
+    /// objectives and evidence, exception first, with what changed since the last brief sent to
+    /// them. Nothing is stored: a brief is stored as sent from its web page or the API.
+    Brief(BriefArgs),
     /// A plan's progress against its targets, and an executive's decision on a submitted plan.
     #[command(subcommand)]
     Plan(PlanCommand),
@@ -140,6 +145,36 @@ pub enum StakeholderCommand {
         #[command(flatten)]
         format: Format,
     },
+}
+
+/// `leadup brief ...`
+#[derive(Args, Debug)]
+pub struct BriefArgs {
+    /// The executive's e-mail address (a user holding the executive role in a team).
+    #[arg(long = "for", value_name = "EMAIL")]
+    pub stakeholder: String,
+    /// The team the brief is about, by exact name; needed when the executive has several.
+    #[arg(long)]
+    pub team: Option<String>,
+    /// The period's length in days, ending today (1 to 366).
+    #[arg(long, default_value = "14")]
+    pub days: String,
+    /// `markdown` (for e-mail or chat), `html` (a print-ready page) or `pdf` (needs --out, or
+    /// standard output that is not a terminal).
+    #[arg(long, default_value = "markdown")]
+    pub format: String,
+    /// Write the brief to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// A short note from the manager, shown under the headline.
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// An ask of the executive (repeat for several).
+    #[arg(long = "ask", value_name = "TEXT")]
+    pub asks: Vec<String>,
+    /// The day the brief is as of (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 /// Where a new password comes from.

@@ -511,7 +511,58 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
             .await
             .context("forecasting the demo initiatives")?;
     }
+    seed_briefs(store, today, team_ids[PAY], objective_ids[PAYMENTS]).await?;
     Ok(users)
+}
+
+/// Where the Payments objective's key results stood four and two weeks ago (then now's), so the
+/// briefs sent then show them moving.
+const PAYMENTS_RESULTS_BEFORE: [[f64; 3]; 2] = [[221.0, 27.0, 1.3], [228.0, 28.0, 1.2]];
+
+/// Two briefs the Payments manager sent Mateo Fernández, four and two weeks ago, each generated
+/// as of its day from the forecasts stored then (and the key results as they stood), so that
+/// today's brief shows what changed since the last.
+async fn seed_briefs(store: &Store, today: Date, team: i64, objective: i64) -> anyhow::Result<()> {
+    let row = &TEAMS[PAY];
+    let find = |name: &'static str| async move {
+        let found = store.user_by_email(&demo_email(name)).await.context("finding a demo user")?;
+        found.with_context(|| format!("the demo user {name}"))
+    };
+    let (manager, stakeholder) = (find(row.manager).await?.id, find(row.executives[0]).await?.id);
+    let audience =
+        leadup_app::brief::Audience::of_user(store, stakeholder).await.context("the demo brief's audience")?;
+    let current = store.objective(objective).await.context("reading the Payments objective")?;
+    let notes = [
+        "Quiet fortnight: Nordea's bank files are fixed and the payment-run export is with two pilot customers.",
+        "Multi-currency is where the enterprise deals hang; I would like ten minutes on it on Monday.",
+    ];
+    for (n, weeks) in [4_i64, 2].into_iter().enumerate() {
+        let mut then = current.to_input();
+        for (kr, value) in then.key_results.iter_mut().zip(PAYMENTS_RESULTS_BEFORE[n]) {
+            kr.current = Some(value);
+        }
+        store
+            .update_objective(objective, &then.validate().context("the Payments objective as it was")?)
+            .await
+            .context("dating the Payments key results")?;
+        let day = today - Duration::weeks(weeks);
+        let sent = day.with_hms(16, 0, 0).expect("16:00 is a time").assume_utc();
+        let request = leadup_app::brief::Request {
+            team_id: team,
+            days: 14,
+            today: day,
+            now: sent,
+            note: notes[n].to_owned(),
+            asks: Vec::new(),
+        };
+        let brief = leadup_app::brief::generate(store, &audience, &request).await.context("generating a demo brief")?;
+        store.save_brief(&brief.to_new(manager, sent, Some(sent))).await.context("storing a demo brief")?;
+    }
+    store
+        .update_objective(objective, &current.to_input().validate().context("the Payments objective")?)
+        .await
+        .context("restoring the Payments key results")?;
+    Ok(())
 }
 
 /// Weeks of forecast history the demo stores before today's forecasts.

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod brief;
 mod cli;
 mod decisions;
 mod demo;
@@ -77,6 +78,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Member(command) => accounts::member(&store, command).await,
         Command::Token(command) => accounts::token(&store, command).await,
         Command::Audit(command) => audit::audit(&store, command).await,
+        Command::Brief(args) => brief::brief(&store, args).await,
         Command::Proposal(ProposalCommand::List(format)) => proposal::list(&store, format).await,
         Command::Proposal(ProposalCommand::Brief { file, id, format, today }) => {
             proposal::brief(&store, file.as_deref(), id, &format, today.as_deref()).await

@@ -241,10 +241,10 @@ fn store_flags(error: StoreError) -> anyhow::Error {
 
 /// The team with this id, or else with exactly this name.
 pub async fn find_team(store: &Store, team: &str) -> anyhow::Result<Team> {
-    if let Ok(id) = team.parse::<i64>() {
-        if let Ok(found) = store.team(id).await {
-            return Ok(found);
-        }
+    if let Ok(id) = team.parse::<i64>()
+        && let Ok(found) = store.team(id).await
+    {
+        return Ok(found);
     }
     store.team_named(team).await?.with_context(|| format!("no team with id or name '{team}' (see `leadup team list`)"))
 }

@@ -3,6 +3,7 @@
 //! plans with their progress and change requests, evidence, proposals, and the signed-in user's
 //! decisions inbox.
 
+mod briefs;
 mod evidence;
 pub(crate) mod imports;
 mod inbox;
@@ -29,13 +30,13 @@ use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{
-        BodyTeam, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn, StakeholderTeams, Team,
+        BodyTeam, Brief, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn, StakeholderTeams, Team,
         Workspace,
     };
     use Action::{
         ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders, EditStrategy,
-        EditTeam, FileChangeRequest, ImportWorkItems, ManageTeams, ReadWorkspace, RecordEvidence, ViewStakeholders,
-        ViewTeam, WriteProposals,
+        EditTeam, FileChangeRequest, ImportWorkItems, ManageTeams, ReadBriefs, ReadWorkspace, RecordEvidence,
+        ViewStakeholders, ViewTeam, WriteBriefs, WriteProposals,
     };
     Routes::new("/api/v1", state)
         .add(Method::GET, "/me", SignedIn, me::show)
@@ -108,6 +109,8 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/proposals/{id}/present", ProposalTeam(WriteProposals), proposals::present)
         .add(Method::POST, "/proposals/{id}/withdraw", ProposalTeam(WriteProposals), proposals::withdraw)
         .add(Method::POST, "/proposals/{id}/decision", ProposalTeam(DecideProposals), proposals::decide)
+        .add(Method::POST, "/briefs", BodyTeam(WriteBriefs), briefs::create)
+        .add(Method::GET, "/briefs/{id}", Brief(ReadBriefs), briefs::show)
         .add(Method::GET, "/inbox", SignedIn, inbox::list)
         .add(Method::GET, "/stakeholders", SignedIn, stakeholders::list)
         .add(Method::GET, "/stakeholders/{id}", StakeholderTeams(ViewStakeholders), stakeholders::show)

@@ -18,12 +18,13 @@ pub(crate) enum Section {
     Evidence,
     Priorities,
     Proposals,
+    Briefs,
     /// The decisions inbox, linked beside the account rather than among the sections.
     Inbox,
     Stakeholders,
 }
 
-const SECTIONS: [(Section, &str, &str); 8] = [
+const SECTIONS: [(Section, &str, &str); 9] = [
     (Section::Strategy, "/strategy", "Strategy"),
     (Section::Roadmap, "/roadmap", "Roadmap"),
     (Section::Teams, "/teams", "Teams"),
@@ -32,6 +33,7 @@ const SECTIONS: [(Section, &str, &str); 8] = [
     (Section::Priorities, "/priorities", "Priorities"),
     (Section::Proposals, "/proposals", "Proposals"),
     (Section::Stakeholders, "/stakeholders", "Stakeholders"),
+    (Section::Briefs, "/briefs", "Briefs"),
 ];
 
 /// The people in `list`, by name, a pending person marked "no account yet"; `none` when

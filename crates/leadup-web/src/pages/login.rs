@@ -91,10 +91,10 @@ pub(crate) async fn sign_in(
         }
         Err(error) => return super::PageError::from(error).into_response(),
     };
-    if let Some(old) = cookie(&headers, SESSION_COOKIE) {
-        if let Err(error) = state.store.end_session(&digest(&old)).await {
-            return super::PageError::from(error).into_response();
-        }
+    if let Some(old) = cookie(&headers, SESSION_COOKIE)
+        && let Err(error) = state.store.end_session(&digest(&old)).await
+    {
+        return super::PageError::from(error).into_response();
     }
     match accounts::start_session(&state.store, user.id, now).await {
         Ok((id, _)) => {
@@ -107,10 +107,10 @@ pub(crate) async fn sign_in(
 }
 
 pub(crate) async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(id) = cookie(&headers, SESSION_COOKIE) {
-        if let Err(error) = state.store.end_session(&digest(&id)).await {
-            return super::PageError::from(error).into_response();
-        }
+    if let Some(id) = cookie(&headers, SESSION_COOKIE)
+        && let Err(error) = state.store.end_session(&digest(&id)).await
+    {
+        return super::PageError::from(error).into_response();
     }
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().insert(header::SET_COOKIE, clear_cookie());

@@ -7,6 +7,7 @@
 mod account;
 mod admin;
 mod alignment;
+mod briefs;
 mod change_requests;
 mod evidence;
 mod evidence_import;
@@ -36,12 +37,13 @@ use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{
-        ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn, StakeholderTeams, Team, Workspace,
+        Brief, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn, StakeholderTeams, Team,
+        Workspace,
     };
     use Action::{
         ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders,
-        FileChangeRequest, ImportWorkItems, ManageAccess, ManageShareLinks, ReadWorkspace, RecordEvidence,
-        ViewStakeholders, ViewTeam, WriteProposals,
+        FileChangeRequest, ImportWorkItems, ManageAccess, ManageShareLinks, ReadBriefs, ReadWorkspace, RecordEvidence,
+        ViewStakeholders, ViewTeam, WriteBriefs, WriteProposals,
     };
     Routes::new("", state)
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
@@ -133,6 +135,12 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/proposals/{id}/present", ProposalTeam(WriteProposals), proposals::present)
         .add(Method::POST, "/proposals/{id}/withdraw", ProposalTeam(WriteProposals), proposals::withdraw)
         .add(Method::POST, "/proposals/{id}/decision", ProposalTeam(DecideProposals), proposals::decide)
+        .add(Method::GET, "/briefs", SignedIn, briefs::list)
+        .add(Method::GET, "/teams/{id}/briefs/new", Team(WriteBriefs), briefs::new_form)
+        .add(Method::POST, "/teams/{id}/briefs", Team(WriteBriefs), briefs::create)
+        .add(Method::GET, "/briefs/{id}", Brief(ReadBriefs), briefs::show)
+        .add(Method::GET, "/briefs/{id}/brief.md", Brief(ReadBriefs), briefs::markdown)
+        .add(Method::GET, "/briefs/{id}/brief.pdf", Brief(ReadBriefs), briefs::pdf)
 }
 
 /// A page handler's result: the page, or an error page.

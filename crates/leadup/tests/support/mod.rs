@@ -128,6 +128,43 @@ impl Server {
         teams.as_array().expect("a list").iter().find(|t| t["name"] == name).expect("the team")["id"].as_i64().unwrap()
     }
 
+    /// A plain HTTP/1.1 GET with API token `token`: (status, body).
+    pub fn get_as(&self, token: &str, path: &str) -> (u16, String) {
+        self.request(
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n",
+                self.addr
+            ),
+            b"",
+        )
+    }
+
+    /// A plain HTTP/1.1 GET with API token `token` of a binary answer: (status, body bytes).
+    pub fn get_bytes_as(&self, token: &str, path: &str) -> (u16, Vec<u8>) {
+        let Ok(mut stream) = TcpStream::connect(&self.addr) else { return (0, Vec::new()) };
+        let head = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n",
+            self.addr
+        );
+        let mut response = Vec::new();
+        if stream.write_all(head.as_bytes()).is_err() || stream.read_to_end(&mut response).is_err() {
+            return (0, Vec::new());
+        }
+        let Some(end) = response.windows(4).position(|w| w == b"\r\n\r\n") else { return (0, Vec::new()) };
+        let status = String::from_utf8_lossy(&response[..end]).split(' ').nth(1).and_then(|s| s.parse().ok());
+        (status.unwrap_or(0), response[end + 4..].to_vec())
+    }
+
+    /// A plain HTTP/1.1 POST of JSON `body` with API token `token`: (status, body).
+    pub fn post_json_as(&self, token: &str, path: &str, body: &str) -> (u16, String) {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            self.addr,
+            body.len()
+        );
+        self.request(&head, body.as_bytes())
+    }
+
     /// A plain HTTP/1.1 GET without credentials: (status, body).
     pub fn get_anonymous(&self, path: &str) -> (u16, String) {
         self.request(&format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr), b"")
@@ -159,6 +196,13 @@ impl Server {
     }
 }
 
+/// An API token of the existing user `email`, made for the tests.
+pub fn token_of(database_url: &str, email: &str) -> String {
+    let token = leadup(database_url, &["token", "create", email, "--name", "tests"]);
+    assert!(token.status.success(), "creating a token for {email}: {}", stderr(&token));
+    stdout(&token).trim().to_owned()
+}
+
 /// An API token of a workspace administrator made for the tests (created on first use).
 fn admin_token(database_url: &str) -> String {
     const EMAIL: &str = "test-admin@example.com";
@@ -175,4 +219,24 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The text of a PDF, read back with poppler's `pdftotext`; `None` (after noting the skip)
+/// where poppler-utils is not installed.
+pub fn pdf_text(path: &std::path::Path) -> Option<String> {
+    match std::process::Command::new("pdftotext").arg("-layout").arg(path).arg("-").output() {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Ok(out) => panic!("pdftotext failed: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(_) => {
+            leadup_store::testing::skip("pdftotext (poppler-utils) is not installed");
+            None
+        }
+    }
+}
+
+/// The pages of a PDF, by poppler's `pdfinfo`.
+pub fn pdf_pages(path: &std::path::Path) -> Option<u32> {
+    let out = std::process::Command::new("pdfinfo").arg(path).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok())
 }

@@ -1,0 +1,71 @@
+//! `leadup brief`: the brief for one executive, printed as Markdown or HTML, or written as a
+//! PDF, through the same `leadup_app::brief` service as the web page and the API.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Context;
+use leadup_app::brief::{self, Audience, BriefError, Request};
+use leadup_core::{ValidationErrors, date};
+use leadup_store::Store;
+use time::{OffsetDateTime, Time};
+
+use crate::cli::BriefArgs;
+
+/// A brief's error as invalid input naming the flag it concerns, or as a failure.
+fn flagged(error: BriefError) -> anyhow::Error {
+    let field = match &error {
+        BriefError::UnknownEmail(_) | BriefError::NoTeam(_) => "--for",
+        BriefError::UnknownTeam(_) | BriefError::NotExecutive { .. } | BriefError::SeveralTeams { .. } => "--team",
+        BriefError::Days(_) => "--days",
+        BriefError::Text { field: "note", .. } => "--note",
+        BriefError::Text { .. } => "--ask",
+        BriefError::Store(_) => return error.into(),
+    };
+    ValidationErrors::single(field, error.to_string()).into()
+}
+
+/// Runs `leadup brief`.
+pub async fn brief(store: &Store, args: BriefArgs) -> anyhow::Result<()> {
+    if !matches!(args.format.as_str(), "markdown" | "html" | "pdf") {
+        return Err(
+            ValidationErrors::single("--format", format!("'{}' is not markdown, html or pdf", args.format)).into()
+        );
+    }
+    if args.format == "pdf" && args.out.is_none() && std::io::stdout().is_terminal() {
+        return Err(ValidationErrors::single(
+            "--out",
+            "a PDF is not written to a terminal: give --out FILE or redirect standard output",
+        )
+        .into());
+    }
+    let days = brief::parse_days(&args.days).map_err(flagged)?;
+    let (today, now) = if let Some(text) = args.today.as_deref() {
+        let day = date::parse(text)
+            .ok_or_else(|| ValidationErrors::single("--today", format!("'{text}' is not a date (YYYY-MM-DD)")))?;
+        (day, day.with_time(Time::MAX).assume_utc())
+    } else {
+        let now = OffsetDateTime::now_utc();
+        (now.date(), now)
+    };
+    let audience = Audience::of_email(store, &args.stakeholder).await.map_err(flagged)?;
+    let team_id = match args.team.as_deref() {
+        Some(name) => audience.team_named(store, name).await,
+        None => audience.team(store, None).await,
+    }
+    .map_err(flagged)?;
+    let request = Request { team_id, days, today, now, note: args.note, asks: args.asks };
+    let generated = brief::generate(store, &audience, &request).await.map_err(flagged)?;
+    let bytes = match args.format.as_str() {
+        "html" => brief::html::html(&generated).into_bytes(),
+        "pdf" => brief::pdf::pdf(&generated),
+        _ => brief::markdown::markdown(&generated).into_bytes(),
+    };
+    if let Some(path) = &args.out {
+        std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(&bytes)?;
+        out.flush()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,85 @@
+//! The brief in Chromium, as people use it: the manager of Payments prepares today's brief for
+//! Mateo Fernández from `/briefs`, adds a note and an ask, previews it and saves it as sent; the
+//! stored page prints on one A4 page; Mateo reads it; Priya, another executive of the team,
+//! may not. Screenshots at phone (390 px) and desktop (1280 px) width land in
+//! `target/screenshots/`; axe-core finds no serious or critical accessibility violation.
+
+mod support;
+
+use leadup_store::testing::{TestDatabase, skip};
+use support::browser::{Browser, screenshot_dir};
+use support::{Server, pdf_pages};
+
+const MATEO: &str = "mateo.fernandez@example.com";
+const SOFIA: &str = "sofia.marchetti@example.com";
+const PRIYA: &str = "priya.raman@example.com";
+
+#[test]
+fn a_manager_sends_a_brief_that_prints_on_one_page() {
+    let Some(browser) = Browser::start() else {
+        skip("Chromium or ChromeDriver is not installed");
+        return;
+    };
+    let db = TestDatabase::sqlite();
+    let server = Server::start(&db.url, "demo");
+    let origin = server.url("");
+    let shots = screenshot_dir();
+
+    browser.sign_in(&origin, SOFIA, server.password(SOFIA));
+    browser.open(&format!("{origin}/briefs"));
+    let list = browser.wait_for("Prepare a brief");
+    assert!(list.contains("Brief Mateo Fernández on Payments"), "{list}");
+    assert_eq!(list.matches("href=\"/briefs/").count(), 2, "the demo's two sent briefs: {list}");
+    browser.screenshot_at(&shots.join("briefs-list-1280.png"), 1280, 900);
+    assert_eq!(browser.axe(), Vec::<String>::new(), "/briefs");
+
+    browser.click("a[href*=\"/briefs/new?for=\"]");
+    let preview = browser.wait_for("Save as sent");
+    assert!(preview.contains("Changes are since the brief sent"), "{preview}");
+    browser.fill("textarea[name=note]", "Multi-currency decides two enterprise deals: <b>ten minutes</b> on Monday?");
+    browser.fill("textarea[name=asks]", "Approve the multi-currency change request");
+    browser.click("button[value=preview]");
+    let preview = browser.wait_for("ten minutes");
+    assert!(preview.contains("&lt;b&gt;ten minutes&lt;/b&gt;"), "the note is shown as typed");
+    assert!(preview.contains("Approve the multi-currency change request"));
+    browser.screenshot_at(&shots.join("brief-preview-1280.png"), 1280, 1800);
+    browser.screenshot_at(&shots.join("brief-preview-390.png"), 390, 1800);
+    assert_eq!(browser.axe(), Vec::<String>::new(), "the brief's preview");
+
+    browser.click("button[value=save]");
+    let stored = browser.wait_for("Sent ");
+    let url = browser.current_url();
+    assert!(url.ends_with("/briefs/3"), "{url}");
+    assert!(stored.contains("Markdown") && stored.contains("brief.pdf"), "{stored}");
+    browser.screenshot_at(&shots.join("brief-1280.png"), 1280, 1700);
+    browser.screenshot_at(&shots.join("brief-390.png"), 390, 2400);
+    assert_eq!(browser.axe(), Vec::<String>::new(), "the stored brief");
+
+    // Printed by Chromium on A4, the demo brief is one page.
+    let pdf = browser.print_a4();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let printed = shots.join("brief-printed.pdf");
+    std::fs::write(&printed, &pdf).unwrap();
+    match pdf_pages(&printed) {
+        Some(pages) => assert_eq!(pages, 1, "the demo brief prints on one A4 page ({})", printed.display()),
+        None => skip("pdfinfo (poppler-utils) is not installed"),
+    }
+    // The stored brief is a page of its own (no top bar): sign out from the list.
+    browser.open(&format!("{origin}/briefs"));
+    browser.sign_out();
+
+    // Mateo reads the brief sent to him; Priya, another executive of Payments, may not.
+    browser.sign_in(&origin, MATEO, server.password(MATEO));
+    let list = browser.dom(&format!("{origin}/briefs"));
+    assert_eq!(list.matches("href=\"/briefs/").count(), 3, "{list}");
+    assert!(!list.contains("Prepare a brief"), "an executive does not write briefs");
+    let page = browser.dom(&format!("{origin}/briefs/3"));
+    assert!(page.contains("ten minutes") && page.contains("Ask: "), "{page}");
+    browser.open(&format!("{origin}/briefs"));
+    browser.sign_out();
+    browser.sign_in(&origin, PRIYA, server.password(PRIYA));
+    let refused = browser.dom(&format!("{origin}/briefs/3"));
+    assert!(refused.contains("403"), "{refused}");
+    let list = browser.dom(&format!("{origin}/briefs"));
+    assert!(list.contains("No briefs yet"), "{list}");
+}
