@@ -11,6 +11,7 @@ mod accounts;
 mod audit;
 mod change_requests;
 mod connect;
+mod deliveries;
 mod error;
 mod evidence;
 mod evidence_links;
@@ -32,6 +33,10 @@ pub mod testing;
 pub use accounts::{Credentials, NewShareLink, Session};
 pub use audit::Actor;
 pub use connect::{DEFAULT_DATABASE_URL, redact};
+pub use deliveries::{
+    AttemptOutcome, ClaimedDelivery, Delivery, DeliveryAbout, DeliveryAttachment, DeliveryAttempt, DeliveryChannel,
+    DeliveryStatus, INTERRUPTED, NewDelivery,
+};
 pub use error::StoreError;
 pub use evidence::EvidenceImport;
 pub use team_dashboards::StoredDashboard;
