@@ -10,10 +10,13 @@
 //!   one queue), stored as a snapshot per day with its history.
 //! - [`impact`]: what a change request would do to the plan's forecasts and budget.
 //! - [`snapshots`]: recomputing and storing a team's forecasts and dashboards.
+//! - [`delivery`]: e-mails and chat webhook posts through a stored outbox, sent by a
+//!   background worker with retries; when a stakeholder's next brief is due.
 //! - [`refresher`]: background work that keeps the stored forecasts fresh, never inside a
 //!   request.
 
 pub mod dashboard;
+pub mod delivery;
 pub mod forecasts;
 pub mod impact;
 pub mod initiative_forecasts;
