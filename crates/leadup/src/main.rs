@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod cli;
+mod deliveries;
 mod demo;
 mod evidence;
 mod evidence_import;
@@ -74,6 +75,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Member(command) => accounts::member(&store, command).await,
         Command::Token(command) => accounts::token(&store, command).await,
         Command::Audit(command) => audit::audit(&store, command).await,
+        Command::Deliveries(command) => deliveries::deliveries(&store, command).await,
         Command::Proposal(ProposalCommand::List(format)) => proposal::list(&store, format).await,
         Command::Proposal(ProposalCommand::Brief { file, id, format, today }) => {
             proposal::brief(&store, file.as_deref(), id, &format, today.as_deref()).await
