@@ -86,7 +86,12 @@ impl SmtpServer {
         // the PATH.
         let python = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
         let has = |program: &str, args: &[&str]| {
-            Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+            Command::new(program)
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
         };
         if !has(python, &["-c", "import aiosmtpd"]) || !has("openssl", &["version"]) {
             leadup_store::testing::skip("aiosmtpd (Debian's python3-aiosmtpd) or openssl is missing");
@@ -172,10 +177,13 @@ async fn receiver(fail_first: usize, failure: StatusCode) -> Receiver {
                         } else {
                             (StatusCode::OK, "ok")
                         };
-                        Ok::<_, hyper::Error>(Response::builder().status(status).body(Full::new(Bytes::from(text))).unwrap())
+                        Ok::<_, hyper::Error>(
+                            Response::builder().status(status).body(Full::new(Bytes::from(text))).unwrap(),
+                        )
                     }
                 });
-                let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                let _ =
+                    hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
             });
         }
     });
@@ -342,7 +350,7 @@ async fn a_failing_webhook_is_retried_with_back_off_and_survives_a_restart(db_ur
         assert_eq!(shown.status_text, "failed, retrying at 2026-03-02 09:01 UTC (attempt 1 of 8 failed)");
         assert_eq!(
             shown.last_error.as_deref(),
-            Some(format!("the webhook at 127.0.0.1 answered 500 Internal Server Error: boom").as_str())
+            Some("the webhook at 127.0.0.1 answered 500 Internal Server Error: boom")
         );
         assert_eq!(shown.recipient, "webhook at 127.0.0.1");
         store.close().await;
@@ -364,7 +372,10 @@ async fn a_failing_webhook_is_retried_with_back_off_and_survives_a_restart(db_ur
     let requests = hook.requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 3);
     assert_eq!(requests[2].0, SECRET_PATH);
-    assert_eq!(requests[2].1, serde_json::json!({"text": "*Payments brief*\n\n**On track**: 3 initiatives, 1 at risk"}));
+    assert_eq!(
+        requests[2].1,
+        serde_json::json!({"text": "*Payments brief*\n\n**On track**: 3 initiatives, 1 at risk"})
+    );
     let attempts = store.delivery_attempts(id).await.unwrap();
     let outcomes: Vec<Option<&str>> = attempts.iter().map(|a| a.error.as_deref()).collect();
     let boom = "the webhook at 127.0.0.1 answered 500 Internal Server Error: boom";
@@ -405,7 +416,11 @@ async fn a_webhook_that_refuses_the_request_fails_at_once(db_url: String) {
     let hook = receiver(1, StatusCode::NOT_FOUND).await;
     let store = Store::connect(&db_url).await.unwrap();
     let id = outbox::enqueue(&store, &webhook(&hook.url()), T0).await.unwrap();
-    Logs::default().deliverer(&store, DeliveryConfig::default(), RetryPolicy::default()).run_due(&at(T0)).await.unwrap();
+    Logs::default()
+        .deliverer(&store, DeliveryConfig::default(), RetryPolicy::default())
+        .run_due(&at(T0))
+        .await
+        .unwrap();
     let delivery = store.delivery(id).await.unwrap().unwrap();
     assert_eq!(delivery.status, DeliveryStatus::Failed);
     assert_eq!(delivery.last_error.as_deref(), Some("the webhook at 127.0.0.1 answered 404 Not Found: boom"));
@@ -417,7 +432,11 @@ async fn an_email_without_a_configured_server_waits_and_says_why() {
     let db = leadup_store::testing::TestDatabase::sqlite();
     let store = Store::connect(&db.url).await.unwrap();
     let id = outbox::enqueue(&store, &email("mateo@example.com"), T0).await.unwrap();
-    Logs::default().deliverer(&store, DeliveryConfig::default(), RetryPolicy::default()).run_due(&at(T0)).await.unwrap();
+    Logs::default()
+        .deliverer(&store, DeliveryConfig::default(), RetryPolicy::default())
+        .run_due(&at(T0))
+        .await
+        .unwrap();
     let delivery = store.delivery(id).await.unwrap().unwrap();
     assert_eq!(delivery.status, DeliveryStatus::Retrying);
     assert!(delivery.last_error.unwrap().contains("no SMTP server is configured"));

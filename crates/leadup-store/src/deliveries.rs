@@ -195,7 +195,8 @@ pub enum AttemptOutcome {
 }
 
 /// The error recorded on an attempt whose worker stopped before it ended.
-pub const INTERRUPTED: &str = "interrupted: the worker stopped during this attempt; it was claimed again after its lease ran out";
+pub const INTERRUPTED: &str =
+    "interrupted: the worker stopped during this attempt; it was claimed again after its lease ran out";
 
 const COLUMNS: &str = "id, channel, recipient, subject, about_kind, about_id, status, attempts, created_at, \
                        next_attempt_at, lease_until, sent_at, last_error";
@@ -217,7 +218,8 @@ type Row = (
 );
 
 /// A due delivery: queued or retrying and due, or sending with its lease run out.
-const DUE: &str = "((status IN ('queued', 'retrying') AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until <= $1))";
+const DUE: &str =
+    "((status IN ('queued', 'retrying') AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until <= $1))";
 
 impl Store {
     /// Stores `delivery` in the outbox as queued, due at `now`, with its attachments, in one
@@ -539,7 +541,8 @@ fn delivery(row: Row) -> Result<Delivery, StoreError> {
 }
 
 fn timestamp(seconds: i64) -> Result<OffsetDateTime, StoreError> {
-    OffsetDateTime::from_unix_timestamp(seconds).map_err(|e| StoreError::Corrupt(format!("delivery time {seconds}: {e}")))
+    OffsetDateTime::from_unix_timestamp(seconds)
+        .map_err(|e| StoreError::Corrupt(format!("delivery time {seconds}: {e}")))
 }
 
 fn count(value: i64) -> Result<u32, StoreError> {

@@ -3,8 +3,8 @@
 //! worker stopped mid-attempt.
 
 use leadup_store::{
-    AttemptOutcome, DeliveryAbout, DeliveryAttachment, DeliveryChannel, DeliveryStatus, INTERRUPTED, NewDelivery, Store,
-    StoreError,
+    AttemptOutcome, DeliveryAbout, DeliveryAttachment, DeliveryChannel, DeliveryStatus, INTERRUPTED, NewDelivery,
+    Store, StoreError,
 };
 use time::Duration;
 use time::macros::datetime;

@@ -474,7 +474,7 @@ pub struct ServeArgs {
 
 /// How e-mails and chat webhook posts are sent (`leadup serve`, `leadup demo`, `leadup
 /// deliveries send|test`). The SMTP password is read from the environment variable
-/// LEADUP_SMTP_PASSWORD or from --smtp-password-file, never from a flag, which every user of
+/// `LEADUP_SMTP_PASSWORD` or from --smtp-password-file, never from a flag, which every user of
 /// the machine could read in `ps`.
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Delivery (e-mail and chat webhooks)")]
@@ -488,7 +488,7 @@ pub struct DeliveryArgs {
     /// The user to authenticate as (AUTH PLAIN or LOGIN, over TLS only); needs a password.
     #[arg(long, env = "LEADUP_SMTP_USERNAME")]
     pub smtp_username: Option<String>,
-    /// A file holding the SMTP password (its first line); else LEADUP_SMTP_PASSWORD is used.
+    /// A file holding the SMTP password (its first line); else `LEADUP_SMTP_PASSWORD` is used.
     #[arg(long, env = "LEADUP_SMTP_PASSWORD_FILE")]
     pub smtp_password_file: Option<std::path::PathBuf>,
     /// The sender of e-mails, e.g. "leadup <leadup@example.com>".

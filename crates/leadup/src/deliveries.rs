@@ -21,16 +21,17 @@ pub const PASSWORD_VAR: &str = "LEADUP_SMTP_PASSWORD";
 /// The delivery settings of `args` and the environment, checked.
 pub fn config(args: &DeliveryArgs) -> anyhow::Result<DeliveryConfig> {
     let extra_roots = match &args.delivery_ca_file {
-        Some(path) => DeliveryConfig::read_extra_roots(path).map_err(|e| ValidationErrors::single("--delivery-ca-file", e))?,
+        Some(path) => {
+            DeliveryConfig::read_extra_roots(path).map_err(|e| ValidationErrors::single("--delivery-ca-file", e))?
+        }
         None => Vec::new(),
     };
     let smtp = match &args.smtp_host {
         None => None,
         Some(host) => {
-            let from = args
-                .smtp_from
-                .as_deref()
-                .ok_or_else(|| ValidationErrors::single("--smtp-from", "is needed with --smtp-host (the sender of e-mails)"))?;
+            let from = args.smtp_from.as_deref().ok_or_else(|| {
+                ValidationErrors::single("--smtp-from", "is needed with --smtp-host (the sender of e-mails)")
+            })?;
             let from = from
                 .parse()
                 .map_err(|_| ValidationErrors::single("--smtp-from", format!("'{from}' is not an e-mail address")))?;

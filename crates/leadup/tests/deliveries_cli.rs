@@ -70,7 +70,7 @@ fn test_email_through_the_binary(url: &str) {
     let port = server.port.to_string();
     let ca = server.dir.path().join("ca.pem");
     let ca = ca.to_str().unwrap();
-    let send = |password: &str| {
+    let send_test = |password: &str| {
         leadup(
             url,
             &[
@@ -93,7 +93,7 @@ fn test_email_through_the_binary(url: &str) {
         )
     };
 
-    let sent = send(PASSWORD);
+    let sent = send_test(PASSWORD);
     assert!(sent.status.success(), "{}", text(&sent.stderr));
     assert!(text(&sent.stdout).starts_with("delivery 1 to mateo@example.com: sent "), "{}", text(&sent.stdout));
     let received: Value =
@@ -102,7 +102,7 @@ fn test_email_through_the_binary(url: &str) {
     assert_eq!(received["tls"], true);
 
     let wrong = "Wr0ng-Passw0rd-for-the-cli";
-    let refused = send(wrong);
+    let refused = send_test(wrong);
     assert_eq!(refused.status.code(), Some(1));
     let stderr = text(&refused.stderr);
     assert!(stderr.contains("delivery 2 to mateo@example.com failed after 1 attempt"), "{stderr}");

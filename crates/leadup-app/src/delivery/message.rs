@@ -21,11 +21,9 @@ impl Recipient {
     /// The recipient `text` of `channel`, checked; the error names field `recipient`.
     pub fn parse(channel: DeliveryChannel, text: &str) -> Result<Self, ValidationErrors> {
         match channel {
-            DeliveryChannel::Email => text
-                .trim()
-                .parse::<lettre::Address>()
-                .map(Self::Email)
-                .map_err(|_| ValidationErrors::single("recipient", format!("'{}' is not an e-mail address", text.trim()))),
+            DeliveryChannel::Email => text.trim().parse::<lettre::Address>().map(Self::Email).map_err(|_| {
+                ValidationErrors::single("recipient", format!("'{}' is not an e-mail address", text.trim()))
+            }),
             DeliveryChannel::Webhook => WebhookUrl::parse(text).map(Self::Webhook),
         }
     }
@@ -141,7 +139,10 @@ impl Message {
                 errors.add(format!("attachments[{n}].name"), "must be a file name without path or line breaks");
             }
             if lettre::message::header::ContentType::parse(&attachment.mime_type).is_err() {
-                errors.add(format!("attachments[{n}].mime_type"), format!("'{}' is not a MIME type", attachment.mime_type));
+                errors.add(
+                    format!("attachments[{n}].mime_type"),
+                    format!("'{}' is not a MIME type", attachment.mime_type),
+                );
             }
         }
         errors.into_result(|| ())
@@ -163,7 +164,11 @@ impl Message {
             attachments: self
                 .attachments
                 .iter()
-                .map(|a| DeliveryAttachment { name: a.name.clone(), mime_type: a.mime_type.clone(), content: a.content.clone() })
+                .map(|a| DeliveryAttachment {
+                    name: a.name.clone(),
+                    mime_type: a.mime_type.clone(),
+                    content: a.content.clone(),
+                })
                 .collect(),
         }
     }
@@ -175,7 +180,10 @@ mod tests {
 
     #[test]
     fn webhooks_need_https_except_to_this_machine() {
-        assert_eq!(WebhookUrl::parse("https://hooks.example.com/services/T0/B0/secret").unwrap().host(), "hooks.example.com");
+        assert_eq!(
+            WebhookUrl::parse("https://hooks.example.com/services/T0/B0/secret").unwrap().host(),
+            "hooks.example.com"
+        );
         assert!(WebhookUrl::parse("http://127.0.0.1:9/hook").is_ok());
         assert!(WebhookUrl::parse("http://[::1]:9/hook").is_ok());
         assert!(WebhookUrl::parse("http://localhost/hook").is_ok());

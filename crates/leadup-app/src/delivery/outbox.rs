@@ -65,7 +65,9 @@ impl DeliveryView {
                 delivery.next_attempt_at.map(shown_time).unwrap_or_default(),
                 delivery.attempts
             ),
-            DeliveryStatus::Failed => format!("failed after {} attempt{}", delivery.attempts, if delivery.attempts == 1 { "" } else { "s" }),
+            DeliveryStatus::Failed => {
+                format!("failed after {} attempt{}", delivery.attempts, if delivery.attempts == 1 { "" } else { "s" })
+            }
         };
         Self {
             id: delivery.id,
@@ -89,7 +91,12 @@ impl DeliveryView {
 }
 
 /// The deliveries of record `kind` number `id` (e.g. a brief's), newest first, as shown.
-pub async fn deliveries_about(store: &Store, kind: &str, id: i64, max_attempts: u32) -> Result<Vec<DeliveryView>, StoreError> {
+pub async fn deliveries_about(
+    store: &Store,
+    kind: &str,
+    id: i64,
+    max_attempts: u32,
+) -> Result<Vec<DeliveryView>, StoreError> {
     let about = DeliveryAbout { kind: kind.to_owned(), id };
     Ok(store.deliveries(Some(&about), LIST_LIMIT).await?.iter().map(|d| DeliveryView::of(d, max_attempts)).collect())
 }
@@ -109,4 +116,3 @@ fn shown_time(at: OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
     format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
 }
-

@@ -66,29 +66,29 @@ mod tests {
 
     #[test]
     fn weekly_and_fortnightly_count_days() {
-        assert_eq!(next_due(Cadence::Weekly, date!(2026-03-02)), date!(2026-03-09));
-        assert_eq!(next_due(Cadence::Fortnightly, date!(2026-12-24)), date!(2027-01-07));
-        assert!(!is_due(Cadence::Weekly, Some(date!(2026-03-02)), date!(2026-03-08)));
-        assert!(is_due(Cadence::Weekly, Some(date!(2026-03-02)), date!(2026-03-09)));
-        assert!(is_due(Cadence::Weekly, Some(date!(2026-03-02)), date!(2026-04-30)), "overdue is due");
-        assert!(!is_due(Cadence::Fortnightly, Some(date!(2026-03-02)), date!(2026-03-15)));
-        assert!(is_due(Cadence::Fortnightly, Some(date!(2026-03-02)), date!(2026-03-16)));
+        assert_eq!(next_due(Cadence::Weekly, date!(2026 - 03 - 02)), date!(2026 - 03 - 09));
+        assert_eq!(next_due(Cadence::Fortnightly, date!(2026 - 12 - 24)), date!(2027 - 01 - 07));
+        assert!(!is_due(Cadence::Weekly, Some(date!(2026 - 03 - 02)), date!(2026 - 03 - 08)));
+        assert!(is_due(Cadence::Weekly, Some(date!(2026 - 03 - 02)), date!(2026 - 03 - 09)));
+        assert!(is_due(Cadence::Weekly, Some(date!(2026 - 03 - 02)), date!(2026 - 04 - 30)), "overdue is due");
+        assert!(!is_due(Cadence::Fortnightly, Some(date!(2026 - 03 - 02)), date!(2026 - 03 - 15)));
+        assert!(is_due(Cadence::Fortnightly, Some(date!(2026 - 03 - 02)), date!(2026 - 03 - 16)));
     }
 
     #[test]
     fn monthly_is_the_same_day_or_the_months_end() {
-        assert_eq!(next_due(Cadence::Monthly, date!(2026-03-15)), date!(2026-04-15));
-        assert_eq!(next_due(Cadence::Monthly, date!(2026-01-31)), date!(2026-02-28));
-        assert_eq!(next_due(Cadence::Monthly, date!(2028-01-31)), date!(2028-02-29), "leap year");
-        assert_eq!(next_due(Cadence::Monthly, date!(2026-03-31)), date!(2026-04-30));
-        assert_eq!(next_due(Cadence::Monthly, date!(2026-12-31)), date!(2027-01-31));
-        assert!(!is_due(Cadence::Monthly, Some(date!(2026-01-31)), date!(2026-02-27)));
-        assert!(is_due(Cadence::Monthly, Some(date!(2026-01-31)), date!(2026-02-28)));
+        assert_eq!(next_due(Cadence::Monthly, date!(2026 - 03 - 15)), date!(2026 - 04 - 15));
+        assert_eq!(next_due(Cadence::Monthly, date!(2026 - 01 - 31)), date!(2026 - 02 - 28));
+        assert_eq!(next_due(Cadence::Monthly, date!(2028 - 01 - 31)), date!(2028 - 02 - 29), "leap year");
+        assert_eq!(next_due(Cadence::Monthly, date!(2026 - 03 - 31)), date!(2026 - 04 - 30));
+        assert_eq!(next_due(Cadence::Monthly, date!(2026 - 12 - 31)), date!(2027 - 01 - 31));
+        assert!(!is_due(Cadence::Monthly, Some(date!(2026 - 01 - 31)), date!(2026 - 02 - 27)));
+        assert!(is_due(Cadence::Monthly, Some(date!(2026 - 01 - 31)), date!(2026 - 02 - 28)));
     }
 
     #[test]
     fn a_stakeholder_never_briefed_is_due() {
-        assert!(is_due(Cadence::Monthly, None, date!(2026-03-02)));
+        assert!(is_due(Cadence::Monthly, None, date!(2026 - 03 - 02)));
     }
 
     #[test]

@@ -3,12 +3,12 @@
 //! configured extra ones, authentication with the configured user, and the message as
 //! multipart/alternative plain text + HTML with its attachments beside it (multipart/mixed).
 
+use leadup_store::ClaimedDelivery;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment as MimeAttachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use leadup_store::ClaimedDelivery;
 
 use super::AttemptError;
 use super::config::{DeliveryConfig, SmtpConfig, SmtpTls};
@@ -22,21 +22,24 @@ pub async fn send(config: &DeliveryConfig, smtp: &SmtpConfig, delivery: &Claimed
 
 /// The MIME message.
 fn build(from: &Mailbox, delivery: &ClaimedDelivery) -> Result<lettre::Message, AttemptError> {
-    let to: Mailbox = delivery
-        .delivery
-        .recipient
-        .parse()
-        .map_err(|_| AttemptError::permanent(format!("'{}' is not an e-mail address", delivery.delivery.recipient)))?;
+    let to: Mailbox =
+        delivery.delivery.recipient.parse().map_err(|_| {
+            AttemptError::permanent(format!("'{}' is not an e-mail address", delivery.delivery.recipient))
+        })?;
     let text = SinglePart::plain(delivery.text_body.clone());
     let body = if delivery.html_body.is_empty() {
         MultiPart::mixed().singlepart(text)
     } else {
-        MultiPart::mixed()
-            .multipart(MultiPart::alternative().singlepart(text).singlepart(SinglePart::html(delivery.html_body.clone())))
+        MultiPart::mixed().multipart(
+            MultiPart::alternative().singlepart(text).singlepart(SinglePart::html(delivery.html_body.clone())),
+        )
     };
     let body = delivery.attachments.iter().try_fold(body, |body, attachment| {
         let kind = ContentType::parse(&attachment.mime_type).map_err(|_| {
-            AttemptError::permanent(format!("attachment '{}': '{}' is not a MIME type", attachment.name, attachment.mime_type))
+            AttemptError::permanent(format!(
+                "attachment '{}': '{}' is not a MIME type",
+                attachment.name, attachment.mime_type
+            ))
         })?;
         Ok(body.singlepart(MimeAttachment::new(attachment.name.clone()).body(attachment.content.clone(), kind)))
     })?;

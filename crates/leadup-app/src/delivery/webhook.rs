@@ -43,7 +43,9 @@ async fn post(config: &DeliveryConfig, url: &WebhookUrl, payload: &serde_json::V
     let https = uri.scheme_str() == Some("https");
     let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
     let bare_host = host.trim_start_matches('[').trim_end_matches(']');
-    let failed = |what: &str, error: &dyn std::fmt::Display| AttemptError::transient(format!("{what} the webhook at {host} failed: {error}"));
+    let failed = |what: &str, error: &dyn std::fmt::Display| {
+        AttemptError::transient(format!("{what} the webhook at {host} failed: {error}"))
+    };
     let request = Request::post(uri.path_and_query().map_or("/", |p| p.as_str()))
         .header(header::HOST, uri.authority().map_or(host, |a| a.as_str()))
         .header(header::CONTENT_TYPE, "application/json")
@@ -69,7 +71,8 @@ async fn post(config: &DeliveryConfig, url: &WebhookUrl, payload: &serde_json::V
     }
     let shown: String = body.chars().take(BODY_SHOWN).collect();
     let message = format!("the webhook at {host} answered {status}: {}", shown.trim());
-    let permanent = status.is_client_error() && status != StatusCode::REQUEST_TIMEOUT && status != StatusCode::TOO_MANY_REQUESTS;
+    let permanent =
+        status.is_client_error() && status != StatusCode::REQUEST_TIMEOUT && status != StatusCode::TOO_MANY_REQUESTS;
     Err(AttemptError { message, permanent })
 }
 
@@ -82,7 +85,11 @@ where
     let connection = tokio::spawn(connection);
     let response = sender.send_request(request).await?;
     let status = response.status();
-    let body = Limited::new(response.into_body(), 4096).collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = Limited::new(response.into_body(), 4096)
+        .collect()
+        .await
+        .map(http_body_util::Collected::to_bytes)
+        .unwrap_or_default();
     connection.abort();
     Ok((status, String::from_utf8_lossy(&body).into_owned()))
 }

@@ -141,7 +141,10 @@ impl Deliverer {
             let shown = shown_recipient(&claimed);
             let outcome = match result {
                 Ok(()) => {
-                    (self.log)(&format!("leadup: delivery {id} to {shown} sent (attempt {})", claimed.delivery.attempts));
+                    (self.log)(&format!(
+                        "leadup: delivery {id} to {shown} sent (attempt {})",
+                        claimed.delivery.attempts
+                    ));
                     AttemptOutcome::Sent
                 }
                 Err(error) => {
@@ -262,7 +265,10 @@ mod tests {
     fn redaction_replaces_every_secret_longest_first() {
         let secrets = vec!["/services/T0/B0/abc".to_owned(), "https://hooks.example.com/services/T0/B0/abc".to_owned()];
         assert_eq!(
-            redact("posting to https://hooks.example.com/services/T0/B0/abc failed; path /services/T0/B0/abc", &secrets),
+            redact(
+                "posting to https://hooks.example.com/services/T0/B0/abc failed; path /services/T0/B0/abc",
+                &secrets
+            ),
             "posting to [redacted] failed; path [redacted]"
         );
         assert_eq!(redact("nothing secret", &[String::new()]), "nothing secret");
