@@ -57,6 +57,7 @@ on_both_backends!(
     a_failing_webhook_is_retried_with_back_off_and_survives_a_restart,
     a_webhook_that_keeps_failing_is_failed_after_the_last_attempt_and_can_be_retried,
     a_webhook_that_refuses_the_request_fails_at_once,
+    an_https_webhook_is_posted_to_when_its_ca_is_trusted_and_refused_otherwise,
 );
 
 const T0: OffsetDateTime = datetime!(2026-03-02 09:00 UTC);
@@ -153,6 +154,11 @@ struct Receiver {
 }
 
 async fn receiver(fail_first: usize, failure: StatusCode) -> Receiver {
+    receiver_over(fail_first, failure, None).await
+}
+
+/// A receiver like [`receiver`], over TLS with `tls` when given.
+async fn receiver_over(fail_first: usize, failure: StatusCode, tls: Option<tokio_rustls::TlsAcceptor>) -> Receiver {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let requests: Arc<Mutex<Vec<(String, Value)>>> = Arc::default();
@@ -163,6 +169,7 @@ async fn receiver(fail_first: usize, failure: StatusCode) -> Receiver {
             let Ok((stream, _)) = listener.accept().await else { return };
             let recorded = recorded.clone();
             let seen = seen.clone();
+            let tls = tls.clone();
             tokio::spawn(async move {
                 let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
                     let recorded = recorded.clone();
@@ -182,8 +189,15 @@ async fn receiver(fail_first: usize, failure: StatusCode) -> Receiver {
                         )
                     }
                 });
-                let _ =
-                    hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                let http = hyper::server::conn::http1::Builder::new();
+                match tls {
+                    None => drop(http.serve_connection(TokioIo::new(stream), service).await),
+                    Some(tls) => {
+                        if let Ok(stream) = tls.accept(stream).await {
+                            drop(http.serve_connection(TokioIo::new(stream), service).await);
+                        }
+                    }
+                }
             });
         }
     });
@@ -198,6 +212,62 @@ impl Receiver {
     fn count(&self) -> usize {
         self.requests.lock().unwrap().len()
     }
+}
+
+/// A test CA and a server certificate for 127.0.0.1 signed by it, made with openssl in
+/// `dir`; returns a TLS acceptor with the server certificate. `None` (a skip) without openssl.
+fn tls_acceptor(dir: &Path) -> Option<tokio_rustls::TlsAcceptor> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let openssl =
+        |args: &[&str]| Command::new("openssl").args(args).current_dir(dir).output().is_ok_and(|o| o.status.success());
+    if !openssl(&["version"]) {
+        leadup_store::testing::skip("openssl is missing");
+        return None;
+    }
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    let mut ca = vec!["req", "-x509"];
+    ca.extend(ec);
+    ca.extend(["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=leadup test CA"]);
+    ca.extend(["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"]);
+    assert!(openssl(&ca));
+    let mut csr = vec!["req"];
+    csr.extend(ec);
+    csr.extend(["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"]);
+    assert!(openssl(&csr));
+    std::fs::write(
+        dir.join("server.ext"),
+        "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n",
+    )
+    .unwrap();
+    assert!(openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]));
+    let chain: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(dir.join("server.pem")).unwrap().collect::<Result<_, _>>().unwrap();
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    Some(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 /// Log lines the worker wrote.
@@ -451,4 +521,34 @@ async fn bad_messages_are_refused_naming_the_field_and_nothing_is_stored() {
     let error = outbox::enqueue(&store, &message, T0).await.unwrap_err();
     assert!(error.to_string().contains("subject"), "{error}");
     assert!(store.deliveries(None, 10).await.unwrap().is_empty());
+}
+
+async fn an_https_webhook_is_posted_to_when_its_ca_is_trusted_and_refused_otherwise(db_url: String) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(acceptor) = tls_acceptor(dir.path()) else { return };
+    let hook = receiver_over(0, StatusCode::OK, Some(acceptor)).await;
+    let url = format!("https://{}{SECRET_PATH}", hook.address);
+    let store = Store::connect(&db_url).await.unwrap();
+    let policy = RetryPolicy::default();
+    let logs = Logs::default();
+
+    let untrusted = outbox::enqueue(&store, &webhook(&url), T0).await.unwrap();
+    logs.deliverer(&store, DeliveryConfig::default(), policy).run_due(&at(T0)).await.unwrap();
+    let shown = view(&store, untrusted, policy).await;
+    assert_eq!(shown.status, "retrying", "{shown:?}");
+    let error = shown.last_error.unwrap();
+    assert!(error.starts_with("TLS with the webhook at 127.0.0.1 failed"), "{error}");
+    assert!(error.contains("UnknownIssuer"), "{error}");
+    assert_eq!(hook.count(), 0, "nothing posted to a server that could not prove who it is");
+
+    let config = DeliveryConfig {
+        extra_roots: DeliveryConfig::read_extra_roots(&dir.path().join("ca.pem")).unwrap(),
+        ..DeliveryConfig::default()
+    };
+    let later = T0 + Duration::minutes(1);
+    logs.deliverer(&store, config, policy).run_due(&at(later)).await.unwrap();
+    assert_eq!(view(&store, untrusted, policy).await.status, "sent");
+    assert_eq!(hook.count(), 1);
+    assert_eq!(hook.requests.lock().unwrap()[0].0, SECRET_PATH);
+    assert!(!logs.text().contains("s3cr3t"), "{}", logs.text());
 }
