@@ -16,11 +16,14 @@
 //!   forecasts, with the plan's headline.
 //! - [`snapshots`]: recomputing and storing a team's forecasts and dashboards.
 //! - [`stakeholders`]: the executives a manager leads up to, with their profiles.
+//! - [`delivery`]: e-mails and chat webhook posts through a stored outbox, sent by a
+//!   background worker with retries; when a stakeholder's next brief is due.
 //! - [`refresher`]: background work that keeps the stored forecasts fresh, never inside a
 //!   request.
 
 pub mod brief;
 pub mod dashboard;
+pub mod delivery;
 pub mod forecasts;
 pub mod impact;
 pub mod inbox;

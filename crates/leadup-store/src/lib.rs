@@ -12,6 +12,7 @@ mod audit;
 mod briefs;
 mod change_requests;
 mod connect;
+mod deliveries;
 mod error;
 mod evidence;
 mod evidence_links;
@@ -36,6 +37,10 @@ pub use accounts::{Credentials, NewShareLink, Session};
 pub use audit::Actor;
 pub use briefs::{BriefStatus, NewBrief, StoredBrief};
 pub use connect::{DEFAULT_DATABASE_URL, redact};
+pub use deliveries::{
+    AttemptOutcome, ClaimedDelivery, Delivery, DeliveryAbout, DeliveryAttachment, DeliveryAttempt, DeliveryChannel,
+    DeliveryStatus, INTERRUPTED, NewDelivery,
+};
 pub use error::StoreError;
 pub use evidence::EvidenceImport;
 pub use plan_forecasts::VersionForecasts;

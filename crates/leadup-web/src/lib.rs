@@ -25,6 +25,8 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
+use leadup_app::delivery::DeliveryConfig;
+use leadup_app::delivery::worker::Deliverer;
 use leadup_app::refresher::Refresher;
 use leadup_app::snapshots::refresh_all;
 use leadup_store::Store;
@@ -42,19 +44,33 @@ pub struct AppState {
     session_limits: auth::SessionLimits,
     throttle: auth::Throttle,
     refresher: Refresher,
+    deliverer: Deliverer,
 }
 
 impl AppState {
     /// State over `store`, with today's date from the system clock (UTC).
     pub fn new(store: Store) -> Self {
         Self {
-            store,
             today: None,
             now: None,
             session_limits: auth::SessionLimits::default(),
             throttle: auth::Throttle::default(),
             refresher: Refresher::default(),
+            deliverer: Deliverer::new(store.clone(), DeliveryConfig::default()),
+            store,
         }
+    }
+
+    /// Sends e-mails and webhook posts with `config` (the SMTP server, extra CAs, time-out).
+    #[must_use]
+    pub fn with_delivery(mut self, config: DeliveryConfig) -> Self {
+        self.deliverer = Deliverer::new(self.store.clone(), config);
+        self
+    }
+
+    /// The delivery worker's handle: wake it after queueing a message.
+    pub fn deliverer(&self) -> &Deliverer {
+        &self.deliverer
     }
 
     /// Recomputes every team's stored initiative forecasts now, as of the state's clock (the
@@ -141,6 +157,8 @@ pub(crate) async fn stylesheet() -> impl IntoResponse {
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     let clock = state.clone();
     tokio::spawn(state.refresher.clone().run(state.store.clone(), move || clock.clock()));
+    let clock = state.clone();
+    tokio::spawn(state.deliverer.clone().run(move || clock.clock()));
     serve_app(listener, app(state), ServerLimits::default(), shutdown_signal()).await
 }
 

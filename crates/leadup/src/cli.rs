@@ -89,6 +89,10 @@ pub enum Command {
         #[command(flatten)]
         format: Format,
     },
+    /// The outbox of e-mails and chat webhook posts: list them with their status, retry a
+    /// failed one, send what is due, or send a test e-mail to check the SMTP settings.
+    #[command(subcommand)]
+    Deliveries(DeliveriesCommand),
 }
 
 /// `leadup plan ...`
@@ -585,6 +589,73 @@ pub struct ServeArgs {
     /// The address to listen on.
     #[arg(long, env = "LEADUP_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
+
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
+}
+
+/// How e-mails and chat webhook posts are sent (`leadup serve`, `leadup demo`, `leadup
+/// deliveries send|test`). The SMTP password is read from the environment variable
+/// `LEADUP_SMTP_PASSWORD` or from --smtp-password-file, never from a flag, which every user of
+/// the machine could read in `ps`.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Delivery (e-mail and chat webhooks)")]
+pub struct DeliveryArgs {
+    /// The SMTP server's host name; without it e-mails wait in the outbox.
+    #[arg(long, env = "LEADUP_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// The SMTP server's port.
+    #[arg(long, env = "LEADUP_SMTP_PORT", default_value_t = 587)]
+    pub smtp_port: u16,
+    /// The user to authenticate as (AUTH PLAIN or LOGIN, over TLS only); needs a password.
+    #[arg(long, env = "LEADUP_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+    /// A file holding the SMTP password (its first line); else `LEADUP_SMTP_PASSWORD` is used.
+    #[arg(long, env = "LEADUP_SMTP_PASSWORD_FILE")]
+    pub smtp_password_file: Option<std::path::PathBuf>,
+    /// The sender of e-mails, e.g. "leadup <leadup@example.com>".
+    #[arg(long, env = "LEADUP_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// starttls (upgrade a plain connection; the server must offer it), tls (TLS from the
+    /// start, usually port 465), or none (unencrypted: only to a server on this machine).
+    #[arg(long, env = "LEADUP_SMTP_TLS", default_value = "starttls", value_parser = ["starttls", "tls", "none"])]
+    pub smtp_tls: String,
+    /// A PEM file of certificate authorities to trust besides the built-in ones, for the SMTP
+    /// server and webhooks (e.g. your organisation's own CA). Certificates are always verified.
+    #[arg(long, env = "LEADUP_DELIVERY_CA_FILE")]
+    pub delivery_ca_file: Option<std::path::PathBuf>,
+    /// How long one attempt at sending may take, in seconds.
+    #[arg(long, env = "LEADUP_DELIVERY_TIMEOUT", default_value_t = 30)]
+    pub delivery_timeout: u64,
+}
+
+/// `leadup deliveries ...`
+#[derive(Subcommand, Debug)]
+pub enum DeliveriesCommand {
+    /// List the latest deliveries, newest first, with their status and last error (a webhook
+    /// shows only its host).
+    List {
+        /// Only the deliveries of one record, as KIND:ID (e.g. brief:3).
+        #[arg(long)]
+        about: Option<String>,
+        #[command(flatten)]
+        format: Format,
+    },
+    /// Queue a failed delivery again for a new series of attempts.
+    Retry {
+        /// The delivery's id.
+        id: i64,
+    },
+    /// Send every delivery that is due now, then exit (`leadup serve` does this all along).
+    Send(DeliveryArgs),
+    /// Queue a short test e-mail to ADDRESS and send it now, to check the SMTP settings.
+    Test {
+        /// Who receives the test e-mail.
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        delivery: DeliveryArgs,
+    },
 }
 
 /// Output format shared by the record commands.

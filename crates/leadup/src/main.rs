@@ -7,6 +7,7 @@ mod audit;
 mod brief;
 mod cli;
 mod decisions;
+mod deliveries;
 mod demo;
 mod evidence;
 mod evidence_import;
@@ -79,6 +80,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(command) => accounts::token(&store, command).await,
         Command::Audit(command) => audit::audit(&store, command).await,
         Command::Brief(args) => brief::brief(&store, args).await,
+        Command::Deliveries(command) => deliveries::deliveries(&store, command).await,
         Command::Proposal(ProposalCommand::List(format)) => proposal::list(&store, format).await,
         Command::Proposal(ProposalCommand::Brief { file, id, format, today }) => {
             proposal::brief(&store, file.as_deref(), id, &format, today.as_deref()).await

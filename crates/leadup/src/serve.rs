@@ -49,10 +49,23 @@ async fn run(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Resu
              `leadup user add EMAIL --name NAME --admin`"
         );
     }
+    // Settings are checked before listening, so a mistake stops the start with its flag named.
+    let delivery = crate::deliveries::config(&args.delivery)?;
     let listener = leadup_web::bind(args.bind).await.with_context(|| format!("cannot listen on {}", args.bind))?;
     let address = listener.local_addr()?;
     eprintln!("leadup: serving {} on http://{address}/ (Ctrl-C stops)", redact(database_url));
-    leadup_web::serve(listener, AppState::new(store.clone())).await.context("the web server failed")?;
+    match &delivery.smtp {
+        Some(smtp) => eprintln!(
+            "leadup: e-mail goes through {}:{} ({}) as {}",
+            smtp.host,
+            smtp.port,
+            smtp.tls.as_str(),
+            smtp.from
+        ),
+        None => eprintln!("leadup: no SMTP server configured (--smtp-host): e-mails wait in the outbox"),
+    }
+    let state = AppState::new(store.clone()).with_delivery(delivery);
+    leadup_web::serve(listener, state).await.context("the web server failed")?;
     eprintln!("leadup: stopped");
     Ok(())
 }

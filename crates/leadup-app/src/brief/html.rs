@@ -72,7 +72,7 @@ pub fn body(brief: &Brief) -> Markup {
                         tbody { @for line in &brief.initiatives { (row(line)) } }
                     }
                 }
-                p.sub { "★ serves an objective " (who) " owns. Forecasts are the stored ones of each initiative's page; chance is of making the target." }
+                p.sub { "★ serves an objective " (who) " owns or follows, or they follow it. Forecasts are the stored ones of each initiative's page; chance is of making the target." }
             }
             div.cols {
                 section {
@@ -107,7 +107,7 @@ pub fn body(brief: &Brief) -> Markup {
                 section {
                     h2 { "Key results" }
                     @if brief.key_results.is_empty() {
-                        p.empty { (who) " owns no objective." }
+                        p.empty { (who) " owns or follows no objective." }
                     } @else {
                         ul { @for kr in &brief.key_results { li { (kr.metric) ": " (words::key_result(kr)) } } }
                     }

@@ -49,7 +49,11 @@ pub fn markdown(brief: &Brief) -> String {
                 words::drift(line),
             );
         }
-        let _ = writeln!(w, "\n★ serves an objective {} owns.\n", inline(&brief.stakeholder.name));
+        let _ = writeln!(
+            w,
+            "\n★ serves an objective {} owns or follows, or they follow it.\n",
+            inline(&brief.stakeholder.name)
+        );
         for line in &brief.initiatives {
             let _ = writeln!(w, "- {}: {}", inline(&line.title), words::committed(line));
         }
@@ -88,7 +92,7 @@ pub fn markdown(brief: &Brief) -> String {
 
     let _ = writeln!(w, "## Key results\n");
     if brief.key_results.is_empty() {
-        let _ = writeln!(w, "{} owns no objective.\n", inline(&brief.stakeholder.name));
+        let _ = writeln!(w, "{} owns or follows no objective.\n", inline(&brief.stakeholder.name));
     } else {
         for kr in &brief.key_results {
             let _ = writeln!(w, "- {}: {}", inline(&kr.metric), inline(&words::key_result(kr)));

@@ -99,30 +99,45 @@ impl BriefError {
     }
 }
 
-/// Who a brief is for and what they care about: the stakeholder, the teams they are an
-/// executive of, the objectives they own and their interests. Built today from the accounts'
-/// roles and the objectives' owners; stakeholder profiles will refine it.
+/// Who a brief is for and what they care about, from their stakeholder profile
+/// (`crate::stakeholders`): the teams they are an executive of, the objectives they own or
+/// follow, and the initiatives they follow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Audience {
     /// The stakeholder.
     pub user: User,
     /// The teams where the stakeholder holds the executive role, by id.
     pub team_ids: Vec<i64>,
-    /// The objectives owned by a name equal to the stakeholder's, by id.
+    /// The objectives they own (their name is the owner) or follow, owned first, by id.
     pub objective_ids: Vec<i64>,
-    /// What the stakeholder wants to hear about (none recorded yet).
-    pub interests: Vec<String>,
+    /// The initiatives their profile follows, by id.
+    pub initiative_ids: Vec<i64>,
 }
 
 impl Audience {
-    /// The audience of user `user_id`.
+    /// The audience of user `user_id`; a user who is nobody's executive has no teams.
     pub async fn of_user(store: &Store, user_id: i64) -> Result<Self, BriefError> {
-        let user = store.user(user_id).await?;
-        let principal = store.principal(user_id).await?;
-        let team_ids = principal.roles.iter().filter(|r| r.role == Role::Executive).map(|r| r.team_id).collect();
-        let objective_ids =
-            store.objectives().await?.into_iter().filter(|o| o.owner == user.name).map(|o| o.id).collect();
-        Ok(Self { user, team_ids, objective_ids, interests: Vec::new() })
+        Ok(match crate::stakeholders::stakeholder(store, user_id).await? {
+            Some(stakeholder) => Self {
+                objective_ids: stakeholder.objective_ids(),
+                initiative_ids: stakeholder.preferences().initiative_ids,
+                team_ids: stakeholder.team_ids,
+                user: stakeholder.user,
+            },
+            None => Self {
+                user: store.user(user_id).await?,
+                team_ids: Vec::new(),
+                objective_ids: Vec::new(),
+                initiative_ids: Vec::new(),
+            },
+        })
+    }
+
+    /// Whether the brief puts `initiative` among what this stakeholder cares about: it serves
+    /// an objective they own or follow, or their profile follows it.
+    fn cares_about(&self, initiative: &Initiative) -> bool {
+        self.initiative_ids.contains(&initiative.id)
+            || initiative.objective_ids.iter().any(|o| self.objective_ids.contains(o))
     }
 
     /// The audience of the user with e-mail address `email`.
@@ -325,7 +340,7 @@ pub struct InitiativeLine {
     pub status: String,
     /// Where it stands (`on_track`, `at_risk`, `off_track`, `done`, ...), as on its page.
     pub state: State,
-    /// Whether it serves an objective the stakeholder owns.
+    /// Whether it serves an objective the stakeholder owns or follows, or they follow it.
     pub serves_stakeholder: bool,
     /// Work items in scope.
     pub items: usize,
@@ -403,7 +418,7 @@ pub struct ChangeRequestLine {
     pub currency: String,
 }
 
-/// A key result of an objective the stakeholder owns, with its value at the last brief.
+/// A key result of an objective the stakeholder owns or follows, with its value at the last brief.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyResultLine {
     /// The objective's title.
@@ -635,7 +650,7 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
             title: initiative.title.clone(),
             status: initiative.status.as_str().to_owned(),
             state: progress.state,
-            serves_stakeholder: initiative.objective_ids.iter().any(|o| audience.objective_ids.contains(o)),
+            serves_stakeholder: audience.cares_about(initiative),
             items: progress.items,
             done: progress.done,
             percent_done: progress.percent_done,
@@ -679,7 +694,7 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
             name: audience.user.name.clone(),
             email: audience.user.email.clone(),
         },
-        team: TeamRef { id: team.id, manager: team.names(leadup_core::access::Role::Manager), name: team.name },
+        team: TeamRef { id: team.id, manager: team.names(Role::Manager), name: team.name },
         period,
         since,
         headline,

@@ -282,7 +282,7 @@ fn layout(brief: &Brief) -> Layout {
             out.rule();
         }
         out.paragraph(
-            &format!("★ serves an objective {who} owns. Forecasts are the stored ones of each initiative's page; chance is of making the target."),
+            &format!("★ serves an objective {who} owns or follows, or they follow it. Forecasts are the stored ones of each initiative's page; chance is of making the target."),
             Tone::Muted,
         );
     }
@@ -322,7 +322,7 @@ fn layout(brief: &Brief) -> Layout {
     }
     out.heading("Key results");
     if brief.key_results.is_empty() {
-        out.paragraph(&format!("{who} owns no objective."), Tone::Muted);
+        out.paragraph(&format!("{who} owns or follows no objective."), Tone::Muted);
     }
     for kr in &brief.key_results {
         out.bullet(&format!("{}: {}", kr.metric, words::key_result(kr)));

@@ -156,6 +156,16 @@ async fn render(
     let objectives = state.store.objectives().await?;
     let initiatives = state.store.initiatives().await?;
     let may_edit = caller.principal().is_some_and(|p| s.allows(p, Action::EditStakeholders));
+    // The briefs sent to them that the caller may read: all, for themselves; those of the
+    // teams the caller writes briefs for, for a manager.
+    let is_them = caller.principal().is_some_and(|p| p.user_id == s.user.id);
+    let briefs: Vec<_> = state
+        .store
+        .briefs(s.user.id, &[])
+        .await?
+        .into_iter()
+        .filter(|b| b.sent_at.is_some() && (is_them || caller.may(Action::WriteBriefs, b.team_id)))
+        .collect();
     let prefs = s.preferences();
     let sponsored_teams: Vec<_> = teams.iter().filter(|t| s.team_ids.contains(&t.id)).collect();
     let their_initiatives: Vec<_> = initiatives.iter().filter(|i| s.team_ids.contains(&i.team_id)).collect();
@@ -246,7 +256,20 @@ async fn render(
             }
             section.card id="briefs" {
                 h2 { "Briefs sent" }
-                p.muted { "None have been sent yet." }
+                @if briefs.is_empty() {
+                    p.muted { "None have been sent yet." }
+                } @else {
+                    ul {
+                        @for b in &briefs {
+                            li {
+                                a href={ "/briefs/" (b.id) } {
+                                    (teams.iter().find(|t| t.id == b.team_id).map_or("", |t| t.name.as_str())) ", " (leadup_core::date::format(b.period_start)) " to " (leadup_core::date::format(b.period_end))
+                                }
+                                @if let Some(sent) = b.sent_at { span.muted { " · sent " (date_time(sent)) } }
+                            }
+                        }
+                    }
+                }
             }
         }
         @if may_edit {
