@@ -47,7 +47,11 @@ pub async fn brief(store: &Store, args: BriefArgs) -> anyhow::Result<()> {
         let now = OffsetDateTime::now_utc();
         (now.date(), now)
     };
-    let audience = Audience::of_email(store, &args.stakeholder).await.map_err(flagged)?;
+    let stakeholder = args
+        .stakeholder
+        .as_deref()
+        .ok_or_else(|| ValidationErrors::single("--for", "give the executive's e-mail address"))?;
+    let audience = Audience::of_email(store, stakeholder).await.map_err(flagged)?;
     let team_id = match args.team.as_deref() {
         Some(name) => audience.team_named(store, name).await,
         None => audience.team(store, None).await,

@@ -76,7 +76,9 @@ pub enum Command {
     /// over the last days, generated from the stored forecasts, plans, change requests,
     /// objectives and evidence, exception first, with what changed since the last brief sent to
     /// them. Nothing is stored: a brief is stored as sent from its web page or the API.
-    Brief(BriefArgs),
+    /// `leadup brief send ID` delivers a stored one.
+    #[command(args_conflicts_with_subcommands = true)]
+    Brief(BriefCommand),
     /// A plan's progress against its targets, and an executive's decision on a submitted plan.
     #[command(subcommand)]
     Plan(PlanCommand),
@@ -151,12 +153,35 @@ pub enum StakeholderCommand {
     },
 }
 
-/// `leadup brief ...`
+/// `leadup brief ...`: print one, or `send` a stored one.
+#[derive(Args, Debug)]
+pub struct BriefCommand {
+    #[command(subcommand)]
+    pub action: Option<BriefAction>,
+    #[command(flatten)]
+    pub args: BriefArgs,
+}
+
+/// `leadup brief send ...`
+#[derive(Subcommand, Debug)]
+pub enum BriefAction {
+    /// Send stored brief ID to its executive by the channel of their profile (e-mail with the
+    /// PDF attached, or their chat webhook): queued in the outbox, then sent now.
+    Send {
+        /// The stored brief's id (see `/briefs`).
+        id: i64,
+        #[command(flatten)]
+        delivery: DeliveryArgs,
+    },
+}
+
+/// `leadup brief --for EMAIL ...`
 #[derive(Args, Debug)]
 pub struct BriefArgs {
-    /// The executive's e-mail address (a user holding the executive role in a team).
+    /// The executive's e-mail address (a user holding the executive role in a team); needed
+    /// to print a brief.
     #[arg(long = "for", value_name = "EMAIL")]
-    pub stakeholder: String,
+    pub stakeholder: Option<String>,
     /// The team the brief is about, by exact name; needed when the executive has several.
     #[arg(long)]
     pub team: Option<String>,

@@ -127,6 +127,22 @@ pub async fn deliveries(store: &Store, command: DeliveriesCommand) -> anyhow::Re
     }
 }
 
+/// `leadup brief send ID`: queues the stored brief for its executive, sends what is due now
+/// and says how its delivery went.
+pub async fn send_brief(store: &Store, id: i64, args: &DeliveryArgs) -> anyhow::Result<()> {
+    let deliverer = deliverer(store, args)?;
+    let delivery = leadup_app::brief::send::send(store, id, OffsetDateTime::now_utc()).await?;
+    deliverer.run_due(&OffsetDateTime::now_utc).await?;
+    let stored = store.delivery(delivery).await?.context("the brief's delivery vanished")?;
+    let shown = outbox::DeliveryView::of(&stored, RetryPolicy::default().max_attempts);
+    match shown.last_error {
+        Some(error) if !shown.status.starts_with("sent") => {
+            anyhow::bail!("brief {id}, delivery {delivery} to {}: {}: {error}", shown.recipient, shown.status_text)
+        }
+        _ => output::line(&format!("brief {id}, delivery {delivery} to {}: {}", shown.recipient, shown.status_text)),
+    }
+}
+
 fn deliverer(store: &Store, args: &DeliveryArgs) -> anyhow::Result<Deliverer> {
     Ok(Deliverer::new(store.clone(), config(args)?).with_log(Arc::new(|line| eprintln!("{line}"))))
 }

@@ -26,7 +26,7 @@ use clap::Parser;
 use leadup_core::ValidationErrors;
 use leadup_store::{Store, StoreError};
 
-use cli::{Cli, Command, ProposalCommand};
+use cli::{BriefAction, BriefCommand, Cli, Command, ProposalCommand};
 
 /// mimalloc rather than the system's allocator: an import allocates every cell's text on
 /// one thread and frees it on SQLite's, where glibc's arenas spend a fifth of the time
@@ -79,7 +79,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Member(command) => accounts::member(&store, command).await,
         Command::Token(command) => accounts::token(&store, command).await,
         Command::Audit(command) => audit::audit(&store, command).await,
-        Command::Brief(args) => brief::brief(&store, args).await,
+        Command::Brief(BriefCommand { action: Some(BriefAction::Send { id, delivery }), .. }) => {
+            deliveries::send_brief(&store, id, &delivery).await
+        }
+        Command::Brief(BriefCommand { action: None, args }) => brief::brief(&store, args).await,
         Command::Deliveries(command) => deliveries::deliveries(&store, command).await,
         Command::Proposal(ProposalCommand::List(format)) => proposal::list(&store, format).await,
         Command::Proposal(ProposalCommand::Brief { file, id, format, today }) => {

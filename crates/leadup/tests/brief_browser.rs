@@ -64,6 +64,23 @@ fn a_manager_sends_a_brief_that_prints_on_one_page() {
         Some(pages) => assert_eq!(pages, 1, "the demo brief prints on one A4 page ({})", printed.display()),
         None => skip("pdfinfo (poppler-utils) is not installed"),
     }
+    // Sent by its manager: with no SMTP server configured, the delivery fails, and the brief's
+    // page says so.
+    browser.click("form.send button");
+    browser.wait_for("email to mateo.fernandez@example.com");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let delivered = loop {
+        let page = browser.dom(&format!("{origin}/briefs/3"));
+        if page.contains("Last error") || std::time::Instant::now() > deadline {
+            break page;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(delivered.contains("no SMTP server is configured"), "{delivered}");
+    browser.screenshot_at(&shots.join("brief-delivery-1280.png"), 1280, 900);
+    browser.screenshot_at(&shots.join("brief-delivery-390.png"), 390, 900);
+    assert_eq!(browser.axe(), Vec::<String>::new(), "the brief with its failed delivery");
+
     // The stored brief is a page of its own (no top bar): sign out from the list.
     browser.open(&format!("{origin}/briefs"));
     browser.sign_out();

@@ -2,14 +2,18 @@
 //! and AUTH, `leadup-app/tests/support/smtp_server.py`): the password only from the
 //! environment, the test CA trusted through --delivery-ca-file, a wrong password reported on
 //! the delivery without the secret, and settings that would send in clear text refused. On
-//! SQLite and on PostgreSQL.
+//! SQLite and on PostgreSQL. `leadup brief send` delivers a demo brief to its executive the
+//! same way: Markdown, the print-ready page and the PDF in one e-mail.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
+use base64::Engine;
 use leadup_store::testing::TestDatabase;
 use serde_json::Value;
+
+mod support;
 
 const USER: &str = "leadup-mailer";
 const PASSWORD: &str = "correct-horse-battery-staple-42";
@@ -145,11 +149,62 @@ fn unsafe_or_incomplete_settings_are_refused(url: &str) {
     assert!(text(&bad.stderr).contains("--about"), "{}", text(&bad.stderr));
 }
 
+fn a_demo_brief_by_email(url: &str) {
+    drop(support::Server::start(url, "demo"));
+    let Some(server) = smtp_server() else { return };
+    let port = server.port.to_string();
+    let ca = server.dir.path().join("ca.pem");
+    let flags = [
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        &port,
+        "--smtp-username",
+        USER,
+        "--smtp-from",
+        "leadup <leadup@example.com>",
+        "--delivery-ca-file",
+        ca.to_str().unwrap(),
+    ];
+    let mut args = vec!["brief", "send", "2"];
+    args.extend_from_slice(&flags);
+    let sent = leadup(url, &args, PASSWORD);
+    assert!(sent.status.success(), "{}", text(&sent.stderr));
+    assert!(
+        text(&sent.stdout).starts_with("brief 2, delivery 1 to mateo.fernandez@example.com: sent "),
+        "{}",
+        text(&sent.stdout)
+    );
+
+    let received: Value =
+        serde_json::from_str(&std::fs::read_to_string(server.dir.path().join("messages/1.json")).unwrap()).unwrap();
+    assert_eq!(received["rcpt_tos"][0], "mateo.fernandez@example.com");
+    let subject = received["subject"].as_str().unwrap();
+    assert!(subject.starts_with("Payments: "), "{subject}");
+    let parts = received["parts"].as_array().unwrap();
+    let kinds: Vec<&str> = parts.iter().map(|p| p["content_type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["text/plain", "text/html", "application/pdf"]);
+    let decode =
+        |part: &Value| base64::engine::general_purpose::STANDARD.decode(part["base64"].as_str().unwrap()).unwrap();
+    let markdown = String::from_utf8(decode(&parts[0])).unwrap();
+    assert!(markdown.contains("Mateo Fern"), "{markdown}");
+    assert_eq!(parts[2]["filename"], "brief-2.pdf");
+    assert!(decode(&parts[2]).starts_with(b"%PDF-"));
+
+    let listed = leadup(url, &["deliveries", "list", "--about", "brief:2", "--json"], "");
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["status"], "sent", "{listed}");
+
+    let missing = leadup(url, &["brief", "send", "99"], "");
+    assert_eq!(missing.status.code(), Some(1), "{}", text(&missing.stderr));
+}
+
 #[test]
 fn sqlite() {
     let db = TestDatabase::sqlite();
     unsafe_or_incomplete_settings_are_refused(&db.url);
     test_email_through_the_binary(&db.url);
+    a_demo_brief_by_email(&TestDatabase::sqlite().url);
 }
 
 #[tokio::test]
@@ -162,4 +217,7 @@ async fn postgres() {
     })
     .await
     .unwrap();
+    let Some(demo) = TestDatabase::postgres().await else { return };
+    let url = demo.url.clone();
+    tokio::task::spawn_blocking(move || a_demo_brief_by_email(&url)).await.unwrap();
 }

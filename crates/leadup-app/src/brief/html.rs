@@ -18,7 +18,7 @@ pub const STYLE: &str = "\
 .brief .table-wrap { overflow-x: auto; } .brief table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }\
 .brief th, .brief td { border-bottom: 1px solid #dfe3ea; padding: .8mm 1.2mm; text-align: left; vertical-align: top; } .brief td.n, .brief th.n { text-align: right; white-space: nowrap; }\
 .brief th.title { width: 31%; } .brief th.drift { width: 17%; }\
-.brief-toolbar { max-width: 190mm; margin: 0 auto 4mm; font: 10pt/1.5 'DejaVu Sans', system-ui, sans-serif; color: #4f586b; }\
+.brief-toolbar { max-width: 190mm; margin: 0 auto 4mm; font: 10pt/1.5 'DejaVu Sans', system-ui, sans-serif; color: #4f586b; } .brief-toolbar form.send { margin: 2mm 0 0; } .brief-toolbar button { font: inherit; padding: 1mm 3mm; border-radius: 4px; border: 1px solid #2547c4; background: #2547c4; color: #fff; cursor: pointer; } .brief-toolbar ul.deliveries { margin: 1mm 0 0; padding-left: 5mm; } .brief-toolbar .delivery .error { color: #b4231a; }\
 .brief .sub { color: #4f586b; font-size: 7.5pt; } .brief .state { font-weight: 600; white-space: nowrap; }\
 .brief .state.off_track, .brief .state.target_passed { color: #b4231a; } .brief .state.at_risk { color: #8a5200; } .brief .state.on_track, .brief .state.done { color: #1f7a3a; }\
 .brief .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 0 6mm; } .brief .empty, .brief .untracked { color: #4f586b; }\

@@ -10,6 +10,7 @@
 pub mod html;
 pub mod markdown;
 pub mod pdf;
+pub mod send;
 mod words;
 
 use std::cmp::Ordering;

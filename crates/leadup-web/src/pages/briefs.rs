@@ -8,7 +8,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use leadup_app::brief::{self, Audience, Brief, DEFAULT_DAYS, Request};
+use leadup_app::brief::{self, Audience, Brief, DEFAULT_DAYS, Request, send};
+use leadup_app::delivery::outbox;
 use leadup_core::access::{Action, Role};
 use leadup_core::date;
 use maud::{Markup, PreEscaped, html};
@@ -54,7 +55,7 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
     }
     let content = html! {
         h1 { "Briefs" }
-        p.muted.lead { "A brief is a status update for one executive, generated from the stored forecasts, plans, change requests, key results and evidence, exceptions first. It is stored as sent, so the next one says what changed." }
+        p.muted.lead { "A brief is a status update for one executive, generated from the stored forecasts, plans, change requests, key results and evidence, exceptions first. It is stored as sent, so the next one says what changed. What each executive wants to hear about, and how often, is in their " a href="/stakeholders" { "stakeholder profile" } "." }
         @if !managed.is_empty() {
             section.card {
                 h2 { "Prepare a brief" }
@@ -264,9 +265,16 @@ async fn stored(state: &AppState, id: &str) -> Result<(leadup_store::StoredBrief
     Ok((stored, content))
 }
 
-pub(crate) async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let (record, content) = stored(&state, &id).await?;
     let author = state.store.user(record.created_by).await.map_or_else(|_| String::new(), |u| u.name);
+    let max_attempts = state.deliverer().policy().max_attempts;
+    let deliveries = outbox::deliveries_about(&state.store, send::ABOUT, record.id, max_attempts).await?;
+    let may_send = record.sent_at.is_some() && caller.may(Action::WriteBriefs, record.team_id);
     let toolbar: Markup = html! {
         a href="/briefs" { "← Briefs" }
         " · "
@@ -276,8 +284,39 @@ pub(crate) async fn show(State(state): State<AppState>, Path(id): Path<String>) 
         " · "
         a href={ "/briefs/" (record.id) "/brief.pdf" } download { "PDF" }
         " · Print this page for paper: it fits one A4 page."
+        @if may_send {
+            form.send method="post" action={ "/briefs/" (record.id) "/send" } {
+                input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                button type="submit" { "Send to " (content.stakeholder.name) }
+                " by the channel of their profile (e-mail with the PDF attached, or their chat webhook)."
+            }
+        }
+        @if !deliveries.is_empty() {
+            ul.deliveries {
+                @for d in &deliveries {
+                    li class={ "delivery " (d.status) } {
+                        (d.channel) " to " (d.recipient) ": " strong { (d.status_text) }
+                        @if let Some(error) = &d.last_error { br; span.error { "Last error: " (error) } }
+                    }
+                }
+            }
+        }
     };
     Ok(axum::response::Html(brief::html::page(&content, Some(toolbar))).into_response())
+}
+
+/// Queues the stored brief for delivery to its stakeholder and wakes the delivery worker.
+pub(crate) async fn send_brief(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return missing(&format!("Brief '{id}'")).into_response() };
+    match send::send(&state.store, id, now(&state)).await {
+        Ok(_) => {
+            state.deliverer().wake();
+            Redirect::to(&format!("/briefs/{id}")).into_response()
+        }
+        Err(send::SendError::Store(error)) => PageError::from(error).into_response(),
+        Err(send::SendError::Invalid(errors)) => PageError::from(AppError::Invalid(errors)).into_response(),
+        Err(error) => PageError::from(AppError::BadRequest(error.to_string())).into_response(),
+    }
 }
 
 /// `leadup-brief-<team>-<end>.<extension>`, safe as a file name.

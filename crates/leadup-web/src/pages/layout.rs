@@ -18,13 +18,13 @@ pub(crate) enum Section {
     Evidence,
     Priorities,
     Proposals,
+    /// Briefs, and the stakeholder profiles they are written for.
     Briefs,
     /// The decisions inbox, linked beside the account rather than among the sections.
     Inbox,
-    Stakeholders,
 }
 
-const SECTIONS: [(Section, &str, &str); 9] = [
+const SECTIONS: [(Section, &str, &str); 8] = [
     (Section::Strategy, "/strategy", "Strategy"),
     (Section::Roadmap, "/roadmap", "Roadmap"),
     (Section::Teams, "/teams", "Teams"),
@@ -32,7 +32,6 @@ const SECTIONS: [(Section, &str, &str); 9] = [
     (Section::Evidence, "/evidence", "Evidence"),
     (Section::Priorities, "/priorities", "Priorities"),
     (Section::Proposals, "/proposals", "Proposals"),
-    (Section::Stakeholders, "/stakeholders", "Stakeholders"),
     (Section::Briefs, "/briefs", "Briefs"),
 ];
 
@@ -78,11 +77,7 @@ pub(crate) fn page(
                     @if let Some(user) = caller.principal() {
                         nav {
                             @for (section, href, label) in SECTIONS {
-                                // Stakeholder profiles are for the managers and executives of a team.
-                                @if section != Section::Stakeholders
-                                    || user.roles.iter().any(|r| r.role != leadup_core::access::Role::Member) {
-                                    a href=(href) class=[(active == Some(section)).then_some("active")] { (label) }
-                                }
+                                a href=(href) class=[(active == Some(section)).then_some("active")] { (label) }
                             }
                         }
                         div.account {

@@ -66,7 +66,7 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
             }
         }
     };
-    Ok(layout::page("Stakeholders", workspace.as_ref(), Some(Section::Stakeholders), &caller, &content))
+    Ok(layout::page("Stakeholders", workspace.as_ref(), Some(Section::Briefs), &caller, &content))
 }
 
 pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> PageResult {
@@ -332,5 +332,5 @@ async fn render(
             }
         }
     };
-    Ok(layout::page(&s.user.name, workspace.as_ref(), Some(Section::Stakeholders), caller, &content))
+    Ok(layout::page(&s.user.name, workspace.as_ref(), Some(Section::Briefs), caller, &content))
 }
