@@ -121,6 +121,32 @@ impl Cadence {
             Cadence::Monthly => 30,
         }
     }
+
+    /// The day the brief after one sent on `last` is due: 7 or 14 days later, or monthly on
+    /// the same day of the next month, or that month's last day when it is shorter
+    /// (31 January → 28 or 29 February).
+    pub fn next_due(self, last: time::Date) -> time::Date {
+        use time::{Date, Duration, Month};
+        match self {
+            Cadence::Weekly => last.saturating_add(Duration::days(7)),
+            Cadence::Fortnightly => last.saturating_add(Duration::days(14)),
+            Cadence::Monthly => {
+                let (year, month) = if last.month() == Month::December {
+                    (last.year() + 1, Month::January)
+                } else {
+                    (last.year(), last.month().next())
+                };
+                let day = last.day().min(month.length(year));
+                Date::from_calendar_date(year, month, day).unwrap_or(Date::MAX)
+            }
+        }
+    }
+
+    /// Whether a brief is due `today` when the last one was sent on `last_sent` (`None`:
+    /// never, so one is due).
+    pub fn is_due(self, last_sent: Option<time::Date>, today: time::Date) -> bool {
+        last_sent.is_none_or(|last| today >= self.next_due(last))
+    }
 }
 
 /// The address of a chat webhook (Slack-compatible): an `https` URL with a host. It is a
@@ -365,6 +391,34 @@ fn unique_ids(errors: &mut ValidationErrors, field: &str, ids: &[i64]) -> Vec<i6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn weekly_and_fortnightly_count_days() {
+        assert_eq!(Cadence::Weekly.next_due(date!(2026 - 03 - 02)), date!(2026 - 03 - 09));
+        assert_eq!(Cadence::Fortnightly.next_due(date!(2026 - 12 - 24)), date!(2027 - 01 - 07));
+        assert!(!Cadence::Weekly.is_due(Some(date!(2026 - 03 - 02)), date!(2026 - 03 - 08)));
+        assert!(Cadence::Weekly.is_due(Some(date!(2026 - 03 - 02)), date!(2026 - 03 - 09)));
+        assert!(Cadence::Weekly.is_due(Some(date!(2026 - 03 - 02)), date!(2026 - 04 - 30)), "overdue is due");
+        assert!(!Cadence::Fortnightly.is_due(Some(date!(2026 - 03 - 02)), date!(2026 - 03 - 15)));
+        assert!(Cadence::Fortnightly.is_due(Some(date!(2026 - 03 - 02)), date!(2026 - 03 - 16)));
+    }
+
+    #[test]
+    fn monthly_is_the_same_day_or_the_months_end() {
+        assert_eq!(Cadence::Monthly.next_due(date!(2026 - 03 - 15)), date!(2026 - 04 - 15));
+        assert_eq!(Cadence::Monthly.next_due(date!(2026 - 01 - 31)), date!(2026 - 02 - 28));
+        assert_eq!(Cadence::Monthly.next_due(date!(2028 - 01 - 31)), date!(2028 - 02 - 29), "leap year");
+        assert_eq!(Cadence::Monthly.next_due(date!(2026 - 03 - 31)), date!(2026 - 04 - 30));
+        assert_eq!(Cadence::Monthly.next_due(date!(2026 - 12 - 31)), date!(2027 - 01 - 31));
+        assert!(!Cadence::Monthly.is_due(Some(date!(2026 - 01 - 31)), date!(2026 - 02 - 27)));
+        assert!(Cadence::Monthly.is_due(Some(date!(2026 - 01 - 31)), date!(2026 - 02 - 28)));
+    }
+
+    #[test]
+    fn a_stakeholder_never_briefed_is_due() {
+        assert!(Cadence::Monthly.is_due(None, date!(2026 - 03 - 02)));
+    }
 
     fn input(channel: &str, webhook: Option<&str>) -> PreferencesInput {
         PreferencesInput {

@@ -7,13 +7,12 @@
 //! attempt's outcome with its error text (secrets redacted). A failed attempt is retried with
 //! exponential back-off ([`worker::RetryPolicy`]) up to a maximum number of attempts, after which
 //! the delivery is failed and shown as such until someone retries it. [`outbox`] also gives the
-//! pages and the command line what to show ([`outbox::DeliveryView`]); [`schedule`] says when a
-//! stakeholder's next brief is due by their cadence.
+//! pages and the command line what to show ([`outbox::DeliveryView`]). When a stakeholder's next
+//! brief is due is their cadence's (`leadup_core::stakeholder::Cadence::next_due`).
 
 pub mod config;
 pub mod message;
 pub mod outbox;
-pub mod schedule;
 pub mod smtp;
 pub mod webhook;
 pub mod worker;

@@ -166,6 +166,13 @@ async fn render(
         .into_iter()
         .filter(|b| b.sent_at.is_some() && (is_them || caller.may(Action::WriteBriefs, b.team_id)))
         .collect();
+    let today = state.today();
+    let last_sent = briefs
+        .iter()
+        .filter_map(|b| b.sent_at)
+        .max()
+        .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok())
+        .map(time::OffsetDateTime::date);
     let prefs = s.preferences();
     let sponsored_teams: Vec<_> = teams.iter().filter(|t| s.team_ids.contains(&t.id)).collect();
     let their_initiatives: Vec<_> = initiatives.iter().filter(|i| s.team_ids.contains(&i.team_id)).collect();
@@ -246,6 +253,16 @@ async fn render(
                 dl.facts {
                     dt { "Wants to hear about" } dd { (prefs.topics.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")) }
                     dt { "Cadence" } dd { (prefs.cadence.as_str()) " (every " (prefs.cadence.days()) " days)" }
+                    dt { "Next brief" } dd {
+                        @match last_sent {
+                            Some(last) if !prefs.cadence.is_due(Some(last), today) => {
+                                "due " (leadup_core::date::format(prefs.cadence.next_due(last)))
+                                span.muted { " (the last was sent " (leadup_core::date::format(last)) ")" }
+                            }
+                            Some(last) => { strong { "due now" } span.muted { " (the last was sent " (leadup_core::date::format(last)) ")" } }
+                            None => { strong { "due now" } span.muted { " (none sent yet)" } }
+                        }
+                    }
                     dt { "Channel" } dd {
                         @match &prefs.channel {
                             Channel::Email => { "e-mail to " (s.user.email) }
