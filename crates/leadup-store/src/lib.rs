@@ -32,6 +32,7 @@ pub mod testing;
 
 pub use accounts::{Credentials, NewShareLink, Session};
 pub use audit::Actor;
+pub use change_requests::StaleChangeRequest;
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use error::StoreError;
 pub use evidence::EvidenceImport;
