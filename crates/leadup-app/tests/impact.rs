@@ -169,8 +169,10 @@ async fn open_requests_follow_the_baseline(url: &str) {
         json!({"kind": "add", "initiative_id": ids[2], "target_date": "2027-02-15", "budget": 300, "scope": 25, "position": 1}),
     )
     .await;
-    let move_first = file(&store, plan.id, json!({"kind": "reprioritise", "initiative_id": ids[0], "position": 2})).await;
-    let redate = file(&store, plan.id, json!({"kind": "redate", "initiative_id": ids[1], "target_date": "2027-03-15"})).await;
+    let move_first =
+        file(&store, plan.id, json!({"kind": "reprioritise", "initiative_id": ids[0], "position": 2})).await;
+    let redate =
+        file(&store, plan.id, json!({"kind": "redate", "initiative_id": ids[1], "target_date": "2027-03-15"})).await;
     assert_eq!((add_sepa.impact_baseline.version, add_sepa.impact_baseline.superseded), (1, false));
     assert!(add_sepa.impact_baseline.approved_at.is_some());
     let rejected = decide(&store, redate.id, Decision::Reject).await;

@@ -117,11 +117,7 @@ mod tests {
                     budget_delta: 1_000,
                 }],
             },
-            impact_baseline: crate::change_request::ImpactBaseline {
-                version: 1,
-                approved_at: None,
-                superseded: false,
-            },
+            impact_baseline: crate::change_request::ImpactBaseline { version: 1, approved_at: None, superseded: false },
             no_longer_applies: None,
             impact_history: Vec::new(),
             status,

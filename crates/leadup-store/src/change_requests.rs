@@ -361,7 +361,8 @@ impl Store {
                 Ok(StaleChangeRequest {
                     id: row.id,
                     plan_id: row.plan_id,
-                    change: Change::from_json(&row.change).map_err(|e| StoreError::Corrupt(format!("{what}: change: {e}")))?,
+                    change: Change::from_json(&row.change)
+                        .map_err(|e| StoreError::Corrupt(format!("{what}: change: {e}")))?,
                     baseline_version: u32::try_from(row.current_version)
                         .map_err(|_| StoreError::Corrupt(format!("{what}: version {}", row.current_version)))?,
                     baseline: PlanContent::from_canonical_json(&row.current_content)
@@ -453,13 +454,16 @@ fn requests_of(
     for row in history {
         let what = format!("change request {}", row.change_request_id);
         let version = |n: i64| u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("{what}: version {n}")));
-        past.push((row.change_request_id, PastImpact {
-            baseline_version: version(row.baseline_version)?,
-            recomputed_on: version(row.recomputed_on)?,
-            recomputed_at: stored_time(row.recomputed_at, &what)?,
-            impact: serde_json::from_str(&row.impact)
-                .map_err(|e| StoreError::Corrupt(format!("{what}: past impact: {e}")))?,
-        }));
+        past.push((
+            row.change_request_id,
+            PastImpact {
+                baseline_version: version(row.baseline_version)?,
+                recomputed_on: version(row.recomputed_on)?,
+                recomputed_at: stored_time(row.recomputed_at, &what)?,
+                impact: serde_json::from_str(&row.impact)
+                    .map_err(|e| StoreError::Corrupt(format!("{what}: past impact: {e}")))?,
+            },
+        ));
     }
     rows.into_iter()
         .map(|row| {
