@@ -40,6 +40,8 @@ const SELECT_EVIDENCE: &str = "SELECT cre.change_request_id, cre.evidence_id FRO
 
 /// Evidence links: (change request id, evidence id).
 type Links = Vec<(i64, i64)>;
+/// Users' names: (user id, name).
+type Names = Vec<(i64, String)>;
 
 #[derive(sqlx::FromRow)]
 struct RequestRow {
@@ -423,7 +425,7 @@ impl Store {
         let from = period.start.midnight().assume_utc().unix_timestamp();
         let until = period.end.next_day().map_or(i64::MAX, |d| d.midnight().assume_utc().unix_timestamp());
         self.team(team_id).await?;
-        let (rows, links, history, names): (Vec<RequestRow>, Links, Vec<HistoryRow>, Vec<(i64, String)>) = dispatch!(self, pool => {
+        let (rows, links, history, names): (Vec<RequestRow>, Links, Vec<HistoryRow>, Names) = dispatch!(self, pool => {
             let filter = "cr.plan_id IN (SELECT id FROM plans WHERE team_id = $1) AND cr.filed_at >= $2 AND cr.filed_at < $3";
             let rows = sqlx::query_as(&format!("{SELECT_REQUESTS} WHERE {filter} ORDER BY cr.id"))
                 .bind(team_id).bind(from).bind(until).fetch_all(pool).await?;
