@@ -3,7 +3,9 @@
 //! dashboard for each preset window (see [`crate::dashboard`]), and the forecast of each of its
 //! plans' submitted versions (its queue with the version in place of the plan's baseline), so
 //! that an executive sees which targets are unlikely before approving. All are recomputed from
-//! one read of the team's inputs, and only when those inputs or the day changed.
+//! one read of the team's inputs, and only when those inputs or the day changed. The impact of
+//! each open change request filed before the plan's current baseline is recomputed against
+//! that baseline (see [`refresh_change_requests`]).
 
 use std::collections::HashSet;
 
@@ -14,6 +16,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::dashboard::{PRESET_WINDOWS, TeamOutlook, team_dashboard};
 use crate::forecasts::ForecastFailure;
+use crate::impact::impact;
 use crate::initiative_forecasts::{TeamInputs, committed_with, team_forecasts, version_digest, version_forecasts};
 
 /// Recomputes team `team_id`'s initiative forecasts as of the end of `today` and stores them
@@ -36,6 +39,7 @@ pub async fn refresh_team(
             .all(|f| f.as_of == today && f.inputs_digest == inputs.digest && ids.contains(&f.initiative_id));
     refresh_dashboards(store, &inputs, today, now).await?;
     refresh_submitted(store, &inputs, today, now).await?;
+    refresh_change_requests(store, &inputs, today, now).await?;
     if fresh {
         return Ok(stored);
     }
@@ -88,6 +92,31 @@ async fn refresh_submitted(
         let forecasts = version_forecasts(inputs, today, now, &committed, &version.content);
         let stored = VersionForecasts { as_of: today, inputs_digest: digest, forecasts };
         store.save_plan_version_forecasts(plan.id, version.number, &stored).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes, against its plan's current baseline, the impact of each of the team's open
+/// change requests whose impact was computed on an older baseline, as filing would compute it
+/// today; the store keeps the impact it replaces in the request's history. A change that no
+/// longer fits the baseline is recorded with the reason instead.
+async fn refresh_change_requests(
+    store: &Store,
+    inputs: &TeamInputs,
+    today: Date,
+    now: OffsetDateTime,
+) -> Result<(), ForecastFailure> {
+    for stale in store.stale_change_requests(inputs.team_id).await? {
+        match stale.change.apply(&stale.baseline) {
+            Ok(changed) => {
+                let impact = impact(inputs, today, &stale.baseline, &changed).map_err(ForecastFailure::NoForecast)?;
+                store.recompute_change_request(stale.id, stale.baseline_version, Ok(&impact), now).await?;
+            }
+            Err(refused) => {
+                let why = refused.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ");
+                store.recompute_change_request(stale.id, stale.baseline_version, Err(&why), now).await?;
+            }
+        }
     }
     Ok(())
 }

@@ -572,6 +572,32 @@ impl Impact {
     }
 }
 
+/// The baseline a change request's impact was computed on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImpactBaseline {
+    /// Its version number.
+    pub version: u32,
+    /// When it was approved.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub approved_at: Option<OffsetDateTime>,
+    /// Whether a newer baseline has been approved since: the impact is then on an older one.
+    pub superseded: bool,
+}
+
+/// An impact a change request had before it was recomputed against a newer baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PastImpact {
+    /// The baseline version it was computed on.
+    pub baseline_version: u32,
+    /// The baseline version it was recomputed against.
+    pub recomputed_on: u32,
+    /// When it was recomputed.
+    #[serde(with = "time::serde::rfc3339")]
+    pub recomputed_at: OffsetDateTime,
+    /// The impact as it was.
+    pub impact: Impact,
+}
+
 /// A change request as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangeRequest {
@@ -591,8 +617,16 @@ pub struct ChangeRequest {
     pub evidence_ids: Vec<i64>,
     /// Who filed it, and when.
     pub filed: SignOff,
-    /// Its impact, computed when filed.
+    /// Its impact, computed when filed and recomputed while it is open whenever a newer
+    /// baseline is approved.
     pub impact: Impact,
+    /// The baseline its impact was computed on.
+    pub impact_baseline: ImpactBaseline,
+    /// Why the change no longer applies to the plan's current baseline (e.g. it removes an
+    /// initiative that baseline no longer has): it can then only be rejected or deferred.
+    pub no_longer_applies: Option<String>,
+    /// Its earlier impacts, oldest first, each with the baseline it was recomputed against.
+    pub impact_history: Vec<PastImpact>,
     /// Open, accepted, rejected or deferred.
     pub status: RequestStatus,
     /// The team manager's sign-off of the decision.

@@ -4,12 +4,13 @@
 
 use leadup_core::ValidationErrors;
 use leadup_core::change_request::{
-    Change, ChangeRequest, ChangeRequestDraft, Decision, DecisionSignOff, Impact, MAX_REASON_CHARS, RequestStatus,
-    Urgency,
+    Change, ChangeRequest, ChangeRequestDraft, Decision, DecisionSignOff, Impact, ImpactBaseline, MAX_REASON_CHARS,
+    PastImpact, RequestStatus, Urgency,
 };
 use leadup_core::disruption::DisruptionRecord;
 use leadup_core::plan::{Period, PlanContent, SignOff};
 use serde_json::json;
+use time::OffsetDateTime;
 
 use crate::audit::{Actor, append_audit};
 use crate::plans::{initiative_problem, role_phrase, sign_off, stored_time};
@@ -18,14 +19,29 @@ use crate::{BeginWrite, Store, StoreError, dispatch, plan_team, user_exists};
 const SELECT_REQUESTS: &str = "SELECT cr.id, cr.plan_id, bv.number AS baseline_version, cr.change, cr.reason, \
      cr.urgency, cr.filed_by, cr.filed_at, cr.impact, cr.status, cr.decision, cr.manager_by, cr.manager_at, \
      cr.manager_rationale, cr.executive_by, cr.executive_at, cr.executive_rationale, cr.decided_at, \
-     rv.number AS resulting_version \
+     rv.number AS resulting_version, iv.number AS impact_version, iv.approved_at AS impact_approved_at, \
+     iv.status AS impact_version_status, cr.no_longer_applies \
      FROM change_requests cr JOIN plan_versions bv ON bv.id = cr.baseline_version_id \
+     JOIN plan_versions iv ON iv.id = COALESCE(cr.impact_version_id, cr.baseline_version_id) \
      LEFT JOIN plan_versions rv ON rv.id = cr.resulting_version_id";
+const SELECT_HISTORY: &str = "SELECT h.change_request_id, hb.number AS baseline_version, \
+     hr.number AS recomputed_on, h.recomputed_at, h.impact FROM change_request_impacts h \
+     JOIN change_requests cr ON cr.id = h.change_request_id \
+     JOIN plan_versions hb ON hb.id = h.baseline_version_id JOIN plan_versions hr ON hr.id = h.recomputed_version_id";
+/// Open requests whose impact is not on their plan's current baseline and that were not yet
+/// found not to fit it.
+const SELECT_STALE: &str = "SELECT cr.id, cr.plan_id, cr.change, cur.id AS current_id, cur.number AS current_version, \
+     cur.content AS current_content FROM change_requests cr \
+     JOIN plan_versions cur ON cur.plan_id = cr.plan_id AND cur.status = 'approved' \
+     WHERE cr.status = 'open' AND COALESCE(cr.impact_version_id, cr.baseline_version_id) <> cur.id \
+     AND (cr.checked_version_id IS NULL OR cr.checked_version_id <> cur.id)";
 const SELECT_EVIDENCE: &str = "SELECT cre.change_request_id, cre.evidence_id FROM change_request_evidence cre \
      JOIN change_requests cr ON cr.id = cre.change_request_id";
 
 /// Evidence links: (change request id, evidence id).
 type Links = Vec<(i64, i64)>;
+/// Users' names: (user id, name).
+type Names = Vec<(i64, String)>;
 
 #[derive(sqlx::FromRow)]
 struct RequestRow {
@@ -48,18 +64,58 @@ struct RequestRow {
     executive_rationale: Option<String>,
     decided_at: Option<i64>,
     resulting_version: Option<i64>,
+    impact_version: i64,
+    impact_approved_at: Option<i64>,
+    impact_version_status: String,
+    no_longer_applies: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    change_request_id: i64,
+    baseline_version: i64,
+    recomputed_on: i64,
+    recomputed_at: i64,
+    impact: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct StaleRow {
+    id: i64,
+    plan_id: i64,
+    change: String,
+    current_id: i64,
+    current_version: i64,
+    current_content: String,
+}
+
+/// An open change request whose impact was computed on an older baseline than its plan's
+/// current one, as recomputing it needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleChangeRequest {
+    /// The request.
+    pub id: i64,
+    /// Its plan.
+    pub plan_id: i64,
+    /// The change it asks for.
+    pub change: Change,
+    /// The plan's current baseline's version number.
+    pub baseline_version: u32,
+    /// The plan's current baseline's content.
+    pub baseline: PlanContent,
 }
 
 /// The state of an open request that a sign-off needs.
 #[derive(sqlx::FromRow)]
 struct Pending {
     plan_id: i64,
-    baseline_version_id: i64,
+    impact_version_id: i64,
     change: String,
     status: String,
     decision: Option<String>,
     manager_by: Option<i64>,
     executive_by: Option<i64>,
+    no_longer_applies: Option<String>,
 }
 
 impl Store {
@@ -113,7 +169,7 @@ impl Store {
             }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO change_requests (plan_id, baseline_version_id, kind, change, reason, urgency, filed_by, \
-                 filed_at, impact) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                 filed_at, impact, impact_version_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $2) RETURNING id",
             )
             .bind(plan_id).bind(baseline_id).bind(draft.change.kind().as_str()).bind(draft.change.to_json())
             .bind(&draft.reason).bind(draft.urgency.as_str()).bind(by.user_id).bind(by.at.unix_timestamp())
@@ -132,25 +188,29 @@ impl Store {
 
     /// One change request.
     pub async fn change_request(&self, id: i64) -> Result<ChangeRequest, StoreError> {
-        let (rows, links): (Vec<RequestRow>, Links) = dispatch!(self, pool => {
+        let (rows, links, history): (Vec<RequestRow>, Links, Vec<HistoryRow>) = dispatch!(self, pool => {
             let rows = sqlx::query_as(&format!("{SELECT_REQUESTS} WHERE cr.id = $1")).bind(id).fetch_all(pool).await?;
             let links = sqlx::query_as(&format!("{SELECT_EVIDENCE} WHERE cr.id = $1 ORDER BY cre.ord"))
                 .bind(id).fetch_all(pool).await?;
-            (rows, links)
+            let history = sqlx::query_as(&format!("{SELECT_HISTORY} WHERE cr.id = $1 ORDER BY h.id"))
+                .bind(id).fetch_all(pool).await?;
+            (rows, links, history)
         });
-        requests_of(rows, &links)?.pop().ok_or(StoreError::not_found("change request", id))
+        requests_of(rows, &links, history)?.pop().ok_or(StoreError::not_found("change request", id))
     }
 
     /// Every change request against a plan, oldest first.
     pub async fn plan_change_requests(&self, plan_id: i64) -> Result<Vec<ChangeRequest>, StoreError> {
-        let (rows, links): (Vec<RequestRow>, Links) = dispatch!(self, pool => {
+        let (rows, links, history): (Vec<RequestRow>, Links, Vec<HistoryRow>) = dispatch!(self, pool => {
             let rows = sqlx::query_as(&format!("{SELECT_REQUESTS} WHERE cr.plan_id = $1 ORDER BY cr.id"))
                 .bind(plan_id).fetch_all(pool).await?;
             let links = sqlx::query_as(&format!("{SELECT_EVIDENCE} WHERE cr.plan_id = $1 ORDER BY cre.change_request_id, cre.ord"))
                 .bind(plan_id).fetch_all(pool).await?;
-            (rows, links)
+            let history = sqlx::query_as(&format!("{SELECT_HISTORY} WHERE cr.plan_id = $1 ORDER BY h.id"))
+                .bind(plan_id).fetch_all(pool).await?;
+            (rows, links, history)
         });
-        requests_of(rows, &links)
+        requests_of(rows, &links, history)
     }
 
     /// Signs off a decision on an open change request, with a rationale. The user must be the
@@ -177,8 +237,8 @@ impl Store {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let pending: Option<Pending> = sqlx::query_as(
-                "SELECT plan_id, baseline_version_id, change, status, decision, manager_by, executive_by \
-                 FROM change_requests WHERE id = $1",
+                "SELECT plan_id, COALESCE(impact_version_id, baseline_version_id) AS impact_version_id, change, status, \
+                 decision, manager_by, executive_by, no_longer_applies FROM change_requests WHERE id = $1",
             )
             .bind(id).fetch_optional(&mut *tx).await?;
             let pending = pending.ok_or(StoreError::not_found("change request", id))?;
@@ -216,12 +276,19 @@ impl Store {
                 "SELECT id, number, content FROM plan_versions WHERE plan_id = $1 AND status = 'approved'",
             )
             .bind(pending.plan_id).fetch_one(&mut *tx).await?;
-            if decision == Decision::Accept && baseline.0 != pending.baseline_version_id {
-                let filed: i64 = sqlx::query_scalar("SELECT number FROM plan_versions WHERE id = $1")
-                    .bind(pending.baseline_version_id).fetch_one(&mut *tx).await?;
+            if decision == Decision::Accept && baseline.0 != pending.impact_version_id {
+                if let Some(why) = &pending.no_longer_applies {
+                    return Err(StoreError::Conflict(format!(
+                        "change request {id} no longer applies to the baseline, version {}: {why}; it can only be \
+                         rejected or deferred",
+                        baseline.1
+                    )));
+                }
+                let computed: i64 = sqlx::query_scalar("SELECT number FROM plan_versions WHERE id = $1")
+                    .bind(pending.impact_version_id).fetch_one(&mut *tx).await?;
                 return Err(StoreError::Conflict(format!(
-                    "change request {id} was filed against version {filed}, but the baseline is now version {}: \
-                     file it again so that its impact is computed against the current baseline",
+                    "change request {id}'s impact was computed on version {computed}, but the baseline is now version \
+                     {}: it is being recomputed against the current baseline; accept it once that is done",
                     baseline.1
                 )));
             }
@@ -283,25 +350,96 @@ impl Store {
         self.change_request(id).await
     }
 
+    /// The open change requests of team `team_id`'s plans whose impact was computed on an older
+    /// baseline than their plan's current one, and that were not yet found not to fit it.
+    pub async fn stale_change_requests(&self, team_id: i64) -> Result<Vec<StaleChangeRequest>, StoreError> {
+        let rows: Vec<StaleRow> = dispatch!(self, pool => {
+            sqlx::query_as(&format!("{SELECT_STALE} AND cr.plan_id IN (SELECT id FROM plans WHERE team_id = $1) ORDER BY cr.id"))
+                .bind(team_id).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|row| {
+                let what = format!("change request {}", row.id);
+                Ok(StaleChangeRequest {
+                    id: row.id,
+                    plan_id: row.plan_id,
+                    change: Change::from_json(&row.change)
+                        .map_err(|e| StoreError::Corrupt(format!("{what}: change: {e}")))?,
+                    baseline_version: u32::try_from(row.current_version)
+                        .map_err(|_| StoreError::Corrupt(format!("{what}: version {}", row.current_version)))?,
+                    baseline: PlanContent::from_canonical_json(&row.current_content)
+                        .map_err(|e| StoreError::Corrupt(format!("plan {} baseline: {e}", row.plan_id)))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records change request `id`'s recomputation against its plan's baseline version
+    /// `baseline_version`, at `at`: with `Ok(impact)` the impact it had moves to its history and
+    /// `impact` is now on that baseline; with `Err(why)` the change no longer applies to that
+    /// baseline, and the request keeps its impact and says why. Returns `false`, writing
+    /// nothing, when the request is no longer open or that version is no longer the baseline
+    /// (a newer refresh will see to it).
+    pub async fn recompute_change_request(
+        &self,
+        id: i64,
+        baseline_version: u32,
+        outcome: Result<&Impact, &str>,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let stale: Option<StaleRow> = sqlx::query_as(&format!("{SELECT_STALE} AND cr.id = $1"))
+                .bind(id).fetch_optional(&mut *tx).await?;
+            let Some(stale) = stale.filter(|s| s.current_version == i64::from(baseline_version)) else {
+                return Ok(false);
+            };
+            match outcome {
+                Ok(impact) => {
+                    sqlx::query(
+                        "INSERT INTO change_request_impacts (change_request_id, baseline_version_id, \
+                         recomputed_version_id, recomputed_at, impact) SELECT id, \
+                         COALESCE(impact_version_id, baseline_version_id), $2, $3, impact FROM change_requests WHERE id = $1",
+                    )
+                    .bind(id).bind(stale.current_id).bind(at.unix_timestamp()).execute(&mut *tx).await?;
+                    sqlx::query(
+                        "UPDATE change_requests SET impact = $1, impact_version_id = $2, checked_version_id = $2, \
+                         no_longer_applies = NULL WHERE id = $3",
+                    )
+                    .bind(serde_json::to_string(impact).expect("an impact always serialises"))
+                    .bind(stale.current_id).bind(id).execute(&mut *tx).await?;
+                }
+                Err(why) => {
+                    sqlx::query("UPDATE change_requests SET no_longer_applies = $1, checked_version_id = $2 WHERE id = $3")
+                        .bind(why).bind(stale.current_id).bind(id).execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+
     /// The disruption record of team `team_id`: the change requests filed against its plans
     /// on the days of `period` (UTC), summed up.
     pub async fn disruption_record(&self, team_id: i64, period: Period) -> Result<DisruptionRecord, StoreError> {
         let from = period.start.midnight().assume_utc().unix_timestamp();
         let until = period.end.next_day().map_or(i64::MAX, |d| d.midnight().assume_utc().unix_timestamp());
         self.team(team_id).await?;
-        let (rows, links, names): (Vec<RequestRow>, Links, Vec<(i64, String)>) = dispatch!(self, pool => {
+        let (rows, links, history, names): (Vec<RequestRow>, Links, Vec<HistoryRow>, Names) = dispatch!(self, pool => {
             let filter = "cr.plan_id IN (SELECT id FROM plans WHERE team_id = $1) AND cr.filed_at >= $2 AND cr.filed_at < $3";
             let rows = sqlx::query_as(&format!("{SELECT_REQUESTS} WHERE {filter} ORDER BY cr.id"))
                 .bind(team_id).bind(from).bind(until).fetch_all(pool).await?;
             let links = sqlx::query_as(&format!("{SELECT_EVIDENCE} WHERE {filter} ORDER BY cre.change_request_id, cre.ord"))
                 .bind(team_id).bind(from).bind(until).fetch_all(pool).await?;
+            let history = sqlx::query_as(&format!("{SELECT_HISTORY} WHERE {filter} ORDER BY h.id"))
+                .bind(team_id).bind(from).bind(until).fetch_all(pool).await?;
             let names = sqlx::query_as(&format!(
                 "SELECT id, name FROM users WHERE id IN (SELECT cr.filed_by FROM change_requests cr WHERE {filter})"
             ))
             .bind(team_id).bind(from).bind(until).fetch_all(pool).await?;
-            (rows, links, names)
+            (rows, links, history, names)
         });
-        let requests = requests_of(rows, &links)?;
+        let requests = requests_of(rows, &links, history)?;
         Ok(DisruptionRecord::of(team_id, period, &requests, |user_id| {
             names.iter().find(|(id, _)| *id == user_id).map_or_else(|| format!("user {user_id}"), |(_, n)| n.clone())
         }))
@@ -309,7 +447,26 @@ impl Store {
 }
 
 /// Change request rows as domain values, with their evidence (links ordered by position).
-fn requests_of(rows: Vec<RequestRow>, links: &[(i64, i64)]) -> Result<Vec<ChangeRequest>, StoreError> {
+fn requests_of(
+    rows: Vec<RequestRow>,
+    links: &[(i64, i64)],
+    history: Vec<HistoryRow>,
+) -> Result<Vec<ChangeRequest>, StoreError> {
+    let mut past: Vec<(i64, PastImpact)> = Vec::with_capacity(history.len());
+    for row in history {
+        let what = format!("change request {}", row.change_request_id);
+        let version = |n: i64| u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("{what}: version {n}")));
+        past.push((
+            row.change_request_id,
+            PastImpact {
+                baseline_version: version(row.baseline_version)?,
+                recomputed_on: version(row.recomputed_on)?,
+                recomputed_at: stored_time(row.recomputed_at, &what)?,
+                impact: serde_json::from_str(&row.impact)
+                    .map_err(|e| StoreError::Corrupt(format!("{what}: past impact: {e}")))?,
+            },
+        ));
+    }
     rows.into_iter()
         .map(|row| {
             let what = format!("change request {}", row.id);
@@ -337,6 +494,13 @@ fn requests_of(rows: Vec<RequestRow>, links: &[(i64, i64)]) -> Result<Vec<Change
                 evidence_ids: links.iter().filter(|(r, _)| *r == row.id).map(|(_, e)| *e).collect(),
                 filed: SignOff { user_id: row.filed_by, at: stored_time(row.filed_at, &what)? },
                 impact: serde_json::from_str(&row.impact).map_err(|e| corrupt("impact", &e.to_string()))?,
+                impact_baseline: ImpactBaseline {
+                    version: version(row.impact_version)?,
+                    approved_at: row.impact_approved_at.map(|at| stored_time(at, &what)).transpose()?,
+                    superseded: row.impact_version_status != "approved",
+                },
+                no_longer_applies: row.no_longer_applies,
+                impact_history: past.iter().filter(|(r, _)| *r == row.id).map(|(_, p)| p.clone()).collect(),
                 status: RequestStatus::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?,
                 manager: signed(row.manager_by, row.manager_at, row.manager_rationale)?,
                 executive: signed(row.executive_by, row.executive_at, row.executive_rationale)?,

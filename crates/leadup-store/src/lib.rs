@@ -36,6 +36,7 @@ pub mod testing;
 pub use accounts::{Credentials, NewShareLink, Session};
 pub use audit::Actor;
 pub use briefs::{BriefStatus, NewBrief, StoredBrief};
+pub use change_requests::StaleChangeRequest;
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use deliveries::{
     AttemptOutcome, ClaimedDelivery, Delivery, DeliveryAbout, DeliveryAttachment, DeliveryAttempt, DeliveryChannel,

@@ -477,7 +477,7 @@ async fn change_requests_that_do_not_fit_are_refused(store: Store) {
     );
     assert!(store.plan_change_requests(plan_id).await.unwrap().is_empty(), "nothing was filed");
 
-    // Accepting needs the baseline the request was filed against.
+    // Accepting needs the request's impact to be on the current baseline.
     let first =
         store.file_change_request(plan_id, &remove_a, &impact(a, 0, -5), Actor::new(EXECUTIVE, at(2))).await.unwrap();
     let rebudget =
@@ -490,8 +490,27 @@ async fn change_requests_that_do_not_fit_are_refused(store: Store) {
     assert_eq!(
         conflict(store.decide_change_request(second.id, Decision::Accept, "ok", Actor::new(MANAGER, at(6))).await),
         format!(
-            "change request {} was filed against version 1, but the baseline is now version 2: file it again so that \
-             its impact is computed against the current baseline",
+            "change request {}'s impact was computed on version 1, but the baseline is now version 2: it is being \
+             recomputed against the current baseline; accept it once that is done",
+            second.id
+        )
+    );
+    // The open request is stale until recomputed; only against the current baseline.
+    let stale = store.stale_change_requests(w.team).await.unwrap();
+    assert_eq!(stale.iter().map(|s| (s.id, s.baseline_version)).collect::<Vec<_>>(), [(second.id, 2)]);
+    assert_eq!((stale[0].baseline.position(a), stale[0].baseline.position(b)), (None, Some(0)), "version 2's content");
+    assert!(!store.recompute_change_request(second.id, 1, Ok(&impact(b, 1, -2)), at(6)).await.unwrap());
+    assert!(store.recompute_change_request(second.id, 2, Err("initiative 9 is not in the plan"), at(6)).await.unwrap());
+    assert!(store.stale_change_requests(w.team).await.unwrap().is_empty(), "checked against version 2");
+    let unfit = store.change_request(second.id).await.unwrap();
+    assert_eq!(unfit.no_longer_applies.as_deref(), Some("initiative 9 is not in the plan"));
+    assert_eq!((unfit.impact_baseline.version, unfit.impact_baseline.superseded), (1, true));
+    assert_eq!((unfit.impact, unfit.impact_history.len()), (second.impact.clone(), 0));
+    assert_eq!(
+        conflict(store.decide_change_request(second.id, Decision::Accept, "ok", Actor::new(MANAGER, at(6))).await),
+        format!(
+            "change request {} no longer applies to the baseline, version 2: initiative 9 is not in the plan; it can \
+             only be rejected or deferred",
             second.id
         )
     );

@@ -159,6 +159,11 @@ fn a_plan_is_approved_and_changed_through_a_change_request_in_chromium() {
     let accepted = browser.wait_for("Accepted into the plan as version 2");
     assert!(accepted.contains("The pilot's success depends on it") && accepted.contains("Agreed."));
     browser.screenshot_now(&shots.join("change-request-accepted.png"), 1900);
+    // Decided, it keeps its impact, now on an older baseline than version 2.
+    assert!(accepted.contains("Computed on baseline v1") && accepted.contains("an older baseline"), "{accepted}");
+    assert!(browser.axe().is_empty(), "{:?}", browser.axe());
+    browser.screenshot_at(&shots.join("change-request-older-baseline-phone.png"), 390, 1900);
+    browser.screenshot_at(&shots.join("change-request-older-baseline.png"), 1280, 1900);
     browser.click("a[href*=\"from=1&amp;to=2\"], a[href*=\"from=1&to=2\"]");
     let history = browser.wait_for("From version 1 to version 2");
     assert!(history.contains("Baseline · version 2") && history.contains("Re-scoped"));

@@ -318,6 +318,22 @@ async fn render_request(state: &AppState, caller: &Caller, request: &ChangeReque
                 h2 { "What it costs" }
                 span.muted { "Forecast as of " (date::format(impact.today)) " from the team's throughput, with and without the change" }
             }
+            p.computed-on {
+                "Computed on baseline v" (request.impact_baseline.version)
+                @if let Some(at) = request.impact_baseline.approved_at { " (approved " (when(at)) ")" }
+                @if request.impact_baseline.superseded { " · " strong { "an older baseline" } }
+                ", as of " (date::format(impact.today)) "."
+                @if request.impact_baseline.superseded && request.status == RequestStatus::Open && request.no_longer_applies.is_none() {
+                    " A newer baseline has been approved: this impact is being recomputed against it."
+                }
+            }
+            @if let Some(why) = &request.no_longer_applies {
+                p.alert.error-box role="status" {
+                    strong { "This change no longer applies to the plan's current baseline: " } (why) ". "
+                    "It can only be rejected or deferred; the impact below is from baseline v"
+                    (request.impact_baseline.version) "."
+                }
+            }
             div.tiles {
                 div.tile class=[(impact.delay_days() > 0).then_some("warn")] {
                     span.big { (delay_text(impact.delay_days())) }
@@ -350,6 +366,13 @@ async fn render_request(state: &AppState, caller: &Caller, request: &ChangeReque
             }
             p.muted.hint { "Initiatives share the team in plan order, two at a time, as on the team's dashboard; "
                 "the same simulated trials run with and without the change, so the difference is the change's." }
+            @if !request.impact_history.is_empty() {
+                h3 { "Recomputed" }
+                ul.impact-history { @for past in &request.impact_history {
+                    li { "On " (when(past.recomputed_at)) ", from baseline v" (past.baseline_version) " to v" (past.recomputed_on)
+                        ": total delay was " (delay_text(past.impact.delay_days())) " as of " (date::format(past.impact.today)) "." }
+                } }
+            }
         }
         section.card id="reason" {
             h2 { "Why" }
@@ -386,7 +409,7 @@ async fn render_request(state: &AppState, caller: &Caller, request: &ChangeReque
                     input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
                     fieldset.choices-inline {
                         legend { "Your decision" @if let Some(first) = first { span.muted { " (the other sign-off chose " strong { (first.decision.as_str()) } "; both must agree)" } } }
-                        @for decision in Decision::ALL {
+                        @for decision in Decision::ALL.into_iter().filter(|d| *d != Decision::Accept || !request.impact_baseline.superseded) {
                             label.check { input type="radio" name="decision" value=(decision.as_str()) required checked[first.is_some_and(|f| f.decision == decision)]; (decision_label(decision)) }
                         }
                     }
