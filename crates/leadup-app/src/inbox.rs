@@ -1,7 +1,8 @@
 //! The decisions inbox: everything waiting for one user's decision, oldest first, each with its
 //! age and a link: plan versions submitted to the teams they are an executive of, change
-//! requests awaiting their sign-off (as the team's manager or executive), and proposals
-//! presented to the teams they are an executive of.
+//! requests awaiting their sign-off (as the team's manager or executive), proposals
+//! presented to the teams they are an executive of, and briefs drafted by the stakeholders'
+//! cadence for the team's manager to review and send.
 //!
 //! Who may decide what comes from `leadup_core::access` (the one permission matrix), applied to
 //! the teams the user holds a role in; another team's items never appear. Add a kind to
@@ -26,6 +27,8 @@ pub enum InboxKind {
     ChangeRequestSignOff,
     /// A proposal presented to a team the user is an executive of.
     ProposalDecision,
+    /// A brief drafted for a stakeholder of a team the user writes briefs for.
+    BriefReview,
 }
 
 impl InboxKind {
@@ -35,6 +38,7 @@ impl InboxKind {
             Self::PlanApproval => "plan_approval",
             Self::ChangeRequestSignOff => "change_request_sign_off",
             Self::ProposalDecision => "proposal_decision",
+            Self::BriefReview => "brief_review",
         }
     }
 
@@ -44,6 +48,7 @@ impl InboxKind {
             Self::PlanApproval => "Plan to approve",
             Self::ChangeRequestSignOff => "Change request to sign off",
             Self::ProposalDecision => "Proposal to decide",
+            Self::BriefReview => "Brief to review and send",
         }
     }
 }
@@ -101,7 +106,7 @@ pub async fn inbox(store: &Store, user: &Principal, now: OffsetDateTime) -> Resu
         .roles
         .iter()
         .filter(|r| {
-            [Action::ApprovePlan, Action::DecideChangeRequest, Action::DecideProposals]
+            [Action::ApprovePlan, Action::DecideChangeRequest, Action::DecideProposals, Action::WriteBriefs]
                 .into_iter()
                 .any(|action| user.may(action, Some(r.team_id)))
         })
@@ -187,6 +192,23 @@ pub async fn inbox(store: &Store, user: &Principal, now: OffsetDateTime) -> Resu
                 );
             }
         }
+    }
+    let mut reviewing: Vec<i64> =
+        deciding.iter().map(|&(team, _)| team).filter(|&team| user.may(Action::WriteBriefs, Some(team))).collect();
+    reviewing.sort_unstable();
+    reviewing.dedup();
+    for draft in store.brief_drafts(&reviewing).await? {
+        let team = store.team(draft.team_id).await?;
+        let since = OffsetDateTime::from_unix_timestamp(draft.created_at)
+            .map_err(|_| StoreError::Corrupt(format!("brief {}: time {}", draft.id, draft.created_at)))?;
+        let title = format!(
+            "Brief for {}, {} to {}",
+            name(draft.stakeholder_id),
+            leadup_core::date::format(draft.period_start),
+            leadup_core::date::format(draft.period_end)
+        );
+        let link = format!("/briefs/{}", draft.id);
+        item(InboxKind::BriefReview, &team, draft.id, title, name(draft.stakeholder_id), link, since);
     }
     items.sort_by_key(|i| (i.since, i.kind as u8, i.subject_id));
     Ok(items)

@@ -2,7 +2,9 @@
 //! ever computes one: a worker refreshes every team when it starts and when a new day begins,
 //! and a team when something that feeds its forecasts changed (an import, attach rules, an
 //! initiative, a plan's baseline, an accepted change request). Requests are coalesced: a burst
-//! of writes to one team is one refresh.
+//! of writes to one team is one refresh. Once the day's forecasts are fresh, the briefs due
+//! that day by the stakeholders' cadence are generated ([`crate::brief::schedule`]), so they
+//! read the day's forecasts.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -12,6 +14,7 @@ use leadup_store::Store;
 use time::{Date, OffsetDateTime};
 use tokio::sync::Notify;
 
+use crate::brief::schedule;
 use crate::snapshots::{refresh_all, refresh_team};
 
 /// How often the worker looks whether a new day has begun.
@@ -62,7 +65,12 @@ impl Refresher {
             };
             if all {
                 match refresh_all(&store, today, now).await {
-                    Ok(_) => day = Some(today),
+                    Ok(_) => {
+                        day = Some(today);
+                        if let Err(error) = schedule::run_due(&store, today, now).await {
+                            eprintln!("leadup: generating the briefs due today failed: {error}");
+                        }
+                    }
                     Err(error) => eprintln!("leadup: refreshing the forecasts failed: {error}"),
                 }
             } else {

@@ -11,7 +11,7 @@
 
 use leadup_core::access::{Action, Principal};
 use leadup_core::account::User;
-use leadup_core::stakeholder::{Cadence, Channel, Preferences, PreferencesInput, Topic};
+use leadup_core::stakeholder::{Cadence, Channel, Preferences, PreferencesInput, Schedule, Topic};
 use leadup_core::strategy::Objective;
 use leadup_core::team::person_key;
 use leadup_store::{Actor, Executive, Store, StoreError, StoredProfile};
@@ -69,6 +69,7 @@ impl Stakeholder {
             initiative_ids: preferences.initiative_ids,
             topics: preferences.topics,
             cadence: preferences.cadence,
+            schedule: preferences.schedule,
             channel: preferences.channel,
             saved: self.profile.is_some(),
             updated_at: self.profile.as_ref().map(|p| p.updated_at),
@@ -103,6 +104,8 @@ pub struct Shown {
     pub topics: Vec<Topic>,
     /// How often they want a brief.
     pub cadence: Cadence,
+    /// What happens when a brief falls due: `draft`, `send` or `off`.
+    pub schedule: Schedule,
     /// How briefs reach them (a webhook by its host only).
     pub channel: Channel,
     /// Whether a manager saved the profile (else these are the starting preferences).

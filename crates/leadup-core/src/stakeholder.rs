@@ -149,6 +149,46 @@ impl Cadence {
     }
 }
 
+/// What leadup does on the day a stakeholder's next brief falls due (by their [`Cadence`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Schedule {
+    /// Nothing: the manager makes each brief by hand.
+    Off,
+    /// A draft for the team's manager to review, add a note to and send (in their inbox).
+    Draft,
+    /// The brief is generated and sent by the stakeholder's channel without review.
+    Send,
+}
+
+impl Schedule {
+    /// Every schedule, in the order forms list them.
+    pub const ALL: [Schedule; 3] = [Schedule::Draft, Schedule::Send, Schedule::Off];
+
+    /// The schedule as stored and typed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Schedule::Off => "off",
+            Schedule::Draft => "draft",
+            Schedule::Send => "send",
+        }
+    }
+
+    /// The schedule as a page shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Schedule::Off => "Not scheduled: briefs are made by hand",
+            Schedule::Draft => "Drafted when due, for the manager to review and send",
+            Schedule::Send => "Generated and sent when due, without review",
+        }
+    }
+
+    /// The schedule called `text`, if any.
+    pub fn parse(text: &str) -> Option<Self> {
+        Schedule::ALL.into_iter().find(|s| s.as_str() == text.trim())
+    }
+}
+
 /// The address of a chat webhook (Slack-compatible): an `https` URL with a host. It is a
 /// secret: its `Debug` and every page show only the host; [`WebhookUrl::expose`] gives the
 /// whole address to the code that delivers a brief.
@@ -267,6 +307,8 @@ pub struct Preferences {
     pub topics: Vec<Topic>,
     /// How often they want a brief.
     pub cadence: Cadence,
+    /// What happens when a brief falls due.
+    pub schedule: Schedule,
     /// How briefs reach them.
     pub channel: Channel,
     /// Objectives they care about besides those they own.
@@ -276,11 +318,13 @@ pub struct Preferences {
 }
 
 impl Preferences {
-    /// What a profile starts with: progress, risks and decisions, fortnightly, by e-mail.
+    /// What a profile starts with: progress, risks and decisions, fortnightly, drafted for
+    /// review when due, by e-mail.
     pub fn starting() -> Self {
         Self {
             topics: vec![Topic::Progress, Topic::Risks, Topic::Decisions],
             cadence: Cadence::Fortnightly,
+            schedule: Schedule::Draft,
             channel: Channel::Email,
             objective_ids: Vec::new(),
             initiative_ids: Vec::new(),
@@ -297,6 +341,9 @@ pub struct PreferencesInput {
     pub topics: Vec<String>,
     /// `weekly`, `fortnightly` or `monthly`.
     pub cadence: String,
+    /// `draft` (the default), `send` or `off`.
+    #[serde(default)]
+    pub schedule: Option<String>,
     /// `email` or `webhook`.
     pub channel: String,
     /// The webhook's address; may be left out to keep the one stored.
@@ -335,6 +382,20 @@ impl PreferencesInput {
         if cadence.is_none() {
             errors.add("cadence", format!("'{}' is not a cadence: use weekly, fortnightly or monthly", self.cadence));
         }
+        let schedule = match self.schedule.as_deref().map(str::trim) {
+            None | Some("") => Some(Schedule::Draft),
+            Some(text) => Schedule::parse(text),
+        };
+        if schedule.is_none() {
+            errors.add(
+                "schedule",
+                format!(
+                    "'{}' is not a schedule: use {}",
+                    self.schedule.as_deref().unwrap_or_default(),
+                    names(Schedule::ALL.map(Schedule::as_str))
+                ),
+            );
+        }
         let webhook = self.webhook_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
         let channel = match self.channel.trim() {
             "email" => Some(Channel::Email),
@@ -365,6 +426,7 @@ impl PreferencesInput {
         errors.into_result(|| Preferences {
             topics,
             cadence: cadence.expect("checked"),
+            schedule: schedule.expect("checked"),
             channel: channel.expect("checked"),
             objective_ids,
             initiative_ids,
@@ -416,6 +478,16 @@ mod tests {
     }
 
     #[test]
+    fn a_profile_is_drafted_for_review_unless_it_says_otherwise() {
+        assert_eq!(input("email", None).validate(None).unwrap().schedule, Schedule::Draft);
+        let send = PreferencesInput { schedule: Some(" send ".into()), ..input("email", None) };
+        assert_eq!(send.validate(None).unwrap().schedule, Schedule::Send);
+        let off = PreferencesInput { schedule: Some("off".into()), ..input("email", None) };
+        assert_eq!(off.validate(None).unwrap().schedule, Schedule::Off);
+        assert_eq!(Preferences::starting().schedule, Schedule::Draft);
+    }
+
+    #[test]
     fn a_stakeholder_never_briefed_is_due() {
         assert!(Cadence::Monthly.is_due(None, date!(2026 - 03 - 02)));
     }
@@ -464,6 +536,7 @@ mod tests {
         let bad = PreferencesInput {
             topics: vec!["risks".into(), "gossip".into(), "risks".into()],
             cadence: "daily".into(),
+            schedule: Some("hourly".into()),
             channel: "pigeon".into(),
             webhook_url: None,
             objective_ids: vec![1, 1],
@@ -473,7 +546,7 @@ mod tests {
             bad.validate(None).unwrap_err().summary(),
             "topics[1]: 'gossip' is not a topic: use progress, risks, budget, change_requests, key_results, \
              evidence, decisions, wins; topics[2]: 'risks' is listed twice; cadence: 'daily' is not a cadence: use \
-             weekly, fortnightly or monthly; channel: 'pigeon' is not a channel: use email or webhook; \
+             weekly, fortnightly or monthly; schedule: 'hourly' is not a schedule: use draft, send, off; channel: 'pigeon' is not a channel: use email or webhook; \
              objective_ids[1]: 1 is listed twice"
         );
         let none = PreferencesInput { topics: vec![], ..input("email", None) };

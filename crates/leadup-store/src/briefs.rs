@@ -127,7 +127,8 @@ fn brief(row: BriefRow) -> Result<StoredBrief, StoreError> {
 
 impl Store {
     /// Stores `new` (as a draft when it has no `sent_at`, else as sent); the stakeholder, the
-    /// team and the author must exist, and the period must not end before it starts.
+    /// team and the author must exist, and the period must not end before it starts. A brief
+    /// stored as sent replaces the drafts waiting for the same stakeholder about the same team.
     pub async fn save_brief(&self, new: &NewBrief) -> Result<StoredBrief, StoreError> {
         if new.period_end < new.period_start {
             return Err(StoreError::invalid("period_end", "the period ends before it starts"));
@@ -164,6 +165,13 @@ impl Store {
             .bind(status.as_str())
             .fetch_one(&mut *tx)
             .await?;
+            if new.sent_at.is_some() {
+                sqlx::query("DELETE FROM briefs WHERE stakeholder_id = $1 AND team_id = $2 AND sent_at IS NULL")
+                    .bind(new.stakeholder_id)
+                    .bind(new.team_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
             id
         });
@@ -216,6 +224,20 @@ impl Store {
         briefs.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
         briefs.dedup_by_key(|b| b.id);
         Ok(briefs)
+    }
+
+    /// The drafts waiting for review about one of `team_ids`, oldest first.
+    pub async fn brief_drafts(&self, team_ids: &[i64]) -> Result<Vec<StoredBrief>, StoreError> {
+        let mut rows: Vec<BriefRow> = Vec::new();
+        for team in team_ids {
+            let more: Vec<BriefRow> = dispatch!(self, pool => {
+                sqlx::query_as(&format!("{SELECT} WHERE team_id = $1 AND sent_at IS NULL")).bind(team).fetch_all(pool).await?
+            });
+            rows.extend(more);
+        }
+        let mut drafts = rows.into_iter().map(brief).collect::<Result<Vec<_>, _>>()?;
+        drafts.sort_by_key(|b| (b.created_at, b.id));
+        Ok(drafts)
     }
 
     /// The last brief sent to stakeholder `user_id` about team `team_id` at or before `before`

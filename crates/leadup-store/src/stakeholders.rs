@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use leadup_core::access::Role;
 use leadup_core::account::User;
-use leadup_core::stakeholder::{Cadence, Channel, Preferences, Topic, WebhookUrl};
+use leadup_core::stakeholder::{Cadence, Channel, Preferences, Schedule, Topic, WebhookUrl};
 
 use crate::audit::{Actor, append_audit};
 use crate::{BeginWrite, Store, StoreError, dispatch};
@@ -38,12 +38,12 @@ pub struct Executive {
     pub team_ids: Vec<i64>,
 }
 
-type ProfileRow = (i64, String, String, String, Option<String>, Option<i64>, i64);
+type ProfileRow = (i64, String, String, String, String, Option<String>, Option<i64>, i64);
 /// (user, objective or initiative) links, in order.
 type LinkRows = Vec<(i64, i64)>;
 
 const SELECT_PROFILES: &str =
-    "SELECT user_id, topics, cadence, channel, webhook_url, updated_by, updated_at FROM stakeholder_profiles";
+    "SELECT user_id, topics, cadence, schedule, channel, webhook_url, updated_by, updated_at FROM stakeholder_profiles";
 
 impl Store {
     /// Every user holding the executive role in some team, with those teams, by name.
@@ -104,7 +104,7 @@ impl Store {
             initiative_ids.entry(user).or_default().push(initiative);
         }
         rows.into_iter()
-            .map(|(user_id, topics, cadence, channel, webhook_url, updated_by, updated_at)| {
+            .map(|(user_id, topics, cadence, schedule, channel, webhook_url, updated_by, updated_at)| {
                 let corrupt = |what: &str, value: &str| {
                     StoreError::Corrupt(format!("stakeholder profile {user_id}: {what} '{value}'"))
                 };
@@ -113,6 +113,7 @@ impl Store {
                     .map(|t| Topic::parse(t).ok_or_else(|| corrupt("topic", t)))
                     .collect::<Result<Vec<_>, _>>()?;
                 let cadence = Cadence::parse(&cadence).ok_or_else(|| corrupt("cadence", &cadence))?;
+                let schedule = Schedule::parse(&schedule).ok_or_else(|| corrupt("schedule", &schedule))?;
                 let channel = match (channel.as_str(), webhook_url) {
                     ("email", None) => Channel::Email,
                     // The address itself is never put in an error message.
@@ -124,6 +125,7 @@ impl Store {
                 let preferences = Preferences {
                     topics,
                     cadence,
+                    schedule,
                     channel,
                     objective_ids: objective_ids.remove(&user_id).unwrap_or_default(),
                     initiative_ids: initiative_ids.remove(&user_id).unwrap_or_default(),
@@ -191,10 +193,10 @@ impl Store {
             let at = by.at.unix_timestamp();
             sqlx::query("DELETE FROM stakeholder_profiles WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
             sqlx::query(
-                "INSERT INTO stakeholder_profiles (user_id, topics, cadence, channel, webhook_url, updated_by, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO stakeholder_profiles (user_id, topics, cadence, schedule, channel, webhook_url, updated_by, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
-            .bind(user).bind(&topics).bind(preferences.cadence.as_str()).bind(preferences.channel.kind()).bind(webhook)
+            .bind(user).bind(&topics).bind(preferences.cadence.as_str()).bind(preferences.schedule.as_str()).bind(preferences.channel.kind()).bind(webhook)
             .bind(by.user_id).bind(at)
             .execute(&mut *tx).await?;
             for (ord, objective) in preferences.objective_ids.iter().enumerate() {
@@ -209,6 +211,7 @@ impl Store {
                 "user": user,
                 "topics": topics,
                 "cadence": preferences.cadence.as_str(),
+                "schedule": preferences.schedule.as_str(),
                 "channel": &preferences.channel,
             });
             append_audit!(tx, by.event("stakeholder_profile.saved", format!("user:{user}"), &details));

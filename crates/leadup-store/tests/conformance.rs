@@ -260,7 +260,7 @@ async fn pending_people_become_users(store: Store) {
 }
 
 async fn stakeholder_profiles_round_trip(store: Store) {
-    use leadup_core::stakeholder::{Cadence, Channel, PreferencesInput, Topic};
+    use leadup_core::stakeholder::{Cadence, Channel, PreferencesInput, Schedule, Topic};
     use leadup_store::Actor;
     let payments = store.create_team(&team("Payments"), None).await.unwrap().id;
     let platform = store.create_team(&team("Platform"), None).await.unwrap().id;
@@ -283,6 +283,7 @@ async fn stakeholder_profiles_round_trip(store: Store) {
         PreferencesInput {
             topics: vec!["risks".into(), "budget".into()],
             cadence: "weekly".into(),
+            schedule: Some("send".into()),
             channel: if webhook.is_some() { "webhook" } else { "email" }.into(),
             webhook_url: webhook.map(Into::into),
             objective_ids: vec![objective],
@@ -325,6 +326,7 @@ async fn stakeholder_profiles_round_trip(store: Store) {
         .unwrap();
     assert_eq!(saved.preferences.topics, [Topic::Risks, Topic::Budget]);
     assert_eq!(saved.preferences.cadence, Cadence::Weekly);
+    assert_eq!(saved.preferences.schedule, Schedule::Send);
     let Channel::Webhook(url) = &saved.preferences.channel else { panic!("a webhook") };
     assert_eq!((url.host(), url.expose()), ("hooks.example.com", "https://hooks.example.com/T/B/secret"));
     assert_eq!(

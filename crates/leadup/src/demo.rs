@@ -981,6 +981,7 @@ async fn seed_stakeholders(store: &Store, objective_ids: &[i64], initiative_ids:
         let input = leadup_core::stakeholder::PreferencesInput {
             topics: row.topics.iter().map(|&t| t.to_owned()).collect(),
             cadence: row.cadence.to_owned(),
+            schedule: None,
             channel: "email".to_owned(),
             webhook_url: None,
             objective_ids: row.objectives.iter().map(|&o| objective_ids[o]).collect(),

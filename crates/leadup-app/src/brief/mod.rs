@@ -10,6 +10,7 @@
 pub mod html;
 pub mod markdown;
 pub mod pdf;
+pub mod schedule;
 pub mod send;
 mod words;
 
@@ -907,7 +908,10 @@ async fn decisions(
     Ok(crate::inbox::inbox(store, &principal, now)
         .await?
         .into_iter()
-        .filter(|item| item.team_id == team_id && item.since <= now)
+        // A draft brief waits for the manager's review, not for a decision.
+        .filter(|item| {
+            item.team_id == team_id && item.since <= now && item.kind != crate::inbox::InboxKind::BriefReview
+        })
         .map(|item| DecisionLine {
             kind: item.kind.as_str().to_owned(),
             id: item.subject_id,

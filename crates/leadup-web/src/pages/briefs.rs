@@ -284,6 +284,13 @@ pub(crate) async fn show(
         " · "
         a href={ "/briefs/" (record.id) "/brief.pdf" } download { "PDF" }
         " · Print this page for paper: it fits one A4 page."
+        @if record.sent_at.is_none() && caller.may(Action::WriteBriefs, record.team_id) {
+            p.review {
+                "Drafted for review: "
+                a href={ "/teams/" (record.team_id) "/briefs/new?for=" (record.stakeholder_id) "&days=" (period_days(&content)) } { "review it, add your note and send it" }
+                " (the brief is generated afresh from today's data; saving it as sent replaces this draft)."
+            }
+        }
         @if may_send {
             form.send method="post" action={ "/briefs/" (record.id) "/send" } {
                 input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
@@ -297,6 +304,12 @@ pub(crate) async fn show(
                     li class={ "delivery " (d.status) } {
                         (d.channel) " to " (d.recipient) ": " strong { (d.status_text) }
                         @if let Some(error) = &d.last_error { br; span.error { "Last error: " (error) } }
+                        @if d.failed() && may_send {
+                            form.retry method="post" action={ "/briefs/" (record.id) "/deliveries/" (d.id) "/retry" } {
+                                input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                                button.secondary type="submit" { "Try again" }
+                            }
+                        }
                     }
                 }
             }
@@ -317,6 +330,28 @@ pub(crate) async fn send_brief(State(state): State<AppState>, Path(id): Path<Str
         Err(send::SendError::Invalid(errors)) => PageError::from(AppError::Invalid(errors)).into_response(),
         Err(error) => PageError::from(AppError::BadRequest(error.to_string())).into_response(),
     }
+}
+
+/// Queues failed delivery `delivery` of the brief for a new series of attempts.
+pub(crate) async fn retry_delivery(
+    State(state): State<AppState>,
+    Path((id, delivery)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (record, _) = stored(&state, &id).await?;
+    let delivery: i64 = delivery.parse().map_err(|_| missing(&format!("Delivery '{delivery}'")))?;
+    let max_attempts = state.deliverer().policy().max_attempts;
+    let ours = outbox::deliveries_about(&state.store, send::ABOUT, record.id, max_attempts).await?;
+    if !ours.iter().any(|d| d.id == delivery && d.failed()) {
+        return Err(missing(&format!("A failed delivery {delivery} of brief {}", record.id)));
+    }
+    outbox::retry(&state.store, delivery, now(&state)).await?;
+    state.deliverer().wake();
+    Ok(Redirect::to(&format!("/briefs/{}", record.id)).into_response())
+}
+
+/// The number of days `content`'s period covers.
+fn period_days(content: &Brief) -> i64 {
+    (content.period.end - content.period.start).whole_days() + 1
 }
 
 /// `leadup-brief-<team>-<end>.<extension>`, safe as a file name.

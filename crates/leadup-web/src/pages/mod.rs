@@ -142,6 +142,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/briefs/{id}/brief.md", Brief(ReadBriefs), briefs::markdown)
         .add(Method::GET, "/briefs/{id}/brief.pdf", Brief(ReadBriefs), briefs::pdf)
         .add(Method::POST, "/briefs/{id}/send", Brief(WriteBriefs), briefs::send_brief)
+        .add(Method::POST, "/briefs/{id}/deliveries/{delivery}/retry", Brief(WriteBriefs), briefs::retry_delivery)
 }
 
 /// A page handler's result: the page, or an error page.

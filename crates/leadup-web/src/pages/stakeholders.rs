@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leadup_app::stakeholders::{self, Stakeholder};
 use leadup_core::ValidationErrors;
 use leadup_core::access::Action;
-use leadup_core::stakeholder::{Cadence, Channel, PreferencesInput, Topic};
+use leadup_core::stakeholder::{Cadence, Channel, PreferencesInput, Schedule, Topic};
 use leadup_store::StoreError;
 use maud::html;
 
@@ -129,6 +129,7 @@ fn input_of(fields: &Fields) -> (PreferencesInput, ValidationErrors) {
     let input = PreferencesInput {
         topics: values("topic"),
         cadence: value("cadence"),
+        schedule: Some(value("schedule")),
         channel: value("channel"),
         webhook_url: (!webhook.trim().is_empty()).then_some(webhook),
         objective_ids,
@@ -186,6 +187,7 @@ async fn render(
         None => match name {
             "topic" => prefs.topics.iter().any(|t| t.as_str() == value),
             "cadence" => prefs.cadence.as_str() == value,
+            "schedule" => prefs.schedule.as_str() == value,
             "channel" => prefs.channel.kind() == value,
             "objective" => prefs.objective_ids.iter().any(|id| id.to_string() == value),
             "initiative" => prefs.initiative_ids.iter().any(|id| id.to_string() == value),
@@ -253,6 +255,7 @@ async fn render(
                 dl.facts {
                     dt { "Wants to hear about" } dd { (prefs.topics.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")) }
                     dt { "Cadence" } dd { (prefs.cadence.as_str()) " (every " (prefs.cadence.days()) " days)" }
+                    dt { "When due" } dd { (prefs.schedule.label()) }
                     dt { "Next brief" } dd {
                         @match last_sent {
                             Some(last) if !prefs.cadence.is_due(Some(last), today) => {
@@ -307,6 +310,13 @@ async fn render(
                         label.check { input type="radio" name="cadence" value=(cadence.as_str()) checked[chosen("cadence", cadence.as_str())]; (cadence.as_str()) }
                     }
                     @if let Some(message) = error("cadence") { span.field-error { (message) } }
+                }
+                fieldset.choices.invalid[error("schedule").is_some()] {
+                    legend { "When a brief falls due" }
+                    @for schedule in Schedule::ALL {
+                        label.check { input type="radio" name="schedule" value=(schedule.as_str()) checked[chosen("schedule", schedule.as_str())]; (schedule.label()) }
+                    }
+                    @if let Some(message) = error("schedule") { span.field-error { (message) } }
                 }
                 fieldset.choices-inline.invalid[error("channel").is_some() || error("webhook_url").is_some()] {
                     legend { "Channel" }
