@@ -138,7 +138,10 @@ async fn drafts_wait_for_review_and_sent_briefs_are_queued(store: Store) {
     assert_eq!(again.iter().map(|s| s.stakeholder_id).collect::<Vec<_>>(), vec![MATEO]);
     let fortnight = monday + Duration::days(14);
     let again = run_due(&store, fortnight, noon(fortnight)).await.unwrap();
-    assert_eq!(again.iter().map(|s| (s.stakeholder_id, s.delivery_id.is_some())).collect::<Vec<_>>(), vec![(AMARA, true)]);
+    assert_eq!(
+        again.iter().map(|s| (s.stakeholder_id, s.delivery_id.is_some())).collect::<Vec<_>>(),
+        vec![(AMARA, true)]
+    );
 
     // Turned off, nothing more is scheduled.
     save(&store, MATEO, "weekly", "off", noon(fortnight)).await;

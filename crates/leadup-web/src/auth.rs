@@ -568,7 +568,14 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
             let Some(id) = id else { return Ok(()) };
             let brief = rule.state.store.brief(id).await?;
             require_in(rule, caller, action, brief.team_id).await?;
-            if principal.user_id == brief.stakeholder_id || principal.may(Action::WriteBriefs, Some(brief.team_id)) {
+            if principal.may(Action::WriteBriefs, Some(brief.team_id)) {
+                Ok(())
+            } else if principal.user_id == brief.stakeholder_id && brief.sent_at.is_none() {
+                Err(AppError::Forbidden(
+                    "This brief is a draft waiting for the team's manager: it is yours to read once it is sent."
+                        .to_owned(),
+                ))
+            } else if principal.user_id == brief.stakeholder_id {
                 Ok(())
             } else {
                 Err(AppError::Forbidden(

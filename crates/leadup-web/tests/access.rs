@@ -192,6 +192,7 @@ impl Fixture {
             .replace("{id}", &id.to_string())
             .replace("{link}", &self.share_link.to_string())
             .replace("{initiative}", &self.initiative.to_string())
+            .replace("{delivery}", "1")
             .replace("/tokens/{token}", &format!("/tokens/{token_id}"))
             .replace("{token}", &self.share_token);
         if endpoint.path.ends_with("/imports") {

@@ -512,6 +512,9 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
             .context("forecasting the demo initiatives")?;
     }
     seed_briefs(store, today, team_ids[PAY], objective_ids[PAYMENTS]).await?;
+    // The briefs due today by the executives' cadence, drafted for their managers' review (as
+    // the server's daily work would on its first day).
+    leadup_app::brief::schedule::run_due(store, today, now).await.context("drafting the briefs due today")?;
     Ok(users)
 }
 

@@ -142,9 +142,12 @@ fn the_brief_agrees(url: &str) {
         brief["not_tracked"].as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
     assert_eq!(untracked, ["Commitments kept", "Wins"]);
 
-    // Who reads a stored brief: the team's managers and the executive it was sent to.
+    // Who reads a stored brief: the team's managers, and the executive once it is sent (a
+    // draft waits for the manager's review).
     let id = created["id"].as_i64().unwrap();
-    assert_eq!(server.get_as(&mateo, &format!("/api/v1/briefs/{id}")).0, 200);
+    let (status, refused) = server.get_as(&mateo, &format!("/api/v1/briefs/{id}"));
+    assert!(status == 403 && refused.contains("draft"), "{status} {refused}");
+    assert_eq!(server.get_as(&mateo, "/api/v1/briefs/2").0, 200, "a sent one is his");
     assert_eq!(server.get_as(&sofia, &format!("/api/v1/briefs/{id}")).0, 200);
     assert_eq!(server.get_as(&priya, &format!("/api/v1/briefs/{id}")).0, 403, "another executive of the team");
     assert_eq!(server.get(&format!("/api/v1/briefs/{id}")).0, 403, "an administrator");
@@ -200,7 +203,7 @@ fn the_brief_agrees(url: &str) {
     }
 
     // The stored brief downloads as Markdown and PDF, as it was stored.
-    let (status, md) = server.get_as(&mateo, &format!("/briefs/{id}/brief.md"));
+    let (status, md) = server.get_as(&sofia, &format!("/briefs/{id}/brief.md"));
     assert!(status == 200 && md.contains("Ten minutes on Monday?"), "{status} {md}");
     let (status, pdf_body) = server.get_bytes_as(&sofia, &format!("/briefs/{id}/brief.pdf"));
     assert!(status == 200 && pdf_body.starts_with(b"%PDF-"), "{status}");

@@ -70,8 +70,8 @@ fn team_people_and_stakeholder_profiles_in_chromium() {
     browser.screenshot_at(&shots.join("stakeholders-1280.png"), 1280, 800);
     browser.screenshot_at(&shots.join("stakeholders-390.png"), 390, 1200);
 
-    // Mateo's profile: weekly by e-mail, his own objective, the demo's two briefs sent to him
-    // and when the next is due.
+    // Mateo's profile: weekly by e-mail, his own objective, the demo's two briefs sent to him,
+    // when the next is due and its draft.
     let profile = browser.dom(&server.url(&format!("/stakeholders/{mateo}")));
     assert!(
         profile.contains("weekly (every 7 days)") && profile.contains("e-mail to mateo.fernandez@example.com"),
@@ -80,6 +80,12 @@ fn team_people_and_stakeholder_profiles_in_chromium() {
     assert!(profile.contains("Become the way our customers pay their suppliers"), "the objective he owns: {profile}");
     assert!(profile.contains("href=\"/briefs/1\"") && profile.contains("href=\"/briefs/2\""), "{profile}");
     assert!(profile.contains("Next brief"), "{profile}");
+    // Due (the last was sent two weeks ago, he is briefed weekly): drafted for Sofia's review.
+    assert!(
+        profile.contains("<strong>due now</strong>") && profile.contains("for Payments, waiting for review"),
+        "{profile}"
+    );
+    assert!(profile.contains("Drafted when due, for the manager to review and send"), "{profile}");
     no_violations(&browser, "a stakeholder's profile");
     browser.screenshot_at(&shots.join("stakeholder-1280.png"), 1280, 2000);
     browser.screenshot_at(&shots.join("stakeholder-390.png"), 390, 3200);

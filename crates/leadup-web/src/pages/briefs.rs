@@ -42,7 +42,14 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
     let teams = state.store.teams().await?;
     let managed: Vec<_> = teams.iter().filter(|t| caller.may(Action::WriteBriefs, t.id)).collect();
     let managed_ids: Vec<i64> = managed.iter().map(|t| t.id).collect();
-    let briefs = state.store.briefs(principal.user_id, &managed_ids).await?;
+    // A stakeholder reads the briefs sent to them; drafts only their teams' managers.
+    let briefs: Vec<_> = state
+        .store
+        .briefs(principal.user_id, &managed_ids)
+        .await?
+        .into_iter()
+        .filter(|b| b.sent_at.is_some() || managed_ids.contains(&b.team_id))
+        .collect();
     let users = state.store.users().await?;
     let name = |id: i64| users.iter().find(|u| u.id == id).map_or_else(|| format!("user {id}"), |u| u.name.clone());
     let team_name =

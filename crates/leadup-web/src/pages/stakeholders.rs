@@ -160,13 +160,13 @@ async fn render(
     // The briefs sent to them that the caller may read: all, for themselves; those of the
     // teams the caller writes briefs for, for a manager.
     let is_them = caller.principal().is_some_and(|p| p.user_id == s.user.id);
-    let briefs: Vec<_> = state
+    let (briefs, drafts): (Vec<_>, Vec<_>) = state
         .store
         .briefs(s.user.id, &[])
         .await?
         .into_iter()
-        .filter(|b| b.sent_at.is_some() && (is_them || caller.may(Action::WriteBriefs, b.team_id)))
-        .collect();
+        .filter(|b| caller.may(Action::WriteBriefs, b.team_id) || (is_them && b.sent_at.is_some()))
+        .partition(|b| b.sent_at.is_some());
     let today = state.today();
     let last_sent = briefs
         .iter()
@@ -264,6 +264,11 @@ async fn render(
                             }
                             Some(last) => { strong { "due now" } span.muted { " (the last was sent " (leadup_core::date::format(last)) ")" } }
                             None => { strong { "due now" } span.muted { " (none sent yet)" } }
+                        }
+                        @for d in &drafts {
+                            br;
+                            a.inline-link href={ "/briefs/" (d.id) } { "Drafted " (date_time(d.created_at)) }
+                            " for " (teams.iter().find(|t| t.id == d.team_id).map_or("", |t| t.name.as_str())) ", waiting for review"
                         }
                     }
                     dt { "Channel" } dd {
