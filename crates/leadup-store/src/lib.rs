@@ -108,8 +108,8 @@ pub(crate) use user_exists;
 
 /// A write transaction on either backend.
 pub(crate) enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    Sqlite(WriteTx<sqlx::Sqlite>),
+    Postgres(WriteTx<sqlx::Postgres>),
 }
 
 /// Runs the same block on whichever transaction is given (see `dispatch!`).
@@ -124,31 +124,75 @@ macro_rules! on_tx {
 pub(crate) use on_tx;
 
 /// Opening a write transaction. SQLite's takes the write lock at once (`BEGIN IMMEDIATE`):
-/// a transaction that reads before it writes then waits for another writer (up to the busy
-/// timeout) instead of failing with "database is locked" when it upgrades. PostgreSQL's is a
-/// plain `BEGIN`.
+/// a transaction that reads before it writes then waits for another writer instead of failing
+/// with "database is locked" when it upgrades. Within a process, SQLite writers first wait
+/// for their turn ([`sqlite_write_turn`]), without a time limit, so that a write made while a
+/// long import holds the lock waits for it rather than giving up at the busy timeout (the busy
+/// timeout still covers another process writing). PostgreSQL's is a plain `BEGIN`.
 pub(crate) trait BeginWrite {
     /// The database the pool talks to.
     type Db: sqlx::Database;
 
     /// Starts a transaction that will write.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+    async fn begin_write(&self) -> Result<WriteTx<Self::Db>, sqlx::Error>;
 }
 
 impl BeginWrite for SqlitePool {
     type Db = sqlx::Sqlite;
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error> {
-        self.begin_with("BEGIN IMMEDIATE").await
+    async fn begin_write(&self) -> Result<WriteTx<Self::Db>, sqlx::Error> {
+        let turn = sqlite_write_turn(self).lock_owned().await;
+        Ok(WriteTx { tx: self.begin_with("BEGIN IMMEDIATE").await?, _turn: Some(turn) })
     }
 }
 
 impl BeginWrite for PgPool {
     type Db = sqlx::Postgres;
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error> {
-        self.begin().await
+    async fn begin_write(&self) -> Result<WriteTx<Self::Db>, sqlx::Error> {
+        Ok(WriteTx { tx: self.begin().await?, _turn: None })
     }
+}
+
+/// A write transaction, holding this process's turn to write to a SQLite database until it
+/// ends. It dereferences to the connection, so queries run on `&mut *tx`.
+pub(crate) struct WriteTx<DB: sqlx::Database> {
+    tx: sqlx::Transaction<'static, DB>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl<DB: sqlx::Database> WriteTx<DB> {
+    /// Commits the transaction (and gives up the turn).
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for WriteTx<DB> {
+    type Target = DB::Connection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+/// The turn to write to the SQLite database `pool` opens, shared by every pool and import in
+/// this process that opens the same file: SQLite lets one writer in at a time, and a writer
+/// that waits here waits as long as it takes (in order), where one that waits on the file's
+/// lock gives up after the busy timeout.
+pub(crate) fn sqlite_write_turn(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    type Turns =
+        std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, std::sync::Arc<tokio::sync::Mutex<()>>>>;
+    static TURNS: std::sync::OnceLock<Turns> = std::sync::OnceLock::new();
+    let file = pool.connect_options().get_filename().to_owned();
+    let mut turns = TURNS.get_or_init(Turns::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    turns.entry(file).or_default().clone()
 }
 
 impl Store {

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use leadup_core::work_item::WorkItem;
 use sqlx::error::BoxDynError;
 use sqlx::postgres::PgArguments;
-use sqlx::{Arguments as _, Postgres, Transaction};
+use sqlx::{Arguments as _, Postgres};
 use time::{OffsetDateTime, UtcOffset};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -110,7 +110,14 @@ impl Store {
         let mut writer = match &self.pool {
             Pool::Sqlite(pool) => {
                 let target = SqliteTarget::of(pool).await?;
-                tokio::task::spawn_blocking(move || write_sqlite(&target, &into, started, messages, &hand_back))
+                // The import is one long write: it holds the process's turn until it ends, so
+                // other writes wait for it instead of timing out on the file's lock.
+                let turn = crate::sqlite_write_turn(pool).lock_owned().await;
+                tokio::task::spawn_blocking(move || {
+                    let written = write_sqlite(&target, &into, started, messages, &hand_back);
+                    drop(turn);
+                    written
+                })
             }
             Pool::Postgres(pool) => {
                 let tx = pool.begin_write().await?;
@@ -273,7 +280,7 @@ fn write_sqlite(
 
 /// The PostgreSQL writer, a task: like [`write_sqlite`], with a multi-row upsert per batch.
 async fn write_postgres(
-    mut tx: Transaction<'static, Postgres>,
+    mut tx: crate::WriteTx<Postgres>,
     into: Target,
     started: oneshot::Sender<(i64, i64)>,
     mut messages: mpsc::Receiver<Message>,

@@ -55,6 +55,7 @@ conformance!(
     missing_ids_are_not_found,
     work_items_import_and_reimport_updates,
     an_abandoned_import_writes_nothing,
+    a_write_made_during_a_long_import_waits_for_it,
     a_new_team_exists_only_once_its_import_commits,
     attach_rules_select_an_initiatives_items,
     evidence_round_trips_every_field,
@@ -677,6 +678,27 @@ async fn an_abandoned_import_writes_nothing(store: Store) {
     rolled_back.rollback().await;
     assert_eq!(store.work_item_count(t.id).await.unwrap(), 0);
     assert_eq!(store.work_items(t.id).await.unwrap(), Vec::new());
+}
+
+/// A small write made while an import holds the write lock succeeds once the import ends, however
+/// long the import takes (on SQLite it waits for it; before, it gave up with "database is
+/// locked" after the 10-second busy timeout, so the import here stays open longer than that).
+async fn a_write_made_during_a_long_import_waits_for_it(store: Store) {
+    let t = store.create_team(&team("Payments"), None).await.unwrap();
+    let mut import = store.begin_import(t.id).await.unwrap();
+    for n in 0..2_700 {
+        import.upsert(item(&format!("PAY-{n}"), None)).await.unwrap();
+    }
+    let writer = store.clone();
+    let write = tokio::spawn(async move { writer.create_team(&team("Platform"), None).await });
+    if store.backend() == leadup_store::Backend::Sqlite {
+        tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+        assert!(!write.is_finished(), "the write waits for the import");
+    }
+    assert_eq!(import.commit().await.unwrap(), ImportSummary { inserted: 2_700, updated: 0 });
+    let platform = write.await.unwrap().expect("the write made during the import succeeds");
+    assert_eq!(store.team(platform.id).await.unwrap().name, "Platform");
+    assert_eq!(store.work_item_count(t.id).await.unwrap(), 2_700);
 }
 
 async fn attach_rules_select_an_initiatives_items(store: Store) {
