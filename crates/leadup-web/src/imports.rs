@@ -244,6 +244,10 @@ fn rename_team_field(errors: ValidationErrors) -> ValidationErrors {
 /// Imports everything `reader` holds into the team called `team` (a name or an id; a new
 /// name creates the team, unless the import writes nothing). `progress` is called with the
 /// number of records read so far every couple of thousand records.
+///
+/// The reader is only ever read on a thread of its own (it may block, e.g. an upload
+/// arriving over the network through [`crate::upload`]), a few thousand rows ahead of the
+/// writes.
 pub async fn import<R: Read + Send + 'static>(
     store: &Store,
     team: &str,
@@ -252,28 +256,20 @@ pub async fn import<R: Read + Send + 'static>(
     strict: bool,
     progress: impl FnMut(u64),
 ) -> Result<ImportReport, ImportFailure> {
-    // The header is checked before anything is written, the team included.
-    let rows: Box<dyn Iterator<Item = Result<Row, RowError>> + Send> = match format {
-        Format::Jira(options) => Box::new(jira_csv(reader, options)?),
-        Format::Github => Box::new(github_json(reader)?),
-        Format::Csv(mapping) => Box::new(generic_csv(reader, mapping)?),
-    };
-    // A new team is created in the import's transaction: it exists only if the import is
-    // written, whatever stops it (a strict import's bad row, a failure, a killed process).
-    let team = team_for_import(store, team).await?;
-    import_rows(store, team, rows, strict, progress).await
-}
-
-async fn import_rows(
-    store: &Store,
-    team: ImportTeam,
-    rows: impl Iterator<Item = Result<Row, RowError>> + Send + 'static,
-    strict: bool,
-    mut progress: impl FnMut(u64),
-) -> Result<ImportReport, ImportFailure> {
-    // Parsing runs on its own thread, a few thousand rows ahead of the writes.
-    let (sender, mut chunks) = tokio::sync::mpsc::channel::<Vec<Result<Row, RowError>>>(4);
+    let (header, header_read) = tokio::sync::oneshot::channel();
+    let (sender, chunks) = tokio::sync::mpsc::channel::<Vec<Result<Row, RowError>>>(4);
+    let format = format.clone();
     tokio::task::spawn_blocking(move || {
+        let rows: Box<dyn Iterator<Item = Result<Row, RowError>>> = match open(reader, &format) {
+            Ok(rows) => rows,
+            Err(error) => {
+                let _ = header.send(Err(error));
+                return;
+            }
+        };
+        if header.send(Ok(())).is_err() {
+            return;
+        }
         let mut chunk = Vec::with_capacity(CHUNK);
         for row in rows {
             chunk.push(row);
@@ -288,6 +284,33 @@ async fn import_rows(
             let _ = sender.blocking_send(chunk);
         }
     });
+    // The header is checked before anything is written, the team included.
+    header_read.await.map_err(|_| ImportError::Read(std::io::Error::other("the file's reader stopped")))??;
+    // A new team is created in the import's transaction: it exists only if the import is
+    // written, whatever stops it (a strict import's bad row, a failure, a killed process).
+    let team = team_for_import(store, team).await?;
+    import_rows(store, team, chunks, strict, progress).await
+}
+
+/// The rows of `reader` in `format`, once its header is read and checked.
+fn open<R: Read + Send + 'static>(
+    reader: R,
+    format: &Format,
+) -> Result<Box<dyn Iterator<Item = Result<Row, RowError>>>, ImportError> {
+    Ok(match format {
+        Format::Jira(options) => Box::new(jira_csv(reader, options)?),
+        Format::Github => Box::new(github_json(reader)?),
+        Format::Csv(mapping) => Box::new(generic_csv(reader, mapping)?),
+    })
+}
+
+async fn import_rows(
+    store: &Store,
+    team: ImportTeam,
+    mut chunks: tokio::sync::mpsc::Receiver<Vec<Result<Row, RowError>>>,
+    strict: bool,
+    mut progress: impl FnMut(u64),
+) -> Result<ImportReport, ImportFailure> {
     let (mut import, name, created) = match team {
         ImportTeam::Stored(team) => (store.begin_import(team.id).await?, team.name, false),
         ImportTeam::New(draft) => (store.begin_import_into_new_team(&draft.name).await?, draft.name, true),

@@ -17,6 +17,7 @@ mod priorities;
 pub mod proposals;
 pub mod routes;
 mod server;
+mod upload;
 mod views;
 
 use std::net::SocketAddr;

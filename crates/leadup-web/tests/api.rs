@@ -601,6 +601,71 @@ async fn imports_name_what_is_wrong_and_strict_ones_write_nothing() {
     assert_eq!(api.store.work_item_count(team).await.unwrap(), 3);
 }
 
+/// A request body the test sends piece by piece, as a slow client would.
+struct Trickle(tokio::sync::mpsc::Receiver<Result<axum::body::Bytes, std::io::Error>>);
+
+impl http_body::Body for Trickle {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        self.0.poll_recv(cx).map(|chunk| chunk.map(|chunk| chunk.map(http_body::Frame::data)))
+    }
+}
+
+#[tokio::test]
+async fn an_upload_streams_into_the_import() {
+    let api = Api::new().await;
+    let (team, _) = api.basics().await;
+    let post = |query: &str, body: Trickle| {
+        let request = Request::builder()
+            .method("POST")
+            .uri(format!("/api/v1/teams/{team}/imports?{query}"))
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::new(body))
+            .unwrap();
+        api.send(request)
+    };
+
+    // A header without the column named is answered while the rest of the file is still to
+    // come: the import reads the upload as it arrives instead of waiting for all of it.
+    let (sender, chunks) = tokio::sync::mpsc::channel(4);
+    sender.send(Ok("id,finished\nA-1,2026-03-02\n".into())).await.unwrap();
+    let answer =
+        tokio::time::timeout(std::time::Duration::from_mins(1), post("format=csv&key=id&done=done", Trickle(chunks)));
+    let (status, _, text) = answer.await.expect("answered before the upload ends");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("no column 'done' in the header"), "{text}");
+    drop(sender);
+
+    // An upload that breaks off part-way writes nothing, and says so.
+    let (sender, chunks) = tokio::sync::mpsc::channel(4);
+    let rows = (0..5_000).fold(String::new(), |mut rows, n| {
+        writeln!(rows, "B-{n},2026-03-02").unwrap();
+        rows
+    });
+    sender.send(Ok(format!("id,done\n{rows}").into())).await.unwrap();
+    sender.send(Err(std::io::Error::other("connection reset by peer"))).await.unwrap();
+    let (status, _, text) = post("format=csv&key=id&done=done", Trickle(chunks)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert!(text.contains("the upload broke off: connection reset by peer"), "{text}");
+    assert_eq!(api.store.work_item_count(team).await.unwrap(), 0, "nothing of a broken upload is written");
+
+    // Sent whole, in pieces, it is imported.
+    let (sender, chunks) = tokio::sync::mpsc::channel(4);
+    let sending = tokio::spawn(async move {
+        sender.send(Ok("id,do".into())).await.unwrap();
+        sender.send(Ok(format!("ne\n{rows}").into())).await.unwrap();
+    });
+    let (status, _, text) = post("format=csv&key=id&done=done", Trickle(chunks)).await;
+    sending.await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(api.store.work_item_count(team).await.unwrap(), 5_000);
+}
+
 /// A multipart/form-data body as a browser sends the import form.
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str)>) -> (String, String) {
     let boundary = "----leadupTestBoundary";

@@ -61,13 +61,8 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/priorities", Workspace(ReadWorkspace), priorities)
         .add(Method::GET, "/teams/{id}/progress", Team(ViewTeam), progress::team)
         .add(Method::GET, "/teams/{id}/work-items", Team(ViewTeam), progress::work_items)
-        .add_upload(
-            Method::POST,
-            "/teams/{id}/imports",
-            Team(ImportWorkItems),
-            imports::create,
-            crate::imports::MAX_UPLOAD,
-        )
+        // The body streams into the import, which cuts it off past `imports::MAX_UPLOAD`.
+        .add(Method::POST, "/teams/{id}/imports", Team(ImportWorkItems), imports::create)
         .add(Method::GET, "/initiatives/{id}/progress", Workspace(ReadWorkspace), progress::initiative)
         .add(Method::GET, "/initiatives/{id}/forecasts", Workspace(ReadWorkspace), progress::forecasts)
         .add(Method::GET, "/initiatives/{id}/evidence", Workspace(ReadWorkspace), evidence::of_initiative)

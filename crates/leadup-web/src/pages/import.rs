@@ -57,26 +57,18 @@ struct Form<'a> {
 }
 
 /// What the form sent.
+/// The upload's settings, read from the form's fields before its file.
 #[derive(Default)]
-struct Upload {
+struct Settings {
     options: ImportOptions,
     strict: bool,
-    file_name: Option<String>,
-    file: axum::body::Bytes,
 }
 
-async fn read(mut multipart: Multipart) -> Result<Upload, AppError> {
-    let mut upload = Upload::default();
-    while let Some(field) = multipart.next_field().await? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            upload.file_name = field.file_name().filter(|n| !n.is_empty()).map(str::to_owned);
-            upload.file = field.bytes().await?;
-            continue;
-        }
-        let value = field.text().await?;
-        let options = &mut upload.options;
-        let slot = match name.as_str() {
+impl Settings {
+    /// Takes the value of form field `name`; other fields are ignored.
+    fn set(&mut self, name: &str, value: String) {
+        let options = &mut self.options;
+        let slot = match name {
             "format" => &mut options.format,
             "delimiter" => &mut options.delimiter,
             "key" => &mut options.key,
@@ -87,16 +79,17 @@ async fn read(mut multipart: Multipart) -> Result<Upload, AppError> {
             "date_format" => &mut options.date_format,
             "utc_offset" => &mut options.utc_offset,
             "strict" => {
-                upload.strict = !value.is_empty();
-                continue;
+                self.strict = !value.is_empty();
+                return;
             }
-            _ => continue,
+            _ => return,
         };
         *slot = Some(value);
     }
-    Ok(upload)
 }
 
+/// Imports the uploaded file as it arrives: the form's settings come first (the form puts the
+/// file last), then the file streams into the import, so the server never holds it whole.
 pub(crate) async fn upload(
     State(state): State<AppState>,
     caller: Caller,
@@ -105,31 +98,39 @@ pub(crate) async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Page {
     let team = team(&state, &id).await?;
-    let upload = read(multipart?).await?;
-    let mut errors = match upload.options.format() {
-        Ok(_) => ValidationErrors::default(),
-        Err(errors) => errors,
-    };
-    if upload.file_name.is_none() && upload.file.is_empty() {
-        errors.add("file", "choose a file to import");
-    }
-    let format = match upload.options.format() {
-        Ok(format) if errors.0.is_empty() => format,
-        _ => {
-            let form = Form {
-                options: &upload.options,
-                strict: upload.strict,
-                errors: &errors,
-                origin: layout::origin(&headers),
-            };
-            return render(&state, &caller, &team, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let mut multipart = multipart?;
+    let mut settings = Settings::default();
+    let mut imported = None;
+    while let Some(mut field) = multipart.next_field().await? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name != "file" {
+            let value = field.text().await?;
+            settings.set(&name, value);
+            continue;
         }
+        let file_name = field.file_name().filter(|n| !n.is_empty()).map(str::to_owned);
+        if let (Some(file_name), Ok(format)) = (file_name, settings.options.format()) {
+            let result = run(&state, team.id, &mut field, &format, settings.strict, &settings.options).await;
+            imported = Some((file_name, format, result));
+        }
+        break;
+    }
+    let Some((file_name, format, result)) = imported else {
+        let mut errors = settings.options.format().err().unwrap_or_default();
+        errors.add("file", "choose a file to import");
+        let form = Form {
+            options: &settings.options,
+            strict: settings.strict,
+            errors: &errors,
+            origin: layout::origin(&headers),
+        };
+        return render(&state, &caller, &team, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    match run(&state, team.id, upload.file.clone(), &format, upload.strict, &upload.options).await {
+    match result {
         Ok(report) => {
             let status = if report.written { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
             let workspace = state.store.workspace().await?;
-            let content = report_page(&team, &report, upload.file_name.as_deref(), format.name());
+            let content = report_page(&team, &report, &file_name, format.name());
             Ok((
                 status,
                 layout::page(
@@ -143,8 +144,8 @@ pub(crate) async fn upload(
         }
         Err(AppError::Invalid(errors)) => {
             let form = Form {
-                options: &upload.options,
-                strict: upload.strict,
+                options: &settings.options,
+                strict: settings.strict,
                 errors: &errors,
                 origin: layout::origin(&headers),
             };
@@ -154,9 +155,8 @@ pub(crate) async fn upload(
     }
 }
 
-fn report_page(team: &Team, report: &ImportReport, file: Option<&str>, format: &str) -> Markup {
+fn report_page(team: &Team, report: &ImportReport, file: &str, format: &str) -> Markup {
     let bad = report.errors.len();
-    let file = file.unwrap_or("the file");
     html! {
         p.crumbs { a href="/teams" { "Teams" } " / " a href={ "/teams/" (team.id) } { (team.name) } " / Import" }
         h1 { "Import into " (team.name) }
@@ -254,18 +254,6 @@ async fn render(state: &AppState, caller: &Caller, team: &Team, form: &Form<'_>,
                 @for p in error_of("format") { span.field-error { (p) } }
             }
             fieldset {
-                legend { "File" }
-                label.field class=[(!error_of("file").is_empty()).then_some("invalid")] {
-                    span.label { "Export file" }
-                    input type="file" name="file" accept=".csv,.json,.txt,text/csv,application/json";
-                    @for p in error_of("file") { span.field-error { (p) } }
-                }
-                label.check {
-                    input type="checkbox" name="strict" value="true" checked[strict];
-                    " Strict: write nothing if any row is bad"
-                }
-            }
-            fieldset {
                 legend { "CSV columns " span.muted { "(the CSV format; Jira uses the started column, date format and UTC offset too)" } }
                 div.field-grid {
                     (text_field("key", "Key column", &options.key, "e.g. Key"))
@@ -276,6 +264,22 @@ async fn render(state: &AppState, caller: &Caller, team: &Team, form: &Form<'_>,
                     (text_field("delimiter", "Delimiter", &options.delimiter, ", (default), ; or tab"))
                     (text_field("date_format", "Date format", &options.date_format, "ISO 8601 unless given, e.g. %d.%m.%Y"))
                     (text_field("utc_offset", "UTC offset of dates", &options.utc_offset, "+00:00 unless given, e.g. +01:00"))
+                }
+            }
+            fieldset {
+                legend { "Bad rows" }
+                label.check {
+                    input type="checkbox" name="strict" value="true" checked[strict];
+                    " Strict: write nothing if any row is bad (otherwise bad rows are skipped and listed)"
+                }
+            }
+            // Last, so that the settings are read before the file streams in.
+            fieldset {
+                legend { "File" }
+                label.field class=[(!error_of("file").is_empty()).then_some("invalid")] {
+                    span.label { "Export file" }
+                    input type="file" name="file" accept=".csv,.json,.txt,text/csv,application/json";
+                    @for p in error_of("file") { span.field-error { (p) } }
                 }
             }
             div.actions { button type="submit" { "Import" } }
