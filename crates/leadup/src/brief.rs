@@ -9,7 +9,8 @@ use leadup_core::{ValidationErrors, date};
 use leadup_store::Store;
 use time::{OffsetDateTime, Time};
 
-use crate::cli::BriefArgs;
+use crate::cli::{BriefArgs, Format};
+use crate::output;
 
 /// A brief's error as invalid input naming the flag it concerns, or as a failure.
 fn flagged(error: BriefError) -> anyhow::Error {
@@ -22,6 +23,62 @@ fn flagged(error: BriefError) -> anyhow::Error {
         BriefError::Store(_) => return error.into(),
     };
     ValidationErrors::single(field, error.to_string()).into()
+}
+
+/// The day `--today` names (the end of it), or now.
+fn day_and_time(today: Option<&str>) -> anyhow::Result<(time::Date, OffsetDateTime)> {
+    Ok(if let Some(text) = today {
+        let day = date::parse(text)
+            .ok_or_else(|| ValidationErrors::single("--today", format!("'{text}' is not a date (YYYY-MM-DD)")))?;
+        (day, day.with_time(Time::MAX).assume_utc())
+    } else {
+        let now = OffsetDateTime::now_utc();
+        (now.date(), now)
+    })
+}
+
+/// One brief the schedule made, as `leadup brief due` shows it.
+#[derive(serde::Serialize)]
+struct Due {
+    brief_id: i64,
+    stakeholder: String,
+    team: String,
+    /// `draft` or `sent`.
+    status: &'static str,
+    delivery_id: Option<i64>,
+}
+
+/// Runs `leadup brief due`.
+pub async fn due(store: &Store, today: Option<&str>, format: Format) -> anyhow::Result<()> {
+    let (today, now) = day_and_time(today)?;
+    let scheduled = brief::schedule::run_due(store, today, now).await.context("generating the briefs due")?;
+    let mut shown = Vec::new();
+    for s in scheduled {
+        shown.push(Due {
+            brief_id: s.brief_id,
+            stakeholder: store.user(s.stakeholder_id).await?.name,
+            team: store.team(s.team_id).await?.name,
+            status: if s.delivery_id.is_some() { "sent" } else { "draft" },
+            delivery_id: s.delivery_id,
+        });
+    }
+    if format.json {
+        return output::json(&shown);
+    }
+    if shown.is_empty() {
+        return output::line(&format!("No brief is due on {}.", date::format(today)));
+    }
+    let rows: Vec<Vec<String>> = shown
+        .iter()
+        .map(|d| {
+            let what = match d.delivery_id {
+                Some(delivery) => format!("sent (delivery {delivery} queued)"),
+                None => "drafted for review".to_owned(),
+            };
+            vec![d.brief_id.to_string(), d.stakeholder.clone(), d.team.clone(), what]
+        })
+        .collect();
+    output::table(&["Brief", "For", "Team", "Done"], &rows)
 }
 
 /// Runs `leadup brief`.
@@ -39,14 +96,7 @@ pub async fn brief(store: &Store, args: BriefArgs) -> anyhow::Result<()> {
         .into());
     }
     let days = brief::parse_days(&args.days).map_err(flagged)?;
-    let (today, now) = if let Some(text) = args.today.as_deref() {
-        let day = date::parse(text)
-            .ok_or_else(|| ValidationErrors::single("--today", format!("'{text}' is not a date (YYYY-MM-DD)")))?;
-        (day, day.with_time(Time::MAX).assume_utc())
-    } else {
-        let now = OffsetDateTime::now_utc();
-        (now.date(), now)
-    };
+    let (today, now) = day_and_time(args.today.as_deref())?;
     let stakeholder = args
         .stakeholder
         .as_deref()

@@ -173,6 +173,17 @@ pub enum BriefAction {
         #[command(flatten)]
         delivery: DeliveryArgs,
     },
+    /// Generate the briefs due today by the executives' cadence, as `leadup serve` does each
+    /// day: a draft for the team's manager to review, or a brief sent without review, as each
+    /// stakeholder profile's schedule says (sent ones are queued: `leadup deliveries send`
+    /// sends them). Running it again the same day does nothing more.
+    Due {
+        /// The day to run as (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
+        #[command(flatten)]
+        format: Format,
+    },
 }
 
 /// `leadup brief --for EMAIL ...`

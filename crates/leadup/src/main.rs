@@ -82,6 +82,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Brief(BriefCommand { action: Some(BriefAction::Send { id, delivery }), .. }) => {
             deliveries::send_brief(&store, id, &delivery).await
         }
+        Command::Brief(BriefCommand { action: Some(BriefAction::Due { today, format }), .. }) => {
+            brief::due(&store, today.as_deref(), format).await
+        }
         Command::Brief(BriefCommand { action: None, args }) => brief::brief(&store, args).await,
         Command::Deliveries(command) => deliveries::deliveries(&store, command).await,
         Command::Proposal(ProposalCommand::List(format)) => proposal::list(&store, format).await,

@@ -261,6 +261,31 @@ fn the_brief_agrees(url: &str) {
     if let Some(pdf_text) = pdf_text(&pdf) {
         assert!(pdf_text.contains("<script>alert(1)</script>"), "drawn as the text it is: {pdf_text}");
     }
+
+    // By cadence: the demo drafted today's briefs, so none is due again today. Once a brief
+    // is sent to Mateo (weekly), the next is drafted a week later, once.
+    let due = |day: time::Date| {
+        let out = leadup(url, &["brief", "due", "--today", &leadup_core::date::format(day), "--json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_str::<Value>(&stdout(&out)).unwrap()
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    assert_eq!(due(today), serde_json::json!([]), "today's are drafted already");
+    let sent = format!(r#"{{"stakeholder_id": {mateo_id}, "team_id": {payments}}}"#);
+    let (status, sent) = server.post_json_as(&sofia, "/api/v1/briefs", &sent);
+    assert_eq!(status, 201, "{sent}");
+    let next_week = today + time::Duration::days(7);
+    assert_eq!(due(next_week - time::Duration::days(1)), serde_json::json!([]), "not due before a week");
+    let drafted = due(next_week);
+    assert_eq!(drafted.as_array().map(Vec::len), Some(1), "{drafted}");
+    assert_eq!(
+        (&drafted[0]["stakeholder"], &drafted[0]["team"], &drafted[0]["status"]),
+        (&Value::from("Mateo Fernández"), &Value::from("Payments"), &Value::from("draft"))
+    );
+    assert_eq!(due(next_week), serde_json::json!([]), "once");
+    let bad = leadup(url, &["brief", "due", "--today", "next monday"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--today: 'next monday' is not a date (YYYY-MM-DD)"), "{}", stderr(&bad));
 }
 
 #[test]
