@@ -626,7 +626,7 @@ async fn seed_plan(
     let approval =
         "The three things we promised customers this quarter, SEPA Instant first as agreed with Hanseatic Builders.";
     store
-        .approve_plan(plan, at(executive, Duration::days(4)), Some(approval))
+        .approve_plan(plan, at(executive, Duration::days(4)), Some(approval), &[])
         .await
         .context("approving the demo plan")?;
 
