@@ -1,7 +1,8 @@
 //! The decisions inbox: everything waiting for one user's decision, oldest first, each with its
 //! age and a link: plan versions submitted to the teams they are an executive of, change
 //! requests awaiting their sign-off (as the team's manager or executive), and proposals
-//! presented to the teams they are an executive of.
+//! presented to the teams they are an executive of, and the commitments of the teams they
+//! manage that the current forecast puts below the confidence stated.
 //!
 //! Who may decide what comes from `leadup_core::access` (the one permission matrix), applied to
 //! the teams the user holds a role in; another team's items never appear. Add a kind to
@@ -26,6 +27,9 @@ pub enum InboxKind {
     ChangeRequestSignOff,
     /// A proposal presented to a team the user is an executive of.
     ProposalDecision,
+    /// An open commitment of a team the user manages whose current forecast's chance is below
+    /// the confidence stated: renegotiate early or act.
+    CommitmentAtRisk,
 }
 
 impl InboxKind {
@@ -35,6 +39,7 @@ impl InboxKind {
             Self::PlanApproval => "plan_approval",
             Self::ChangeRequestSignOff => "change_request_sign_off",
             Self::ProposalDecision => "proposal_decision",
+            Self::CommitmentAtRisk => "commitment_at_risk",
         }
     }
 
@@ -44,6 +49,7 @@ impl InboxKind {
             Self::PlanApproval => "Plan to approve",
             Self::ChangeRequestSignOff => "Change request to sign off",
             Self::ProposalDecision => "Proposal to decide",
+            Self::CommitmentAtRisk => "Commitment at risk",
         }
     }
 }
@@ -101,7 +107,7 @@ pub async fn inbox(store: &Store, user: &Principal, now: OffsetDateTime) -> Resu
         .roles
         .iter()
         .filter(|r| {
-            [Action::ApprovePlan, Action::DecideChangeRequest, Action::DecideProposals]
+            [Action::ApprovePlan, Action::DecideChangeRequest, Action::DecideProposals, Action::WriteCommitments]
                 .into_iter()
                 .any(|action| user.may(action, Some(r.team_id)))
         })
@@ -185,6 +191,22 @@ pub async fn inbox(store: &Store, user: &Principal, now: OffsetDateTime) -> Resu
                     link,
                     since,
                 );
+            }
+        }
+        if user.may(Action::WriteCommitments, Some(team_id)) {
+            for risk in crate::commitments::at_risk(store, team_id).await? {
+                let c = &risk.commitment;
+                let chance = risk.chance_now.unwrap_or_default();
+                let title = format!(
+                    "{} (due {}): {:.0}% likely now, {:.0}% stated",
+                    c.statement,
+                    leadup_core::date::format(risk.current_due),
+                    chance * 100.0,
+                    c.confidence * 100.0
+                );
+                let since = risk.chance_as_of.unwrap_or(c.made).midnight().assume_utc();
+                let link = format!("/teams/{team_id}/commitments#commitment-{}", c.id);
+                item(InboxKind::CommitmentAtRisk, &team, c.id, title, risk.to.clone(), link, since);
             }
         }
     }

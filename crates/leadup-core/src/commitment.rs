@@ -28,6 +28,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::forecast::InitiativeForecast;
 use crate::money::{Currency, Money, check_budget, parse_major_units};
 use crate::roadmap::Quarter;
 use crate::validation::required_text;
@@ -460,6 +461,40 @@ pub fn check_confidence(errors: &mut ValidationErrors, field: &str, value: f64) 
     }
 }
 
+/// The chance, read from a stored initiative forecast, of being done by `due`: the forecast's
+/// own chance when `due` is the date it was held against; 1 when nothing remains; otherwise
+/// interpolated linearly between its percentile dates (0 on its as-of day, 0.5 at P50, 0.7 at
+/// P70, 0.85 at P85, 0.95 at P95, and 0.95 at most beyond, as the forecast says no more);
+/// `None` when it has no dates.
+pub fn chance_by(forecast: &InitiativeForecast, due: Date) -> Option<f64> {
+    if forecast.target == Some(due)
+        && let Some(chance) = forecast.probability_by_target
+    {
+        return Some(chance);
+    }
+    if forecast.remaining == 0 && forecast.attached > 0 {
+        return Some(1.0);
+    }
+    let d = forecast.dates?;
+    let points = [(forecast.as_of, 0.0), (d.p50, 0.5), (d.p70, 0.7), (d.p85, 0.85), (d.p95, 0.95)];
+    if due < forecast.as_of {
+        return Some(0.0);
+    }
+    for pair in points.windows(2) {
+        let ((a, pa), (b, pb)) = (pair[0], pair[1]);
+        if due <= b {
+            let span = (b - a).whole_days();
+            if span <= 0 {
+                return Some(pb);
+            }
+            #[expect(clippy::cast_precision_loss, reason = "days between dates")]
+            let t = (due - a).whole_days() as f64 / span as f64;
+            return Some(pa + (pb - pa) * t);
+        }
+    }
+    Some(0.95)
+}
+
 /// One bin of the reliability chart: the commitments whose stated confidence fell in
 /// `[low, high)` (the last bin includes 1), and how often they came true.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -873,6 +908,30 @@ mod tests {
         assert_eq!(currencies, vec!["EUR", "USD"]);
         // EUR: (11,000 − 10,000) / 10,000 = 0.1
         assert!(close(report.budget_by_currency[0].variance.unwrap(), 0.1));
+    }
+
+    #[test]
+    fn the_chance_is_read_from_the_stored_percentiles() {
+        let forecast: InitiativeForecast = serde_json::from_value(serde_json::json!({
+            "initiative_id": 1, "team_id": 1, "as_of": "2026-03-01", "computed_at": "2026-03-01T20:00:00Z",
+            "attached": 10, "attached_done": 4, "remaining": 6, "position": 1, "target": "2026-04-15",
+            "dates": {"p50": "2026-03-21", "p70": "2026-03-31", "p85": "2026-04-10", "p95": "2026-04-30"},
+            "probability_by_target": 0.88, "note": null, "calibration": null, "model": "m", "inputs_digest": "x"
+        }))
+        .unwrap();
+        // Held against its own target: the stored chance.
+        assert_eq!(chance_by(&forecast, date!(2026 - 04 - 15)), Some(0.88));
+        // On P70 exactly: 0.7. Halfway from P70 (03-31) to P85 (04-10), 04-05: 0.7 + 0.15 × 5/10 = 0.775.
+        assert_eq!(chance_by(&forecast, date!(2026 - 03 - 31)), Some(0.7));
+        assert!(close(chance_by(&forecast, date!(2026 - 04 - 05)).unwrap(), 0.775));
+        // From the as-of day (0) to P50 (03-21, 20 days): 03-11 is 10 days in, 0.25.
+        assert!(close(chance_by(&forecast, date!(2026 - 03 - 11)).unwrap(), 0.25));
+        assert_eq!(chance_by(&forecast, date!(2026 - 06 - 01)), Some(0.95));
+        assert_eq!(chance_by(&forecast, date!(2026 - 02 - 01)), Some(0.0));
+        let done = InitiativeForecast { remaining: 0, dates: None, ..forecast.clone() };
+        assert_eq!(chance_by(&done, date!(2026 - 03 - 02)), Some(1.0));
+        let none = InitiativeForecast { dates: None, ..forecast };
+        assert_eq!(chance_by(&none, date!(2026 - 03 - 02)), None);
     }
 
     fn input() -> CommitmentInput {

@@ -625,8 +625,7 @@ async fn seed_plan(
     store.submit_plan(plan, at(manager, Duration::days(5))).await.context("submitting the demo plan")?;
     let approval =
         "The three things we promised customers this quarter, SEPA Instant first as agreed with Hanseatic Builders.";
-    store
-        .approve_plan(plan, at(executive, Duration::days(4)), Some(approval), &[])
+    leadup_app::commitments::approve_plan(store, plan, at(executive, Duration::days(4)), Some(approval))
         .await
         .context("approving the demo plan")?;
 
