@@ -143,6 +143,9 @@ fn denial(action: Action, team: Option<&str>) -> String {
         }
         Action::WriteBriefs => " Only the team's managers write briefs to its executives.",
         Action::ReadBriefs => " A brief is read by the team's managers and the executive it was sent to.",
+        Action::ViewCommitments | Action::WriteCommitments => {
+            " A team's commitments are kept by its managers and read by its members and executives."
+        }
         _ => "",
     };
     match team {
@@ -173,6 +176,8 @@ fn describe(action: Action) -> &'static str {
         Action::EditStakeholders => "edit this stakeholder's profile",
         Action::WriteBriefs => "write briefs",
         Action::ReadBriefs => "read briefs",
+        Action::ViewCommitments => "see this team's commitments and track record",
+        Action::WriteCommitments => "record commitments",
     }
 }
 
