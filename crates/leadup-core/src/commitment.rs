@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::forecast::InitiativeForecast;
-use crate::money::{Currency, Money, check_budget, parse_major_units};
+use crate::money::{Currency, Money, check_budget};
 use crate::roadmap::Quarter;
 use crate::validation::required_text;
 use crate::{ValidationErrors, date};
@@ -276,7 +276,7 @@ impl Commitment {
             required_text(errors, "reason", input.reason.as_deref().unwrap_or(""), REASON_MAX)
         };
         let kind = input.kind.trim();
-        if kind != "met" && input.spent.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+        if kind != "met" && input.spent.is_some() {
             errors.add("spent", "only a met commitment records an amount spent");
         }
         if kind != "renegotiated" && input.new_due.as_deref().is_some_and(|s| !s.trim().is_empty()) {
@@ -284,13 +284,12 @@ impl Commitment {
         }
         let outcome = match kind {
             "met" => {
-                let spent = input.spent.as_deref().filter(|s| !s.trim().is_empty()).and_then(|text| {
-                    match parse_major_units(text) {
-                        Some(minor) if minor >= 0 => Some(Money { minor, currency: self.currency() }),
-                        _ => {
-                            errors.add("spent", format!("'{text}' is not an amount such as 12500 or 12,500.50"));
-                            None
-                        }
+                let spent = input.spent.and_then(|minor| {
+                    if minor < 0 {
+                        errors.add("spent", format!("must not be negative (got {minor})"));
+                        None
+                    } else {
+                        Some(Money { minor, currency: self.currency() })
                     }
                 });
                 Some(Outcome::Met { spent })
@@ -337,9 +336,9 @@ pub struct OutcomeInput {
     /// The day it happened, `YYYY-MM-DD`; today when omitted.
     #[serde(default)]
     pub on: Option<String>,
-    /// For `met`: the amount spent in whole units of the commitment's currency.
+    /// For `met`: the amount spent, in minor units of the commitment's currency.
     #[serde(default)]
-    pub spent: Option<String>,
+    pub spent: Option<i64>,
     /// For `renegotiated`: the new due date, `YYYY-MM-DD`.
     #[serde(default)]
     pub new_due: Option<String>,
@@ -364,9 +363,9 @@ pub struct CommitmentInput {
     pub due: String,
     /// The stated confidence, 0 to 1.
     pub confidence: f64,
-    /// The budget in whole units (e.g. `25000` or `25,000.50`), when it has one.
+    /// The budget in minor units (cents), when it has one.
     #[serde(default)]
-    pub budget: Option<String>,
+    pub budget: Option<i64>,
     /// The budget's ISO 4217 currency; `EUR` when omitted.
     #[serde(default)]
     pub currency: Option<String>,
@@ -420,24 +419,12 @@ impl CommitmentInput {
         }
         check_confidence(&mut errors, "confidence", self.confidence);
         let currency_text = self.currency.as_deref().map(str::trim).filter(|c| !c.is_empty());
-        let budget = self.budget.as_deref().filter(|b| !b.trim().is_empty()).and_then(|text| {
-            let currency = Currency::parse_field(
-                &mut errors,
-                "currency",
-                currency_text.unwrap_or(crate::initiative::DEFAULT_CURRENCY),
-            );
-            match parse_major_units(text) {
-                Some(minor) => {
-                    check_budget(&mut errors, "budget", minor);
-                    Some(Money { minor, currency })
-                }
-                None => {
-                    errors.add("budget", format!("'{text}' is not an amount such as 25000 or 25,000.50"));
-                    None
-                }
-            }
+        let budget = self.budget.map(|minor| {
+            check_budget(&mut errors, "budget", minor);
+            let code = currency_text.unwrap_or(crate::initiative::DEFAULT_CURRENCY);
+            Money { minor, currency: Currency::parse_field(&mut errors, "currency", code) }
         });
-        if budget.is_none() && currency_text.is_some() && self.budget.as_deref().is_none_or(|b| b.trim().is_empty()) {
+        if budget.is_none() && currency_text.is_some() {
             errors.add("currency", "a currency is given only with a budget");
         }
         errors.into_result(|| CommitmentDraft {
@@ -941,7 +928,7 @@ mod tests {
             made: Some("2026-01-05".into()),
             due: "2026-03-31".into(),
             confidence: 0.8,
-            budget: Some("25,000".into()),
+            budget: Some(2_500_000),
             currency: None,
             initiative_id: Some(4),
         }
@@ -963,13 +950,13 @@ mod tests {
             statement: "  ".into(),
             due: "2025-12-31".into(),
             confidence: 1.2,
-            budget: Some("-5".into()),
+            budget: Some(-500),
             currency: Some("EURO".into()),
             ..input()
         };
         let errors = bad.validate(1, date!(2026 - 01 - 05)).unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, vec!["statement", "due", "confidence", "currency", "budget"]);
+        assert_eq!(fields, vec!["statement", "due", "confidence", "budget", "currency"]);
         assert!(errors.summary().contains("due: 2025-12-31 is before the day the commitment is made (2026-01-05)"));
         assert!(errors.summary().contains("confidence: 1.2 is not a probability from 0 to 1"));
         let nan = CommitmentInput { confidence: f64::NAN, ..input() }.validate(1, date!(2026 - 01 - 05)).unwrap_err();
@@ -988,8 +975,7 @@ mod tests {
         let open = commitment(9, date!(2026 - 01 - 05), date!(2026 - 03 - 31), 0.8, Some(100), vec![]);
         let before = open.check_outcome(&outcome("met", "2026-01-04"), today).unwrap_err();
         assert_eq!(before.summary(), "on: 2026-01-04 is before the commitment was made (2026-01-05)");
-        let met =
-            open.check_outcome(&OutcomeInput { spent: Some("1,500".into()), ..outcome("met", "2026-03-30") }, today);
+        let met = open.check_outcome(&OutcomeInput { spent: Some(150_000), ..outcome("met", "2026-03-30") }, today);
         assert_eq!(
             met.unwrap(),
             Event { on: date!(2026 - 03 - 30), outcome: Outcome::Met { spent: Some(eur(150_000)) } }
@@ -1015,7 +1001,7 @@ mod tests {
         let unknown = open.check_outcome(&outcome("kept", "2026-02-01"), today).unwrap_err();
         assert!(unknown.summary().starts_with("kind: 'kept' is not one of"));
         let spent_on_missed =
-            open.check_outcome(&OutcomeInput { spent: Some("5".into()), ..outcome("missed", "2026-02-01") }, today);
+            open.check_outcome(&OutcomeInput { spent: Some(500), ..outcome("missed", "2026-02-01") }, today);
         assert_eq!(spent_on_missed.unwrap_err().0[0].field, "spent");
     }
 

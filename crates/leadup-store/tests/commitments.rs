@@ -98,7 +98,7 @@ fn input(w: &World) -> CommitmentInput {
         made: Some("2026-01-05".into()),
         due: "2026-03-31".into(),
         confidence: 0.8,
-        budget: Some("25,000".into()),
+        budget: Some(2_500_000),
         currency: None,
         initiative_id: Some(w.initiative),
     }
@@ -131,7 +131,7 @@ async fn a_commitment_keeps_every_outcome(store: Store) {
         .record_commitment_outcome(created.id, &renegotiate, Actor::new(MANAGER, at(date!(2026 - 03 - 01))))
         .await
         .unwrap();
-    let met = OutcomeInput { spent: Some("24,000.50".into()), ..outcome("met", "2026-04-20") };
+    let met = OutcomeInput { spent: Some(2_400_050), ..outcome("met", "2026-04-20") };
     let closed = store
         .record_commitment_outcome(created.id, &met, Actor::new(MANAGER, at(date!(2026 - 04 - 21))))
         .await

@@ -482,6 +482,8 @@ pub enum Access {
     ChangeRequestTeam(Action),
     /// An action on the team of the proposal whose id is the path's `{id}`.
     ProposalTeam(Action),
+    /// An action on the team of the commitment whose id is the path's `{id}`.
+    CommitmentTeam(Action),
     /// An action on any of the teams the user whose id is the path's `{id}` is an executive
     /// of (a stakeholder): allowed if the caller may do it in one of them.
     StakeholderTeams(Action),
@@ -504,6 +506,7 @@ impl Access {
             | Access::PlanTeam(action)
             | Access::ChangeRequestTeam(action)
             | Access::ProposalTeam(action)
+            | Access::CommitmentTeam(action)
             | Access::StakeholderTeams(action)
             | Access::BodyTeam(action)
             | Access::Brief(action) => Some(action),
@@ -550,7 +553,8 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
         Access::InitiativeTeam(action)
         | Access::PlanTeam(action)
         | Access::ChangeRequestTeam(action)
-        | Access::ProposalTeam(action) => {
+        | Access::ProposalTeam(action)
+        | Access::CommitmentTeam(action) => {
             caller.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))?;
             match id {
                 Some(id) => {
@@ -605,6 +609,7 @@ async fn record_team(state: &AppState, access: Access, id: i64) -> Result<i64, A
         Access::PlanTeam(_) => store.plan(id).await?.team_id,
         Access::ChangeRequestTeam(_) => store.plan(store.change_request(id).await?.plan_id).await?.team_id,
         Access::ProposalTeam(_) => store.proposal(id).await?.team_id,
+        Access::CommitmentTeam(_) => store.commitment(id).await?.team_id,
         _ => store.initiative(id).await?.team_id,
     })
 }

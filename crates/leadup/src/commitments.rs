@@ -27,6 +27,17 @@ fn flag(field: &str) -> String {
     }
 }
 
+/// An amount written in whole units (`25000`, `25,000.50`) as minor units; `flag` is named
+/// when it is not one.
+fn amount(flag: &str, text: Option<&str>) -> Result<Option<i64>, ValidationErrors> {
+    text.map(|text| {
+        leadup_core::money::parse_major_units(text).ok_or_else(|| {
+            ValidationErrors::single(flag, format!("'{text}' is not an amount such as 25000 or 25,000.50"))
+        })
+    })
+    .transpose()
+}
+
 /// Store errors with their fields named as flags.
 fn flags(error: StoreError) -> anyhow::Error {
     match error {
@@ -122,7 +133,7 @@ async fn add(store: &Store, args: CommitmentAddArgs) -> anyhow::Result<()> {
         made: args.made,
         due: args.due,
         confidence: args.confidence,
-        budget: args.budget,
+        budget: amount("--budget", args.budget.as_deref())?,
         currency: args.currency,
         initiative_id: args.initiative,
     };
@@ -136,8 +147,13 @@ async fn add(store: &Store, args: CommitmentAddArgs) -> anyhow::Result<()> {
 async fn record(store: &Store, id: i64, kind: &str, due: Option<String>, args: OutcomeArgs) -> anyhow::Result<()> {
     let commitment = store.commitment(id).await?;
     let by = actor(store, commitment.team_id, args.user.as_deref()).await?;
-    let input =
-        OutcomeInput { kind: kind.to_owned(), on: args.on, spent: args.spent, new_due: due, reason: args.reason };
+    let input = OutcomeInput {
+        kind: kind.to_owned(),
+        on: args.on,
+        spent: amount("--spent", args.spent.as_deref())?,
+        new_due: due,
+        reason: args.reason,
+    };
     let recorded = commitments::record_outcome(store, id, &input, by).await.map_err(flags)?;
     let event = recorded.events.last().context("the recorded outcome")?;
     output::line(&format!("commitment {id} {} on {}", event.outcome.kind(), leadup_core::date::format(event.on)))
