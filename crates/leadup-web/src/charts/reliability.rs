@@ -8,12 +8,13 @@ use maud::{Markup, html};
 
 use super::{Linear, empty, px};
 
-const WIDTH: f64 = 1080.0;
-const HEIGHT: f64 = 360.0;
+// Narrower than the other charts: the chart is square-ish, and stays legible on a phone.
+const WIDTH: f64 = 720.0;
+const HEIGHT: f64 = 440.0;
 const LEFT: f64 = 86.0;
 const RIGHT: f64 = WIDTH - 40.0;
 const TOP: f64 = 24.0;
-const BOTTOM: f64 = 300.0;
+const BOTTOM: f64 = 380.0;
 
 fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
@@ -93,8 +94,8 @@ mod tests {
         // 0.8 stated, 0.5 kept: below the diagonal, so marked.
         assert_eq!(svg.matches("class=\"bin below\"").count(), 1);
         assert!(svg.contains("stated 80% to 90%: 50% of 4 kept by the original date"), "{svg}");
-        // x of 0.8 = 86 + 0.8 × (1040 − 86) = 849.2; y of 0.5 = 300 − 0.5 × 276 = 162
-        assert!(svg.contains("cx=\"849.2\" cy=\"162.0\""), "{svg}");
+        // x of 0.8 = 86 + 0.8 × (680 − 86) = 561.2; y of 0.5 = 380 − 0.5 × (380 − 24) = 202
+        assert!(svg.contains("cx=\"561.2\" cy=\"202.0\""), "{svg}");
         assert!(super::svg(&[bin(1, 0, 0.0, 0.0)]).into_string().contains("No commitment was closed"));
     }
 }

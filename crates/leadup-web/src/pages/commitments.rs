@@ -418,7 +418,7 @@ pub(crate) async fn credibility(
             @if report.report.trend.is_empty() {
                 p.muted { "No commitment was closed in this period." }
             } @else {
-                table.trend {
+                table.quarter-trend {
                     thead { tr { th { "Quarter" } th.num { "Closed" } th.num { "Kept on time" } th.num { "Renegotiated early" } th.num { "Missed" } th.num { "Dropped" } th.num { "On-time rate" } th.num { "Brier score" } } }
                     tbody {
                         @for q in &report.report.trend {
