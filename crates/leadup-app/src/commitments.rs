@@ -152,7 +152,7 @@ pub struct ForecastTrackRecord {
     pub forecasts: usize,
     /// Of those, the ones whose initiative was done by the P85 date.
     pub came_true: usize,
-    /// came_true / forecasts; `None` when there were none. A calibrated P85 comes true about
+    /// `came_true` / forecasts; `None` when there were none. A calibrated P85 comes true about
     /// 85% of the time.
     pub rate: Option<f64>,
 }
@@ -187,7 +187,7 @@ pub async fn report(store: &Store, team_id: i64, from: Option<Date>, to: Date) -
     Ok(Credibility {
         team_id,
         team: team.name.clone(),
-        managers: team.managers.iter().map(|m| m.label()).collect(),
+        managers: team.managers.iter().map(leadup_core::team::TeamPerson::label).collect(),
         report: credibility(&commitments, from, to),
         forecast_track_record: p85_track_record(&histories, from, to),
     })

@@ -3,6 +3,9 @@
 //! the stored forecast's chance and lands in the manager's inbox when it is below the confidence
 //! stated, and the report and the brief's period view read the ledger.
 
+// Confidences are stored and read back bit for bit, so they compare exactly.
+#![allow(clippy::float_cmp)]
+
 use leadup_app::commitments::{self, NO_FORECAST_CONFIDENCE};
 use leadup_app::inbox::{InboxKind, inbox};
 use leadup_app::plan_progress;

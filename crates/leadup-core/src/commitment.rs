@@ -13,7 +13,7 @@
 //! - `missed`: missed, met after the due date then in force, or renegotiated after it passed;
 //! - `dropped`: dropped, whatever came before.
 //!
-//! `on_time_rate` = kept_on_time / (commitments − dropped); `mean_slip_days` is the mean of
+//! `on_time_rate` = `kept_on_time` / (commitments − dropped); `mean_slip_days` is the mean of
 //! (met − original due) over commitments met after their original due date; `brier` is the mean
 //! of (confidence − o)² over commitments not dropped, o = 1 when met on or before the original
 //! due date and 0 otherwise (0 is perfect, 0.25 is what always saying 50% earns);
@@ -298,12 +298,11 @@ impl Commitment {
             "dropped" => Some(Outcome::Dropped { reason: reason(&mut errors) }),
             "renegotiated" => {
                 let reason = reason(&mut errors);
-                let new_due = match input.new_due.as_deref().filter(|t| !t.trim().is_empty()) {
-                    Some(text) => date::parse_field(&mut errors, "new_due", text),
-                    None => {
-                        errors.add("new_due", "give the new due date (YYYY-MM-DD)");
-                        None
-                    }
+                let new_due = if let Some(text) = input.new_due.as_deref().filter(|t| !t.trim().is_empty()) {
+                    date::parse_field(&mut errors, "new_due", text)
+                } else {
+                    errors.add("new_due", "give the new due date (YYYY-MM-DD)");
+                    None
                 };
                 if let (Some(new_due), Some(on)) = (new_due, on)
                     && new_due < on
@@ -524,7 +523,7 @@ pub struct Counts {
     pub missed: usize,
     /// Dropped.
     pub dropped: usize,
-    /// kept_on_time / (commitments − dropped); `None` when nothing but drops.
+    /// `kept_on_time` / (commitments − dropped); `None` when nothing but drops.
     pub on_time_rate: Option<f64>,
     /// Mean (confidence − o)² over those not dropped; `None` when nothing but drops.
     pub brier: Option<f64>,
@@ -747,7 +746,8 @@ mod tests {
     /// 5. due 02-15, 0.9, renegotiated 02-20 (after the due) to 03-01, met 02-28 → missed, o = 0,
     ///    slip 13
     /// 6. due 02-28, 0.5, dropped 02-01 → dropped
-    /// and a seventh still open (renegotiated only), which the report leaves out.
+    ///
+    /// And a seventh still open (renegotiated only), which the report leaves out.
     fn ledger() -> Vec<Commitment> {
         let made = date!(2026 - 01 - 05);
         vec![

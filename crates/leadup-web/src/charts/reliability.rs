@@ -58,7 +58,7 @@ pub(crate) fn svg(bins: &[ReliabilityBin]) -> Markup {
             text.tick-label x=(px(LEFT - 8.0)) y=(px(TOP - 10.0)) text-anchor="end" { "kept" }
             text.tick-label x=(px(RIGHT)) y=(px(BOTTOM + 40.0)) text-anchor="end" { "confidence stated" }
             @for bin in &filled {
-                @let stated = bin.mean_confidence.unwrap_or((bin.low + bin.high) / 2.0);
+                @let stated = bin.mean_confidence.unwrap_or(f64::midpoint(bin.low, bin.high));
                 @let kept = bin.observed.unwrap_or(0.0);
                 @let radius = 6.0 + 12.0 * (bin.count as f64 / most).sqrt();
                 @let (x, y) = (xs.at(stated), ys.at(kept));

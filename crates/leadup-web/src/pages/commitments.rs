@@ -280,10 +280,13 @@ pub(crate) async fn create(
         errors.add("to_user_id", "choose who it is promised to");
         0
     });
-    let confidence = get("confidence").trim().parse::<f64>().map(|p| p / 100.0).unwrap_or_else(|_| {
-        errors.add("confidence", format!("'{}' is not a percentage from 0 to 100", get("confidence")));
-        0.0
-    });
+    let confidence = get("confidence").trim().parse::<f64>().map_or_else(
+        |_| {
+            errors.add("confidence", format!("'{}' is not a percentage from 0 to 100", get("confidence")));
+            0.0
+        },
+        |percent| percent / 100.0,
+    );
     let initiative_id = match get("initiative_id").trim() {
         "" => None,
         text => {
@@ -468,21 +471,21 @@ fn figures(report: &Credibility) -> Markup {
     };
     html! {
         div.figures {
-            (figure("Closed", c.commitments.to_string(), "Commitments met, missed or dropped in the period."))
-            (figure("Kept on time", c.kept_on_time.to_string(), "Met on or before the date first promised, never renegotiated."))
-            (figure("Renegotiated early", c.renegotiated_early.to_string(), "A new date agreed before the old one had passed, then met by it: warning in time counts to the team's credit."))
-            (figure("Missed", c.missed.to_string(), "Missed, met late, or renegotiated only after the date had passed."))
-            (figure("Dropped", c.dropped.to_string(), "Given up, with a reason; left out of the rates."))
-            (figure("On-time rate", c.on_time_rate.map_or_else(none, percent), "Kept on time out of those not dropped."))
-            (figure("Mean slip", r.mean_slip_days.map_or_else(none, |d| format!("{d:.1} days")), "How late, on average, the commitments met after their first date were."))
-            (figure("Brier score", c.brier.map_or_else(none, |b| format!("{b:.3}")), "How well the confidence stated matched what happened: 0 is perfect, 0.25 is what always saying 50% earns, higher is worse."))
-            (figure("Budget variance", variance, &if budget.is_empty() { "Spent against budget of the commitments met with a budget; none in this period.".to_owned() } else { format!("Spent against budget of the commitments met with a budget: {budget}.") }))
-            (figure("P85 forecasts that came true", track.rate.map_or_else(none, percent), &format!("Of {} stored forecasts of the team's initiatives whose 85% date fell in the period, {} were done by it; a well-calibrated forecast comes true about 85% of the time.", track.forecasts, track.came_true)))
+            (figure("Closed", &c.commitments.to_string(), "Commitments met, missed or dropped in the period."))
+            (figure("Kept on time", &c.kept_on_time.to_string(), "Met on or before the date first promised, never renegotiated."))
+            (figure("Renegotiated early", &c.renegotiated_early.to_string(), "A new date agreed before the old one had passed, then met by it: warning in time counts to the team's credit."))
+            (figure("Missed", &c.missed.to_string(), "Missed, met late, or renegotiated only after the date had passed."))
+            (figure("Dropped", &c.dropped.to_string(), "Given up, with a reason; left out of the rates."))
+            (figure("On-time rate", &c.on_time_rate.map_or_else(none, percent), "Kept on time out of those not dropped."))
+            (figure("Mean slip", &r.mean_slip_days.map_or_else(none, |d| format!("{d:.1} days")), "How late, on average, the commitments met after their first date were."))
+            (figure("Brier score", &c.brier.map_or_else(none, |b| format!("{b:.3}")), "How well the confidence stated matched what happened: 0 is perfect, 0.25 is what always saying 50% earns, higher is worse."))
+            (figure("Budget variance", &variance, &if budget.is_empty() { "Spent against budget of the commitments met with a budget; none in this period.".to_owned() } else { format!("Spent against budget of the commitments met with a budget: {budget}.") }))
+            (figure("P85 forecasts that came true", &track.rate.map_or_else(none, percent), &format!("Of {} stored forecasts of the team's initiatives whose 85% date fell in the period, {} were done by it; a well-calibrated forecast comes true about 85% of the time.", track.forecasts, track.came_true)))
         }
     }
 }
 
-fn figure(label: &str, value: String, explanation: &str) -> Markup {
+fn figure(label: &str, value: &str, explanation: &str) -> Markup {
     html! {
         div.figure {
             span.figure-label { (label) }
