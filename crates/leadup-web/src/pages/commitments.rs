@@ -480,7 +480,11 @@ fn figures(report: &Credibility) -> Markup {
             (figure("Mean slip", &r.mean_slip_days.map_or_else(none, |d| format!("{d:.1} days")), "How late, on average, the commitments met after their first date were."))
             (figure("Brier score", &c.brier.map_or_else(none, |b| format!("{b:.3}")), "How well the confidence stated matched what happened: 0 is perfect, 0.25 is what always saying 50% earns, higher is worse."))
             (figure("Budget variance", &variance, &if budget.is_empty() { "Spent against budget of the commitments met with a budget; none in this period.".to_owned() } else { format!("Spent against budget of the commitments met with a budget: {budget}.") }))
-            (figure("P85 forecasts that came true", &track.rate.map_or_else(none, percent), &format!("Of {} stored forecasts of the team's initiatives whose 85% date fell in the period, {} were done by it; a well-calibrated forecast comes true about 85% of the time.", track.forecasts, track.came_true)))
+            (figure("P85 forecasts that came true", &track.rate.map_or_else(none, percent), &if track.forecasts == 0 {
+                "No stored forecast of the team's initiatives had its 85% date fall due in this period yet; a well-calibrated forecast comes true about 85% of the time.".to_owned()
+            } else {
+                format!("Of {} stored forecasts of the team's initiatives whose 85% date fell in the period, {} were done by it; a well-calibrated forecast comes true about 85% of the time.", track.forecasts, track.came_true)
+            }))
         }
     }
 }
