@@ -67,7 +67,7 @@ pub struct InboxItem {
     pub subject_id: i64,
     /// What it is, e.g. "2027 Q2, version 1".
     pub title: String,
-    /// Who asked for the decision.
+    /// Who asked for the decision (for a commitment at risk, whom it was promised to).
     pub asked_by: String,
     /// Where to decide it.
     pub link: String,

@@ -120,6 +120,17 @@ fn commitments_and_the_track_record_in_chromium() {
     browser.screenshot_at(&shots.join("credibility-1280.png"), 1280, 2000);
     browser.screenshot_at(&shots.join("credibility-390.png"), 390, 3600);
 
+    // Her inbox asks her to act on the promise the forecast no longer backs.
+    let inbox = browser.dom(&server.url("/inbox"));
+    let at_risk =
+        &inbox[inbox.find("SEPA Instant payouts for every supplier within ten days").expect("in the inbox")..];
+    assert!(at_risk.contains(&format!("{chance} likely now, 90% stated")), "{inbox}");
+    assert!(inbox.contains("Commitment at risk") && at_risk.contains("promised to Mateo Fernández"), "{inbox}");
+    assert!(inbox.contains(&format!("{ledger}#commitment-{}", sepa["id"])), "it links the commitment: {inbox}");
+    no_violations(&browser, "the inbox with commitments at risk");
+    browser.screenshot_at(&shots.join("inbox-commitments-1280.png"), 1280, 1000);
+    browser.screenshot_at(&shots.join("inbox-commitments-390.png"), 390, 2000);
+
     // A member reads both without the forms; another team's executive may not.
     browser.sign_out();
     browser.sign_in(&server.url(""), KWAME, server.password(KWAME));
