@@ -1,8 +1,9 @@
 //! The decisions inbox: everything waiting for one user's decision, oldest first, each with its
 //! age and a link: plan versions submitted to the teams they are an executive of, change
 //! requests awaiting their sign-off (as the team's manager or executive), proposals
-//! presented to the teams they are an executive of, and briefs drafted by the stakeholders'
-//! cadence for the team's manager to review and send.
+//! presented to the teams they are an executive of, briefs drafted by the stakeholders'
+//! cadence for the team's manager to review and send, and the commitments of the teams they
+//! manage that the current forecast puts below the confidence stated.
 //!
 //! Who may decide what comes from `leadup_core::access` (the one permission matrix), applied to
 //! the teams the user holds a role in; another team's items never appear. Add a kind to
@@ -29,6 +30,9 @@ pub enum InboxKind {
     ProposalDecision,
     /// A brief drafted for a stakeholder of a team the user writes briefs for.
     BriefReview,
+    /// An open commitment of a team the user manages whose current forecast's chance is below
+    /// the confidence stated: renegotiate early or act.
+    CommitmentAtRisk,
 }
 
 impl InboxKind {
@@ -39,6 +43,7 @@ impl InboxKind {
             Self::ChangeRequestSignOff => "change_request_sign_off",
             Self::ProposalDecision => "proposal_decision",
             Self::BriefReview => "brief_review",
+            Self::CommitmentAtRisk => "commitment_at_risk",
         }
     }
 
@@ -49,6 +54,7 @@ impl InboxKind {
             Self::ChangeRequestSignOff => "Change request to sign off",
             Self::ProposalDecision => "Proposal to decide",
             Self::BriefReview => "Brief to review and send",
+            Self::CommitmentAtRisk => "Commitment at risk",
         }
     }
 }
@@ -66,7 +72,7 @@ pub struct InboxItem {
     pub subject_id: i64,
     /// What it is, e.g. "2027 Q2, version 1".
     pub title: String,
-    /// Who asked for the decision.
+    /// Who asked for the decision (for a commitment at risk, whom it was promised to).
     pub asked_by: String,
     /// Where to decide it.
     pub link: String,
@@ -106,9 +112,15 @@ pub async fn inbox(store: &Store, user: &Principal, now: OffsetDateTime) -> Resu
         .roles
         .iter()
         .filter(|r| {
-            [Action::ApprovePlan, Action::DecideChangeRequest, Action::DecideProposals, Action::WriteBriefs]
-                .into_iter()
-                .any(|action| user.may(action, Some(r.team_id)))
+            [
+                Action::ApprovePlan,
+                Action::DecideChangeRequest,
+                Action::DecideProposals,
+                Action::WriteBriefs,
+                Action::WriteCommitments,
+            ]
+            .into_iter()
+            .any(|action| user.may(action, Some(r.team_id)))
         })
         .map(|r| (r.team_id, r.role))
         .collect();
@@ -190,6 +202,22 @@ pub async fn inbox(store: &Store, user: &Principal, now: OffsetDateTime) -> Resu
                     link,
                     since,
                 );
+            }
+        }
+        if user.may(Action::WriteCommitments, Some(team_id)) {
+            for risk in crate::commitments::at_risk(store, team_id).await? {
+                let c = &risk.commitment;
+                let chance = risk.chance_now.unwrap_or_default();
+                let title = format!(
+                    "{} (due {}): {:.0}% likely now, {:.0}% stated",
+                    c.statement,
+                    leadup_core::date::format(risk.current_due),
+                    chance * 100.0,
+                    c.confidence * 100.0
+                );
+                let since = risk.chance_as_of.unwrap_or(c.made).midnight().assume_utc();
+                let link = format!("/teams/{team_id}/commitments#commitment-{}", c.id);
+                item(InboxKind::CommitmentAtRisk, &team, c.id, title, risk.to.clone(), link, since);
             }
         }
     }

@@ -3,6 +3,8 @@
 //!
 //! - [`brief`]: the status update for one stakeholder, generated from stored data, in
 //!   Markdown, HTML and PDF.
+//! - [`commitments`]: the commitments ledger, the chance the stored forecasts give each, the
+//!   track record (credibility report), and the commitments approving a baseline makes.
 //! - [`dashboard`]: a team's or an initiative's progress (share done, burn-up, forecast,
 //!   budget, flow metrics) as a pure function of its items, and a team's stored dashboard.
 //! - [`progress`]: flow metrics of work items.
@@ -22,6 +24,7 @@
 //!   request.
 
 pub mod brief;
+pub mod commitments;
 pub mod dashboard;
 pub mod delivery;
 pub mod forecasts;

@@ -98,7 +98,7 @@ async fn a_change_requests_impact_comes_from_the_teams_throughput() {
     );
 
     store.submit_plan(plan.id, Actor::now(1)).await.unwrap();
-    let plan = store.approve_plan(plan.id, Actor::now(2), None).await.unwrap();
+    let plan = store.approve_plan(plan.id, Actor::now(2), None, &[]).await.unwrap();
     let result: Impact = plan_change_impact(&store, plan.id, &add_first.change, TODAY).await.unwrap();
 
     // The same as the pure computation on the team's inputs, and "before" is the forecast every
@@ -160,7 +160,7 @@ async fn open_requests_follow_the_baseline(url: &str) {
     .unwrap();
     let plan = store.create_plan(&plan, Actor::now(1)).await.unwrap();
     store.submit_plan(plan.id, Actor::now(1)).await.unwrap();
-    store.approve_plan(plan.id, Actor::now(2), None).await.unwrap();
+    store.approve_plan(plan.id, Actor::now(2), None, &[]).await.unwrap();
 
     let remove_first = file(&store, plan.id, json!({"kind": "remove", "initiative_id": ids[0]})).await;
     let add_sepa = file(

@@ -127,7 +127,7 @@ async fn the_progress_reads_the_stored_forecasts(store: Store) {
     for day in [submitted_on + Duration::days(2), approved_on - Duration::days(1)] {
         refresh_team(&store, team, day, noon(day)).await.unwrap();
     }
-    store.approve_plan(plan, Actor::new(2, noon(approved_on)), Some("Go")).await.unwrap();
+    store.approve_plan(plan, Actor::new(2, noon(approved_on)), Some("Go"), &[]).await.unwrap();
     // The refresher recomputes the team right after the approval, replacing that day's rows.
     for day in [approved_on, approved_on + Duration::days(3), TODAY] {
         refresh_team(&store, team, day, noon(day)).await.unwrap();

@@ -98,11 +98,15 @@ pub enum Action {
     /// Read the team's stored briefs: a manager reads every one, an executive only those sent
     /// to them (the record-level rule of the `Brief` access check).
     ReadBriefs,
+    /// See a team's commitments and its track record (credibility report).
+    ViewCommitments,
+    /// Add a team's commitments and record their outcomes.
+    WriteCommitments,
 }
 
 impl Action {
     /// Every action, in the order the matrix lists them.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::ReadWorkspace,
         Action::EditStrategy,
         Action::ManageTeams,
@@ -123,6 +127,8 @@ impl Action {
         Action::EditStakeholders,
         Action::WriteBriefs,
         Action::ReadBriefs,
+        Action::ViewCommitments,
+        Action::WriteCommitments,
     ];
 
     /// The action's name as the matrix writes it, e.g. `edit_initiatives`.
@@ -148,6 +154,8 @@ impl Action {
             Action::EditStakeholders => "edit_stakeholders",
             Action::WriteBriefs => "write_briefs",
             Action::ReadBriefs => "read_briefs",
+            Action::ViewCommitments => "view_commitments",
+            Action::WriteCommitments => "write_commitments",
         }
     }
 
@@ -210,7 +218,8 @@ impl Standing {
 /// to the team's own manager and executives only, so that those decisions are always made
 /// by the people accountable for them. What an executive cares about and how they are
 /// briefed is kept between the team's manager and its executives: an administrator holding
-/// no role there does not see it, and reads no brief.
+/// no role there does not see it, and reads no brief. A team's commitments and track record
+/// are its manager's, who keeps them, and are read by the team's people and its executives.
 pub fn allows(standing: Standing, action: Action) -> bool {
     use Action as A;
     use Role::{Executive, Manager, Member};
@@ -225,10 +234,12 @@ pub fn allows(standing: Standing, action: Action) -> bool {
                 | A::EditStakeholders
                 | A::WriteBriefs
                 | A::ReadBriefs
+                | A::ViewCommitments
+                | A::WriteCommitments
         ),
         Standing::Outsider => matches!(action, A::ReadWorkspace | A::RecordEvidence),
         Standing::Role(role) => match action {
-            A::ReadWorkspace | A::RecordEvidence | A::ViewTeam | A::FileChangeRequest => true,
+            A::ReadWorkspace | A::RecordEvidence | A::ViewTeam | A::FileChangeRequest | A::ViewCommitments => true,
             A::EditStrategy | A::ManageTeams | A::ManageAccess => false,
             A::EditTeam
             | A::EditInitiatives
@@ -236,7 +247,8 @@ pub fn allows(standing: Standing, action: Action) -> bool {
             | A::ManageShareLinks
             | A::WriteProposals
             | A::EditStakeholders
-            | A::WriteBriefs => role == Manager,
+            | A::WriteBriefs
+            | A::WriteCommitments => role == Manager,
             A::ReadBriefs => matches!(role, Manager | Executive),
             A::ImportWorkItems => matches!(role, Manager | Member),
             A::ApprovePlan | A::DecideProposals => role == Executive,

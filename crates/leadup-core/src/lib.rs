@@ -10,6 +10,7 @@ pub mod alignment;
 pub mod audit;
 pub mod business_case;
 pub mod change_request;
+pub mod commitment;
 pub mod date;
 pub mod demand;
 pub mod digest;

@@ -128,6 +128,9 @@ impl Store {
                     uses.push(format!("change request {request}"));
                 }
             }
+            let commitments: Vec<i64> = sqlx::query_scalar("SELECT id FROM commitments WHERE initiative_id = $1 ORDER BY id")
+                .bind(id).fetch_all(&mut *tx).await?;
+            uses.extend(commitments.into_iter().map(|c| format!("commitment {c}")));
             if !uses.is_empty() {
                 return Err(StoreError::Conflict(format!(
                     "initiative {id} is in {}: plans keep their history, so drop it from the plan or set its status to dropped instead",

@@ -11,6 +11,7 @@ mod accounts;
 mod audit;
 mod briefs;
 mod change_requests;
+mod commitments;
 mod connect;
 mod deliveries;
 mod error;
@@ -37,6 +38,7 @@ pub use accounts::{Credentials, NewShareLink, Session};
 pub use audit::Actor;
 pub use briefs::{BriefStatus, NewBrief, StoredBrief};
 pub use change_requests::StaleChangeRequest;
+pub use commitments::PlanItemCommitment;
 pub use connect::{DEFAULT_DATABASE_URL, redact};
 pub use deliveries::{
     AttemptOutcome, ClaimedDelivery, Delivery, DeliveryAbout, DeliveryAttachment, DeliveryAttempt, DeliveryChannel,

@@ -13,6 +13,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::audit::{Actor, append_audit};
+use crate::commitments::{PlanItemCommitment, insert_plan_commitments};
 use crate::{BeginWrite, Store, StoreError, dispatch, plan_team, user_exists};
 
 const SELECT_PLANS: &str = "SELECT id, team_id, name, period_start, period_end FROM plans";
@@ -219,8 +220,20 @@ impl Store {
     /// baseline is superseded. Only an executive of the plan's team may approve (others are
     /// refused with `Forbidden`). Records who and when, and the optional `reason`, in the plan's
     /// decisions and an audit entry.
-    pub async fn approve_plan(&self, plan_id: i64, by: Actor, reason: Option<&str>) -> Result<Plan, StoreError> {
-        self.decide_plan(plan_id, PlanOutcome::Approved, by, reason).await
+    ///
+    /// In the same transaction, the approval makes one commitment per plan item that
+    /// `commitments` gives a confidence for, to the approving executive: due the item's target
+    /// date, its budget the item's, linked to the initiative and the plan item
+    /// (`leadup_app::commitments::approve_plan` computes the confidences; every adapter goes
+    /// through it).
+    pub async fn approve_plan(
+        &self,
+        plan_id: i64,
+        by: Actor,
+        reason: Option<&str>,
+        commitments: &[PlanItemCommitment],
+    ) -> Result<Plan, StoreError> {
+        self.decide_plan(plan_id, PlanOutcome::Approved, by, reason, commitments).await
     }
 
     /// Sends the plan's submitted version back to its manager: it becomes a draft again, to be
@@ -234,7 +247,7 @@ impl Store {
                 "must not be empty: say what the manager should change before submitting the plan again",
             ));
         }
-        self.decide_plan(plan_id, PlanOutcome::SentBack, by, Some(reason)).await
+        self.decide_plan(plan_id, PlanOutcome::SentBack, by, Some(reason), &[]).await
     }
 
     async fn decide_plan(
@@ -243,6 +256,7 @@ impl Store {
         outcome: PlanOutcome,
         by: Actor,
         reason: Option<&str>,
+        commitments: &[PlanItemCommitment],
     ) -> Result<Plan, StoreError> {
         let reason = decision_reason(reason).map_err(StoreError::Invalid)?;
         dispatch!(self, pool => {
@@ -261,13 +275,14 @@ impl Store {
                     role_phrase(role.as_deref())
                 )));
             }
-            let open: Option<(i64, String, String)> = sqlx::query_as(
-                "SELECT number, status, content_hash FROM plan_versions WHERE plan_id = $1 AND status IN ('draft', 'submitted')",
+            let open: Option<(i64, String, String, String)> = sqlx::query_as(
+                "SELECT number, status, content_hash, content FROM plan_versions \
+                 WHERE plan_id = $1 AND status IN ('draft', 'submitted')",
             )
             .bind(plan_id).fetch_optional(&mut *tx).await?;
-            let (number, hash) = match open {
-                Some((number, status, hash)) if status == "submitted" => (number, hash),
-                Some((number, _, _)) => {
+            let (number, hash, content) = match open {
+                Some((number, status, hash, content)) if status == "submitted" => (number, hash, content),
+                Some((number, _, _, _)) => {
                     return Err(StoreError::Conflict(format!(
                         "plan {plan_id} version {number} is a draft: it must be submitted before it can be {}",
                         outcome.label()
@@ -289,6 +304,9 @@ impl Store {
                     )
                     .bind(by.user_id).bind(at).bind(plan_id).bind(number)
                     .execute(&mut *tx).await?;
+                    let content = PlanContent::from_canonical_json(&content)
+                        .map_err(|e| StoreError::Corrupt(format!("plan {plan_id} version {number}: {e}")))?;
+                    insert_plan_commitments!(tx, plan_id, team_id, number, &content.items, commitments, by);
                     json!({"content_hash": hash, "supersedes": previous, "reason": reason})
                 }
                 PlanOutcome::SentBack => {

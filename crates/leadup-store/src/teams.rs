@@ -161,6 +161,13 @@ impl Store {
                     "team {id} still has {briefs} briefs, the status updates its stakeholders were sent"
                 )));
             }
+            let commitments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM commitments WHERE team_id = $1")
+                .bind(id).fetch_one(&mut *tx).await?;
+            if commitments > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "team {id} still has {commitments} commitments, its track record"
+                )));
+            }
             let deleted = sqlx::query("DELETE FROM teams WHERE id = $1").bind(id).execute(&mut *tx).await?;
             if deleted.rows_affected() == 0 {
                 return Err(StoreError::not_found("team", id));

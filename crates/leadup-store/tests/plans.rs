@@ -148,7 +148,7 @@ async fn baseline_plan(store: &Store, w: &World) -> i64 {
 async fn baseline_plan_named(store: &Store, w: &World, name: &str) -> i64 {
     let plan = store.create_plan(&plan_draft(w, name), Actor::new(MANAGER, at(0))).await.unwrap();
     store.submit_plan(plan.id, Actor::new(MANAGER, at(1))).await.unwrap();
-    store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(2)), None).await.unwrap();
+    store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(2)), None, &[]).await.unwrap();
     plan.id
 }
 
@@ -241,11 +241,11 @@ async fn a_plan_goes_from_draft_to_baseline_and_is_replanned(store: Store) {
     // Only an executive of this team approves.
     for (user, what) in [(MANAGER, "the manager"), (MEMBER, "a member"), (OTHER_EXECUTIVE, "not a member")] {
         assert_eq!(
-            forbidden(store.approve_plan(plan.id, Actor::new(user, at(7)), None).await),
+            forbidden(store.approve_plan(plan.id, Actor::new(user, at(7)), None, &[]).await),
             format!("user {user} is {what} of team {}: only the team's executives can approve its plan", w.team)
         );
     }
-    let plan = store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(10)), None).await.unwrap();
+    let plan = store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(10)), None, &[]).await.unwrap();
     let baseline = plan.baseline().unwrap();
     assert_eq!((baseline.number, baseline.status), (1, VersionStatus::Approved));
     assert_eq!(baseline.approved.map(|s| (s.user_id, s.at)), Some((EXECUTIVE, at(10))));
@@ -274,11 +274,11 @@ async fn a_plan_goes_from_draft_to_baseline_and_is_replanned(store: Store) {
     replanned.items.pop();
     store.edit_plan_draft(plan.id, &replanned).await.unwrap();
     assert!(
-        conflict(store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(22)), None).await)
+        conflict(store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(22)), None, &[]).await)
             .contains("must be submitted before")
     );
     store.submit_plan(plan.id, Actor::new(MANAGER, at(23))).await.unwrap();
-    let plan = store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(24)), None).await.unwrap();
+    let plan = store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(24)), None, &[]).await.unwrap();
     let statuses: Vec<VersionStatus> = plan.versions.iter().map(|v| v.status).collect();
     assert_eq!(statuses, [VersionStatus::Superseded, VersionStatus::Approved]);
     assert_eq!(plan.baseline().unwrap().content, replanned);
@@ -754,7 +754,7 @@ async fn a_submitted_plan_is_sent_back_with_a_comment(store: Store) {
         "reason: must be at most 4000 characters (got 4001)"
     );
     assert_eq!(
-        invalid(store.approve_plan(plan, Actor::new(EXECUTIVE, at(3)), Some(&too_long)).await),
+        invalid(store.approve_plan(plan, Actor::new(EXECUTIVE, at(3)), Some(&too_long), &[]).await),
         "reason: must be at most 4000 characters (got 4001)"
     );
     assert_eq!(actions(&store).await, before, "refused decisions write nothing");
@@ -779,7 +779,7 @@ async fn a_submitted_plan_is_sent_back_with_a_comment(store: Store) {
     store.edit_plan_draft(plan, &content).await.unwrap();
     let again = store.submit_plan(plan, Actor::new(MANAGER, at(5))).await.unwrap();
     assert_eq!(again.sent_back(1), None);
-    let approved = store.approve_plan(plan, Actor::new(EXECUTIVE, at(6)), Some(" Fits now. ")).await.unwrap();
+    let approved = store.approve_plan(plan, Actor::new(EXECUTIVE, at(6)), Some(" Fits now. "), &[]).await.unwrap();
     let outcomes: Vec<(u32, PlanOutcome, Option<&str>)> =
         approved.decisions.iter().map(|d| (d.version, d.outcome, d.reason.as_deref())).collect();
     assert_eq!(outcomes, [(1, PlanOutcome::SentBack, Some(comment)), (1, PlanOutcome::Approved, Some("Fits now."))]);

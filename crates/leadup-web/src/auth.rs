@@ -143,6 +143,9 @@ fn denial(action: Action, team: Option<&str>) -> String {
         }
         Action::WriteBriefs => " Only the team's managers write briefs to its executives.",
         Action::ReadBriefs => " A brief is read by the team's managers and the executive it was sent to.",
+        Action::ViewCommitments | Action::WriteCommitments => {
+            " A team's commitments are kept by its managers and read by its members and executives."
+        }
         _ => "",
     };
     match team {
@@ -173,6 +176,8 @@ fn describe(action: Action) -> &'static str {
         Action::EditStakeholders => "edit this stakeholder's profile",
         Action::WriteBriefs => "write briefs",
         Action::ReadBriefs => "read briefs",
+        Action::ViewCommitments => "see this team's commitments and track record",
+        Action::WriteCommitments => "record commitments",
     }
 }
 
@@ -477,6 +482,8 @@ pub enum Access {
     ChangeRequestTeam(Action),
     /// An action on the team of the proposal whose id is the path's `{id}`.
     ProposalTeam(Action),
+    /// An action on the team of the commitment whose id is the path's `{id}`.
+    CommitmentTeam(Action),
     /// An action on any of the teams the user whose id is the path's `{id}` is an executive
     /// of (a stakeholder): allowed if the caller may do it in one of them.
     StakeholderTeams(Action),
@@ -499,6 +506,7 @@ impl Access {
             | Access::PlanTeam(action)
             | Access::ChangeRequestTeam(action)
             | Access::ProposalTeam(action)
+            | Access::CommitmentTeam(action)
             | Access::StakeholderTeams(action)
             | Access::BodyTeam(action)
             | Access::Brief(action) => Some(action),
@@ -545,7 +553,8 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
         Access::InitiativeTeam(action)
         | Access::PlanTeam(action)
         | Access::ChangeRequestTeam(action)
-        | Access::ProposalTeam(action) => {
+        | Access::ProposalTeam(action)
+        | Access::CommitmentTeam(action) => {
             caller.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))?;
             match id {
                 Some(id) => {
@@ -607,6 +616,7 @@ async fn record_team(state: &AppState, access: Access, id: i64) -> Result<i64, A
         Access::PlanTeam(_) => store.plan(id).await?.team_id,
         Access::ChangeRequestTeam(_) => store.plan(store.change_request(id).await?.plan_id).await?.team_id,
         Access::ProposalTeam(_) => store.proposal(id).await?.team_id,
+        Access::CommitmentTeam(_) => store.commitment(id).await?.team_id,
         _ => store.initiative(id).await?.team_id,
     })
 }

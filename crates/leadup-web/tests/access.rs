@@ -54,6 +54,8 @@ struct Fixture {
     brief: i64,
     /// The executive it was sent to.
     brief_stakeholder: i64,
+    /// An open commitment of the team to its executive, linked to the initiative.
+    commitment: i64,
     /// (name, principal, token); `None` for nobody.
     callers: Vec<(&'static str, Option<(Principal, String)>)>,
     _db: TestDatabase,
@@ -145,8 +147,23 @@ impl Fixture {
         };
         let generated = leadup_app::brief::generate(&store, &audience, &request).await.unwrap();
         let brief = store.save_brief(&generated.to_new(holders["manager"], sent, Some(sent))).await.unwrap().id;
+        let commitment: leadup_core::commitment::CommitmentInput = serde_json::from_value(serde_json::json!({
+            "to_user_id": holders["executive"], "statement": "Instant payouts by March", "made": "2027-01-04",
+            "due": "2027-03-01", "confidence": 0.7, "initiative_id": initiative
+        }))
+        .unwrap();
+        let commitment = leadup_app::commitments::add(
+            &store,
+            team,
+            &commitment,
+            Actor::new(holders["manager"], time::macros::datetime!(2027-01-04 10:00 UTC)),
+        )
+        .await
+        .unwrap()
+        .id;
         let state = AppState::new(store.clone());
         Self {
+            commitment,
             brief,
             brief_stakeholder: holders["executive"],
             proposal,
@@ -175,6 +192,8 @@ impl Fixture {
             self.brief
         } else if path.contains("/evidence/") {
             self.evidence
+        } else if path.contains("/commitments/{id}") && !path.contains("/teams/") {
+            self.commitment
         } else if path.contains("/proposals/{id}") {
             self.proposal
         } else if path.contains("/change-requests/{id}") {
@@ -272,6 +291,18 @@ impl Fixture {
                 (json, serde_json::to_string(&proposal_input(self.evidence)).unwrap())
             }
             ("POST", "/api/v1/proposals/{id}/decision") => (json, r#"{"decision": "approve"}"#.into()),
+            ("POST", "/api/v1/teams/{id}/commitments") => (
+                json,
+                format!(r#"{{"to_user_id": {}, "statement": "Ship it", "due": "2027-06-30", "confidence": 0.8}}"#, self.stakeholder),
+            ),
+            ("POST", "/teams/{id}/commitments") => (
+                form,
+                format!("statement=Ship+it&to_user_id={}&due=2027-06-30&confidence=80", self.stakeholder),
+            ),
+            ("POST", "/commitments/{id}/outcomes") => (form, "kind=met&on=2027-02-01&spent=1".into()),
+            ("POST", "/api/v1/commitments/{id}/outcomes") => {
+                (json, r#"{"kind": "met", "on": "2027-02-01", "spent": 100}"#.into())
+            }
             ("POST", "/teams/{id}/proposals" | "/proposals/{id}") => (
                 form,
                 format!("title=Faster+refunds&problem=Slow&problem_evidence={}&solution=Fast&discount_rate=10&one_off_cost=100&recurring_cost=0&benefits_low=50&benefits_expected=80&benefits_high=120&ask_decision=Fund+it", self.evidence),
@@ -314,6 +345,7 @@ impl Fixture {
             }
         }
         writeln!(out, "{:?}", store.proposals().await.unwrap()).unwrap();
+        writeln!(out, "{:?}", store.team_commitments(&[self.team]).await.unwrap()).unwrap();
         writeln!(out, "{:?}", store.stakeholder_profiles().await.unwrap()).unwrap();
         writeln!(out, "{:?}", store.briefs(self.brief_stakeholder, &[self.team]).await.unwrap()).unwrap();
         writeln!(out, "{:?}", store.audit_log().await.unwrap()).unwrap();
@@ -355,7 +387,7 @@ async fn plan_with_request(
     .unwrap();
     let plan = store.create_plan(&input.validate().unwrap(), at("manager")).await.unwrap().id;
     store.submit_plan(plan, at("manager")).await.unwrap();
-    store.approve_plan(plan, at("executive"), None).await.unwrap();
+    store.approve_plan(plan, at("executive"), None, &[]).await.unwrap();
     let request: ChangeRequestInput = serde_json::from_value(serde_json::json!({
         "change": {"kind": "rescope", "initiative_id": initiative, "scope": 7}, "reason": "More to do"
     }))
@@ -382,6 +414,7 @@ fn allowed(access: Access, caller: Option<&Principal>, team: i64, stakeholder: i
             | Access::PlanTeam(action)
             | Access::ChangeRequestTeam(action)
             | Access::ProposalTeam(action)
+            | Access::CommitmentTeam(action)
             | Access::StakeholderTeams(action)
             | Access::BodyTeam(action),
             Some(p),
@@ -474,6 +507,7 @@ fn requirement(access: Access) -> String {
         Access::PlanTeam(action) => format!("`{action}` on the team of plan `{{id}}`"),
         Access::ChangeRequestTeam(action) => format!("`{action}` on the team of the plan of change request `{{id}}`"),
         Access::ProposalTeam(action) => format!("`{action}` on the team of proposal `{{id}}`"),
+        Access::CommitmentTeam(action) => format!("`{action}` on the team of commitment `{{id}}`"),
         Access::StakeholderTeams(action) => format!("`{action}` on a team user `{{id}}` is an executive of"),
         Access::BodyTeam(action) => format!(
             "`{action}` on the team named in the body (`team_id`); moving an initiative needs the right in both teams"

@@ -82,6 +82,16 @@ pub enum Command {
     /// A plan's progress against its targets, and an executive's decision on a submitted plan.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// The commitments ledger: what a team promised, to whom, by when and how confidently, and
+    /// what happened (met, missed, renegotiated, dropped), each outcome kept. Dates can be given
+    /// so that history can be recorded. Recorded as the team's manager unless --as names another.
+    #[command(subcommand)]
+    Commitment(CommitmentCommand),
+    /// A team's track record over the commitments closed in a period: kept on time,
+    /// renegotiated early, missed, dropped, the on-time rate, the mean slip, the Brier score of
+    /// the stated confidences with their reliability, the budget variance, how often the stored
+    /// P85 forecasts came true, and the trend by quarter.
+    Credibility(CredibilityArgs),
     /// Everything waiting for a user's decision, oldest first: plans to approve, change
     /// requests to sign off, proposals to decide.
     Inbox {
@@ -137,6 +147,123 @@ pub enum PlanCommand {
         #[arg(long)]
         reason: String,
     },
+}
+
+/// `leadup commitment ...`
+#[derive(Subcommand, Debug)]
+pub enum CommitmentCommand {
+    /// Add a commitment and print its id.
+    Add(CommitmentAddArgs),
+    /// Record that a commitment was met (on a date, with the amount spent).
+    Met {
+        /// The commitment's id.
+        id: i64,
+        #[command(flatten)]
+        outcome: OutcomeArgs,
+    },
+    /// Record that a commitment was missed.
+    Missed {
+        /// The commitment's id.
+        id: i64,
+        #[command(flatten)]
+        outcome: OutcomeArgs,
+    },
+    /// Record that a commitment was dropped (with --reason).
+    Dropped {
+        /// The commitment's id.
+        id: i64,
+        #[command(flatten)]
+        outcome: OutcomeArgs,
+    },
+    /// Agree a new due date (with --reason); the original is kept and renegotiating before it
+    /// has passed counts to the team's credit.
+    Renegotiate {
+        /// The commitment's id.
+        id: i64,
+        /// The new due date, YYYY-MM-DD.
+        #[arg(long)]
+        due: String,
+        #[command(flatten)]
+        outcome: OutcomeArgs,
+    },
+    /// List a team's commitments: open ones first with the current forecast's chance.
+    List {
+        /// The team, by name or id.
+        #[arg(long)]
+        team: String,
+        #[command(flatten)]
+        format: Format,
+    },
+}
+
+/// `leadup commitment add`
+#[derive(Args, Debug)]
+pub struct CommitmentAddArgs {
+    /// The team that promises, by name or id.
+    #[arg(long)]
+    pub team: String,
+    /// The person it is promised to, by email (usually one of the team's executives).
+    #[arg(long, value_name = "EMAIL")]
+    pub to: String,
+    /// What is promised.
+    #[arg(long)]
+    pub statement: String,
+    /// The due date, YYYY-MM-DD.
+    #[arg(long)]
+    pub due: String,
+    /// The stated confidence of keeping it, from 0 to 1 (0.8 is 80%).
+    #[arg(long)]
+    pub confidence: f64,
+    /// The day it was made, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    pub made: Option<String>,
+    /// Its budget in whole units, e.g. 25000 or 25,000.50.
+    #[arg(long, value_name = "AMOUNT")]
+    pub budget: Option<String>,
+    /// The budget's currency (default EUR).
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// The initiative it is about (its id), whose forecast then gives the chance of keeping it.
+    #[arg(long, value_name = "ID")]
+    pub initiative: Option<i64>,
+    /// Who records it, by email (default: the team's manager).
+    #[arg(long = "as", value_name = "EMAIL")]
+    pub user: Option<String>,
+    #[command(flatten)]
+    pub format: Format,
+}
+
+/// The flags every outcome shares.
+#[derive(Args, Debug)]
+pub struct OutcomeArgs {
+    /// The day it happened, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// For `met`: the amount spent in whole units of the commitment's currency.
+    #[arg(long, value_name = "AMOUNT")]
+    pub spent: Option<String>,
+    /// Why (required to drop or renegotiate).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Who records it, by email (default: the team's manager).
+    #[arg(long = "as", value_name = "EMAIL")]
+    pub user: Option<String>,
+}
+
+/// `leadup credibility`
+#[derive(Args, Debug)]
+pub struct CredibilityArgs {
+    /// The team, by name or id.
+    #[arg(long)]
+    pub team: String,
+    /// The first day of the period, YYYY-MM-DD (default: all closed commitments).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// The last day of the period, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    pub to: Option<String>,
+    #[command(flatten)]
+    pub format: Format,
 }
 
 /// `leadup stakeholder ...`

@@ -29,7 +29,7 @@ pub async fn plan(store: &Store, command: PlanCommand) -> anyhow::Result<()> {
         PlanCommand::Progress { plan, number, format } => progress(store, plan, number, format).await,
         PlanCommand::Approve { plan, user: email, reason } => {
             let by = Actor::new(user(store, &email).await?.id, OffsetDateTime::now_utc());
-            let decided = store.approve_plan(plan, by, reason.as_deref()).await?;
+            let decided = leadup_app::commitments::approve_plan(store, plan, by, reason.as_deref()).await?;
             forecast::refresh(store, decided.team_id).await;
             let baseline = decided.baseline().context("the approved baseline")?;
             output::line(&format!(

@@ -501,6 +501,7 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
     seed_stakeholders(store, &objective_ids, &initiative_ids).await?;
     seed_plan(store, today, &months, team_ids[PAY], &initiative_ids).await?;
     seed_proposal(store, today, team_ids[PAY]).await?;
+    seed_commitments(store, today, &team_ids, &initiative_ids).await?;
     // The forecasts as they would have been made every other week of the last eight from the
     // items known then (the plans as they are), so the initiative pages show their forecast drift;
     // then today's.
@@ -516,6 +517,207 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
     // the server's daily work would on its first day).
     leadup_app::brief::schedule::run_due(store, today, now).await.context("drafting the briefs due today")?;
     Ok(users)
+}
+
+/// What happened to a demo commitment, days before today.
+enum Happened {
+    /// Met that many days ago, with the amount spent in whole euros.
+    Met(i64, Option<i64>),
+    /// Missed that many days ago.
+    Missed(i64),
+    /// Renegotiated that many days ago to a due date that many days ago (negative: ahead).
+    Renegotiated(i64, i64, &'static str),
+    /// Dropped that many days ago.
+    Dropped(i64, &'static str),
+}
+
+/// A commitment of the demo: its team, to which of the team's executives, what, made and due
+/// (days before today; negative is ahead), confidence, budget in whole euros, the initiative it
+/// is about (a position in `INITIATIVES`) and what happened, in order.
+struct CommitmentRow {
+    team: usize,
+    executive: usize,
+    statement: &'static str,
+    made: i64,
+    due: i64,
+    confidence: f64,
+    budget: Option<i64>,
+    initiative: Option<usize>,
+    happened: &'static [Happened],
+}
+
+/// A year of the teams' promises so that the track record tells a story: Payments mostly keeps
+/// its word, renegotiates early twice, misses a few (once renegotiating only after the date had
+/// passed), dropped one; its newest promise on SEPA Instant is one the forecast no longer backs.
+const COMMITMENTS: &[CommitmentRow] = {
+    use Happened::{Dropped, Met, Missed, Renegotiated};
+    const fn row(
+        team: usize,
+        executive: usize,
+        statement: &'static str,
+        (made, due): (i64, i64),
+        confidence: f64,
+        budget: Option<i64>,
+        happened: &'static [Happened],
+    ) -> CommitmentRow {
+        CommitmentRow { team, executive, statement, made, due, confidence, budget, initiative: None, happened }
+    }
+    &[
+        row(
+            PAY,
+            0,
+            "Nordea bank file export live for all customers",
+            (360, 330),
+            0.9,
+            Some(15_000),
+            &[Met(332, Some(14_200))],
+        ),
+        row(
+            PAY,
+            0,
+            "Payment run approvals in the mobile app",
+            (350, 300),
+            0.8,
+            Some(40_000),
+            &[
+                Renegotiated(310, 280, "Apple's app review added two weeks; said so as soon as we knew"),
+                Met(283, Some(43_500)),
+            ],
+        ),
+        row(PAY, 1, "Multi-currency payment runs (USD, GBP)", (330, 270), 0.85, None, &[Met(262, None)]),
+        row(PAY, 0, "Duplicate payment warning", (300, 250), 0.9, Some(8_000), &[Met(252, Some(7_600))]),
+        row(PAY, 0, "Payment runs exported to DATEV", (280, 220), 0.7, None, &[Missed(215)]),
+        row(
+            PAY,
+            1,
+            "Crypto payouts pilot",
+            (270, 200),
+            0.5,
+            None,
+            &[Dropped(240, "Compliance ruled crypto payouts out for this year")],
+        ),
+        row(
+            PAY,
+            0,
+            "Exchange rates never older than a minute on the payment screen",
+            (240, 190),
+            0.95,
+            None,
+            &[Met(195, None)],
+        ),
+        row(
+            PAY,
+            0,
+            "Payout reconciliation report",
+            (220, 150),
+            0.8,
+            Some(30_000),
+            &[
+                Renegotiated(170, 130, "The bank changed its statement API; agreed a new date three weeks ahead"),
+                Met(133, Some(31_000)),
+            ],
+        ),
+        row(PAY, 1, "IBAN validation messages in six languages", (180, 120), 0.9, None, &[Met(118, None)]),
+        row(PAY, 0, "Payment run PDF redesign", (160, 100), 0.75, Some(12_000), &[Met(104, Some(11_500))]),
+        row(
+            PAY,
+            0,
+            "Webhook retries from the bank gateway",
+            (130, 80),
+            0.85,
+            None,
+            &[
+                Renegotiated(70, 50, "The gateway vendor shipped late; asked for more time only after the date"),
+                Met(52, None),
+            ],
+        ),
+        row(PAY, 1, "Supplier onboarding checklist", (120, 60), 0.8, Some(20_000), &[Met(63, Some(22_000))]),
+        row(PAY, 0, "SEPA direct debit returns handled automatically", (100, 40), 0.9, None, &[Met(42, None)]),
+        row(PAY, 0, "Payment run screen under one second at p95", (90, 30), 0.6, None, &[Missed(25)]),
+        row(PAY, 0, "Approval reminders by e-mail", (40, -20), 0.8, None, &[]),
+        CommitmentRow {
+            team: PAY,
+            executive: 0,
+            statement: "SEPA Instant payouts for every supplier within ten days",
+            made: 20,
+            due: -10,
+            confidence: 0.9,
+            budget: None,
+            initiative: Some(0),
+            happened: &[],
+        },
+        row(FLOW, 0, "Delegation rules editor", (300, 240), 0.8, None, &[Met(245, None)]),
+        row(
+            FLOW,
+            0,
+            "Approval chain preview",
+            (250, 180),
+            0.7,
+            None,
+            &[Renegotiated(190, 160, "Design rework after the customer panel"), Met(162, None)],
+        ),
+        row(FLOW, 1, "Bulk approve without time-outs", (200, 120), 0.9, None, &[Missed(110)]),
+        row(FLOW, 0, "Out-of-office delegation", (150, 75), 0.8, Some(18_000), &[Met(80, Some(16_500))]),
+        row(FLOW, 1, "Audit log of approval changes", (60, -30), 0.7, None, &[]),
+    ]
+};
+
+/// Records `COMMITMENTS` as each team's manager made them and recorded what happened, on the
+/// days they happened.
+async fn seed_commitments(store: &Store, today: Date, team_ids: &[i64], initiative_ids: &[i64]) -> anyhow::Result<()> {
+    let user = |name: &'static str| async move {
+        let found = store.user_by_email(&demo_email(name)).await.context("finding a demo user")?;
+        found.map(|u| u.id).with_context(|| format!("the demo user {name}"))
+    };
+    let day = |ago: i64| today - Duration::days(ago);
+    let at =
+        |user: i64, ago: i64| leadup_store::Actor::new(user, day(ago).midnight().assume_utc() + Duration::hours(10));
+    for row in COMMITMENTS {
+        let team = &TEAMS[row.team];
+        let manager = user(team.manager).await?;
+        let input = leadup_core::commitment::CommitmentInput {
+            to_user_id: user(team.executives[row.executive]).await?,
+            statement: row.statement.to_owned(),
+            made: Some(date::format(day(row.made))),
+            due: date::format(day(row.due)),
+            confidence: row.confidence,
+            budget: row.budget.map(|euros| euros * 100),
+            currency: None,
+            initiative_id: row.initiative.map(|i| initiative_ids[i]),
+        };
+        let id = leadup_app::commitments::add(store, team_ids[row.team], &input, at(manager, row.made))
+            .await
+            .with_context(|| format!("saving the demo commitment '{}'", row.statement))?
+            .id;
+        for happened in row.happened {
+            let (kind, ago) = match happened {
+                Happened::Met(ago, _) => ("met", ago),
+                Happened::Missed(ago) => ("missed", ago),
+                Happened::Renegotiated(ago, _, _) => ("renegotiated", ago),
+                Happened::Dropped(ago, _) => ("dropped", ago),
+            };
+            let outcome = leadup_core::commitment::OutcomeInput {
+                kind: kind.to_owned(),
+                on: Some(date::format(day(*ago))),
+                spent: match happened {
+                    Happened::Met(_, spent) => spent.map(|euros| euros * 100),
+                    _ => None,
+                },
+                new_due: match happened {
+                    Happened::Renegotiated(_, due, _) => Some(date::format(day(*due))),
+                    _ => None,
+                },
+                reason: match happened {
+                    Happened::Renegotiated(_, _, why) | Happened::Dropped(_, why) => Some((*why).to_owned()),
+                    _ => None,
+                },
+            };
+            leadup_app::commitments::record_outcome(store, id, &outcome, at(manager, *ago))
+                .await
+                .with_context(|| format!("recording what happened to '{}'", row.statement))?;
+        }
+    }
+    Ok(())
 }
 
 /// Where the Payments objective's key results stood four and two weeks ago (then now's), so the
@@ -628,8 +830,7 @@ async fn seed_plan(
     store.submit_plan(plan, at(manager, Duration::days(5))).await.context("submitting the demo plan")?;
     let approval =
         "The three things we promised customers this quarter, SEPA Instant first as agreed with Hanseatic Builders.";
-    store
-        .approve_plan(plan, at(executive, Duration::days(4)), Some(approval))
+    leadup_app::commitments::approve_plan(store, plan, at(executive, Duration::days(4)), Some(approval))
         .await
         .context("approving the demo plan")?;
 

@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod brief;
 mod cli;
+mod commitments;
 mod decisions;
 mod deliveries;
 mod demo;
@@ -96,6 +97,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Proposal(ProposalCommand::Calc { .. }) => unreachable!("run without a database above"),
         Command::Plan(command) => decisions::plan(&store, command).await,
+        Command::Commitment(command) => commitments::commitment(&store, command).await,
+        Command::Credibility(args) => commitments::credibility(&store, args).await,
         Command::Inbox { user, format } => decisions::inbox(&store, &user, format).await,
     };
     store.close().await;

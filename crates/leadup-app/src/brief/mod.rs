@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::dashboard::{self, Forecasting, Span, State};
+use crate::inbox::InboxKind;
 
 /// The period a brief covers when none is given, in days.
 pub const DEFAULT_DAYS: u32 = 14;
@@ -908,9 +909,15 @@ async fn decisions(
     Ok(crate::inbox::inbox(store, &principal, now)
         .await?
         .into_iter()
-        // A draft brief waits for the manager's review, not for a decision.
+        // Decisions only: not a draft brief waiting for the manager's review, nor a manager's
+        // commitment at risk.
         .filter(|item| {
-            item.team_id == team_id && item.since <= now && item.kind != crate::inbox::InboxKind::BriefReview
+            item.team_id == team_id
+                && item.since <= now
+                && matches!(
+                    item.kind,
+                    InboxKind::PlanApproval | InboxKind::ChangeRequestSignOff | InboxKind::ProposalDecision
+                )
         })
         .map(|item| DecisionLine {
             kind: item.kind.as_str().to_owned(),

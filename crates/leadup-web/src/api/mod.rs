@@ -1,9 +1,10 @@
 //! The JSON API under `/api/v1/`: workspace, objectives, teams, initiatives, alignment,
 //! progress (work items, imports, attach rules, and the progress of teams and initiatives),
-//! plans with their progress and change requests, evidence, proposals, and the signed-in user's
-//! decisions inbox.
+//! plans with their progress and change requests, evidence, proposals, commitments and the
+//! track record, and the signed-in user's decisions inbox.
 
 mod briefs;
+pub(crate) mod commitments;
 mod evidence;
 pub(crate) mod imports;
 mod inbox;
@@ -30,13 +31,13 @@ use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{
-        BodyTeam, Brief, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn, StakeholderTeams, Team,
-        Workspace,
+        BodyTeam, Brief, ChangeRequestTeam, CommitmentTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn,
+        StakeholderTeams, Team, Workspace,
     };
     use Action::{
         ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders, EditStrategy,
         EditTeam, FileChangeRequest, ImportWorkItems, ManageTeams, ReadBriefs, ReadWorkspace, RecordEvidence,
-        ViewStakeholders, ViewTeam, WriteBriefs, WriteProposals,
+        ViewCommitments, ViewStakeholders, ViewTeam, WriteBriefs, WriteCommitments, WriteProposals,
     };
     Routes::new("/api/v1", state)
         .add(Method::GET, "/me", SignedIn, me::show)
@@ -106,6 +107,11 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/proposals/{id}/decision", ProposalTeam(DecideProposals), proposals::decide)
         .add(Method::POST, "/briefs", BodyTeam(WriteBriefs), briefs::create)
         .add(Method::GET, "/briefs/{id}", Brief(ReadBriefs), briefs::show)
+        .add(Method::GET, "/teams/{id}/commitments", Team(ViewCommitments), commitments::list)
+        .add(Method::POST, "/teams/{id}/commitments", Team(WriteCommitments), commitments::create)
+        .add(Method::GET, "/commitments/{id}", CommitmentTeam(ViewCommitments), commitments::show)
+        .add(Method::POST, "/commitments/{id}/outcomes", CommitmentTeam(WriteCommitments), commitments::record)
+        .add(Method::GET, "/teams/{id}/credibility", Team(ViewCommitments), commitments::credibility)
         .add(Method::GET, "/inbox", SignedIn, inbox::list)
         .add(Method::GET, "/stakeholders", SignedIn, stakeholders::list)
         .add(Method::GET, "/stakeholders/{id}", StakeholderTeams(ViewStakeholders), stakeholders::show)

@@ -124,7 +124,7 @@ pub(crate) async fn approve(
     OptionalJson(input): OptionalJson<PlanDecisionInput>,
 ) -> Result<Json<Plan>, AppError> {
     let by = state.actor(caller.user()?.user_id);
-    let plan = state.store.approve_plan(id, by, input.reason.as_deref()).await?;
+    let plan = leadup_app::commitments::approve_plan(&state.store, id, by, input.reason.as_deref()).await?;
     state.forecasts_changed(plan.team_id);
     Ok(Json(plan))
 }

@@ -2,7 +2,7 @@
 //! long it has waited and a link to where it is decided (see `leadup_app::inbox`).
 
 use axum::extract::State;
-use leadup_app::inbox::inbox;
+use leadup_app::inbox::{InboxKind, inbox};
 use maud::html;
 
 use super::PageResult;
@@ -14,7 +14,7 @@ pub(crate) async fn page(State(state): State<AppState>, caller: Caller) -> PageR
     let items = inbox(&state.store, caller.user()?, state.clock()).await?;
     let content = html! {
         div.page-head { h1 { "Inbox" } }
-        p.muted.lead { "Decisions waiting for you, oldest first: plans to approve, change requests to sign off and proposals to decide for your teams." }
+        p.muted.lead { "Decisions waiting for you, oldest first: plans to approve, change requests to sign off and proposals to decide for your teams, and the commitments of the teams you manage that the current forecast no longer backs." }
         section.card {
             @if items.is_empty() {
                 p.empty-inbox { "Nothing waits for your decision." }
@@ -26,7 +26,9 @@ pub(crate) async fn page(State(state): State<AppState>, caller: Caller) -> PageR
                             " "
                             a href=(item.link) { strong { (item.title) } }
                             div.muted {
-                                (item.team) " · asked by " (item.asked_by) " · waiting " strong.age { (item.age) }
+                                (item.team)
+                                (if item.kind == InboxKind::CommitmentAtRisk { " · promised to " } else { " · asked by " })
+                                (item.asked_by) " · waiting " strong.age { (item.age) }
                             }
                         }
                     }

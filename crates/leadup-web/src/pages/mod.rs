@@ -1,7 +1,7 @@
 //! The HTML pages: strategy, roadmap (timeline and Now / Next / Later), alignment, teams with
 //! their dashboards and import form, one page per initiative with its progress, and a team's
-//! plans with their baselines, progress, versions and change requests, and the signed-in user's
-//! decisions inbox. Pages read from the store and
+//! plans with their baselines, progress, versions and change requests, a team's commitments and
+//! track record, and the signed-in user's decisions inbox. Pages read from the store and
 //! draw charts as inline SVG.
 
 mod account;
@@ -9,6 +9,7 @@ mod admin;
 mod alignment;
 mod briefs;
 mod change_requests;
+mod commitments;
 mod evidence;
 mod evidence_import;
 mod import;
@@ -37,13 +38,13 @@ use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{
-        Brief, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn, StakeholderTeams, Team,
-        Workspace,
+        Brief, ChangeRequestTeam, CommitmentTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn,
+        StakeholderTeams, Team, Workspace,
     };
     use Action::{
         ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders,
         FileChangeRequest, ImportWorkItems, ManageAccess, ManageShareLinks, ReadBriefs, ReadWorkspace, RecordEvidence,
-        ViewStakeholders, ViewTeam, WriteBriefs, WriteProposals,
+        ViewCommitments, ViewStakeholders, ViewTeam, WriteBriefs, WriteCommitments, WriteProposals,
     };
     Routes::new("", state)
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
@@ -121,6 +122,10 @@ pub(crate) fn routes(state: &AppState) -> Routes {
             ChangeRequestTeam(DecideChangeRequest),
             change_requests::decide,
         )
+        .add(Method::GET, "/teams/{id}/commitments", Team(ViewCommitments), commitments::page)
+        .add(Method::POST, "/teams/{id}/commitments", Team(WriteCommitments), commitments::create)
+        .add(Method::POST, "/commitments/{id}/outcomes", CommitmentTeam(WriteCommitments), commitments::record)
+        .add(Method::GET, "/teams/{id}/credibility", Team(ViewCommitments), commitments::credibility)
         .add(Method::GET, "/stakeholders", SignedIn, stakeholders::list)
         .add(Method::GET, "/stakeholders/{id}", StakeholderTeams(ViewStakeholders), stakeholders::show)
         .add(Method::POST, "/stakeholders/{id}", StakeholderTeams(EditStakeholders), stakeholders::save)

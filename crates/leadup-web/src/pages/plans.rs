@@ -1071,7 +1071,9 @@ async fn step(state: &AppState, caller: &Caller, id: &str, step: Step) -> Result
     let by = state.actor(caller.user()?.user_id);
     let (plan, anchor) = match step {
         Step::Submit => (state.store.submit_plan(plan.id, by).await?, "draft"),
-        Step::Approve(reason) => (state.store.approve_plan(plan.id, by, reason.as_deref()).await?, "progress"),
+        Step::Approve(reason) => {
+            (leadup_app::commitments::approve_plan(&state.store, plan.id, by, reason.as_deref()).await?, "progress")
+        }
         Step::SendBack(reason) => (state.store.send_back_plan(plan.id, by, &reason).await?, "draft"),
         Step::Replan => (state.store.replan(plan.id, by).await?, "draft"),
     };

@@ -179,6 +179,10 @@ pub(super) async fn render_dashboard(
             @if shared.is_none() && may(Action::ViewTeam) {
                 a.button href={ "/teams/" (id) "/plans" } { "Plans" }
             }
+            @if shared.is_none() && may(Action::ViewCommitments) {
+                a.button href={ "/teams/" (id) "/commitments" } { "Commitments" }
+                a.button.secondary href={ "/teams/" (id) "/credibility" } { "Track record" }
+            }
             @if shared.is_none() && may(Action::ImportWorkItems) {
                 a.button href={ "/teams/" (id) "/import" } { "Import work items" }
             }
