@@ -140,7 +140,27 @@ fn the_brief_agrees(url: &str) {
     assert!(requests[0]["delay_days"].as_i64().unwrap() >= 0);
     let untracked: Vec<&str> =
         brief["not_tracked"].as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
-    assert_eq!(untracked, ["Commitments kept", "Wins"]);
+    assert_eq!(untracked, ["Wins"]);
+    // The team's commitments due in the period and met in it are the ledger's.
+    let period = (brief["period"]["start"].as_str().unwrap(), brief["period"]["end"].as_str().unwrap());
+    let in_period = |day: &Value| day.as_str().is_some_and(|d| period.0 <= d && d <= period.1);
+    let (status, ledger) = server.get_as(&sofia, &format!("/api/v1/teams/{payments}/commitments"));
+    assert_eq!(status, 200, "{ledger}");
+    let ledger: Value = serde_json::from_str(&ledger).unwrap();
+    let ledger = ledger.as_array().unwrap();
+    let ids = |key: &str| brief[key].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    let mut due: Vec<i64> =
+        ledger.iter().filter(|c| in_period(&c["current_due"])).map(|c| c["id"].as_i64().unwrap()).collect();
+    due.sort_unstable();
+    let mut brief_due = ids("commitments_due");
+    brief_due.sort_unstable();
+    assert_eq!(brief_due, due, "{ledger:?}");
+    for line in brief["commitments_due"].as_array().unwrap().iter().chain(brief["commitments_met"].as_array().unwrap())
+    {
+        let stored = ledger.iter().find(|c| c["id"] == line["id"]).unwrap();
+        assert_eq!((&line["statement"], &line["confidence"]), (&stored["statement"], &stored["confidence"]), "{line}");
+        assert_eq!(line["chance_now"], stored["chance_now"], "{line}");
+    }
 
     // Who reads a stored brief: the team's managers, and the executive once it is sent (a
     // draft waits for the manager's review).
@@ -198,7 +218,7 @@ fn the_brief_agrees(url: &str) {
     }
     if let Some(pdf_text) = &read_back {
         assert!(pdf_text.contains("Payments · brief for Mateo Fernández"), "{pdf_text}");
-        assert!(pdf_text.contains("COMMITMENTS KEPT") && pdf_text.contains("Not tracked yet"), "{pdf_text}");
+        assert!(pdf_text.contains("COMMITMENTS") && pdf_text.contains("Not tracked yet"), "{pdf_text}");
         assert_eq!(pdf_pages(&pdf), Some(1), "the demo brief is one A4 page");
     }
 

@@ -122,6 +122,16 @@ pub fn body(brief: &Brief) -> Markup {
                             }
                         } }
                     }
+                    h2 { "Commitments" }
+                    @if brief.commitments_due.is_empty() && brief.commitments_met.is_empty() {
+                        p.empty { "None due or met in the period." }
+                    }
+                    @for (title, lines) in [("Due in the period", &brief.commitments_due), ("Met in the period", &brief.commitments_met)] {
+                        @if !lines.is_empty() {
+                            p.sub { (title) }
+                            ul { @for c in lines { li { (c.statement) ", to " (c.to) ", " (words::commitment(c, brief.period.end)) } } }
+                        }
+                    }
                     @for section in &brief.not_tracked {
                         h2 { (section.title) }
                         p.untracked { (section.note) }

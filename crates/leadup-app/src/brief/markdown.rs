@@ -131,6 +131,27 @@ pub fn markdown(brief: &Brief) -> String {
         let _ = writeln!(w);
     }
 
+    let _ = writeln!(w, "## Commitments\n");
+    if brief.commitments_due.is_empty() && brief.commitments_met.is_empty() {
+        let _ = writeln!(w, "None due or met in the period.\n");
+    }
+    for (title, lines) in [("Due in the period", &brief.commitments_due), ("Met in the period", &brief.commitments_met)]
+    {
+        if !lines.is_empty() {
+            let _ = writeln!(w, "{title}:\n");
+            for c in lines {
+                let _ = writeln!(
+                    w,
+                    "- {}, to {}, {}",
+                    inline(&c.statement),
+                    inline(&c.to),
+                    words::commitment(c, brief.period.end)
+                );
+            }
+            let _ = writeln!(w);
+        }
+    }
+
     for section in &brief.not_tracked {
         let _ = writeln!(w, "## {}\n\n{}\n", section.title, section.note);
     }

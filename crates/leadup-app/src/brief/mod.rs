@@ -479,6 +479,48 @@ pub struct DecisionLine {
     pub since: Date,
 }
 
+/// A commitment of the team due or kept in the period (`crate::commitments::due_and_met`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentLine {
+    /// The commitment's id.
+    pub id: i64,
+    /// What was promised.
+    pub statement: String,
+    /// To whom.
+    pub to: String,
+    /// The due date in force.
+    #[serde(with = "iso_date")]
+    pub due: Date,
+    /// The confidence stated when it was made (0 to 1).
+    pub confidence: f64,
+    /// `open`, `met`, `missed` or `dropped`.
+    pub state: String,
+    /// The day it was met, if it was.
+    #[serde(default, with = "iso_date_option")]
+    pub met_on: Option<Date>,
+    /// For an open one linked to an initiative: the stored forecast's chance of meeting it.
+    pub chance_now: Option<f64>,
+}
+
+impl CommitmentLine {
+    fn of(view: &crate::commitments::CommitmentView) -> Self {
+        let c = &view.commitment;
+        Self {
+            id: c.id,
+            statement: c.statement.clone(),
+            to: view.to.clone(),
+            due: view.current_due,
+            confidence: c.confidence,
+            state: view.state.as_str().to_owned(),
+            met_on: c
+                .closing()
+                .filter(|e| matches!(e.outcome, leadup_core::commitment::Outcome::Met { .. }))
+                .map(|e| e.on),
+            chance_now: view.chance_now,
+        }
+    }
+}
+
 /// A section the brief keeps a place for, which leadup does not track yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotTracked {
@@ -517,7 +559,14 @@ pub struct Brief {
     pub asks: Vec<String>,
     /// The manager's note.
     pub note: String,
-    /// Sections kept for what leadup does not track yet (commitments kept, wins).
+    /// The team's commitments due in the period, by due date (briefs stored before
+    /// commitments were tracked have none).
+    #[serde(default)]
+    pub commitments_due: Vec<CommitmentLine>,
+    /// The team's commitments met in the period, by the day they were met.
+    #[serde(default)]
+    pub commitments_met: Vec<CommitmentLine>,
+    /// Sections kept for what leadup does not track yet (wins).
     pub not_tracked: Vec<NotTracked>,
 }
 
@@ -690,6 +739,7 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
     let key_results = key_results(&objectives, audience, previous.as_ref());
     let evidence = evidence(store, &initiatives, audience, today).await?;
     let decisions = decisions(store, audience, team_id, request.now).await?;
+    let commitments = crate::commitments::due_and_met(store, &[team_id], period.start, period.end).await?;
 
     Ok(Brief {
         stakeholder: Person {
@@ -709,18 +759,12 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
         decisions,
         asks: request.asks.iter().map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect(),
         note: request.note.trim().to_owned(),
-        not_tracked: vec![
-            NotTracked {
-                title: "Commitments kept".to_owned(),
-                note:
-                    "Not tracked yet: leadup does not record commitments yet, so this brief cannot say which were kept."
-                        .to_owned(),
-            },
-            NotTracked {
-                title: "Wins".to_owned(),
-                note: "Not tracked yet: leadup does not record wins yet, so none are listed here.".to_owned(),
-            },
-        ],
+        commitments_due: commitments.due.iter().map(CommitmentLine::of).collect(),
+        commitments_met: commitments.met.iter().map(CommitmentLine::of).collect(),
+        not_tracked: vec![NotTracked {
+            title: "Wins".to_owned(),
+            note: "Not tracked yet: leadup does not record wins yet, so none are listed here.".to_owned(),
+        }],
     })
 }
 
@@ -1022,6 +1066,38 @@ pub(crate) mod tests {
             }],
             asks: vec![HOSTILE.to_owned()],
             note: "# Not a heading\n<script>x</script>".to_owned(),
+            commitments_due: vec![
+                CommitmentLine {
+                    id: 5,
+                    statement: HOSTILE.to_owned(),
+                    to: "Mateo <b>Fernández</b>".to_owned(),
+                    due: date!(2027 - 01 - 10),
+                    confidence: 0.8,
+                    state: "open".to_owned(),
+                    met_on: None,
+                    chance_now: Some(0.4),
+                },
+                CommitmentLine {
+                    id: 6,
+                    statement: "Payout reports live".to_owned(),
+                    to: "Mateo".to_owned(),
+                    due: date!(2027 - 01 - 31),
+                    confidence: 0.9,
+                    state: "open".to_owned(),
+                    met_on: None,
+                    chance_now: Some(0.35),
+                },
+            ],
+            commitments_met: vec![CommitmentLine {
+                id: 7,
+                statement: "Refunds in a day".to_owned(),
+                to: "Mateo".to_owned(),
+                due: date!(2027 - 01 - 15),
+                confidence: 0.85,
+                state: "met".to_owned(),
+                met_on: Some(date!(2027 - 01 - 12)),
+                chance_now: None,
+            }],
             not_tracked: Vec::new(),
         }
     }
@@ -1046,6 +1122,16 @@ pub(crate) mod tests {
         assert!(text.contains("cost +21d delay, +EUR 90,000"), "{text}");
         assert!(text.contains(": EUR 40,000 of 120,000 spent · P85 +10d since approval"), "{text}");
         assert!(text.contains("236 \\(was 228\\) of 400 EUR million"), "{text}");
+        // Commitments: overdue, below the confidence stated, and met, as of the period's end.
+        assert!(text.contains(", to Mateo \\<b\\>Fernández\\</b\\>, due 2027-01-10 (overdue; 80% stated)"), "{text}");
+        assert!(
+            text.contains("- Payout reports live, to Mateo, due 2027-01-31 (90% stated; 35% likely now)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Met in the period:\n\n- Refunds in a day, to Mateo, due 2027-01-15 (met 2027-01-12)"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -335,6 +335,19 @@ fn layout(brief: &Brief) -> Layout {
         let from = e.customer.as_deref().map(|c| format!(", {c}")).unwrap_or_default();
         out.bullet(&format!("{} ({}{from}, {}): {}", e.kind, words::day(e.date), e.initiative, e.summary));
     }
+    out.heading("Commitments");
+    if brief.commitments_due.is_empty() && brief.commitments_met.is_empty() {
+        out.paragraph("None due or met in the period.", Tone::Muted);
+    }
+    for (title, lines) in [("Due in the period", &brief.commitments_due), ("Met in the period", &brief.commitments_met)]
+    {
+        if !lines.is_empty() {
+            out.paragraph(title, Tone::Muted);
+        }
+        for c in lines {
+            out.bullet(&format!("{}, to {}, {}", c.statement, c.to, words::commitment(c, brief.period.end)));
+        }
+    }
     for section in &brief.not_tracked {
         out.heading(&section.title);
         out.paragraph(&section.note, Tone::Muted);

@@ -112,3 +112,18 @@ pub fn since(brief: &Brief) -> String {
         None => format!("First brief to {} about {}: no changes to compare.", brief.stakeholder.name, brief.team.name),
     }
 }
+
+/// Where a commitment stands as of `as_of`, after its statement and to whom: "due 2026-12-31
+/// (90% stated; 11% likely now)", "due 2026-11-30 (overdue; 50% stated)", or "due 2026-12-15
+/// (met 2026-12-10)".
+pub fn commitment(c: &super::CommitmentLine, as_of: Date) -> String {
+    let stated = format!("{:.0}% stated", c.confidence * 100.0);
+    let stands = match (c.state.as_str(), c.met_on, c.chance_now) {
+        ("met", Some(on), _) => format!("met {}", date::format(on)),
+        ("open", _, _) if c.due < as_of => format!("overdue; {stated}"),
+        ("open", _, Some(chance)) => format!("{stated}; {:.0}% likely now", chance * 100.0),
+        ("open", _, None) => stated,
+        (state, _, _) => state.to_owned(),
+    };
+    format!("due {} ({stands})", date::format(c.due))
+}
