@@ -98,11 +98,17 @@ pub enum Action {
     /// Read the team's stored briefs: a manager reads every one, an executive only those sent
     /// to them (the record-level rule of the `Brief` access check).
     ReadBriefs,
+    /// Propose a win for the team, crediting the people who did the work.
+    ProposeWins,
+    /// Confirm or decline a team's proposed win.
+    ConfirmWins,
+    /// Write the team's process document and add decisions to its decision log by hand.
+    WriteProcess,
 }
 
 impl Action {
     /// Every action, in the order the matrix lists them.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 23] = [
         Action::ReadWorkspace,
         Action::EditStrategy,
         Action::ManageTeams,
@@ -123,6 +129,9 @@ impl Action {
         Action::EditStakeholders,
         Action::WriteBriefs,
         Action::ReadBriefs,
+        Action::ProposeWins,
+        Action::ConfirmWins,
+        Action::WriteProcess,
     ];
 
     /// The action's name as the matrix writes it, e.g. `edit_initiatives`.
@@ -148,6 +157,9 @@ impl Action {
             Action::EditStakeholders => "edit_stakeholders",
             Action::WriteBriefs => "write_briefs",
             Action::ReadBriefs => "read_briefs",
+            Action::ProposeWins => "propose_wins",
+            Action::ConfirmWins => "confirm_wins",
+            Action::WriteProcess => "write_process",
         }
     }
 
@@ -208,7 +220,9 @@ impl Standing {
 /// A workspace administrator manages the workspace and who holds which role, and may do a
 /// team's everyday work; approving plans, editing them and deciding change requests belong
 /// to the team's own manager and executives only, so that those decisions are always made
-/// by the people accountable for them. What an executive cares about and how they are
+/// by the people accountable for them. Wins credit the team's own people, so they are
+/// proposed by its members and confirmed by its manager, never by an administrator holding
+/// no role there; the process document and hand-added decisions are the manager's. What an executive cares about and how they are
 /// briefed is kept between the team's manager and its executives: an administrator holding
 /// no role there does not see it, and reads no brief.
 pub fn allows(standing: Standing, action: Action) -> bool {
@@ -225,6 +239,9 @@ pub fn allows(standing: Standing, action: Action) -> bool {
                 | A::EditStakeholders
                 | A::WriteBriefs
                 | A::ReadBriefs
+                | A::ProposeWins
+                | A::ConfirmWins
+                | A::WriteProcess
         ),
         Standing::Outsider => matches!(action, A::ReadWorkspace | A::RecordEvidence),
         Standing::Role(role) => match action {
@@ -236,9 +253,11 @@ pub fn allows(standing: Standing, action: Action) -> bool {
             | A::ManageShareLinks
             | A::WriteProposals
             | A::EditStakeholders
-            | A::WriteBriefs => role == Manager,
+            | A::WriteBriefs
+            | A::ConfirmWins
+            | A::WriteProcess => role == Manager,
             A::ReadBriefs => matches!(role, Manager | Executive),
-            A::ImportWorkItems => matches!(role, Manager | Member),
+            A::ImportWorkItems | A::ProposeWins => matches!(role, Manager | Member),
             A::ApprovePlan | A::DecideProposals => role == Executive,
             A::DecideChangeRequest | A::ViewStakeholders => matches!(role, Manager | Executive),
         },

@@ -21,6 +21,7 @@ mod initiatives;
 mod objectives;
 mod plan_forecasts;
 mod plans;
+mod process;
 mod proposals;
 mod rows;
 mod stakeholders;
@@ -28,6 +29,7 @@ mod team_dashboards;
 mod teams;
 mod work_item_import;
 mod work_items;
+mod wins;
 mod workspace;
 
 #[cfg(feature = "testing")]
@@ -45,6 +47,7 @@ pub use deliveries::{
 pub use error::StoreError;
 pub use evidence::EvidenceImport;
 pub use plan_forecasts::VersionForecasts;
+pub use process::StoredDecision;
 pub use stakeholders::{Executive, StoredProfile};
 pub use team_dashboards::StoredDashboard;
 pub use work_item_import::{ImportSummary, WorkItemImport};

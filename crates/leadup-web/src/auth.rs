@@ -477,6 +477,8 @@ pub enum Access {
     ChangeRequestTeam(Action),
     /// An action on the team of the proposal whose id is the path's `{id}`.
     ProposalTeam(Action),
+    /// An action on the team of the win whose id is the path's `{id}`.
+    WinTeam(Action),
     /// An action on any of the teams the user whose id is the path's `{id}` is an executive
     /// of (a stakeholder): allowed if the caller may do it in one of them.
     StakeholderTeams(Action),
@@ -499,6 +501,7 @@ impl Access {
             | Access::PlanTeam(action)
             | Access::ChangeRequestTeam(action)
             | Access::ProposalTeam(action)
+            | Access::WinTeam(action)
             | Access::StakeholderTeams(action)
             | Access::BodyTeam(action)
             | Access::Brief(action) => Some(action),
@@ -545,7 +548,8 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
         Access::InitiativeTeam(action)
         | Access::PlanTeam(action)
         | Access::ChangeRequestTeam(action)
-        | Access::ProposalTeam(action) => {
+        | Access::ProposalTeam(action)
+        | Access::WinTeam(action) => {
             caller.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))?;
             match id {
                 Some(id) => {
@@ -600,6 +604,7 @@ async fn record_team(state: &AppState, access: Access, id: i64) -> Result<i64, A
         Access::PlanTeam(_) => store.plan(id).await?.team_id,
         Access::ChangeRequestTeam(_) => store.plan(store.change_request(id).await?.plan_id).await?.team_id,
         Access::ProposalTeam(_) => store.proposal(id).await?.team_id,
+        Access::WinTeam(_) => store.win(id).await?.team_id,
         _ => store.initiative(id).await?.team_id,
     })
 }

@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod brief;
 mod cli;
+mod decision_log;
 mod decisions;
 mod deliveries;
 mod demo;
@@ -19,6 +20,7 @@ mod proposal;
 mod records;
 mod serve;
 mod stakeholders;
+mod wins;
 
 use std::process::ExitCode;
 
@@ -94,6 +96,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Proposal(ProposalCommand::Calc { .. }) => unreachable!("run without a database above"),
         Command::Plan(command) => decisions::plan(&store, command).await,
         Command::Inbox { user, format } => decisions::inbox(&store, &user, format).await,
+        Command::Win(command) => wins::win(&store, command).await,
+        Command::Decision(command) => decision_log::decision(&store, command).await,
     };
     store.close().await;
     result
