@@ -73,3 +73,7 @@ CREATE TABLE team_decision_evidence (
     ord BIGINT NOT NULL,
     PRIMARY KEY (decision_id, evidence_id)
 );
+
+-- A share link may show a team's process page (its process document and decision log) too.
+ALTER TABLE share_links DROP CONSTRAINT share_links_kind_check;
+ALTER TABLE share_links ADD CONSTRAINT share_links_kind_check CHECK (kind IN ('dashboard', 'plan', 'process'));

@@ -17,6 +17,7 @@ mod initiative;
 mod layout;
 mod login;
 mod plans;
+mod process;
 mod priorities;
 mod progress;
 mod proposals;
@@ -25,6 +26,7 @@ mod share;
 mod stakeholders;
 mod strategy;
 mod teams;
+mod wins;
 
 use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -38,12 +40,12 @@ use crate::{AppError, AppState};
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{
         Brief, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn, StakeholderTeams, Team,
-        Workspace,
+        WinTeam, Workspace,
     };
     use Action::{
         ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders,
         FileChangeRequest, ImportWorkItems, ManageAccess, ManageShareLinks, ReadBriefs, ReadWorkspace, RecordEvidence,
-        ViewStakeholders, ViewTeam, WriteBriefs, WriteProposals,
+        ViewStakeholders, ViewTeam, WriteBriefs, WriteProposals, ProposeWins, ConfirmWins, WriteProcess,
     };
     Routes::new("", state)
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
@@ -142,6 +144,13 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/briefs/{id}/brief.md", Brief(ReadBriefs), briefs::markdown)
         .add(Method::GET, "/briefs/{id}/brief.pdf", Brief(ReadBriefs), briefs::pdf)
         .add(Method::POST, "/briefs/{id}/send", Brief(WriteBriefs), briefs::send_brief)
+        .add(Method::GET, "/wins", SignedIn, wins::digest)
+        .add(Method::GET, "/teams/{id}/wins", Team(ViewTeam), wins::page)
+        .add(Method::POST, "/teams/{id}/wins", Team(ProposeWins), wins::propose)
+        .add(Method::POST, "/wins/{id}/decision", WinTeam(ConfirmWins), wins::decide)
+        .add(Method::GET, "/teams/{id}/process", Team(ViewTeam), process::page)
+        .add(Method::POST, "/teams/{id}/process", Team(WriteProcess), process::save)
+        .add(Method::POST, "/teams/{id}/decisions", Team(WriteProcess), process::add_decision)
 }
 
 /// A page handler's result: the page, or an error page.

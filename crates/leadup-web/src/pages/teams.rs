@@ -179,6 +179,10 @@ pub(super) async fn render_dashboard(
             @if shared.is_none() && may(Action::ViewTeam) {
                 a.button href={ "/teams/" (id) "/plans" } { "Plans" }
             }
+            @if shared.is_none() && may(Action::ViewTeam) {
+                a.button.secondary href={ "/teams/" (id) "/wins" } { "Wins" }
+                a.button.secondary href={ "/teams/" (id) "/process" } { "Process" }
+            }
             @if shared.is_none() && may(Action::ImportWorkItems) {
                 a.button href={ "/teams/" (id) "/import" } { "Import work items" }
             }
