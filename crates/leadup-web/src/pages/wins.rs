@@ -293,7 +293,7 @@ async fn render(
                     input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
                     label { span.label { "What was achieved" } input type="text" name="title" value=(fields.title) required; }
                     @let e = error_of("title"); @if !e.is_empty() { p.field-error { (e) } }
-                    label { span.label { "When (not after today)" } input type="date" name="achieved_on" value=(fields.achieved_on) required; }
+                    label { span.label { "When (YYYY-MM-DD, not after today)" } input type="text" name="achieved_on" value=(fields.achieved_on) placeholder="YYYY-MM-DD" required; }
                     @let e = error_of("achieved_on"); @if !e.is_empty() { p.field-error { (e) } }
                     label { span.label { "Initiative it serves" }
                         select name="initiative_id" {
