@@ -113,7 +113,7 @@ async fn wins_are_proposed_confirmed_and_credited(store: Store) {
         .await;
     // "ana payments" is the member's name, so it is the same person as her address.
     let Err(StoreError::Invalid(errors)) = first else { panic!("a person credited twice: {first:?}") };
-    assert_eq!(errors.summary(), "credits[1]: '  ana  payments ' is credited twice");
+    assert_eq!(errors.summary(), "credits[1]: 'ana  payments' is credited twice");
     let proposed = store
         .propose_win(
             t.id,

@@ -173,6 +173,9 @@ fn describe(action: Action) -> &'static str {
         Action::EditStakeholders => "edit this stakeholder's profile",
         Action::WriteBriefs => "write briefs",
         Action::ReadBriefs => "read briefs",
+        Action::ProposeWins => "propose wins",
+        Action::ConfirmWins => "confirm or decline wins (the team's manager does)",
+        Action::WriteProcess => "write the process or add decisions (the team's manager does)",
     }
 }
 
