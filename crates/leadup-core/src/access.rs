@@ -102,11 +102,17 @@ pub enum Action {
     ViewCommitments,
     /// Add a team's commitments and record their outcomes.
     WriteCommitments,
+    /// Propose a win for the team, crediting the people who did the work.
+    ProposeWins,
+    /// Confirm or decline a team's proposed win.
+    ConfirmWins,
+    /// Write the team's process document and add decisions to its decision log by hand.
+    WriteProcess,
 }
 
 impl Action {
     /// Every action, in the order the matrix lists them.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 25] = [
         Action::ReadWorkspace,
         Action::EditStrategy,
         Action::ManageTeams,
@@ -129,6 +135,9 @@ impl Action {
         Action::ReadBriefs,
         Action::ViewCommitments,
         Action::WriteCommitments,
+        Action::ProposeWins,
+        Action::ConfirmWins,
+        Action::WriteProcess,
     ];
 
     /// The action's name as the matrix writes it, e.g. `edit_initiatives`.
@@ -156,6 +165,9 @@ impl Action {
             Action::ReadBriefs => "read_briefs",
             Action::ViewCommitments => "view_commitments",
             Action::WriteCommitments => "write_commitments",
+            Action::ProposeWins => "propose_wins",
+            Action::ConfirmWins => "confirm_wins",
+            Action::WriteProcess => "write_process",
         }
     }
 
@@ -216,7 +228,9 @@ impl Standing {
 /// A workspace administrator manages the workspace and who holds which role, and may do a
 /// team's everyday work; approving plans, editing them and deciding change requests belong
 /// to the team's own manager and executives only, so that those decisions are always made
-/// by the people accountable for them. What an executive cares about and how they are
+/// by the people accountable for them. Wins credit the team's own people, so they are
+/// proposed by its members and confirmed by its manager, never by an administrator holding
+/// no role there; the process document and hand-added decisions are the manager's. What an executive cares about and how they are
 /// briefed is kept between the team's manager and its executives: an administrator holding
 /// no role there does not see it, and reads no brief. A team's commitments and track record
 /// are its manager's, who keeps them, and are read by the team's people and its executives.
@@ -236,6 +250,9 @@ pub fn allows(standing: Standing, action: Action) -> bool {
                 | A::ReadBriefs
                 | A::ViewCommitments
                 | A::WriteCommitments
+                | A::ProposeWins
+                | A::ConfirmWins
+                | A::WriteProcess
         ),
         Standing::Outsider => matches!(action, A::ReadWorkspace | A::RecordEvidence),
         Standing::Role(role) => match action {
@@ -248,9 +265,11 @@ pub fn allows(standing: Standing, action: Action) -> bool {
             | A::WriteProposals
             | A::EditStakeholders
             | A::WriteBriefs
-            | A::WriteCommitments => role == Manager,
+            | A::WriteCommitments
+            | A::ConfirmWins
+            | A::WriteProcess => role == Manager,
             A::ReadBriefs => matches!(role, Manager | Executive),
-            A::ImportWorkItems => matches!(role, Manager | Member),
+            A::ImportWorkItems | A::ProposeWins => matches!(role, Manager | Member),
             A::ApprovePlan | A::DecideProposals => role == Executive,
             A::DecideChangeRequest | A::ViewStakeholders => matches!(role, Manager | Executive),
         },

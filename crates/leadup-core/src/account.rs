@@ -52,14 +52,17 @@ pub enum ShareKind {
     Dashboard,
     /// A plan.
     Plan,
+    /// A team's process page: its process document and decision log.
+    Process,
 }
 
 impl ShareKind {
-    /// The kind as stored: `dashboard` or `plan`.
+    /// The kind as stored: `dashboard`, `plan` or `process`.
     pub fn as_str(self) -> &'static str {
         match self {
             ShareKind::Dashboard => "dashboard",
             ShareKind::Plan => "plan",
+            ShareKind::Process => "process",
         }
     }
 
@@ -68,6 +71,7 @@ impl ShareKind {
         match text {
             "dashboard" => Some(ShareKind::Dashboard),
             "plan" => Some(ShareKind::Plan),
+            "process" => Some(ShareKind::Process),
             _ => None,
         }
     }

@@ -24,12 +24,14 @@ pub mod markdown;
 pub mod money;
 pub mod plan;
 pub mod priority;
+pub mod process;
 pub mod proposal;
 pub mod roadmap;
 pub mod stakeholder;
 pub mod strategy;
 pub mod team;
 pub mod validation;
+pub mod win;
 pub mod work_item;
 
 pub use validation::{FieldError, ValidationErrors};

@@ -178,6 +178,9 @@ fn describe(action: Action) -> &'static str {
         Action::ReadBriefs => "read briefs",
         Action::ViewCommitments => "see this team's commitments and track record",
         Action::WriteCommitments => "record commitments",
+        Action::ProposeWins => "propose wins",
+        Action::ConfirmWins => "confirm or decline wins (the team's manager does)",
+        Action::WriteProcess => "write the process or add decisions (the team's manager does)",
     }
 }
 
@@ -484,6 +487,8 @@ pub enum Access {
     ProposalTeam(Action),
     /// An action on the team of the commitment whose id is the path's `{id}`.
     CommitmentTeam(Action),
+    /// An action on the team of the win whose id is the path's `{id}`.
+    WinTeam(Action),
     /// An action on any of the teams the user whose id is the path's `{id}` is an executive
     /// of (a stakeholder): allowed if the caller may do it in one of them.
     StakeholderTeams(Action),
@@ -507,6 +512,7 @@ impl Access {
             | Access::ChangeRequestTeam(action)
             | Access::ProposalTeam(action)
             | Access::CommitmentTeam(action)
+            | Access::WinTeam(action)
             | Access::StakeholderTeams(action)
             | Access::BodyTeam(action)
             | Access::Brief(action) => Some(action),
@@ -554,7 +560,8 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
         | Access::PlanTeam(action)
         | Access::ChangeRequestTeam(action)
         | Access::ProposalTeam(action)
-        | Access::CommitmentTeam(action) => {
+        | Access::CommitmentTeam(action)
+        | Access::WinTeam(action) => {
             caller.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))?;
             match id {
                 Some(id) => {
@@ -617,6 +624,7 @@ async fn record_team(state: &AppState, access: Access, id: i64) -> Result<i64, A
         Access::ChangeRequestTeam(_) => store.plan(store.change_request(id).await?.plan_id).await?.team_id,
         Access::ProposalTeam(_) => store.proposal(id).await?.team_id,
         Access::CommitmentTeam(_) => store.commitment(id).await?.team_id,
+        Access::WinTeam(_) => store.win(id).await?.team_id,
         _ => store.initiative(id).await?.team_id,
     })
 }

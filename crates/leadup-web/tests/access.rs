@@ -48,6 +48,8 @@ struct Fixture {
     change_request: i64,
     /// A presented proposal of the team, citing the evidence.
     proposal: i64,
+    /// A win of the team proposed by its member, waiting for the manager.
+    win: i64,
     /// The team's executive: a stakeholder.
     stakeholder: i64,
     /// A brief the manager sent the team's executive.
@@ -135,6 +137,19 @@ impl Fixture {
             )
             .await
             .unwrap();
+        let win: leadup_core::win::WinInput = serde_json::from_value(
+            serde_json::json!({"title": "Payouts in seconds", "achieved_on": "2027-01-03", "credits": ["member"]}),
+        )
+        .unwrap();
+        let win = store
+            .propose_win(
+                team,
+                &win.validate(time::macros::date!(2027 - 01 - 04)).unwrap(),
+                Actor::new(holders["member"], time::macros::datetime!(2027-01-04 10:00 UTC)),
+            )
+            .await
+            .unwrap()
+            .id;
         let sent = time::macros::datetime!(2027-01-14 16:00 UTC);
         let audience = leadup_app::brief::Audience::of_user(&store, holders["executive"]).await.unwrap();
         let request = leadup_app::brief::Request {
@@ -167,6 +182,7 @@ impl Fixture {
             brief,
             brief_stakeholder: holders["executive"],
             proposal,
+            win,
             stakeholder: holders["executive"],
             store,
             state,
@@ -194,6 +210,8 @@ impl Fixture {
             self.evidence
         } else if path.contains("/commitments/{id}") && !path.contains("/teams/") {
             self.commitment
+        } else if path.contains("/wins/{id}") && !path.contains("/teams/") {
+            self.win
         } else if path.contains("/proposals/{id}") {
             self.proposal
         } else if path.contains("/change-requests/{id}") {
@@ -312,6 +330,27 @@ impl Fixture {
             ("POST", "/api/v1/briefs") => {
                 (json, format!(r#"{{"stakeholder_id": {}, "team_id": {team}}}"#, self.brief_stakeholder))
             }
+            ("POST", "/api/v1/teams/{id}/wins") => {
+                (json, r#"{"title": "Refunds in seconds", "achieved_on": "2026-11-02", "credits": ["member"]}"#.into())
+            }
+            ("POST", "/api/v1/wins/{id}/decision") => (json, r#"{"decision": "confirm"}"#.into()),
+            ("PUT", "/api/v1/teams/{id}/process") => (
+                json,
+                r#"{"priority_method": "rice", "definition_of_done": "Live", "cadence": "Weekly", "change_requests": "File one"}"#.into(),
+            ),
+            ("POST", "/api/v1/teams/{id}/decisions") => (
+                json,
+                r#"{"decided_on": "2026-11-02", "title": "Keep Stripe", "decided_by": "Mia", "reason": "Fees"}"#.into(),
+            ),
+            ("POST", "/teams/{id}/wins") => (form, "title=Refunds&achieved_on=2026-11-02&credits=member".into()),
+            ("POST", "/wins/{id}/decision") => (form, "decision=confirm".into()),
+            ("POST", "/teams/{id}/process") => (
+                form,
+                "priority_method=rice&definition_of_done=Live&cadence=Weekly&change_requests=File+one".into(),
+            ),
+            ("POST", "/teams/{id}/decisions") => {
+                (form, "decided_on=2026-11-02&title=Keep+Stripe&decided_by=Mia&reason=Fees".into())
+            }
             _ => (None, String::new()),
         }
     }
@@ -338,6 +377,14 @@ impl Fixture {
                 store.work_items(team.id).await.unwrap(),
                 store.team_members(team.id).await.unwrap(),
                 store.share_links(team.id).await.unwrap()
+            )
+            .unwrap();
+            writeln!(
+                out,
+                "{:?}\n{:?}\n{:?}",
+                store.team_wins(team.id).await.unwrap(),
+                store.process_versions(team.id).await.unwrap(),
+                store.team_decisions(team.id).await.unwrap()
             )
             .unwrap();
             for plan in store.team_plans(team.id).await.unwrap() {
@@ -415,6 +462,7 @@ fn allowed(access: Access, caller: Option<&Principal>, team: i64, stakeholder: i
             | Access::ChangeRequestTeam(action)
             | Access::ProposalTeam(action)
             | Access::CommitmentTeam(action)
+            | Access::WinTeam(action)
             | Access::StakeholderTeams(action)
             | Access::BodyTeam(action),
             Some(p),
@@ -508,6 +556,7 @@ fn requirement(access: Access) -> String {
         Access::ChangeRequestTeam(action) => format!("`{action}` on the team of the plan of change request `{{id}}`"),
         Access::ProposalTeam(action) => format!("`{action}` on the team of proposal `{{id}}`"),
         Access::CommitmentTeam(action) => format!("`{action}` on the team of commitment `{{id}}`"),
+        Access::WinTeam(action) => format!("`{action}` on the team of win `{{id}}`"),
         Access::StakeholderTeams(action) => format!("`{action}` on a team user `{{id}}` is an executive of"),
         Access::BodyTeam(action) => format!(
             "`{action}` on the team named in the body (`team_id`); moving an initiative needs the right in both teams"

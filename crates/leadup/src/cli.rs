@@ -101,6 +101,14 @@ pub enum Command {
         #[command(flatten)]
         format: Format,
     },
+    /// A team's wins with the people credited: propose one (as a member or the manager),
+    /// list them with the credits per person, confirm or decline one (as the manager).
+    #[command(subcommand)]
+    Win(WinCommand),
+    /// A team's decision log: every plan approval, change-request and proposal decision, and
+    /// the decisions its manager adds by hand.
+    #[command(subcommand)]
+    Decision(DecisionCommand),
     /// The outbox of e-mails and chat webhook posts: list them with their status, retry a
     /// failed one, send what is due, or send a test e-mail to check the SMTP settings.
     #[command(subcommand)]
@@ -189,6 +197,116 @@ pub enum CommitmentCommand {
     /// List a team's commitments: open ones first with the current forecast's chance.
     List {
         /// The team, by name or id.
+        #[arg(long)]
+        team: String,
+        #[command(flatten)]
+        format: Format,
+    },
+}
+
+/// `leadup win ...`
+#[derive(Subcommand, Debug)]
+pub enum WinCommand {
+    /// Propose a win of the team, crediting the people who did the work; prints its id. The
+    /// team's manager confirms it (`leadup win confirm`).
+    Add {
+        /// The team, by name.
+        #[arg(long)]
+        team: String,
+        /// What was achieved.
+        #[arg(long)]
+        title: String,
+        /// When it was achieved, YYYY-MM-DD (not after today).
+        #[arg(long = "on", value_name = "DATE")]
+        on: String,
+        /// A person credited: a user's e-mail address or a name (repeat for each person).
+        #[arg(long = "credit", value_name = "NAME_OR_EMAIL")]
+        credits: Vec<String>,
+        /// The initiative of the team it serves.
+        #[arg(long)]
+        initiative: Option<i64>,
+        /// The objective it serves.
+        #[arg(long)]
+        objective: Option<i64>,
+        /// Its impact in words.
+        #[arg(long, default_value = "")]
+        impact: String,
+        /// Its impact as a number (with --unit).
+        #[arg(long = "impact-value", value_name = "NUMBER")]
+        impact_value: Option<f64>,
+        /// The unit of --impact-value, e.g. "EUR/month".
+        #[arg(long, default_value = "")]
+        unit: String,
+        /// Who proposes it (a member or the manager of the team), by e-mail.
+        #[arg(long = "as", value_name = "EMAIL")]
+        user: String,
+        #[command(flatten)]
+        format: Format,
+    },
+    /// The team's wins, newest first, and the confirmed wins per person credited.
+    List {
+        /// The team, by name.
+        #[arg(long)]
+        team: String,
+        #[command(flatten)]
+        format: Format,
+    },
+    /// Confirm a proposed win, as the team's manager.
+    Confirm {
+        /// The win's id.
+        id: i64,
+        /// The manager, by e-mail.
+        #[arg(long = "as", value_name = "EMAIL")]
+        user: String,
+    },
+    /// Decline a proposed win with a reason, as the team's manager.
+    Decline {
+        /// The win's id.
+        id: i64,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+        /// The manager, by e-mail.
+        #[arg(long = "as", value_name = "EMAIL")]
+        user: String,
+    },
+}
+
+/// `leadup decision ...`
+#[derive(Subcommand, Debug)]
+pub enum DecisionCommand {
+    /// Add a decision made outside leadup to the team's log, as its manager; prints its id.
+    Add {
+        /// The team, by name.
+        #[arg(long)]
+        team: String,
+        /// What was decided.
+        #[arg(long)]
+        title: String,
+        /// When, YYYY-MM-DD (not after today).
+        #[arg(long = "on", value_name = "DATE")]
+        on: String,
+        /// An option considered (repeat for each).
+        #[arg(long = "option", value_name = "TEXT")]
+        options: Vec<String>,
+        /// The id of a piece of evidence cited (repeat for each).
+        #[arg(long = "evidence", value_name = "ID")]
+        evidence: Vec<i64>,
+        /// Who decided, by name.
+        #[arg(long = "decided-by", value_name = "NAMES")]
+        decided_by: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// The manager, by e-mail.
+        #[arg(long = "as", value_name = "EMAIL")]
+        user: String,
+        #[command(flatten)]
+        format: Format,
+    },
+    /// The team's decision log, newest first.
+    List {
+        /// The team, by name.
         #[arg(long)]
         team: String,
         #[command(flatten)]

@@ -16,7 +16,7 @@ use crate::cli::{Format, PlanCommand};
 use crate::{forecast, output};
 
 /// The user with `email`, or an error naming it.
-async fn user(store: &Store, email: &str) -> anyhow::Result<User> {
+pub(crate) async fn user(store: &Store, email: &str) -> anyhow::Result<User> {
     store
         .user_by_email(&normalise_email(email))
         .await?

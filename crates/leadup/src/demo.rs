@@ -502,6 +502,8 @@ pub async fn seed(store: &Store, today: Date) -> anyhow::Result<Vec<DemoUser>> {
     seed_plan(store, today, &months, team_ids[PAY], &initiative_ids).await?;
     seed_proposal(store, today, team_ids[PAY]).await?;
     seed_commitments(store, today, &team_ids, &initiative_ids).await?;
+    seed_wins(store, today, &team_ids, &initiative_ids).await?;
+    seed_process(store, today, team_ids[PAY]).await?;
     // The forecasts as they would have been made every other week of the last eight from the
     // items known then (the plans as they are), so the initiative pages show their forecast drift;
     // then today's.
@@ -716,6 +718,150 @@ async fn seed_commitments(store: &Store, today: Date, team_ids: &[i64], initiati
                 .await
                 .with_context(|| format!("recording what happened to '{}'", row.statement))?;
         }
+    }
+    Ok(())
+}
+
+/// A demo win: title, impact in words, number and unit.
+type DemoWin = (&'static str, &'static str, Option<(f64, &'static str)>);
+
+/// What each team achieved, one a month or so.
+const WINS: [DemoWin; 12] = [
+    ("Shipped the first release of the quarter on the planned day", "Sales could promise the date to customers", None),
+    (
+        "Cut the time to resolve support tickets about this area",
+        "Fewer escalations to engineering",
+        Some((35.0, "% fewer hours")),
+    ),
+    ("Closed the top customer request of the month", "Two renewals unblocked", Some((2.0, "renewals"))),
+    ("Removed a manual step from the monthly close", "Finance saves a day each month", Some((1.0, "day/month"))),
+    ("Passed the security review without findings", "No remediation work needed", None),
+    ("Halved the error rate of the busiest endpoint", "Calmer on-call weeks", Some((50.0, "% fewer errors"))),
+    ("Onboarded a strategic customer in two weeks", "Revenue started a month earlier", Some((18_000.0, "EUR"))),
+    ("Retired a legacy service", "One system less to run and patch", Some((900.0, "EUR/month"))),
+    ("Documented the runbook and trained the support team", "Support answers without paging us", None),
+    (
+        "Automated the release checklist",
+        "Releases take an hour instead of a day",
+        Some((7.0, "hours saved per release")),
+    ),
+    ("Fixed the slowest page customers complained about", "Page loads under a second", Some((0.9, "seconds p95"))),
+    ("Delivered the integration a partner asked for", "The partner started reselling", Some((3.0, "new accounts"))),
+];
+
+/// A year of wins for every team, one about every month, each crediting one to three of its
+/// members (the manager now and then), proposed by a member and confirmed by the manager a few
+/// days later; the latest of each team is still waiting, and one was declined.
+async fn seed_wins(store: &Store, today: Date, team_ids: &[i64], initiative_ids: &[i64]) -> anyhow::Result<()> {
+    for (t, row) in TEAMS.iter().enumerate() {
+        let user_id = |name: &str| {
+            let email = demo_email(name);
+            async move { store.user_by_email(&email).await.map(|u| u.map(|u| u.id)) }
+        };
+        let manager = user_id(row.manager).await?.context("the demo manager")?;
+        let mut members = Vec::with_capacity(row.members.len());
+        for name in row.members {
+            members.push((name, user_id(name).await?.context("a demo member")?));
+        }
+        let initiatives: Vec<i64> =
+            INITIATIVES.iter().zip(initiative_ids).filter(|(i, _)| i.team == t).map(|(_, &id)| id).collect();
+        for (w, (title, impact, number)) in WINS.iter().enumerate() {
+            let days_ago = 350 - 29 * w as i64 - 3 * t as i64;
+            let on = today - Duration::days(days_ago);
+            let first = (w + t) % members.len();
+            let mut credits: Vec<String> =
+                (0..=(w % 3)).map(|k| members[(first + k) % members.len()].0.to_string()).collect();
+            if w % 5 == 4 {
+                credits.push(row.manager.to_owned());
+            }
+            let input = leadup_core::win::WinInput {
+                title: (*title).to_owned(),
+                achieved_on: date::format(on),
+                initiative_id: initiatives.get(w % 4).copied().filter(|_| w % 2 == 0),
+                impact: (*impact).to_owned(),
+                impact_value: number.map(|(v, _)| v),
+                impact_unit: number.map(|(_, u)| u.to_owned()).unwrap_or_default(),
+                credits,
+                ..leadup_core::win::WinInput::default()
+            };
+            let proposer = members[first].1;
+            let at = |days: i64| {
+                leadup_store::Actor::new(proposer, OffsetDateTime::now_utc().replace_date(today - Duration::days(days)))
+            };
+            let win = leadup_app::wins::propose(store, team_ids[t], &input, today, at(days_ago.max(1) - 1))
+                .await
+                .with_context(|| format!("demo win '{title}'"))?;
+            let decided = leadup_store::Actor { user_id: manager, ..at((days_ago - 4).max(0)) };
+            if w == WINS.len() - 1 {
+                continue;
+            }
+            if w == 8 && t == PAY {
+                leadup_app::wins::decline(
+                    store,
+                    win.id,
+                    "A support task rather than a win: thank you all the same",
+                    decided,
+                )
+                .await?;
+            } else {
+                leadup_app::wins::confirm(store, win.id, decided).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Payments' process document (written two months ago, revised a month ago) and two decisions
+/// its manager added to the log by hand.
+async fn seed_process(store: &Store, today: Date, team: i64) -> anyhow::Result<()> {
+    let manager = store.user_by_email(&demo_email(TEAMS[PAY].manager)).await?.context("the demo manager")?.id;
+    let at = |days: i64| {
+        leadup_store::Actor::new(manager, OffsetDateTime::now_utc().replace_date(today - Duration::days(days)))
+    };
+    let mut input = leadup_core::process::ProcessInput {
+        priority_method: "rice".to_owned(),
+        priorities: "We rank the roadmap by RICE from the evidence library: customers asking, revenue at stake, \
+                     evidence strength and the forecast effort. We review the ranking at every quarter plan."
+            .to_owned(),
+        definition_of_done: "Released to every customer, monitored for a week, documented for support.".to_owned(),
+        cadence: "Two-week cycles; a quarter plan approved by our executives; a brief every two weeks.".to_owned(),
+        change_requests: "File a change request against the approved plan: its cost in delay and money is computed \
+                          and the manager and an executive decide it together within a week."
+            .to_owned(),
+        ..leadup_core::process::ProcessInput::default()
+    };
+    leadup_app::process::save(store, team, &input, at(60)).await.context("demo process")?;
+    input.weight_confidence = Some(2.0);
+    "We rank the roadmap by RICE from the evidence library, counting evidence strength double: \
+     a loud request without evidence waits. We review the ranking at every quarter plan."
+        .clone_into(&mut input.priorities);
+    leadup_app::process::save(store, team, &input, at(30)).await.context("demo process")?;
+    let decisions = [
+        (
+            75,
+            "Stay with the current payment gateway for another year",
+            vec!["Stay", "Move to a new gateway"],
+            "Sofia Marchetti, Mateo Fernández",
+            "Moving now would stop the payout work for a quarter; the fee saving does not pay for that.",
+        ),
+        (
+            20,
+            "Freeze payment-run changes during the year-end close",
+            vec!["Freeze for three weeks", "Ship as usual"],
+            "Sofia Marchetti",
+            "Finance teams close their books then; a payment-run bug would cost them most.",
+        ),
+    ];
+    for (days, title, options, by, reason) in decisions {
+        let input = leadup_core::process::DecisionInput {
+            decided_on: date::format(today - Duration::days(days)),
+            title: title.to_owned(),
+            options: options.into_iter().map(str::to_owned).collect(),
+            evidence_ids: Vec::new(),
+            decided_by: by.to_owned(),
+            reason: reason.to_owned(),
+        };
+        leadup_app::process::add_decision(store, team, &input, today, at(days)).await.context("demo decision")?;
     }
     Ok(())
 }

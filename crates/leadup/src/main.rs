@@ -7,6 +7,7 @@ mod audit;
 mod brief;
 mod cli;
 mod commitments;
+mod decision_log;
 mod decisions;
 mod deliveries;
 mod demo;
@@ -20,6 +21,7 @@ mod proposal;
 mod records;
 mod serve;
 mod stakeholders;
+mod wins;
 
 use std::process::ExitCode;
 
@@ -100,6 +102,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Commitment(command) => commitments::commitment(&store, command).await,
         Command::Credibility(args) => commitments::credibility(&store, args).await,
         Command::Inbox { user, format } => decisions::inbox(&store, &user, format).await,
+        Command::Win(command) => wins::win(&store, command).await,
+        Command::Decision(command) => decision_log::decision(&store, command).await,
     };
     store.close().await;
     result

@@ -16,6 +16,7 @@ mod progress;
 mod proposals;
 mod stakeholders;
 mod teams;
+mod wins;
 mod workspace;
 
 use axum::extract::FromRequest;
@@ -32,12 +33,13 @@ use crate::{AppError, AppState};
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{
         BodyTeam, Brief, ChangeRequestTeam, CommitmentTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn,
-        StakeholderTeams, Team, Workspace,
+        StakeholderTeams, Team, WinTeam, Workspace,
     };
     use Action::{
-        ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders, EditStrategy,
-        EditTeam, FileChangeRequest, ImportWorkItems, ManageTeams, ReadBriefs, ReadWorkspace, RecordEvidence,
-        ViewCommitments, ViewStakeholders, ViewTeam, WriteBriefs, WriteCommitments, WriteProposals,
+        ApprovePlan, ConfirmWins, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders,
+        EditStrategy, EditTeam, FileChangeRequest, ImportWorkItems, ManageTeams, ProposeWins, ReadBriefs,
+        ReadWorkspace, RecordEvidence, ViewCommitments, ViewStakeholders, ViewTeam, WriteBriefs, WriteCommitments,
+        WriteProcess, WriteProposals,
     };
     Routes::new("/api/v1", state)
         .add(Method::GET, "/me", SignedIn, me::show)
@@ -116,6 +118,14 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/stakeholders", SignedIn, stakeholders::list)
         .add(Method::GET, "/stakeholders/{id}", StakeholderTeams(ViewStakeholders), stakeholders::show)
         .add(Method::PUT, "/stakeholders/{id}", StakeholderTeams(EditStakeholders), stakeholders::update)
+        .add(Method::GET, "/teams/{id}/wins", Team(ViewTeam), wins::list)
+        .add(Method::POST, "/teams/{id}/wins", Team(ProposeWins), wins::create)
+        .add(Method::GET, "/wins/{id}", WinTeam(ViewTeam), wins::show)
+        .add(Method::POST, "/wins/{id}/decision", WinTeam(ConfirmWins), wins::decide)
+        .add(Method::GET, "/teams/{id}/process", Team(ViewTeam), wins::process_page)
+        .add(Method::PUT, "/teams/{id}/process", Team(WriteProcess), wins::save_process)
+        .add(Method::GET, "/teams/{id}/decisions", Team(ViewTeam), wins::decisions)
+        .add(Method::POST, "/teams/{id}/decisions", Team(WriteProcess), wins::add_decision)
 }
 
 /// A JSON body whose rejections are answered as problem+json naming the bad field. A string

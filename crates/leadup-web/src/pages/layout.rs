@@ -20,11 +20,13 @@ pub(crate) enum Section {
     Proposals,
     /// Briefs, and the stakeholder profiles they are written for.
     Briefs,
+    /// The wins digest across the reader's teams.
+    Wins,
     /// The decisions inbox, linked beside the account rather than among the sections.
     Inbox,
 }
 
-const SECTIONS: [(Section, &str, &str); 8] = [
+const SECTIONS: [(Section, &str, &str); 9] = [
     (Section::Strategy, "/strategy", "Strategy"),
     (Section::Roadmap, "/roadmap", "Roadmap"),
     (Section::Teams, "/teams", "Teams"),
@@ -33,6 +35,7 @@ const SECTIONS: [(Section, &str, &str); 8] = [
     (Section::Priorities, "/priorities", "Priorities"),
     (Section::Proposals, "/proposals", "Proposals"),
     (Section::Briefs, "/briefs", "Briefs"),
+    (Section::Wins, "/wins", "Wins"),
 ];
 
 /// The people in `list`, by name, a pending person marked "no account yet"; `none` when

@@ -19,6 +19,7 @@ mod layout;
 mod login;
 mod plans;
 mod priorities;
+mod process;
 mod progress;
 mod proposals;
 mod roadmap;
@@ -26,6 +27,7 @@ mod share;
 mod stakeholders;
 mod strategy;
 mod teams;
+mod wins;
 
 use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -39,12 +41,13 @@ use crate::{AppError, AppState};
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{
         Brief, ChangeRequestTeam, CommitmentTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn,
-        StakeholderTeams, Team, Workspace,
+        StakeholderTeams, Team, WinTeam, Workspace,
     };
     use Action::{
-        ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders,
-        FileChangeRequest, ImportWorkItems, ManageAccess, ManageShareLinks, ReadBriefs, ReadWorkspace, RecordEvidence,
-        ViewCommitments, ViewStakeholders, ViewTeam, WriteBriefs, WriteCommitments, WriteProposals,
+        ApprovePlan, ConfirmWins, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders,
+        FileChangeRequest, ImportWorkItems, ManageAccess, ManageShareLinks, ProposeWins, ReadBriefs, ReadWorkspace,
+        RecordEvidence, ViewCommitments, ViewStakeholders, ViewTeam, WriteBriefs, WriteCommitments, WriteProcess,
+        WriteProposals,
     };
     Routes::new("", state)
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
@@ -148,6 +151,13 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/briefs/{id}/brief.pdf", Brief(ReadBriefs), briefs::pdf)
         .add(Method::POST, "/briefs/{id}/send", Brief(WriteBriefs), briefs::send_brief)
         .add(Method::POST, "/briefs/{id}/deliveries/{delivery}/retry", Brief(WriteBriefs), briefs::retry_delivery)
+        .add(Method::GET, "/wins", SignedIn, wins::digest)
+        .add(Method::GET, "/teams/{id}/wins", Team(ViewTeam), wins::page)
+        .add(Method::POST, "/teams/{id}/wins", Team(ProposeWins), wins::propose)
+        .add(Method::POST, "/wins/{id}/decision", WinTeam(ConfirmWins), wins::decide)
+        .add(Method::GET, "/teams/{id}/process", Team(ViewTeam), process::page)
+        .add(Method::POST, "/teams/{id}/process", Team(WriteProcess), process::save)
+        .add(Method::POST, "/teams/{id}/decisions", Team(WriteProcess), process::add_decision)
 }
 
 /// A page handler's result: the page, or an error page.

@@ -28,6 +28,7 @@ const EXPIRIES: [i64; 4] = [1, 7, 30, 90];
 #[derive(Deserialize)]
 pub(crate) struct Preselect {
     plan: Option<i64>,
+    shows: Option<String>,
 }
 
 pub(crate) async fn list(
@@ -37,7 +38,11 @@ pub(crate) async fn list(
     Query(preselect): Query<Preselect>,
 ) -> PageResult {
     let id = id.parse().map_err(|_| missing(&format!("Team '{id}'")))?;
-    let shows = preselect.plan.map_or_else(|| "dashboard".to_owned(), |plan| format!("plan:{plan}"));
+    let shows = match (preselect.plan, preselect.shows.as_deref()) {
+        (Some(plan), _) => format!("plan:{plan}"),
+        (None, Some("process")) => "process".to_owned(),
+        _ => "dashboard".to_owned(),
+    };
     render(&state, &caller, id, &shows, None, None).await
 }
 
@@ -52,13 +57,14 @@ pub(crate) struct NewLink {
 async fn target(state: &AppState, team: i64, shows: Option<&str>) -> Result<(ShareKind, i64), String> {
     match shows.unwrap_or("dashboard") {
         "dashboard" => Ok((ShareKind::Dashboard, team)),
+        "process" => Ok((ShareKind::Process, team)),
         other => {
             let plan = other.strip_prefix("plan:").and_then(|id| id.parse::<i64>().ok());
             match plan {
                 Some(plan) if state.store.plan(plan).await.is_ok_and(|p| p.team_id == team) => {
                     Ok((ShareKind::Plan, plan))
                 }
-                _ => Err(format!("shows: '{other}' is not this team's dashboard or one of its plans")),
+                _ => Err(format!("shows: '{other}' is not this team's dashboard, process or one of its plans")),
             }
         }
     }
@@ -144,6 +150,7 @@ pub(crate) async fn view(
             let diff = DiffParams { from: params.from, to: params.to };
             render_shared(&state, link.target_id, &date_time(link.expires_at), &diff).await
         }
+        ShareKind::Process => super::process::shared(&state, link.target_id, &date_time(link.expires_at)).await,
     }
 }
 
@@ -164,7 +171,7 @@ async fn render(
         p.crumbs { a href="/teams" { "Teams" } " / " a href={ "/teams/" (team) } { (record.name) } " / Share" }
         h1 { "Share " (record.name) }
         section.card {
-            p { "A share link shows the team's dashboard or one of its plans, read-only, to anyone who has the link, without signing in, until it expires or you revoke it." }
+            p { "A share link shows the team's dashboard, its process and decision log, or one of its plans, read-only, to anyone who has the link, without signing in, until it expires or you revoke it." }
             @if let Some(url) = new_url {
                 div.alert.success role="status" {
                     p { strong { "Your new link. Copy it now: it is shown only this once." } }
@@ -177,6 +184,7 @@ async fn render(
                 label { span.label { "Shows" }
                     select name="shows" {
                         option value="dashboard" selected[shows == "dashboard"] { "The team's dashboard" }
+                        option value="process" selected[shows == "process"] { "The team's process and decision log" }
                         @for plan in &plans {
                             @let value = format!("plan:{}", plan.id);
                             option value=(value) selected[shows == value] { "Plan " (plan.name) }
@@ -216,6 +224,7 @@ async fn render(
 fn kind_name(link: &ShareLink, plans: &[Plan]) -> String {
     match link.kind {
         ShareKind::Dashboard => "Dashboard".to_owned(),
+        ShareKind::Process => "Process and decision log".to_owned(),
         ShareKind::Plan => plans
             .iter()
             .find(|p| p.id == link.target_id)

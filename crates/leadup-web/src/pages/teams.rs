@@ -183,6 +183,10 @@ pub(super) async fn render_dashboard(
                 a.button href={ "/teams/" (id) "/commitments" } { "Commitments" }
                 a.button.secondary href={ "/teams/" (id) "/credibility" } { "Track record" }
             }
+            @if shared.is_none() && may(Action::ViewTeam) {
+                a.button.secondary href={ "/teams/" (id) "/wins" } { "Wins" }
+                a.button.secondary href={ "/teams/" (id) "/process" } { "Process" }
+            }
             @if shared.is_none() && may(Action::ImportWorkItems) {
                 a.button href={ "/teams/" (id) "/import" } { "Import work items" }
             }
