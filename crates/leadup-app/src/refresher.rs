@@ -50,8 +50,7 @@ impl Refresher {
     }
 
     /// Runs the worker on `store` until the process ends: every team now, then what is asked
-    /// for, and every team again when `clock`'s day changes. A failed refresh is reported on
-    /// standard error and tried again at the next request or day.
+    /// for, and every team again when `clock`'s day changes. A failed refresh is logged and tried again at the next request or day.
     pub async fn run(self, store: Store, clock: impl Fn() -> OffsetDateTime + Send + 'static) {
         let mut day: Option<Date> = None;
         loop {
@@ -68,15 +67,15 @@ impl Refresher {
                     Ok(_) => {
                         day = Some(today);
                         if let Err(error) = schedule::run_due(&store, today, now).await {
-                            eprintln!("leadup: generating the briefs due today failed: {error}");
+                            tracing::error!(%error, "generating the briefs due today failed");
                         }
                     }
-                    Err(error) => eprintln!("leadup: refreshing the forecasts failed: {error}"),
+                    Err(error) => tracing::error!(%error, "refreshing the forecasts failed"),
                 }
             } else {
                 for team in teams {
                     if let Err(error) = refresh_team(&store, team, today, now).await {
-                        eprintln!("leadup: refreshing team {team}'s forecasts failed: {error}");
+                        tracing::error!(team, %error, "refreshing a team's forecasts failed");
                     }
                 }
             }

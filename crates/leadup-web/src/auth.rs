@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
 use crate::accounts::{self, digest};
+use crate::observe::SignedIn;
 use crate::{AppError, AppState};
 
 /// The session cookie's name.
@@ -186,7 +187,11 @@ pub(crate) async fn authenticate(State(state): State<AppState>, request: Request
         || request.uri().path().starts_with("/share/");
     let mut response = match identify(&state, request).await {
         Ok((request, expired)) => {
+            let user = request.extensions().get::<Caller>().and_then(Caller::principal).map(|p| p.user_id);
             let mut response = next.run(request).await;
+            if let Some(user) = user {
+                response.extensions_mut().insert(SignedIn(user));
+            }
             if expired {
                 response.headers_mut().append(header::SET_COOKIE, clear_cookie());
             }

@@ -12,6 +12,7 @@ mod charts;
 mod error;
 pub mod evidence_imports;
 pub mod imports;
+mod observe;
 mod pages;
 mod priorities;
 pub mod proposals;
@@ -24,7 +25,7 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::http::{StatusCode, header};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
 use leadup_app::delivery::DeliveryConfig;
 use leadup_app::delivery::worker::Deliverer;
@@ -132,7 +133,7 @@ impl AppState {
 
 /// The whole application: pages, API, OpenAPI document, static assets and `/healthz`.
 /// Every route is guarded by its rule (see [`routes`]); who is asking is found first, by
-/// [`auth::authenticate`].
+/// [`auth::authenticate`]; every request is logged once answered (`observe`).
 pub fn app(state: AppState) -> Router {
     let (pages, _) = pages::routes(&state).finish();
     let (api, _) = api::routes(&state).finish();
@@ -141,6 +142,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api.fallback(|| async { AppError::NotFound("no such API route".to_owned()) }))
         .fallback(pages::not_found)
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(from_fn(observe::observe))
         .with_state(state)
 }
 

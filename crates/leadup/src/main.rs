@@ -14,6 +14,7 @@ mod evidence_import;
 mod flow;
 mod forecast;
 mod import;
+mod logging;
 mod output;
 mod proposal;
 mod records;

@@ -10,6 +10,7 @@ use crate::demo;
 
 /// Serves an existing workspace.
 pub async fn serve(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    crate::logging::init(&args.logs);
     if store.workspace().await?.is_none() {
         anyhow::bail!(
             "{} holds no workspace yet: run `leadup init --name NAME` first, or `leadup demo` for a demo",
@@ -21,6 +22,7 @@ pub async fn serve(store: &Store, database_url: &str, args: ServeArgs) -> anyhow
 
 /// Creates the demo workspace in an empty database, then serves.
 pub async fn demo(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    crate::logging::init(&args.logs);
     if store.workspace().await?.is_none() {
         let users = demo::seed(store, OffsetDateTime::now_utc().date()).await.context("creating the demo workspace")?;
         eprintln!("leadup: created the demo workspace in {}", redact(database_url));

@@ -91,15 +91,15 @@ impl std::fmt::Debug for Deliverer {
 }
 
 impl Deliverer {
-    /// A worker sending `store`'s outbox with `config`, the default retry policy, logging to
-    /// standard error.
+    /// A worker sending `store`'s outbox with `config`, the default retry policy, logging
+    /// through `tracing` (the server's log).
     pub fn new(store: Store, config: DeliveryConfig) -> Self {
         Self {
             store,
             config: Arc::new(config),
             policy: RetryPolicy::default(),
             wake: Arc::new(Notify::new()),
-            log: Arc::new(|line| eprintln!("{line}")),
+            log: Arc::new(|line| tracing::info!(target: "leadup_app::delivery", "{line}")),
         }
     }
 
@@ -110,7 +110,7 @@ impl Deliverer {
         self
     }
 
-    /// Reports to `log` instead of standard error.
+    /// Reports to `log` instead of the server's log.
     #[must_use]
     pub fn with_log(mut self, log: Log) -> Self {
         self.log = log;
