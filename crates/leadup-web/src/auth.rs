@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http_body::Body as _;
+use leadup_app::metrics::{Metrics, Throttled};
 use leadup_core::access::{Action, Principal};
 use leadup_core::account::{MAX_PASSWORD_CHARS, User, normalise_email};
 use leadup_store::Store;
@@ -671,6 +672,8 @@ pub(crate) struct Throttle {
     admission: Arc<Semaphore>,
     /// Permits for the attempts hashing.
     hashing: Arc<Semaphore>,
+    /// Where refusals are counted.
+    metrics: Metrics,
 }
 
 /// What checking a password behind the [`Throttle`] found.
@@ -783,7 +786,15 @@ impl Throttle {
             })),
             admission: Arc::new(Semaphore::new(hashers + queue)),
             hashing: Arc::new(Semaphore::new(hashers)),
+            metrics: Metrics::default(),
         }
+    }
+
+    /// Counts the sign-ins it refuses in `metrics`.
+    #[must_use]
+    pub(crate) fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     fn keys(email: &str, client: Option<SocketAddr>) -> ((Account, Client), Client) {
@@ -806,10 +817,12 @@ impl Throttle {
     ) -> Result<Attempt, AppError> {
         check_credential_lengths("email", email, "password", password)?;
         let Ok(_admitted) = self.admission.clone().try_acquire_owned() else {
+            self.metrics.sign_in_throttled(Throttled::Busy);
             return Ok(Attempt::Busy(Self::BUSY_RETRY));
         };
         let (pair, client) = Self::keys(email, client);
         if let Some(wait) = self.reserve(&pair, &client, now) {
+            self.metrics.sign_in_throttled(Throttled::Wait);
             return Ok(Attempt::Wait(wait));
         }
         let checked = match self.hashing.acquire().await {

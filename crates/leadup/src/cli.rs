@@ -629,6 +629,11 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub delivery: DeliveryArgs,
 
+    /// Serve Prometheus metrics at http://ADDR/metrics, on this address only (never on
+    /// --bind); off unless given. Keep it on a private interface or behind your firewall.
+    #[arg(long, env = "LEADUP_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
     #[command(flatten)]
     pub logs: LogArgs,
 }
