@@ -92,13 +92,13 @@ impl Metrics {
         let method = if METHODS.contains(&method) { method } else { "other" };
         let key = (method.to_owned(), route.to_owned());
         let known = self.0.routes.read().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
-        let stats = known.unwrap_or_else(|| {
+        let counts = known.unwrap_or_else(|| {
             let mut routes = self.0.routes.write().unwrap_or_else(PoisonError::into_inner);
             Arc::clone(routes.entry(key).or_default())
         });
         let class = usize::from(status / 100).clamp(1, 5) - 1;
-        stats.classes[class].fetch_add(1, Ordering::Relaxed);
-        stats.latency.observe(elapsed);
+        counts.classes[class].fetch_add(1, Ordering::Relaxed);
+        counts.latency.observe(elapsed);
     }
 
     /// Counts `rows` work items written by an import.

@@ -629,7 +629,7 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub delivery: DeliveryArgs,
 
-    /// Serve Prometheus metrics at http://ADDR/metrics, on this address only (never on
+    /// Serve Prometheus metrics on this address, path /metrics, and only there (never on
     /// --bind); off unless given. Keep it on a private interface or behind your firewall.
     #[arg(long, env = "LEADUP_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
@@ -647,7 +647,7 @@ pub struct LogArgs {
     #[arg(long, env = "LEADUP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
     /// The least severe events written: error, warn, info, debug or trace; or per module,
-    /// e.g. "info,sqlx=warn,leadup::http=debug".
+    /// e.g. "info,sqlx=warn".
     #[arg(long, env = "LEADUP_LOG", default_value = "info", value_parser = crate::logging::parse_level)]
     pub log_level: tracing_subscriber::filter::Targets,
 }

@@ -85,7 +85,7 @@ impl Server {
         let kept = Arc::clone(&log);
         // Draining the log also keeps the server from blocking on a full pipe.
         std::thread::spawn(move || {
-            stdout.lines().map_while(Result::ok).for_each(|line| kept.lock().unwrap().push(line))
+            stdout.lines().map_while(Result::ok).for_each(|line| kept.lock().unwrap().push(line));
         });
         let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
         let mut users = Vec::new();
