@@ -31,6 +31,7 @@ pub mod forecasts;
 pub mod impact;
 pub mod inbox;
 pub mod initiative_forecasts;
+pub mod metrics;
 pub mod plan_progress;
 pub mod process;
 pub mod progress;

@@ -8,13 +8,14 @@
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use leadup_store::Store;
 use time::{Date, OffsetDateTime};
 use tokio::sync::Notify;
 
 use crate::brief::schedule;
+use crate::metrics::Metrics;
 use crate::snapshots::{refresh_all, refresh_team};
 
 /// How often the worker looks whether a new day has begun.
@@ -33,9 +34,17 @@ struct Pending {
 pub struct Refresher {
     pending: Arc<Mutex<Pending>>,
     wake: Arc<Notify>,
+    metrics: Metrics,
 }
 
 impl Refresher {
+    /// Counts each refresh and its time in `metrics`.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
     /// Asks for team `team_id`'s forecasts to be recomputed.
     pub fn team_changed(&self, team_id: i64) {
         self.pending.lock().expect("refresher lock").teams.insert(team_id);
@@ -50,8 +59,7 @@ impl Refresher {
     }
 
     /// Runs the worker on `store` until the process ends: every team now, then what is asked
-    /// for, and every team again when `clock`'s day changes. A failed refresh is reported on
-    /// standard error and tried again at the next request or day.
+    /// for, and every team again when `clock`'s day changes. A failed refresh is logged and tried again at the next request or day.
     pub async fn run(self, store: Store, clock: impl Fn() -> OffsetDateTime + Send + 'static) {
         let mut day: Option<Date> = None;
         loop {
@@ -64,19 +72,25 @@ impl Refresher {
                 (std::mem::take(&mut pending.teams), all)
             };
             if all {
-                match refresh_all(&store, today, now).await {
+                let started = Instant::now();
+                let refreshed = refresh_all(&store, today, now).await;
+                self.metrics.record_refresh(started.elapsed(), refreshed.is_err());
+                match refreshed {
                     Ok(_) => {
                         day = Some(today);
                         if let Err(error) = schedule::run_due(&store, today, now).await {
-                            eprintln!("leadup: generating the briefs due today failed: {error}");
+                            tracing::error!(%error, "generating the briefs due today failed");
                         }
                     }
-                    Err(error) => eprintln!("leadup: refreshing the forecasts failed: {error}"),
+                    Err(error) => tracing::error!(%error, "refreshing the forecasts failed"),
                 }
             } else {
                 for team in teams {
-                    if let Err(error) = refresh_team(&store, team, today, now).await {
-                        eprintln!("leadup: refreshing team {team}'s forecasts failed: {error}");
+                    let started = Instant::now();
+                    let refreshed = refresh_team(&store, team, today, now).await;
+                    self.metrics.record_refresh(started.elapsed(), refreshed.is_err());
+                    if let Err(error) = refreshed {
+                        tracing::error!(team, %error, "refreshing a team's forecasts failed");
                     }
                 }
             }

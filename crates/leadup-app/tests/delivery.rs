@@ -21,6 +21,7 @@ use leadup_app::delivery::config::Secret;
 use leadup_app::delivery::outbox::{self, DeliveryView};
 use leadup_app::delivery::worker::{Deliverer, RetryPolicy};
 use leadup_app::delivery::{Attachment, DeliveryConfig, Message, Recipient, SmtpConfig, SmtpTls};
+use leadup_app::metrics::Metrics;
 use leadup_store::{DeliveryChannel, DeliveryStatus, Store};
 use serde_json::Value;
 use time::macros::datetime;
@@ -460,7 +461,8 @@ async fn a_webhook_that_keeps_failing_is_failed_after_the_last_attempt_and_can_b
     let policy = RetryPolicy { first_delay: Duration::seconds(10), max_delay: Duration::seconds(15), max_attempts: 3 };
     let store = Store::connect(&db_url).await.unwrap();
     let id = outbox::enqueue(&store, &webhook(&hook.url()), T0).await.unwrap();
-    let deliverer = Logs::default().deliverer(&store, DeliveryConfig::default(), policy);
+    let metrics = Metrics::default();
+    let deliverer = Logs::default().deliverer(&store, DeliveryConfig::default(), policy).with_metrics(metrics.clone());
     let mut now = T0;
     for wait in [10, 15] {
         deliverer.run_due(&at(now)).await.unwrap();
@@ -480,6 +482,14 @@ async fn a_webhook_that_keeps_failing_is_failed_after_the_last_attempt_and_can_b
     let listed = outbox::deliveries_about(&store, "brief", 4, policy.max_attempts).await.unwrap();
     assert_eq!(listed.iter().map(|d| (d.id, d.status)).collect::<Vec<_>>(), vec![(id, "sent")]);
     assert_eq!(store.delivery_attempts(id).await.unwrap().len(), 4);
+    let scrape = metrics.render();
+    for line in [
+        "leadup_delivery_attempts_total{outcome=\"sent\"} 1",
+        "leadup_delivery_attempts_total{outcome=\"retry\"} 2",
+        "leadup_delivery_attempts_total{outcome=\"failed\"} 1",
+    ] {
+        assert!(scrape.lines().any(|l| l == line), "{line} in\n{scrape}");
+    }
 }
 
 async fn a_webhook_that_refuses_the_request_fails_at_once(db_url: String) {

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http_body::Body as _;
+use leadup_app::metrics::{Metrics, Throttled};
 use leadup_core::access::{Action, Principal};
 use leadup_core::account::{MAX_PASSWORD_CHARS, User, normalise_email};
 use leadup_store::Store;
@@ -23,6 +24,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
 use crate::accounts::{self, digest};
+use crate::observe::SignedIn;
 use crate::{AppError, AppState};
 
 /// The session cookie's name.
@@ -194,7 +196,11 @@ pub(crate) async fn authenticate(State(state): State<AppState>, request: Request
         || request.uri().path().starts_with("/share/");
     let mut response = match identify(&state, request).await {
         Ok((request, expired)) => {
+            let user = request.extensions().get::<Caller>().and_then(Caller::principal).map(|p| p.user_id);
             let mut response = next.run(request).await;
+            if let Some(user) = user {
+                response.extensions_mut().insert(SignedIn(user));
+            }
             if expired {
                 response.headers_mut().append(header::SET_COOKIE, clear_cookie());
             }
@@ -684,6 +690,8 @@ pub(crate) struct Throttle {
     admission: Arc<Semaphore>,
     /// Permits for the attempts hashing.
     hashing: Arc<Semaphore>,
+    /// Where refusals are counted.
+    metrics: Metrics,
 }
 
 /// What checking a password behind the [`Throttle`] found.
@@ -796,7 +804,15 @@ impl Throttle {
             })),
             admission: Arc::new(Semaphore::new(hashers + queue)),
             hashing: Arc::new(Semaphore::new(hashers)),
+            metrics: Metrics::default(),
         }
+    }
+
+    /// Counts the sign-ins it refuses in `metrics`.
+    #[must_use]
+    pub(crate) fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     fn keys(email: &str, client: Option<SocketAddr>) -> ((Account, Client), Client) {
@@ -819,10 +835,12 @@ impl Throttle {
     ) -> Result<Attempt, AppError> {
         check_credential_lengths("email", email, "password", password)?;
         let Ok(_admitted) = self.admission.clone().try_acquire_owned() else {
+            self.metrics.sign_in_throttled(Throttled::Busy);
             return Ok(Attempt::Busy(Self::BUSY_RETRY));
         };
         let (pair, client) = Self::keys(email, client);
         if let Some(wait) = self.reserve(&pair, &client, now) {
+            self.metrics.sign_in_throttled(Throttled::Wait);
             return Ok(Attempt::Wait(wait));
         }
         let checked = match self.hashing.acquire().await {

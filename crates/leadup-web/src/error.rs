@@ -216,7 +216,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status_code();
         if let Self::Internal(detail) = &self {
-            eprintln!("leadup: internal error: {detail}");
+            tracing::error!(%detail, "internal error");
         }
         let (errors, report) = match &self {
             Self::Invalid(errors) => (errors.0.as_slice(), None),

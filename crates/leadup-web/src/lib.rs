@@ -12,6 +12,7 @@ mod charts;
 mod error;
 pub mod evidence_imports;
 pub mod imports;
+mod observe;
 mod pages;
 mod priorities;
 pub mod proposals;
@@ -28,6 +29,7 @@ use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use leadup_app::delivery::DeliveryConfig;
 use leadup_app::delivery::worker::Deliverer;
+use leadup_app::metrics::Metrics;
 use leadup_app::refresher::Refresher;
 use leadup_app::snapshots::refresh_all;
 use leadup_store::Store;
@@ -46,26 +48,34 @@ pub struct AppState {
     throttle: auth::Throttle,
     refresher: Refresher,
     deliverer: Deliverer,
+    metrics: Metrics,
 }
 
 impl AppState {
     /// State over `store`, with today's date from the system clock (UTC).
     pub fn new(store: Store) -> Self {
+        let metrics = Metrics::default();
         Self {
             today: None,
             now: None,
             session_limits: auth::SessionLimits::default(),
-            throttle: auth::Throttle::default(),
-            refresher: Refresher::default(),
-            deliverer: Deliverer::new(store.clone(), DeliveryConfig::default()),
+            throttle: auth::Throttle::default().with_metrics(metrics.clone()),
+            refresher: Refresher::default().with_metrics(metrics.clone()),
+            deliverer: Deliverer::new(store.clone(), DeliveryConfig::default()).with_metrics(metrics.clone()),
             store,
+            metrics,
         }
+    }
+
+    /// The metrics every request, refresh, delivery and import of this state is counted in.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// Sends e-mails and webhook posts with `config` (the SMTP server, extra CAs, time-out).
     #[must_use]
     pub fn with_delivery(mut self, config: DeliveryConfig) -> Self {
-        self.deliverer = Deliverer::new(self.store.clone(), config);
+        self.deliverer = Deliverer::new(self.store.clone(), config).with_metrics(self.metrics.clone());
         self
     }
 
@@ -132,7 +142,7 @@ impl AppState {
 
 /// The whole application: pages, API, OpenAPI document, static assets and `/healthz`.
 /// Every route is guarded by its rule (see [`routes`]); who is asking is found first, by
-/// [`auth::authenticate`].
+/// [`auth::authenticate`]; every request is logged once answered (`observe`).
 pub fn app(state: AppState) -> Router {
     let (pages, _) = pages::routes(&state).finish();
     let (api, _) = api::routes(&state).finish();
@@ -141,6 +151,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api.fallback(|| async { AppError::NotFound("no such API route".to_owned()) }))
         .fallback(pages::not_found)
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(from_fn_with_state(state.clone(), observe::observe))
         .with_state(state)
 }
 
@@ -154,8 +165,21 @@ pub(crate) async fn stylesheet() -> impl IntoResponse {
 
 /// Serves the application on `listener` within the default [`ServerLimits`] until Ctrl-C or
 /// SIGTERM, then finishes the requests in flight; the stored forecasts and dashboards are kept
-/// fresh in the background meanwhile.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+/// fresh in the background meanwhile. With a `metrics` listener, `GET /metrics` is served on it
+/// (and only there: the application's listener answers it 404).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    metrics: Option<tokio::net::TcpListener>,
+    state: AppState,
+) -> std::io::Result<()> {
+    if let Some(metrics) = metrics {
+        let app = observe::metrics_app(state.metrics.clone());
+        tokio::spawn(async move {
+            if let Err(error) = serve_app(metrics, app, ServerLimits::default(), shutdown_signal()).await {
+                tracing::error!(%error, "the metrics listener failed");
+            }
+        });
+    }
     let clock = state.clone();
     tokio::spawn(state.refresher.clone().run(state.store.clone(), move || clock.clock()));
     let clock = state.clone();

@@ -66,7 +66,7 @@ pub async fn serve_app(
                 Err(error) => {
                     // Out of file descriptors, or a connection reset before it was accepted:
                     // wait a little rather than spin, and go on serving.
-                    eprintln!("leadup: cannot accept a connection: {error}");
+                    tracing::warn!(%error, "cannot accept a connection");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }

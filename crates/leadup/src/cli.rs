@@ -873,6 +873,37 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub delivery: DeliveryArgs,
+
+    /// Serve Prometheus metrics on this address, path /metrics, and only there (never on
+    /// --bind); off unless given. Keep it on a private interface or behind your firewall.
+    #[arg(long, env = "LEADUP_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
+    #[command(flatten)]
+    pub logs: LogArgs,
+}
+
+/// How the server's log events (one per request, and the background work's) are written: to
+/// standard output, one event a line. Start-up messages stay on standard error.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Logs")]
+pub struct LogArgs {
+    /// text (readable) or json (one JSON object per line, for a log collector).
+    #[arg(long, env = "LEADUP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// The least severe events written: error, warn, info, debug or trace; or per module,
+    /// e.g. "info,sqlx=warn".
+    #[arg(long, env = "LEADUP_LOG", default_value = "info", value_parser = crate::logging::parse_level)]
+    pub log_level: tracing_subscriber::filter::Targets,
+}
+
+/// The format of log events.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per line, every field at the top level.
+    Json,
 }
 
 /// How e-mails and chat webhook posts are sent (`leadup serve`, `leadup demo`, `leadup

@@ -16,6 +16,7 @@ mod evidence_import;
 mod flow;
 mod forecast;
 mod import;
+mod logging;
 mod output;
 mod proposal;
 mod records;

@@ -10,6 +10,7 @@ use crate::demo;
 
 /// Serves an existing workspace.
 pub async fn serve(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    crate::logging::init(&args.logs);
     if store.workspace().await?.is_none() {
         anyhow::bail!(
             "{} holds no workspace yet: run `leadup init --name NAME` first, or `leadup demo` for a demo",
@@ -21,6 +22,7 @@ pub async fn serve(store: &Store, database_url: &str, args: ServeArgs) -> anyhow
 
 /// Creates the demo workspace in an empty database, then serves.
 pub async fn demo(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    crate::logging::init(&args.logs);
     if store.workspace().await?.is_none() {
         let users = demo::seed(store, OffsetDateTime::now_utc().date()).await.context("creating the demo workspace")?;
         eprintln!("leadup: created the demo workspace in {}", redact(database_url));
@@ -53,7 +55,17 @@ async fn run(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Resu
     let delivery = crate::deliveries::config(&args.delivery)?;
     let listener = leadup_web::bind(args.bind).await.with_context(|| format!("cannot listen on {}", args.bind))?;
     let address = listener.local_addr()?;
+    let metrics = match args.metrics_listen {
+        Some(addr) => {
+            Some(leadup_web::bind(addr).await.with_context(|| format!("--metrics-listen: cannot listen on {addr}"))?)
+        }
+        None => None,
+    };
     eprintln!("leadup: serving {} on http://{address}/ (Ctrl-C stops)", redact(database_url));
+    if let Some(metrics) = &metrics {
+        // After the address served, which scripts and tests read as the first address.
+        eprintln!("leadup: Prometheus metrics at {}/metrics (this address only)", metrics.local_addr()?);
+    }
     match &delivery.smtp {
         Some(smtp) => eprintln!(
             "leadup: e-mail goes through {}:{} ({}) as {}",
@@ -65,7 +77,7 @@ async fn run(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Resu
         None => eprintln!("leadup: no SMTP server configured (--smtp-host): e-mails wait in the outbox"),
     }
     let state = AppState::new(store.clone()).with_delivery(delivery);
-    leadup_web::serve(listener, state).await.context("the web server failed")?;
+    leadup_web::serve(listener, metrics, state).await.context("the web server failed")?;
     eprintln!("leadup: stopped");
     Ok(())
 }

@@ -26,6 +26,7 @@ use tokio::sync::Notify;
 use super::config::DeliveryConfig;
 use super::message::{Recipient, WebhookUrl};
 use super::{AttemptError, smtp, webhook};
+use crate::metrics::{DeliveryOutcome, Metrics};
 
 /// How long a worker holds a claimed delivery: longer than any one attempt can take.
 pub const LEASE: Duration = Duration::minutes(10);
@@ -82,6 +83,7 @@ pub struct Deliverer {
     policy: RetryPolicy,
     wake: Arc<Notify>,
     log: Log,
+    metrics: Metrics,
 }
 
 impl std::fmt::Debug for Deliverer {
@@ -91,15 +93,16 @@ impl std::fmt::Debug for Deliverer {
 }
 
 impl Deliverer {
-    /// A worker sending `store`'s outbox with `config`, the default retry policy, logging to
-    /// standard error.
+    /// A worker sending `store`'s outbox with `config`, the default retry policy, logging
+    /// through `tracing` (the server's log).
     pub fn new(store: Store, config: DeliveryConfig) -> Self {
         Self {
             store,
             config: Arc::new(config),
             policy: RetryPolicy::default(),
             wake: Arc::new(Notify::new()),
-            log: Arc::new(|line| eprintln!("{line}")),
+            log: Arc::new(|line| tracing::info!(target: "leadup_app::delivery", "{line}")),
+            metrics: Metrics::default(),
         }
     }
 
@@ -110,10 +113,17 @@ impl Deliverer {
         self
     }
 
-    /// Reports to `log` instead of standard error.
+    /// Reports to `log` instead of the server's log.
     #[must_use]
     pub fn with_log(mut self, log: Log) -> Self {
         self.log = log;
+        self
+    }
+
+    /// Counts each attempt's outcome in `metrics`.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
         self
     }
 
@@ -161,6 +171,11 @@ impl Deliverer {
                     outcome
                 }
             };
+            self.metrics.record_delivery(match &outcome {
+                AttemptOutcome::Sent => DeliveryOutcome::Sent,
+                AttemptOutcome::Retry { .. } => DeliveryOutcome::Retry,
+                AttemptOutcome::Failed { .. } => DeliveryOutcome::Failed,
+            });
             if let Err(error) = self.store.finish_delivery_attempt(id, claimed.attempt, now, &outcome).await {
                 (self.log)(&format!("leadup: delivery {id}: recording the attempt failed: {error}"));
             }

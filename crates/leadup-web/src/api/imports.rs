@@ -70,6 +70,9 @@ pub(crate) async fn run(
     }
     match imported {
         Ok(report) => {
+            if report.written {
+                state.metrics.add_imported_rows(report.inserted + report.updated);
+            }
             state.forecasts_changed(team.id);
             Ok(report)
         }

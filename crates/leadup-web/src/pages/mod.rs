@@ -181,7 +181,7 @@ impl IntoResponse for PageError {
 /// `error` as a page for `caller` (whose top bar still shows who is signed in).
 pub(crate) fn error_page(error: &AppError, caller: &Caller) -> Response {
     if let AppError::Internal(detail) = error {
-        eprintln!("leadup: internal error: {detail}");
+        tracing::error!(%detail, "internal error");
     }
     let status = error.status_code();
     let title = status.canonical_reason().unwrap_or("Error");

@@ -7,6 +7,7 @@ pub mod browser;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Runs `leadup` with `args` against `database_url` and waits for it.
@@ -55,17 +56,37 @@ pub struct Server {
     pub token: String,
     /// What the server printed before it served.
     pub startup: Vec<String>,
+    /// The lines of its log (standard output) so far.
+    pub log: Arc<Mutex<Vec<String>>>,
+    /// The lines it wrote to standard error after it started serving, so far.
+    pub stderr: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
     /// Starts `leadup COMMAND --bind 127.0.0.1:0` and waits until `/healthz` answers.
     pub fn start(database_url: &str, command: &str) -> Self {
+        Self::start_with(database_url, command, &[])
+    }
+
+    /// Starts `leadup COMMAND --bind 127.0.0.1:0 ARGS...` and waits until `/healthz` answers,
+    /// keeping what it writes in [`Server::log`] and [`Server::stderr`].
+    pub fn start_with(database_url: &str, command: &str, args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_leadup"))
             .args([command, "--bind", "127.0.0.1:0", "--database-url", database_url])
-            .stdout(Stdio::null())
+            .args(args)
+            .env_remove("LEADUP_LOG")
+            .env_remove("LEADUP_LOG_FORMAT")
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("the leadup binary starts");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+        let kept = Arc::clone(&log);
+        // Draining the log also keeps the server from blocking on a full pipe.
+        std::thread::spawn(move || {
+            stdout.lines().map_while(Result::ok).for_each(|line| kept.lock().unwrap().push(line));
+        });
         let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
         let mut users = Vec::new();
         let mut startup = Vec::new();
@@ -83,9 +104,11 @@ impl Server {
             }
         };
         // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let kept = Arc::clone(&stderr);
+        std::thread::spawn(move || lines.map_while(Result::ok).for_each(|line| kept.lock().unwrap().push(line)));
         let token = admin_token(database_url);
-        let server = Self { child, addr, users, token, startup };
+        let server = Self { child, addr, users, token, startup, log, stderr };
         let deadline = Instant::now() + Duration::from_secs(30);
         while server.get("/healthz").0 != 200 {
             assert!(Instant::now() < deadline, "the server did not become ready");
@@ -179,6 +202,16 @@ impl Server {
             body.len()
         );
         self.request(&head, body)
+    }
+
+    /// A raw HTTP/1.1 request (`head` ends with the blank line): the whole response as text.
+    pub fn raw(&self, head: &str, body: &[u8]) -> String {
+        let Ok(mut stream) = TcpStream::connect(&self.addr) else { return String::new() };
+        let mut response = String::new();
+        if stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body)).is_ok() {
+            let _ = stream.read_to_string(&mut response);
+        }
+        response
     }
 
     fn request(&self, head: &str, body: &[u8]) -> (u16, String) {
