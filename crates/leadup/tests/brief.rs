@@ -19,6 +19,14 @@ fn chance(value: &Value) -> String {
     value.as_f64().map_or_else(|| "–".to_owned(), |p| format!("{:.0}%", p * 100.0))
 }
 
+/// Whether `day` (an ISO date) falls in `period` (`start` and `end`).
+fn in_period_day(day: &Value, period: &Value) -> bool {
+    let (Some(day), Some(start), Some(end)) = (day.as_str(), period["start"].as_str(), period["end"].as_str()) else {
+        return false;
+    };
+    start <= day && day <= end
+}
+
 fn text(value: &Value) -> String {
     value.as_str().map_or_else(|| "–".to_owned(), str::to_owned)
 }
@@ -140,7 +148,24 @@ fn the_brief_agrees(url: &str) {
     assert!(requests[0]["delay_days"].as_i64().unwrap() >= 0);
     let untracked: Vec<&str> =
         brief["not_tracked"].as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
-    assert_eq!(untracked, ["Wins"]);
+    assert!(untracked.is_empty(), "commitments and wins are tracked: {untracked:?}");
+    // The wins are the team's confirmed wins of the period, naming the people credited.
+    let (status, team_wins) = server.get_as(&sofia, &format!("/api/v1/teams/{payments}/wins"));
+    assert_eq!(status, 200, "{team_wins}");
+    let team_wins: Value = serde_json::from_str(&team_wins).unwrap();
+    let confirmed: Vec<&Value> = team_wins["wins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["status"] == "confirmed" && in_period_day(&w["achieved_on"], &brief["period"]))
+        .collect();
+    let brief_wins = brief["wins"].as_array().unwrap();
+    assert_eq!(brief_wins.len(), confirmed.len(), "{brief_wins:?} against {confirmed:?}");
+    for (line, win) in brief_wins.iter().zip(&confirmed) {
+        assert_eq!((&line["id"], &line["title"]), (&win["id"], &win["title"]));
+        let credited: Vec<&Value> = win["credits"].as_array().unwrap().iter().map(|c| &c["name"]).collect();
+        assert_eq!(line["credited"].as_array().unwrap().iter().collect::<Vec<_>>(), credited);
+    }
     // The team's commitments due in the period and met in it are the ledger's.
     let period = (brief["period"]["start"].as_str().unwrap(), brief["period"]["end"].as_str().unwrap());
     let in_period = |day: &Value| day.as_str().is_some_and(|d| period.0 <= d && d <= period.1);
@@ -218,7 +243,7 @@ fn the_brief_agrees(url: &str) {
     }
     if let Some(pdf_text) = &read_back {
         assert!(pdf_text.contains("Payments · brief for Mateo Fernández"), "{pdf_text}");
-        assert!(pdf_text.contains("COMMITMENTS") && pdf_text.contains("Not tracked yet"), "{pdf_text}");
+        assert!(pdf_text.contains("COMMITMENTS") && pdf_text.contains("WINS"), "{pdf_text}");
         assert_eq!(pdf_pages(&pdf), Some(1), "the demo brief is one A4 page");
     }
 

@@ -132,6 +132,17 @@ pub fn body(brief: &Brief) -> Markup {
                             ul { @for c in lines { li { (c.statement) ", to " (c.to) ", " (words::commitment(c, brief.period.end)) } } }
                         }
                     }
+                    h2 { "Wins" }
+                    @if brief.wins.is_empty() {
+                        p.empty { "No win confirmed in the period." }
+                    } @else {
+                        ul { @for win in &brief.wins {
+                            li {
+                                (win.title) @if !win.impact.is_empty() { ": " (win.impact) }
+                                br; span.sub { (date::format(win.achieved_on)) " · credit: " (win.credited.join(", ")) }
+                            }
+                        } }
+                    }
                     @for section in &brief.not_tracked {
                         h2 { (section.title) }
                         p.untracked { (section.note) }

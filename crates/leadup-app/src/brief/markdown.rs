@@ -152,6 +152,19 @@ pub fn markdown(brief: &Brief) -> String {
         }
     }
 
+    let _ = writeln!(w, "## Wins\n");
+    if brief.wins.is_empty() {
+        let _ = writeln!(w, "No win confirmed in the period.\n");
+    } else {
+        for win in &brief.wins {
+            let credited = win.credited.iter().map(|n| inline(n)).collect::<Vec<_>>().join(", ");
+            let impact = if win.impact.is_empty() { String::new() } else { format!(": {}", inline(&win.impact)) };
+            let _ =
+                writeln!(w, "- {} ({}){impact}. Credit: {credited}", inline(&win.title), date::format(win.achieved_on));
+        }
+        let _ = writeln!(w);
+    }
+
     for section in &brief.not_tracked {
         let _ = writeln!(w, "## {}\n\n{}\n", section.title, section.note);
     }

@@ -521,6 +521,40 @@ impl CommitmentLine {
     }
 }
 
+/// A confirmed win of the team in the period, with the people credited.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WinLine {
+    /// The win's id.
+    pub id: i64,
+    /// What was achieved.
+    pub title: String,
+    /// When.
+    #[serde(with = "iso_date")]
+    pub achieved_on: Date,
+    /// Its impact in words, and its number with the unit when given.
+    pub impact: String,
+    /// The people credited, by name.
+    pub credited: Vec<String>,
+}
+
+impl WinLine {
+    fn of(win: &leadup_core::win::Win) -> Self {
+        let number = win.impact_value.map(|v| format!("{} {}", words::number(v), win.impact_unit).trim().to_owned());
+        let impact = match (win.impact.trim(), number) {
+            ("", Some(number)) => number,
+            (words, Some(number)) => format!("{words} ({number})"),
+            (words, None) => words.to_owned(),
+        };
+        Self {
+            id: win.id,
+            title: win.title.clone(),
+            achieved_on: win.achieved_on,
+            impact,
+            credited: win.credits.iter().map(|c| c.name.clone()).collect(),
+        }
+    }
+}
+
 /// A section the brief keeps a place for, which leadup does not track yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotTracked {
@@ -566,7 +600,12 @@ pub struct Brief {
     /// The team's commitments met in the period, by the day they were met.
     #[serde(default)]
     pub commitments_met: Vec<CommitmentLine>,
-    /// Sections kept for what leadup does not track yet (wins).
+    /// The team's confirmed wins in the period, newest first, naming the people credited.
+    #[serde(default)]
+    pub wins: Vec<WinLine>,
+    /// Sections kept for what leadup does not track yet (none now; briefs stored before
+    /// commitments and wins were tracked keep theirs).
+    #[serde(default)]
     pub not_tracked: Vec<NotTracked>,
 }
 
@@ -740,6 +779,7 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
     let evidence = evidence(store, &initiatives, audience, today).await?;
     let decisions = decisions(store, audience, team_id, request.now).await?;
     let commitments = crate::commitments::due_and_met(store, &[team_id], period.start, period.end).await?;
+    let wins = crate::wins::confirmed_in_period(store, &[team_id], period.start, period.end).await?;
 
     Ok(Brief {
         stakeholder: Person {
@@ -761,10 +801,8 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
         note: request.note.trim().to_owned(),
         commitments_due: commitments.due.iter().map(CommitmentLine::of).collect(),
         commitments_met: commitments.met.iter().map(CommitmentLine::of).collect(),
-        not_tracked: vec![NotTracked {
-            title: "Wins".to_owned(),
-            note: "Not tracked yet: leadup does not record wins yet, so none are listed here.".to_owned(),
-        }],
+        wins: wins.iter().map(WinLine::of).collect(),
+        not_tracked: Vec::new(),
     })
 }
 
@@ -1098,6 +1136,13 @@ pub(crate) mod tests {
                 met_on: Some(date!(2027 - 01 - 12)),
                 chance_now: None,
             }],
+            wins: vec![WinLine {
+                id: 8,
+                title: "Refunds <b>instant</b>".to_owned(),
+                achieved_on: date!(2027 - 01 - 12),
+                impact: "Fewer tickets (120 tickets/month)".to_owned(),
+                credited: vec!["Kwame [x](javascript:y)".to_owned(), "Lena".to_owned()],
+            }],
             not_tracked: Vec::new(),
         }
     }
@@ -1130,6 +1175,13 @@ pub(crate) mod tests {
         );
         assert!(
             text.contains("Met in the period:\n\n- Refunds in a day, to Mateo, due 2027-01-15 (met 2027-01-12)"),
+            "{text}"
+        );
+        // Wins name the people credited, escaped like every text.
+        assert!(
+            text.contains(
+                "- Refunds \\<b\\>instant\\</b\\> (2027-01-12): Fewer tickets \\(120 tickets/month\\). Credit: Kwame \\[x\\]\\(javascript:y\\), Lena"
+            ),
             "{text}"
         );
     }

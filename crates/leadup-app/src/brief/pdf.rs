@@ -348,6 +348,19 @@ fn layout(brief: &Brief) -> Layout {
             out.bullet(&format!("{}, to {}, {}", c.statement, c.to, words::commitment(c, brief.period.end)));
         }
     }
+    out.heading("Wins");
+    if brief.wins.is_empty() {
+        out.paragraph("No win confirmed in the period.", Tone::Muted);
+    }
+    for win in &brief.wins {
+        let impact = if win.impact.is_empty() { String::new() } else { format!(": {}", win.impact) };
+        out.bullet(&format!(
+            "{} ({}){impact}. Credit: {}",
+            win.title,
+            date::format(win.achieved_on),
+            win.credited.join(", ")
+        ));
+    }
     for section in &brief.not_tracked {
         out.heading(&section.title);
         out.paragraph(&section.note, Tone::Muted);
