@@ -43,7 +43,7 @@ pub use deliveries::{
     DeliveryStatus, INTERRUPTED, NewDelivery,
 };
 pub use error::StoreError;
-pub use evidence::EvidenceImport;
+pub use evidence::{EvidenceImport, refusal as evidence_refusal};
 pub use plan_forecasts::VersionForecasts;
 pub use stakeholders::{Executive, StoredProfile};
 pub use team_dashboards::StoredDashboard;

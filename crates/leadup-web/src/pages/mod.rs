@@ -37,8 +37,8 @@ use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{
-        Brief, ChangeRequestTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn, StakeholderTeams, Team,
-        Workspace,
+        Brief, ChangeRequestTeam, Evidence, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn, StakeholderTeams,
+        Team, Workspace,
     };
     use Action::{
         ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders,
@@ -91,14 +91,14 @@ pub(crate) fn routes(state: &AppState) -> Routes {
             crate::imports::MAX_UPLOAD,
         )
         .add(Method::GET, "/evidence/{id}", Workspace(ReadWorkspace), evidence::show)
-        .add(Method::GET, "/evidence/{id}/edit", Workspace(RecordEvidence), evidence::edit_form)
-        .add(Method::POST, "/evidence/{id}", Workspace(RecordEvidence), evidence::update)
-        .add(Method::POST, "/evidence/{id}/delete", Workspace(RecordEvidence), evidence::delete)
-        .add(Method::POST, "/evidence/{id}/initiatives", Workspace(RecordEvidence), evidence::link)
+        .add(Method::GET, "/evidence/{id}/edit", Evidence(RecordEvidence), evidence::edit_form)
+        .add(Method::POST, "/evidence/{id}", Evidence(RecordEvidence), evidence::update)
+        .add(Method::POST, "/evidence/{id}/delete", Evidence(RecordEvidence), evidence::delete)
+        .add(Method::POST, "/evidence/{id}/initiatives", Evidence(RecordEvidence), evidence::link)
         .add(
             Method::POST,
             "/evidence/{id}/initiatives/{initiative}/remove",
-            Workspace(RecordEvidence),
+            Evidence(RecordEvidence),
             evidence::unlink,
         )
         .add(Method::GET, "/priorities", Workspace(ReadWorkspace), priorities::page)
