@@ -68,7 +68,8 @@ macro_rules! read_stewards {
         match recorder {
             None => None,
             Some((recorder_id,)) => {
-                let citing_teams: Vec<i64> = sqlx::query_scalar($crate::evidence::CITING_TEAMS).bind(id).fetch_all($conn).await?;
+                let citing_teams: Vec<i64> =
+                    sqlx::query_scalar($crate::evidence::CITING_TEAMS).bind(id).fetch_all($conn).await?;
                 Some(leadup_core::access::EvidenceStewards { recorder_id, citing_teams })
             }
         }
@@ -81,11 +82,13 @@ macro_rules! read_stewards {
 macro_rules! check_may_change {
     ($tx:expr, $id:expr, $by:expr) => {{
         let (id, by): (i64, Option<i64>) = ($id, $by);
-        let stewards = $crate::evidence::read_stewards!(&mut *$tx, id).ok_or($crate::StoreError::not_found("evidence", id))?;
+        let stewards =
+            $crate::evidence::read_stewards!(&mut *$tx, id).ok_or($crate::StoreError::not_found("evidence", id))?;
         if let Some(user) = by {
             let found: Option<(bool,)> =
                 sqlx::query_as("SELECT is_admin FROM users WHERE id = $1").bind(user).fetch_optional(&mut *$tx).await?;
-            let (is_admin,) = found.ok_or_else(|| $crate::StoreError::invalid("user", format!("user {user} does not exist")))?;
+            let (is_admin,) =
+                found.ok_or_else(|| $crate::StoreError::invalid("user", format!("user {user} does not exist")))?;
             let roles: Vec<(i64, String)> =
                 sqlx::query_as("SELECT team_id, role FROM memberships WHERE user_id = $1 ORDER BY team_id")
                     .bind(user)
@@ -93,9 +96,20 @@ macro_rules! check_may_change {
                     .await?;
             let roles = roles
                 .into_iter()
-                .map(|(team_id, role)| Ok(leadup_core::access::TeamRole { team_id, role: role.parse().map_err($crate::StoreError::Corrupt)? }))
+                .map(|(team_id, role)| {
+                    Ok(leadup_core::access::TeamRole {
+                        team_id,
+                        role: role.parse().map_err($crate::StoreError::Corrupt)?,
+                    })
+                })
                 .collect::<Result<_, $crate::StoreError>>()?;
-            let principal = leadup_core::access::Principal { user_id: user, email: String::new(), name: String::new(), is_admin, roles };
+            let principal = leadup_core::access::Principal {
+                user_id: user,
+                email: String::new(),
+                name: String::new(),
+                is_admin,
+                roles,
+            };
             if !stewards.allow(&principal) {
                 return Err($crate::StoreError::Forbidden($crate::evidence::refusal(id)));
             }
@@ -187,7 +201,12 @@ impl Store {
     /// [`EvidencePatch`](leadup_core::evidence::EvidencePatch) to the stored evidence's input),
     /// as user `by` (refused unless they may change it; `None`: the operator); the search index
     /// follows on both backends, and the audit entry keeps what it said before and after.
-    pub async fn update_evidence(&self, id: i64, draft: &EvidenceDraft, by: Option<i64>) -> Result<Evidence, StoreError> {
+    pub async fn update_evidence(
+        &self,
+        id: i64,
+        draft: &EvidenceDraft,
+        by: Option<i64>,
+    ) -> Result<Evidence, StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
             check_may_change!(tx, id, by);

@@ -22,7 +22,12 @@ impl Store {
     /// Links evidence `evidence_id` to initiative `initiative_id` as user `by` (refused
     /// unless they may change the evidence; `None`: the operator); `false` when they were
     /// linked already. An unknown evidence or initiative is named, and nothing is written.
-    pub async fn link_evidence(&self, evidence_id: i64, initiative_id: i64, by: Option<i64>) -> Result<bool, StoreError> {
+    pub async fn link_evidence(
+        &self,
+        evidence_id: i64,
+        initiative_id: i64,
+        by: Option<i64>,
+    ) -> Result<bool, StoreError> {
         self.change_link(LINK, evidence_id, initiative_id, by).await
     }
 

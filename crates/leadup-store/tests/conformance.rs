@@ -781,7 +781,8 @@ async fn evidence_round_trips_every_field(store: Store) {
 }
 
 async fn evidence_is_listed_newest_first(store: Store) {
-    let old = store.create_evidence(&evidence("survey_result", "NPS 31", None, Some("2025-11-02")), None).await.unwrap();
+    let old =
+        store.create_evidence(&evidence("survey_result", "NPS 31", None, Some("2025-11-02")), None).await.unwrap();
     let undated = store.create_evidence(&evidence("market_research", "Analysts", None, None), None).await.unwrap();
     let new = store.create_evidence(&evidence("support_ticket", "Slow", None, Some("2026-04-01")), None).await.unwrap();
     let same_day =
@@ -1151,7 +1152,8 @@ async fn stewardship(store: &Store) -> (i64, i64, i64, i64, i64, i64) {
     store.set_role(payments, recorder, Some(Role::Member), None).await.unwrap();
     store.set_role(payments, manager, Some(Role::Manager), None).await.unwrap();
     store.set_role(growth, other, Some(Role::Manager), None).await.unwrap();
-    let new = leadup_core::account::NewUser { email: "ada@example.com".into(), name: "Ada Admin".into(), is_admin: true };
+    let new =
+        leadup_core::account::NewUser { email: "ada@example.com".into(), name: "Ada Admin".into(), is_admin: true };
     let admin = store.create_user(&new, "hash", 0, None).await.unwrap().id;
     (refunds, funnel, recorder, manager, other, admin)
 }
@@ -1165,7 +1167,8 @@ fn forbidden<T: std::fmt::Debug>(result: Result<T, StoreError>, what: &str) {
 
 async fn evidence_is_changed_only_by_its_stewards(store: Store) {
     let (refunds, funnel, recorder, manager, other, admin) = stewardship(&store).await;
-    let piece = store.create_evidence(&evidence("support_ticket", "Refunds take two weeks", None, None), Some(recorder))
+    let piece = store
+        .create_evidence(&evidence("support_ticket", "Refunds take two weeks", None, None), Some(recorder))
         .await
         .unwrap();
     assert_eq!(piece.recorder_id, Some(recorder), "the recorder owns it");
@@ -1185,13 +1188,20 @@ async fn evidence_is_changed_only_by_its_stewards(store: Store) {
     assert!(store.initiative_evidence(funnel).await.unwrap().is_empty());
 
     // The owner, the citing team's manager, an administrator and the operator may.
-    for (by, summary) in
-        [(Some(recorder), "Refunds take 12 days"), (Some(manager), "Refunds take 11 days"), (Some(admin), "Refunds take 10 days"), (None, "Refunds take 9 days")]
-    {
-        let changed = store.update_evidence(piece.id, &evidence("support_ticket", summary, None, None), by).await.unwrap();
+    for (by, summary) in [
+        (Some(recorder), "Refunds take 12 days"),
+        (Some(manager), "Refunds take 11 days"),
+        (Some(admin), "Refunds take 10 days"),
+        (None, "Refunds take 9 days"),
+    ] {
+        let changed =
+            store.update_evidence(piece.id, &evidence("support_ticket", summary, None, None), by).await.unwrap();
         assert_eq!((changed.summary.as_str(), changed.recorder_id), (summary, Some(recorder)), "by {by:?}");
     }
-    assert!(store.unlink_evidence(piece.id, refunds, Some(manager)).await.unwrap(), "the citing team's manager unlinks");
+    assert!(
+        store.unlink_evidence(piece.id, refunds, Some(manager)).await.unwrap(),
+        "the citing team's manager unlinks"
+    );
     // Unlinked, Payments no longer cites it: its manager is no steward any more.
     forbidden(store.link_evidence(piece.id, refunds, Some(manager)).await, "relink by a former citing manager");
     assert!(store.link_evidence(piece.id, refunds, Some(admin)).await.unwrap(), "an administrator links it");
@@ -1202,7 +1212,10 @@ async fn evidence_is_changed_only_by_its_stewards(store: Store) {
     forbidden(store.update_evidence(unowned.id, &rewritten, Some(manager)).await, "uncited, unowned: a manager");
     forbidden(store.link_evidence(unowned.id, refunds, Some(recorder)).await, "unowned: a member");
     store.link_evidence(unowned.id, refunds, None).await.unwrap();
-    store.update_evidence(unowned.id, &evidence("sales_request", "Needs SEPA now", None, None), Some(manager)).await.unwrap();
+    store
+        .update_evidence(unowned.id, &evidence("sales_request", "Needs SEPA now", None, None), Some(manager))
+        .await
+        .unwrap();
     forbidden(store.unlink_evidence(unowned.id, refunds, Some(other)).await, "unowned: another team's manager");
     // A user who does not exist is named.
     match store.update_evidence(unowned.id, &rewritten, Some(4_242)).await {
@@ -1222,14 +1235,21 @@ async fn evidence_is_changed_only_by_its_stewards(store: Store) {
 async fn every_change_to_evidence_is_audited(store: Store) {
     let (refunds, _, recorder, manager, other, _) = stewardship(&store).await;
     let before = store.audit_log().await.unwrap().len();
-    let piece = store.create_evidence(&evidence("support_ticket", "Refunds take two weeks", None, None), Some(recorder))
+    let piece = store
+        .create_evidence(&evidence("support_ticket", "Refunds take two weeks", None, None), Some(recorder))
         .await
         .unwrap();
     let id = piece.id;
     store.link_evidence(id, refunds, Some(recorder)).await.unwrap();
     assert!(!store.link_evidence(id, refunds, Some(recorder)).await.unwrap(), "a link that was there already");
-    store.update_evidence(id, &evidence("support_ticket", "Refunds take ten days", None, None), Some(manager)).await.unwrap();
-    forbidden(store.update_evidence(id, &evidence("support_ticket", "Instant", None, None), Some(other)).await, "other");
+    store
+        .update_evidence(id, &evidence("support_ticket", "Refunds take ten days", None, None), Some(manager))
+        .await
+        .unwrap();
+    forbidden(
+        store.update_evidence(id, &evidence("support_ticket", "Instant", None, None), Some(other)).await,
+        "other",
+    );
     store.unlink_evidence(id, refunds, Some(manager)).await.unwrap();
     store.delete_evidence(id, Some(recorder)).await.unwrap();
     let mut import = store.begin_evidence_import(None).await.unwrap();
@@ -1237,10 +1257,8 @@ async fn every_change_to_evidence_is_audited(store: Store) {
     import.commit().await.unwrap();
 
     let log = store.audit_log().await.unwrap();
-    let entries: Vec<(String, String, Option<i64>)> = log[before..]
-        .iter()
-        .map(|e| (e.event.action.clone(), e.event.subject.clone(), e.event.actor))
-        .collect();
+    let entries: Vec<(String, String, Option<i64>)> =
+        log[before..].iter().map(|e| (e.event.action.clone(), e.event.subject.clone(), e.event.actor)).collect();
     let subject = format!("evidence:{id}");
     let link = format!("evidence:{id}/initiative:{refunds}");
     assert_eq!(

@@ -8,10 +8,8 @@ use leadup_store::Store;
 use leadup_store::testing::{TestDatabase, migrate_before};
 
 async fn old_evidence_has_no_owner(db: TestDatabase, version: i64) {
-    let old = [
-        "INSERT INTO evidence (id, kind, summary, currency, recorded_by) \
-         VALUES (7, 'support_ticket', 'Refunds take two weeks', 'EUR', 'Priya')",
-    ];
+    let old = ["INSERT INTO evidence (id, kind, summary, currency, recorded_by) \
+         VALUES (7, 'support_ticket', 'Refunds take two weeks', 'EUR', 'Priya')"];
     migrate_before(&db.url, version, &old).await.unwrap();
     let store = Store::connect(&db.url).await.unwrap();
     let piece = store.evidence(7).await.unwrap();

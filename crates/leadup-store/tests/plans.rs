@@ -112,9 +112,12 @@ async fn world(store: &Store) -> World {
     let foreign_initiative = store.create_initiative(&initiative(other_team, "Synonyms")).await.unwrap().id;
     // A row as evidence recorded before owners and its audit were kept: the plan tests count
     // the audit entries their own writes make.
-    execute(store, "INSERT INTO evidence (kind, summary, currency) VALUES ('sales_request', 'Globex needs SEPA', 'EUR')")
-        .await
-        .unwrap();
+    execute(
+        store,
+        "INSERT INTO evidence (kind, summary, currency) VALUES ('sales_request', 'Globex needs SEPA', 'EUR')",
+    )
+    .await
+    .unwrap();
     let evidence = store.evidence_list().await.unwrap()[0].id;
     World { team: team_id, other_team, initiatives: ids, foreign_initiative, evidence }
 }

@@ -485,9 +485,9 @@ fn requirement(access: Access) -> String {
         Access::Brief(action) => {
             format!("`{action}` on the team of brief `{{id}}`, as its manager or as the executive it was sent to")
         }
-        Access::Evidence(action) => format!(
-            "`{action}` on evidence `{{id}}`, as who recorded it, a manager of a team citing it, or an admin"
-        ),
+        Access::Evidence(action) => {
+            format!("`{action}` on evidence `{{id}}`, as who recorded it, a manager of a team citing it, or an admin")
+        }
     }
 }
 

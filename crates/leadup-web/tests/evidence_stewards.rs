@@ -144,7 +144,8 @@ async fn another_teams_manager_cannot_rewrite_payments_evidence(db: TestDatabase
     // The evidence page offers them nothing to change, and says who may.
     let (status, page) = probe.send(&other, "GET", &format!("/evidence/{e}"), None).await;
     assert_eq!(status, StatusCode::OK);
-    for control in [format!("/evidence/{e}/edit"), format!("/initiatives/{i}/remove"), format!("/evidence/{e}/delete")] {
+    for control in [format!("/evidence/{e}/edit"), format!("/initiatives/{i}/remove"), format!("/evidence/{e}/delete")]
+    {
         assert!(!page.contains(&control), "the page offers {control} to another team's manager");
     }
     assert!(page.contains("Only the person who recorded this evidence"));
@@ -169,7 +170,8 @@ async fn the_recorder_payments_manager_and_an_admin_may(db: TestDatabase) {
         assert_eq!(answered["summary"], summary);
         assert_eq!(probe.summary().await, summary);
     }
-    let (status, text) = probe.send(&probe.manager, "DELETE", &format!("/api/v1/evidence/{e}/initiatives/{i}"), None).await;
+    let (status, text) =
+        probe.send(&probe.manager, "DELETE", &format!("/api/v1/evidence/{e}/initiatives/{i}"), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "Payments' manager unlinks: {text:.300}");
     let (status, _) = probe.send(&probe.recorder, "PUT", &format!("/api/v1/evidence/{e}/initiatives/{i}"), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "the recorder links it again");

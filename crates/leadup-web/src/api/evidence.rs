@@ -133,10 +133,11 @@ pub(crate) async fn import(
 ) -> Result<Json<EvidenceImportReport>, AppError> {
     let (mapping, strict) = (options.mapping(str::to_owned)?, options.strict);
     let body = body?;
-    let report = match import_evidence(&state.store, std::io::Cursor::new(body), &mapping, strict, caller.user_id()).await {
-        Ok(report) => report,
-        Err(ImportFailure::Store(error)) => return Err(error.into()),
-        Err(other) => return Err(ValidationErrors::single("file", other.to_string()).into()),
-    };
+    let report =
+        match import_evidence(&state.store, std::io::Cursor::new(body), &mapping, strict, caller.user_id()).await {
+            Ok(report) => report,
+            Err(ImportFailure::Store(error)) => return Err(error.into()),
+            Err(other) => return Err(ValidationErrors::single("file", other.to_string()).into()),
+        };
     if report.committed { Ok(Json(report)) } else { Err(super::imports::rejected(&report.errors, &report)) }
 }

@@ -30,8 +30,8 @@ use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{
-        BodyTeam, Brief, ChangeRequestTeam, Evidence, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn, StakeholderTeams,
-        Team, Workspace,
+        BodyTeam, Brief, ChangeRequestTeam, Evidence, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn,
+        StakeholderTeams, Team, Workspace,
     };
     use Action::{
         ApprovePlan, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders, EditStrategy,

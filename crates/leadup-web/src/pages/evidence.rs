@@ -368,7 +368,7 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
                     @if piece.revenue_at_stake.is_some() { dt { "Revenue at stake" } dd { (revenue(&piece)) } }
                     @if let Some(who) = &piece.recorded_by { dt { "Recorded by" } dd { (who) } }
                     dt { "Owner" }
-                    dd { @match &owner { Some(name) => (name), None => span.muted { "recorded before owners were kept" } } }
+                    dd { @match &owner { Some(name) => { (name) } None => { span.muted { "recorded before owners were kept" } } } }
                 }
                 @if !may_change {
                     p.muted { "Only the person who recorded this evidence, the managers of the teams citing it and administrators may change it." }

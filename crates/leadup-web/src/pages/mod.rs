@@ -95,12 +95,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/evidence/{id}", Evidence(RecordEvidence), evidence::update)
         .add(Method::POST, "/evidence/{id}/delete", Evidence(RecordEvidence), evidence::delete)
         .add(Method::POST, "/evidence/{id}/initiatives", Evidence(RecordEvidence), evidence::link)
-        .add(
-            Method::POST,
-            "/evidence/{id}/initiatives/{initiative}/remove",
-            Evidence(RecordEvidence),
-            evidence::unlink,
-        )
+        .add(Method::POST, "/evidence/{id}/initiatives/{initiative}/remove", Evidence(RecordEvidence), evidence::unlink)
         .add(Method::GET, "/priorities", Workspace(ReadWorkspace), priorities::page)
         .add(Method::GET, "/initiatives/{id}", Workspace(ReadWorkspace), initiative::page)
         .add(Method::POST, "/initiatives/{id}/rules", InitiativeTeam(EditInitiatives), initiative::rules)
