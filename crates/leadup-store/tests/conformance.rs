@@ -793,25 +793,31 @@ async fn evidence_is_listed_newest_first(store: Store) {
 
 async fn evidence_search_finds_ranks_and_tolerates_punctuation(store: Store) {
     let once = store
-        .create_evidence(&evidence(
-            "customer_interview",
-            "Finance team says the refund's delay hurts their monthly close",
-            Some("Initech"),
+        .create_evidence(
+            &evidence(
+                "customer_interview",
+                "Finance team says the refund's delay hurts their monthly close",
+                Some("Initech"),
+                None,
+            ),
             None,
-        ))
+        )
         .await
         .unwrap();
     let twice = store
-        .create_evidence(&evidence(
-            "support_ticket",
-            "Refund missing again; second refund this month still not paid",
-            Some("Globex"),
+        .create_evidence(
+            &evidence(
+                "support_ticket",
+                "Refund missing again; second refund this month still not paid",
+                Some("Globex"),
+                None,
+            ),
             None,
-        ))
+        )
         .await
         .unwrap();
     let other = store
-        .create_evidence(&evidence("competitor_move", "Rival ships instant payouts", Some("Mid-market"), None))
+        .create_evidence(&evidence("competitor_move", "Rival ships instant payouts", Some("Mid-market"), None), None)
         .await
         .unwrap();
     let ids = |found: Vec<leadup_core::evidence::Evidence>| found.iter().map(|e| e.id).collect::<Vec<_>>();
@@ -845,7 +851,10 @@ fn ids(found: &[leadup_core::evidence::Evidence]) -> Vec<i64> {
 
 async fn evidence_updates_keep_the_search_index_right(store: Store) {
     let ticket = store
-        .create_evidence(&evidence("support_ticket", "Refund delays anger finance", Some("Globex"), Some("2026-03-04")))
+        .create_evidence(
+            &evidence("support_ticket", "Refund delays anger finance", Some("Globex"), Some("2026-03-04")),
+            None,
+        )
         .await
         .unwrap();
     let other = store.create_evidence(&evidence("usage_metric", "Exports doubled", None, None), None).await.unwrap();
