@@ -1,5 +1,5 @@
 //! Evidence behind another team's decision cannot be rewritten from outside it (the security
-//! probe's finding): through the real router, a manager of another team who PATCHes evidence
+//! probe's finding): through the real router, a manager of another team who changes evidence
 //! cited by Payments' presented proposal, deletes it, or unlinks it from a Payments initiative
 //! gets 403 and nothing changes, and the pages offer them no control to try; the user who
 //! recorded it, Payments' manager and an administrator may, and each change is audited. On
