@@ -291,6 +291,29 @@ pub struct Principal {
     pub roles: Vec<TeamRole>,
 }
 
+/// Who answers for one piece of evidence: the user who recorded it (its owner, `None` for
+/// evidence recorded before owners were kept or by the operator) and the teams whose
+/// initiatives, proposals or change requests cite it. Recording evidence is open to everyone
+/// (`record_evidence`), but changing a piece (editing, deleting, linking it to an initiative or
+/// unlinking it) is left to these people, since a decision of theirs may rest on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvidenceStewards {
+    /// The owner's user id.
+    pub recorder_id: Option<i64>,
+    /// The teams citing the evidence, by id.
+    pub citing_teams: Vec<i64>,
+}
+
+impl EvidenceStewards {
+    /// Whether `user` may change the evidence: its owner, a manager of a team citing it, or an
+    /// administrator. This is the one rule; the API, the pages and the store all ask it.
+    pub fn allow(&self, user: &Principal) -> bool {
+        user.is_admin
+            || self.recorder_id == Some(user.user_id)
+            || self.citing_teams.iter().any(|&team| user.role_in(team) == Some(Role::Manager))
+    }
+}
+
 /// A role held in one team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TeamRole {
@@ -377,6 +400,22 @@ mod tests {
         let admin_executive = user(true, &[(7, Role::Executive)]);
         assert!(admin_executive.may(Action::ApprovePlan, Some(7)));
         assert!(admin_executive.may(Action::EditTeam, Some(7)));
+    }
+
+    #[test]
+    fn evidence_is_changed_by_its_owner_the_citing_teams_managers_and_admins() {
+        let owner = Principal { user_id: 40, ..user(false, &[(2, Role::Member)]) };
+        let stewards = EvidenceStewards { recorder_id: Some(40), citing_teams: vec![1, 3] };
+        assert!(stewards.allow(&owner));
+        assert!(stewards.allow(&user(false, &[(3, Role::Manager)])), "a citing team's manager");
+        assert!(stewards.allow(&user(true, &[])), "an administrator");
+        assert!(!stewards.allow(&user(false, &[(2, Role::Manager)])), "another team's manager");
+        assert!(!stewards.allow(&user(false, &[(1, Role::Member), (3, Role::Executive)])), "not as manager");
+        let unowned = EvidenceStewards { recorder_id: None, citing_teams: vec![1] };
+        assert!(unowned.allow(&user(false, &[(1, Role::Manager)])));
+        assert!(!unowned.allow(&Principal { user_id: 40, ..user(false, &[]) }));
+        assert!(EvidenceStewards::default().allow(&user(true, &[])));
+        assert!(!EvidenceStewards::default().allow(&user(false, &[(1, Role::Manager)])));
     }
 
     #[test]

@@ -167,6 +167,7 @@ mod tests {
             revenue_at_stake: revenue.map(|(minor, _)| minor),
             currency: Currency::parse(revenue.map_or("EUR", |(_, c)| c)).unwrap(),
             recorded_by: None,
+            recorder_id: None,
         }
     }
 

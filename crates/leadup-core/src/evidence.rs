@@ -92,7 +92,7 @@ impl fmt::Display for EvidenceKind {
 pub const MAX_SUMMARY_CHARS: usize = 2000;
 
 /// One piece of evidence as stored. Serialises in the same shape as [`EvidenceInput`], plus
-/// its `id`, so what the API returns can be sent back.
+/// its `id` and its owner's `recorder_id` (set by the server, never sent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
     /// Stable identifier.
@@ -113,8 +113,12 @@ pub struct Evidence {
     pub revenue_at_stake: Option<i64>,
     /// The currency of `revenue_at_stake`.
     pub currency: Currency,
-    /// Who recorded it.
+    /// Who recorded it, as they named themselves (free text, e.g. the interviewer).
     pub recorded_by: Option<String>,
+    /// The user who recorded it: its owner, who may change it (with the managers of the
+    /// teams citing it and administrators, see [`crate::access::EvidenceStewards`]). `None`
+    /// for evidence recorded before owners were kept, or by the operator from the command line.
+    pub recorder_id: Option<i64>,
 }
 
 impl Evidence {
@@ -141,8 +145,9 @@ impl Serialize for Evidence {
             id: i64,
             #[serde(flatten)]
             input: &'a EvidenceInput,
+            recorder_id: Option<i64>,
         }
-        Shape { id: self.id, input: &self.to_input() }.serialize(serializer)
+        Shape { id: self.id, input: &self.to_input(), recorder_id: self.recorder_id }.serialize(serializer)
     }
 }
 
@@ -485,6 +490,7 @@ mod tests {
             revenue_at_stake: draft.revenue_at_stake,
             currency: draft.currency,
             recorded_by: draft.recorded_by,
+            recorder_id: Some(3),
         };
         let json = serde_json::to_value(&evidence).unwrap();
         assert_eq!(json["id"], 7);
@@ -492,6 +498,7 @@ mod tests {
         assert_eq!(json["date"], "2026-03-04");
         assert_eq!(json["revenue_at_stake"], 4_500_000);
         assert_eq!(json["currency"], "USD");
+        assert_eq!(json["recorder_id"], 3);
         let back: EvidenceInput =
             serde_json::from_value(serde_json::json!({"kind": "sales_request", "summary": "Needs SSO"})).unwrap();
         assert_eq!(back, EvidenceInput::new("sales_request", "Needs SSO"));

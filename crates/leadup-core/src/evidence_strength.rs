@@ -388,6 +388,7 @@ mod tests {
             revenue_at_stake: None,
             currency: Currency::parse("EUR").unwrap(),
             recorded_by: None,
+            recorder_id: None,
         }
     }
 

@@ -517,6 +517,7 @@ mod tests {
             revenue_at_stake: draft.revenue_at_stake,
             currency: draft.currency,
             recorded_by: draft.recorded_by,
+            recorder_id: None,
         }
     }
 

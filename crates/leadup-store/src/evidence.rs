@@ -1,20 +1,37 @@
 //! Evidence and its full-text search. Everything but the search is shared SQL; the search
 //! is SQLite FTS5 (ranked by `bm25`) or PostgreSQL full-text search (ranked by `ts_rank`).
+//!
+//! A piece of evidence belongs to the user who recorded it (`recorder_id`). Every change to
+//! evidence (created, updated, deleted, linked, unlinked) is written to the audit log in its
+//! own transaction, and a change made by a user is refused (`Forbidden`) unless leadup-core's
+//! `EvidenceStewards::allow` lets them: its owner, a manager of a team citing it, or an
+//! administrator. `by: None` is the operator at the command line.
 
+use leadup_core::access::EvidenceStewards;
 use leadup_core::evidence::{Evidence, EvidenceDraft};
+use serde_json::json;
 
+use crate::accounts::system_or;
+use crate::audit::append_audit;
 use crate::rows::{self, EvidenceRow};
 use crate::{BeginWrite, Pool, Store, StoreError, Tx, dispatch, on_tx};
 
 /// The columns of `evidence e`, in the order of [`EvidenceRow`].
 pub(crate) const COLUMNS: &str = "e.id, e.kind, e.summary, e.source, e.observed_on, e.customer, \
-     e.customers_affected, e.revenue_at_stake, e.currency, e.recorded_by";
+     e.customers_affected, e.revenue_at_stake, e.currency, e.recorded_by, e.recorder_id";
 const INSERT: &str = "INSERT INTO evidence (kind, summary, source, observed_on, customer, customers_affected, \
-     revenue_at_stake, currency, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+     revenue_at_stake, currency, recorded_by, recorder_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+     RETURNING id";
+/// The teams whose initiatives, proposals or change requests cite evidence `$1`.
+pub(crate) const CITING_TEAMS: &str = "SELECT i.team_id FROM initiative_evidence l JOIN initiatives i ON i.id = l.initiative_id \
+     WHERE l.evidence_id = $1 \
+     UNION SELECT p.team_id FROM proposal_evidence l JOIN proposals p ON p.id = l.proposal_id WHERE l.evidence_id = $1 \
+     UNION SELECT pl.team_id FROM change_request_evidence l JOIN change_requests c ON c.id = l.change_request_id \
+     JOIN plans pl ON pl.id = c.plan_id WHERE l.evidence_id = $1 ORDER BY 1";
 const UPDATE: &str = "UPDATE evidence SET kind = $1, summary = $2, source = $3, observed_on = $4, customer = $5, \
-     customers_affected = $6, revenue_at_stake = $7, currency = $8, recorded_by = $9 WHERE id = $10 RETURNING id";
+     customers_affected = $6, revenue_at_stake = $7, currency = $8, recorded_by = $9 WHERE id = $10";
 
-/// Binds a draft's fields as `$1` to `$9` of [`INSERT`] or [`UPDATE`] (a macro, so that it
+/// Binds a draft's fields as `$1` to `$9` of [`INSERT`] (whose `$10` is the owner) or [`UPDATE`] (a macro, so that it
 /// serves both backends' query types).
 macro_rules! bind_draft {
     ($query:expr, $draft:expr) => {
@@ -31,19 +48,109 @@ macro_rules! bind_draft {
     };
 }
 
+/// Evidence `$id` read on `$conn` (a pool, or `&mut *tx`), `None` if there is none.
+macro_rules! read_evidence {
+    ($conn:expr, $id:expr) => {{
+        let found: Vec<EvidenceRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM evidence e WHERE e.id = $1"))
+            .bind($id)
+            .fetch_all($conn)
+            .await?;
+        rows::evidence(found)?.pop()
+    }};
+}
+
+/// The stewards of evidence `$id` read on `$conn`, `None` if there is no such evidence.
+macro_rules! read_stewards {
+    ($conn:expr, $id:expr) => {{
+        let id: i64 = $id;
+        let recorder: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT recorder_id FROM evidence WHERE id = $1").bind(id).fetch_optional($conn).await?;
+        match recorder {
+            None => None,
+            Some((recorder_id,)) => {
+                let citing_teams: Vec<i64> =
+                    sqlx::query_scalar($crate::evidence::CITING_TEAMS).bind(id).fetch_all($conn).await?;
+                Some(leadup_core::access::EvidenceStewards { recorder_id, citing_teams })
+            }
+        }
+    }};
+}
+
+/// Refuses, inside transaction `$tx`, a change to evidence `$id` by user `$by` (an
+/// `Option<i64>`, `None` being the operator) whom its stewards do not allow; an unknown
+/// evidence is "not found".
+macro_rules! check_may_change {
+    ($tx:expr, $id:expr, $by:expr) => {{
+        let (id, by): (i64, Option<i64>) = ($id, $by);
+        let stewards =
+            $crate::evidence::read_stewards!(&mut *$tx, id).ok_or($crate::StoreError::not_found("evidence", id))?;
+        if let Some(user) = by {
+            let found: Option<(bool,)> =
+                sqlx::query_as("SELECT is_admin FROM users WHERE id = $1").bind(user).fetch_optional(&mut *$tx).await?;
+            let (is_admin,) =
+                found.ok_or_else(|| $crate::StoreError::invalid("user", format!("user {user} does not exist")))?;
+            let roles: Vec<(i64, String)> =
+                sqlx::query_as("SELECT team_id, role FROM memberships WHERE user_id = $1 ORDER BY team_id")
+                    .bind(user)
+                    .fetch_all(&mut *$tx)
+                    .await?;
+            let roles = roles
+                .into_iter()
+                .map(|(team_id, role)| {
+                    Ok(leadup_core::access::TeamRole {
+                        team_id,
+                        role: role.parse().map_err($crate::StoreError::Corrupt)?,
+                    })
+                })
+                .collect::<Result<_, $crate::StoreError>>()?;
+            let principal = leadup_core::access::Principal {
+                user_id: user,
+                email: String::new(),
+                name: String::new(),
+                is_admin,
+                roles,
+            };
+            if !stewards.allow(&principal) {
+                return Err($crate::StoreError::Forbidden($crate::evidence::refusal(id)));
+            }
+        }
+    }};
+}
+pub(crate) use {check_may_change, read_stewards};
+
+/// Why a change to evidence `id` is refused (the store's and the web's words).
+pub fn refusal(id: i64) -> String {
+    format!(
+        "Evidence {id} may be changed only by the person who recorded it, the managers of the teams \
+         whose initiatives, proposals or change requests cite it, and administrators."
+    )
+}
+
+/// The audit entry of a change to evidence `id` by `by` (`None`: the operator).
+fn audit_event(by: Option<i64>, action: &str, id: i64, details: &serde_json::Value) -> leadup_core::audit::AuditEvent {
+    system_or(by, action, format!("evidence:{id}"), details)
+}
+
 /// Many pieces of evidence written in one transaction: [`add`](Self::add) each, then
 /// [`commit`](Self::commit); dropping it instead (a strict import that met a bad row, a
 /// file that could not be read to its end) writes nothing.
 pub struct EvidenceImport {
     tx: Tx,
     written: u64,
+    by: Option<i64>,
 }
 
 impl EvidenceImport {
-    /// Adds one piece of evidence and returns its id (final once committed).
+    /// Adds one piece of evidence, recorded by the importing user, and returns its id (final
+    /// once committed); each piece gets its audit entry.
     pub async fn add(&mut self, draft: &EvidenceDraft) -> Result<i64, StoreError> {
-        let id: i64 =
-            on_tx!(&mut self.tx, tx => bind_draft!(sqlx::query_scalar(INSERT), draft).fetch_one(&mut **tx).await?);
+        let by = self.by;
+        let id: i64 = on_tx!(&mut self.tx, tx => {
+            let id: i64 = bind_draft!(sqlx::query_scalar(INSERT), draft).bind(by).fetch_one(&mut **tx).await?;
+            let created = read_evidence!(&mut **tx, id).ok_or(StoreError::not_found("evidence", id))?;
+            append_audit!(*tx, audit_event(by, "evidence.created", id, &json!({"evidence": created, "import": true})));
+            id
+        });
         self.written += 1;
         Ok(id)
     }
@@ -67,45 +174,58 @@ impl Store {
 
     /// One piece of evidence.
     pub async fn evidence(&self, id: i64) -> Result<Evidence, StoreError> {
-        let found: Vec<EvidenceRow> = dispatch!(self, pool => {
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM evidence e WHERE e.id = $1")).bind(id).fetch_all(pool).await?
-        });
-        rows::evidence(found)?.pop().ok_or(StoreError::not_found("evidence", id))
+        let found: Option<Evidence> = dispatch!(self, pool => read_evidence!(pool, id));
+        found.ok_or(StoreError::not_found("evidence", id))
     }
 
-    /// Stores a new piece of evidence and returns it with its id.
-    pub async fn create_evidence(&self, draft: &EvidenceDraft) -> Result<Evidence, StoreError> {
-        let id: i64 = dispatch!(self, pool => {
+    /// Who may change evidence `id` (ask [`EvidenceStewards::allow`] about a user).
+    pub async fn evidence_stewards(&self, id: i64) -> Result<EvidenceStewards, StoreError> {
+        let found: Option<EvidenceStewards> = dispatch!(self, pool => read_stewards!(pool, id));
+        found.ok_or(StoreError::not_found("evidence", id))
+    }
+
+    /// Stores a new piece of evidence recorded by user `by` (its owner; `None`: the operator,
+    /// leaving it without one) and returns it with its id.
+    pub async fn create_evidence(&self, draft: &EvidenceDraft, by: Option<i64>) -> Result<Evidence, StoreError> {
+        dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let id: i64 = bind_draft!(sqlx::query_scalar(INSERT), draft).fetch_one(&mut *tx).await?;
+            let id: i64 = bind_draft!(sqlx::query_scalar(INSERT), draft).bind(by).fetch_one(&mut *tx).await?;
+            let created = read_evidence!(&mut *tx, id).ok_or(StoreError::not_found("evidence", id))?;
+            append_audit!(tx, audit_event(by, "evidence.created", id, &json!({"evidence": created})));
             tx.commit().await?;
-            id
-        });
-        self.evidence(id).await
+            Ok(created)
+        })
     }
 
     /// Replaces evidence `id` with `draft` (build it by applying an
-    /// [`EvidencePatch`](leadup_core::evidence::EvidencePatch) to the stored evidence's input);
-    /// the search index follows on both backends.
-    pub async fn update_evidence(&self, id: i64, draft: &EvidenceDraft) -> Result<Evidence, StoreError> {
-        let updated: Option<i64> = dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let updated: Option<i64> = bind_draft!(sqlx::query_scalar(UPDATE), draft)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            updated
-        });
-        updated.ok_or(StoreError::not_found("evidence", id))?;
-        self.evidence(id).await
-    }
-
-    /// Deletes evidence `id`; refused while it supports an initiative, a change request or a
-    /// proposal (unlink it, or edit the proposal, first).
-    pub async fn delete_evidence(&self, id: i64) -> Result<(), StoreError> {
+    /// [`EvidencePatch`](leadup_core::evidence::EvidencePatch) to the stored evidence's input),
+    /// as user `by` (refused unless they may change it; `None`: the operator); the search index
+    /// follows on both backends, and the audit entry keeps what it said before and after.
+    pub async fn update_evidence(
+        &self,
+        id: i64,
+        draft: &EvidenceDraft,
+        by: Option<i64>,
+    ) -> Result<Evidence, StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            check_may_change!(tx, id, by);
+            let before = read_evidence!(&mut *tx, id).ok_or(StoreError::not_found("evidence", id))?;
+            bind_draft!(sqlx::query(UPDATE), draft).bind(id).execute(&mut *tx).await?;
+            let after = read_evidence!(&mut *tx, id).ok_or(StoreError::not_found("evidence", id))?;
+            append_audit!(tx, audit_event(by, "evidence.updated", id, &json!({"before": before, "after": after})));
+            tx.commit().await?;
+            Ok(after)
+        })
+    }
+
+    /// Deletes evidence `id` as user `by` (refused unless they may change it; `None`: the
+    /// operator); refused while it supports an initiative, a change request or a proposal
+    /// (unlink it, or edit the proposal, first).
+    pub async fn delete_evidence(&self, id: i64, by: Option<i64>) -> Result<(), StoreError> {
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            check_may_change!(tx, id, by);
             let mut uses = Vec::new();
             for (table, column, what) in [
                 ("initiative_evidence", "initiative_id", "initiatives"),
@@ -129,22 +249,22 @@ impl Store {
                     uses.join(" and ")
                 )));
             }
-            let deleted = sqlx::query("DELETE FROM evidence WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            if deleted.rows_affected() == 0 {
-                return Err(StoreError::not_found("evidence", id));
-            }
+            let deleted = read_evidence!(&mut *tx, id).ok_or(StoreError::not_found("evidence", id))?;
+            sqlx::query("DELETE FROM evidence WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            append_audit!(tx, audit_event(by, "evidence.deleted", id, &json!({"evidence": deleted})));
             tx.commit().await?;
             Ok(())
         })
     }
 
-    /// Starts an import of many pieces of evidence in one transaction.
-    pub async fn begin_evidence_import(&self) -> Result<EvidenceImport, StoreError> {
+    /// Starts an import of many pieces of evidence in one transaction, recorded by user `by`
+    /// (`None`: the operator).
+    pub async fn begin_evidence_import(&self, by: Option<i64>) -> Result<EvidenceImport, StoreError> {
         let tx = match &self.pool {
             Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_write().await?),
             Pool::Postgres(pool) => Tx::Postgres(pool.begin_write().await?),
         };
-        Ok(EvidenceImport { tx, written: 0 })
+        Ok(EvidenceImport { tx, written: 0, by })
     }
 
     /// The evidence whose summary, customer or kind holds every word of `query`, best match

@@ -5,7 +5,11 @@ use leadup_core::ValidationErrors;
 use leadup_core::evidence::Evidence;
 use leadup_core::initiative::Initiative;
 
-use crate::evidence::COLUMNS;
+use serde_json::json;
+
+use crate::accounts::system_or;
+use crate::audit::append_audit;
+use crate::evidence::{COLUMNS, check_may_change};
 use crate::initiatives::{SELECT_INITIATIVES, SELECT_LINKS};
 use crate::rows::{self, EvidenceRow, InitiativeRow, LinkRow};
 use crate::{BeginWrite, Store, StoreError, dispatch};
@@ -15,19 +19,38 @@ const LINK: &str =
 const UNLINK: &str = "DELETE FROM initiative_evidence WHERE initiative_id = $1 AND evidence_id = $2";
 
 impl Store {
-    /// Links evidence `evidence_id` to initiative `initiative_id`; `false` when they were
+    /// Links evidence `evidence_id` to initiative `initiative_id` as user `by` (refused
+    /// unless they may change the evidence; `None`: the operator); `false` when they were
     /// linked already. An unknown evidence or initiative is named, and nothing is written.
-    pub async fn link_evidence(&self, evidence_id: i64, initiative_id: i64) -> Result<bool, StoreError> {
-        self.change_link(LINK, evidence_id, initiative_id).await
+    pub async fn link_evidence(
+        &self,
+        evidence_id: i64,
+        initiative_id: i64,
+        by: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        self.change_link(LINK, evidence_id, initiative_id, by).await
     }
 
-    /// Removes the link between evidence `evidence_id` and initiative `initiative_id`; `false`
-    /// when they were not linked. An unknown evidence or initiative is named.
-    pub async fn unlink_evidence(&self, evidence_id: i64, initiative_id: i64) -> Result<bool, StoreError> {
-        self.change_link(UNLINK, evidence_id, initiative_id).await
+    /// Removes the link between evidence `evidence_id` and initiative `initiative_id` as user
+    /// `by` (refused unless they may change the evidence; `None`: the operator); `false` when
+    /// they were not linked. An unknown evidence or initiative is named.
+    pub async fn unlink_evidence(
+        &self,
+        evidence_id: i64,
+        initiative_id: i64,
+        by: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        self.change_link(UNLINK, evidence_id, initiative_id, by).await
     }
 
-    async fn change_link(&self, statement: &str, evidence_id: i64, initiative_id: i64) -> Result<bool, StoreError> {
+    /// Links or unlinks (`statement`), writing an audit entry when something changed.
+    async fn change_link(
+        &self,
+        statement: &str,
+        evidence_id: i64,
+        initiative_id: i64,
+        by: Option<i64>,
+    ) -> Result<bool, StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let evidence: Option<i64> = sqlx::query_scalar("SELECT id FROM evidence WHERE id = $1")
@@ -44,9 +67,20 @@ impl Store {
             if !errors.0.is_empty() {
                 return Err(StoreError::Invalid(errors));
             }
+            check_may_change!(tx, evidence_id, by);
             let changed = sqlx::query(statement).bind(initiative_id).bind(evidence_id).execute(&mut *tx).await?;
+            let changed = changed.rows_affected() == 1;
+            if changed {
+                let action = if statement == LINK { "evidence.linked" } else { "evidence.unlinked" };
+                append_audit!(tx, system_or(
+                    by,
+                    action,
+                    format!("evidence:{evidence_id}/initiative:{initiative_id}"),
+                    &json!({"evidence": evidence_id, "initiative": initiative_id}),
+                ));
+            }
             tx.commit().await?;
-            Ok(changed.rows_affected() == 1)
+            Ok(changed)
         })
     }
 

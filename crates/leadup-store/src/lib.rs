@@ -47,7 +47,7 @@ pub use deliveries::{
     DeliveryStatus, INTERRUPTED, NewDelivery,
 };
 pub use error::StoreError;
-pub use evidence::EvidenceImport;
+pub use evidence::{EvidenceImport, refusal as evidence_refusal};
 pub use plan_forecasts::VersionForecasts;
 pub use process::StoredDecision;
 pub use stakeholders::{Executive, StoredProfile};

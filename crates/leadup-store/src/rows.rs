@@ -167,6 +167,7 @@ pub(crate) struct EvidenceRow {
     pub revenue_at_stake: Option<i64>,
     pub currency: String,
     pub recorded_by: Option<String>,
+    pub recorder_id: Option<i64>,
 }
 
 /// Evidence rows as domain values.
@@ -188,6 +189,7 @@ pub(crate) fn evidence(rows: Vec<EvidenceRow>) -> Result<Vec<Evidence>, StoreErr
                 revenue_at_stake: row.revenue_at_stake,
                 currency,
                 recorded_by: row.recorded_by,
+                recorder_id: row.recorder_id,
             })
         })
         .collect()

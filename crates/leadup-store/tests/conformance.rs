@@ -68,6 +68,8 @@ conformance!(
     linking_unknown_records_names_them_and_writes_nothing,
     linked_evidence_cannot_be_deleted_but_its_initiative_can,
     an_evidence_import_is_one_transaction,
+    evidence_is_changed_only_by_its_stewards,
+    every_change_to_evidence_is_audited,
     briefs_are_kept_as_sent_and_the_last_sent_is_found,
     a_brief_with_unknown_references_is_refused_and_nothing_is_written,
 );
@@ -760,7 +762,7 @@ async fn evidence_round_trips_every_field(store: Store) {
     }
     .validate()
     .unwrap();
-    let created = store.create_evidence(&draft).await.unwrap();
+    let created = store.create_evidence(&draft, None).await.unwrap();
     assert_eq!(created.kind, EvidenceKind::SalesRequest);
     assert_eq!(created.summary, "Globex will sign only with SSO");
     assert_eq!(created.source.as_deref(), Some("https://crm.example.com/deals/981"));
@@ -771,7 +773,7 @@ async fn evidence_round_trips_every_field(store: Store) {
     assert_eq!(created.recorded_by.as_deref(), Some("Priya Natarajan"));
     assert_eq!(store.evidence(created.id).await.unwrap(), created);
 
-    let bare = store.create_evidence(&evidence("usage_metric", "Exports doubled", None, None)).await.unwrap();
+    let bare = store.create_evidence(&evidence("usage_metric", "Exports doubled", None, None), None).await.unwrap();
     assert!(bare.id > created.id);
     assert_eq!((bare.source, bare.date, bare.customer, bare.recorded_by), (None, None, None, None));
     assert_eq!((bare.customers_affected, bare.revenue_at_stake), (None, None));
@@ -779,36 +781,43 @@ async fn evidence_round_trips_every_field(store: Store) {
 }
 
 async fn evidence_is_listed_newest_first(store: Store) {
-    let old = store.create_evidence(&evidence("survey_result", "NPS 31", None, Some("2025-11-02"))).await.unwrap();
-    let undated = store.create_evidence(&evidence("market_research", "Analysts", None, None)).await.unwrap();
-    let new = store.create_evidence(&evidence("support_ticket", "Slow", None, Some("2026-04-01"))).await.unwrap();
+    let old =
+        store.create_evidence(&evidence("survey_result", "NPS 31", None, Some("2025-11-02")), None).await.unwrap();
+    let undated = store.create_evidence(&evidence("market_research", "Analysts", None, None), None).await.unwrap();
+    let new = store.create_evidence(&evidence("support_ticket", "Slow", None, Some("2026-04-01")), None).await.unwrap();
     let same_day =
-        store.create_evidence(&evidence("support_ticket", "Slower", None, Some("2026-04-01"))).await.unwrap();
+        store.create_evidence(&evidence("support_ticket", "Slower", None, Some("2026-04-01")), None).await.unwrap();
     let ids: Vec<i64> = store.evidence_list().await.unwrap().iter().map(|e| e.id).collect();
     assert_eq!(ids, [new.id, same_day.id, old.id, undated.id]);
 }
 
 async fn evidence_search_finds_ranks_and_tolerates_punctuation(store: Store) {
     let once = store
-        .create_evidence(&evidence(
-            "customer_interview",
-            "Finance team says the refund's delay hurts their monthly close",
-            Some("Initech"),
+        .create_evidence(
+            &evidence(
+                "customer_interview",
+                "Finance team says the refund's delay hurts their monthly close",
+                Some("Initech"),
+                None,
+            ),
             None,
-        ))
+        )
         .await
         .unwrap();
     let twice = store
-        .create_evidence(&evidence(
-            "support_ticket",
-            "Refund missing again; second refund this month still not paid",
-            Some("Globex"),
+        .create_evidence(
+            &evidence(
+                "support_ticket",
+                "Refund missing again; second refund this month still not paid",
+                Some("Globex"),
+                None,
+            ),
             None,
-        ))
+        )
         .await
         .unwrap();
     let other = store
-        .create_evidence(&evidence("competitor_move", "Rival ships instant payouts", Some("Mid-market"), None))
+        .create_evidence(&evidence("competitor_move", "Rival ships instant payouts", Some("Mid-market"), None), None)
         .await
         .unwrap();
     let ids = |found: Vec<leadup_core::evidence::Evidence>| found.iter().map(|e| e.id).collect::<Vec<_>>();
@@ -842,10 +851,13 @@ fn ids(found: &[leadup_core::evidence::Evidence]) -> Vec<i64> {
 
 async fn evidence_updates_keep_the_search_index_right(store: Store) {
     let ticket = store
-        .create_evidence(&evidence("support_ticket", "Refund delays anger finance", Some("Globex"), Some("2026-03-04")))
+        .create_evidence(
+            &evidence("support_ticket", "Refund delays anger finance", Some("Globex"), Some("2026-03-04")),
+            None,
+        )
         .await
         .unwrap();
-    let other = store.create_evidence(&evidence("usage_metric", "Exports doubled", None, None)).await.unwrap();
+    let other = store.create_evidence(&evidence("usage_metric", "Exports doubled", None, None), None).await.unwrap();
     let mut input = ticket.to_input();
     EvidencePatch {
         summary: Some("Chargebacks spike after checkout outage".into()),
@@ -855,7 +867,7 @@ async fn evidence_updates_keep_the_search_index_right(store: Store) {
         ..EvidencePatch::default()
     }
     .apply(&mut input);
-    let updated = store.update_evidence(ticket.id, &input.validate().unwrap()).await.unwrap();
+    let updated = store.update_evidence(ticket.id, &input.validate().unwrap(), None).await.unwrap();
     assert_eq!(updated.summary, "Chargebacks spike after checkout outage");
     assert_eq!((updated.kind, updated.date), (EvidenceKind::CustomerInterview, None));
     assert_eq!(updated.customer.as_deref(), Some("Initech"));
@@ -869,7 +881,7 @@ async fn evidence_updates_keep_the_search_index_right(store: Store) {
     }
     assert_eq!(ids(&store.search_evidence("exports").await.unwrap()), [other.id], "other evidence is untouched");
 
-    store.delete_evidence(other.id).await.unwrap();
+    store.delete_evidence(other.id, None).await.unwrap();
     assert_eq!(ids(&store.search_evidence("exports").await.unwrap()), Vec::<i64>::new(), "deleted leaves the index");
     assert_eq!(ids(&store.evidence_list().await.unwrap()), [ticket.id]);
 }
@@ -880,8 +892,8 @@ async fn evidence_updates_and_deletes_name_what_is_missing(store: Store) {
         Err(StoreError::NotFound { entity: "evidence", id: 99 }) => {}
         other => panic!("expected evidence 99 not found, got {other:?}"),
     };
-    not_found(store.update_evidence(99, &draft).await.map(drop));
-    not_found(store.delete_evidence(99).await);
+    not_found(store.update_evidence(99, &draft, None).await.map(drop));
+    not_found(store.delete_evidence(99, None).await);
     not_found(store.evidence_initiatives(99).await.map(drop));
     assert!(matches!(store.initiative_evidence(99).await, Err(StoreError::NotFound { entity: "initiative", id: 99 })));
     assert!(store.evidence_list().await.unwrap().is_empty(), "an update of nothing creates nothing");
@@ -898,16 +910,16 @@ async fn two_initiatives(store: &Store) -> (i64, i64) {
 async fn evidence_links_to_initiatives_many_to_many(store: Store) {
     let (refunds, sso) = two_initiatives(&store).await;
     let old = evidence("support_ticket", "Refund late", Some("Globex"), Some("2026-01-05"));
-    let old = store.create_evidence(&old).await.unwrap();
+    let old = store.create_evidence(&old, None).await.unwrap();
     let new = evidence("sales_request", "Needs SSO", Some("Initech"), Some("2026-04-01"));
-    let new = store.create_evidence(&new).await.unwrap();
-    let undated = store.create_evidence(&evidence("market_research", "Analysts", None, None)).await.unwrap();
+    let new = store.create_evidence(&new, None).await.unwrap();
+    let undated = store.create_evidence(&evidence("market_research", "Analysts", None, None), None).await.unwrap();
 
-    assert!(store.link_evidence(old.id, refunds).await.unwrap());
-    assert!(store.link_evidence(undated.id, refunds).await.unwrap());
-    assert!(store.link_evidence(new.id, refunds).await.unwrap());
-    assert!(store.link_evidence(new.id, sso).await.unwrap());
-    assert!(!store.link_evidence(new.id, sso).await.unwrap(), "linking twice is a no-op");
+    assert!(store.link_evidence(old.id, refunds, None).await.unwrap());
+    assert!(store.link_evidence(undated.id, refunds, None).await.unwrap());
+    assert!(store.link_evidence(new.id, refunds, None).await.unwrap());
+    assert!(store.link_evidence(new.id, sso, None).await.unwrap());
+    assert!(!store.link_evidence(new.id, sso, None).await.unwrap(), "linking twice is a no-op");
 
     assert_eq!(ids(&store.initiative_evidence(refunds).await.unwrap()), [new.id, old.id, undated.id], "newest first");
     assert_eq!(ids(&store.initiative_evidence(sso).await.unwrap()), [new.id]);
@@ -916,26 +928,26 @@ async fn evidence_links_to_initiatives_many_to_many(store: Store) {
     assert_eq!(linked, [(refunds, "Instant refunds".to_owned()), (sso, "SSO".to_owned())]);
     assert!(store.evidence_initiatives(undated.id).await.unwrap().iter().all(|i| i.id == refunds));
 
-    assert!(store.unlink_evidence(new.id, refunds).await.unwrap());
-    assert!(!store.unlink_evidence(new.id, refunds).await.unwrap(), "unlinking what is not linked is a no-op");
+    assert!(store.unlink_evidence(new.id, refunds, None).await.unwrap());
+    assert!(!store.unlink_evidence(new.id, refunds, None).await.unwrap(), "unlinking what is not linked is a no-op");
     assert_eq!(ids(&store.initiative_evidence(refunds).await.unwrap()), [old.id, undated.id]);
     assert_eq!(store.evidence_initiatives(new.id).await.unwrap().len(), 1);
 }
 
 async fn linking_unknown_records_names_them_and_writes_nothing(store: Store) {
     let (refunds, _) = two_initiatives(&store).await;
-    let real = store.create_evidence(&evidence("support_ticket", "Refund late", None, None)).await.unwrap();
+    let real = store.create_evidence(&evidence("support_ticket", "Refund late", None, None), None).await.unwrap();
     let message = |r: Result<bool, StoreError>| match r {
         Err(StoreError::Invalid(errors)) => errors.summary(),
         other => panic!("expected unknown references, got {other:?}"),
     };
     assert_eq!(
-        message(store.link_evidence(real.id + 50, refunds).await),
+        message(store.link_evidence(real.id + 50, refunds, None).await),
         format!("evidence_id: unknown evidence {}", real.id + 50)
     );
-    assert_eq!(message(store.link_evidence(real.id, 777).await), "initiative_id: unknown initiative 777");
+    assert_eq!(message(store.link_evidence(real.id, 777, None).await), "initiative_id: unknown initiative 777");
     assert_eq!(
-        message(store.unlink_evidence(4242, 777).await),
+        message(store.unlink_evidence(4242, 777, None).await),
         "evidence_id: unknown evidence 4242; initiative_id: unknown initiative 777"
     );
     assert!(store.initiative_evidence(refunds).await.unwrap().is_empty());
@@ -944,31 +956,31 @@ async fn linking_unknown_records_names_them_and_writes_nothing(store: Store) {
 
 async fn linked_evidence_cannot_be_deleted_but_its_initiative_can(store: Store) {
     let (refunds, sso) = two_initiatives(&store).await;
-    let e = store.create_evidence(&evidence("support_ticket", "Refund late", None, None)).await.unwrap();
-    store.link_evidence(e.id, refunds).await.unwrap();
-    store.link_evidence(e.id, sso).await.unwrap();
-    match store.delete_evidence(e.id).await {
+    let e = store.create_evidence(&evidence("support_ticket", "Refund late", None, None), None).await.unwrap();
+    store.link_evidence(e.id, refunds, None).await.unwrap();
+    store.link_evidence(e.id, sso, None).await.unwrap();
+    match store.delete_evidence(e.id, None).await {
         Err(StoreError::Conflict(message)) => {
             assert_eq!(message, format!("evidence {} supports initiatives {refunds}, {sso}; unlink it first", e.id));
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
     assert_eq!(store.evidence(e.id).await.unwrap(), e, "nothing was deleted");
-    store.unlink_evidence(e.id, refunds).await.unwrap();
+    store.unlink_evidence(e.id, refunds, None).await.unwrap();
     store.delete_initiative(sso).await.unwrap();
     assert!(store.evidence_initiatives(e.id).await.unwrap().is_empty(), "the initiative took its link along");
     assert_eq!(store.evidence(e.id).await.unwrap(), e, "the evidence stays");
-    store.delete_evidence(e.id).await.unwrap();
+    store.delete_evidence(e.id, None).await.unwrap();
     assert!(store.evidence_list().await.unwrap().is_empty());
 }
 
 async fn an_evidence_import_is_one_transaction(store: Store) {
-    let mut abandoned = store.begin_evidence_import().await.unwrap();
+    let mut abandoned = store.begin_evidence_import(None).await.unwrap();
     abandoned.add(&evidence("support_ticket", "Refund late", None, None)).await.unwrap();
     drop(abandoned);
     assert!(store.evidence_list().await.unwrap().is_empty(), "an import dropped before commit writes nothing");
 
-    let mut import = store.begin_evidence_import().await.unwrap();
+    let mut import = store.begin_evidence_import(None).await.unwrap();
     let first =
         import.add(&evidence("support_ticket", "Refund late", Some("Globex"), Some("2026-02-01"))).await.unwrap();
     let second =
@@ -1131,4 +1143,149 @@ async fn a_brief_with_unknown_references_is_refused_and_nothing_is_written(store
         assert!(matches!(&error, StoreError::Invalid(e) if e.0[0].field == field), "{field}: {error}");
     }
     assert!(store.briefs(erin, &[team]).await.unwrap().is_empty());
+}
+
+/// Payments with its manager and an initiative, another team with its manager, a member of
+/// Payments who records evidence, and an administrator: (payments initiative, other team's
+/// initiative, recorder, payments manager, other manager, admin).
+async fn stewardship(store: &Store) -> (i64, i64, i64, i64, i64, i64) {
+    let payments = store.create_team(&team("Payments"), None).await.unwrap().id;
+    let growth = store.create_team(&team("Growth"), None).await.unwrap().id;
+    let refunds = initiative(json!({"title": "Instant refunds", "team_id": payments, "horizon": "now"}));
+    let refunds = store.create_initiative(&refunds).await.unwrap().id;
+    let funnel = initiative(json!({"title": "Funnel", "team_id": growth, "horizon": "now"}));
+    let funnel = store.create_initiative(&funnel).await.unwrap().id;
+    let recorder = user(store, "Ravi Recorder").await;
+    let manager = user(store, "Sofia Marchetti").await;
+    let other = user(store, "Omar Other").await;
+    store.set_role(payments, recorder, Some(Role::Member), None).await.unwrap();
+    store.set_role(payments, manager, Some(Role::Manager), None).await.unwrap();
+    store.set_role(growth, other, Some(Role::Manager), None).await.unwrap();
+    let new =
+        leadup_core::account::NewUser { email: "ada@example.com".into(), name: "Ada Admin".into(), is_admin: true };
+    let admin = store.create_user(&new, "hash", 0, None).await.unwrap().id;
+    (refunds, funnel, recorder, manager, other, admin)
+}
+
+fn forbidden<T: std::fmt::Debug>(result: Result<T, StoreError>, what: &str) {
+    match result {
+        Err(StoreError::Forbidden(message)) => assert!(message.contains("may be changed only by"), "{what}: {message}"),
+        other => panic!("{what}: expected Forbidden, got {other:?}"),
+    }
+}
+
+async fn evidence_is_changed_only_by_its_stewards(store: Store) {
+    let (refunds, funnel, recorder, manager, other, admin) = stewardship(&store).await;
+    let piece = store
+        .create_evidence(&evidence("support_ticket", "Refunds take two weeks", None, None), Some(recorder))
+        .await
+        .unwrap();
+    assert_eq!(piece.recorder_id, Some(recorder), "the recorder owns it");
+    assert_eq!(store.evidence(piece.id).await.unwrap().recorder_id, Some(recorder));
+    assert!(store.link_evidence(piece.id, refunds, Some(recorder)).await.unwrap(), "the owner links it");
+    let stewards = store.evidence_stewards(piece.id).await.unwrap();
+    assert_eq!((stewards.recorder_id, stewards.citing_teams.len()), (Some(recorder), 1));
+
+    // Another team's manager changes nothing: not the text, not its links, not its existence.
+    let rewritten = evidence("support_ticket", "Refunds are instant", None, None);
+    forbidden(store.update_evidence(piece.id, &rewritten, Some(other)).await, "update by another team's manager");
+    forbidden(store.unlink_evidence(piece.id, refunds, Some(other)).await, "unlink by another team's manager");
+    forbidden(store.link_evidence(piece.id, funnel, Some(other)).await, "link by another team's manager");
+    forbidden(store.delete_evidence(piece.id, Some(other)).await, "delete by another team's manager");
+    assert_eq!(store.evidence(piece.id).await.unwrap(), piece, "nothing changed");
+    assert_eq!(ids(&store.initiative_evidence(refunds).await.unwrap()), [piece.id], "still linked");
+    assert!(store.initiative_evidence(funnel).await.unwrap().is_empty());
+
+    // The owner, the citing team's manager, an administrator and the operator may.
+    for (by, summary) in [
+        (Some(recorder), "Refunds take 12 days"),
+        (Some(manager), "Refunds take 11 days"),
+        (Some(admin), "Refunds take 10 days"),
+        (None, "Refunds take 9 days"),
+    ] {
+        let changed =
+            store.update_evidence(piece.id, &evidence("support_ticket", summary, None, None), by).await.unwrap();
+        assert_eq!((changed.summary.as_str(), changed.recorder_id), (summary, Some(recorder)), "by {by:?}");
+    }
+    assert!(
+        store.unlink_evidence(piece.id, refunds, Some(manager)).await.unwrap(),
+        "the citing team's manager unlinks"
+    );
+    // Unlinked, Payments no longer cites it: its manager is no steward any more.
+    forbidden(store.link_evidence(piece.id, refunds, Some(manager)).await, "relink by a former citing manager");
+    assert!(store.link_evidence(piece.id, refunds, Some(admin)).await.unwrap(), "an administrator links it");
+
+    // Evidence without an owner: its citing teams' managers and administrators only.
+    let unowned = store.create_evidence(&evidence("sales_request", "Needs SEPA", None, None), None).await.unwrap();
+    assert_eq!(unowned.recorder_id, None);
+    forbidden(store.update_evidence(unowned.id, &rewritten, Some(manager)).await, "uncited, unowned: a manager");
+    forbidden(store.link_evidence(unowned.id, refunds, Some(recorder)).await, "unowned: a member");
+    store.link_evidence(unowned.id, refunds, None).await.unwrap();
+    store
+        .update_evidence(unowned.id, &evidence("sales_request", "Needs SEPA now", None, None), Some(manager))
+        .await
+        .unwrap();
+    forbidden(store.unlink_evidence(unowned.id, refunds, Some(other)).await, "unowned: another team's manager");
+    // A user who does not exist is named.
+    match store.update_evidence(unowned.id, &rewritten, Some(4_242)).await {
+        Err(StoreError::Invalid(errors)) => assert_eq!(errors.summary(), "user: user 4242 does not exist"),
+        other => panic!("expected an unknown user, got {other:?}"),
+    }
+
+    // An import is owned by the user importing it.
+    let mut import = store.begin_evidence_import(Some(other)).await.unwrap();
+    let imported = import.add(&evidence("usage_metric", "Exports doubled", None, None)).await.unwrap();
+    import.commit().await.unwrap();
+    assert_eq!(store.evidence(imported).await.unwrap().recorder_id, Some(other));
+    store.delete_evidence(imported, Some(other)).await.unwrap();
+    assert!(matches!(store.evidence(imported).await, Err(StoreError::NotFound { .. })));
+}
+
+async fn every_change_to_evidence_is_audited(store: Store) {
+    let (refunds, _, recorder, manager, other, _) = stewardship(&store).await;
+    let before = store.audit_log().await.unwrap().len();
+    let piece = store
+        .create_evidence(&evidence("support_ticket", "Refunds take two weeks", None, None), Some(recorder))
+        .await
+        .unwrap();
+    let id = piece.id;
+    store.link_evidence(id, refunds, Some(recorder)).await.unwrap();
+    assert!(!store.link_evidence(id, refunds, Some(recorder)).await.unwrap(), "a link that was there already");
+    store
+        .update_evidence(id, &evidence("support_ticket", "Refunds take ten days", None, None), Some(manager))
+        .await
+        .unwrap();
+    forbidden(
+        store.update_evidence(id, &evidence("support_ticket", "Instant", None, None), Some(other)).await,
+        "other",
+    );
+    store.unlink_evidence(id, refunds, Some(manager)).await.unwrap();
+    store.delete_evidence(id, Some(recorder)).await.unwrap();
+    let mut import = store.begin_evidence_import(None).await.unwrap();
+    let imported = import.add(&evidence("usage_metric", "Exports doubled", None, None)).await.unwrap();
+    import.commit().await.unwrap();
+
+    let log = store.audit_log().await.unwrap();
+    let entries: Vec<(String, String, Option<i64>)> =
+        log[before..].iter().map(|e| (e.event.action.clone(), e.event.subject.clone(), e.event.actor)).collect();
+    let subject = format!("evidence:{id}");
+    let link = format!("evidence:{id}/initiative:{refunds}");
+    assert_eq!(
+        entries,
+        [
+            ("evidence.created".to_owned(), subject.clone(), Some(recorder)),
+            ("evidence.linked".to_owned(), link.clone(), Some(recorder)),
+            ("evidence.updated".to_owned(), subject.clone(), Some(manager)),
+            ("evidence.unlinked".to_owned(), link, Some(manager)),
+            ("evidence.deleted".to_owned(), subject, Some(recorder)),
+            ("evidence.created".to_owned(), format!("evidence:{imported}"), None),
+        ],
+        "one entry per change, none for a no-op or a refusal"
+    );
+    let updated: serde_json::Value = serde_json::from_str(&log[before + 2].event.details).unwrap();
+    assert_eq!(updated["before"]["summary"], "Refunds take two weeks", "what the evidence said before");
+    assert_eq!(updated["after"]["summary"], "Refunds take ten days");
+    let deleted: serde_json::Value = serde_json::from_str(&log[before + 4].event.details).unwrap();
+    assert_eq!(deleted["evidence"]["summary"], "Refunds take ten days", "what was deleted is kept");
+    assert_eq!(store.verify_audit_log().await.unwrap(), Ok(log.len()));
 }

@@ -79,6 +79,11 @@ pub(crate) enum Caller {
 
 impl Caller {
     /// The signed-in user, if any.
+    /// The signed-in user's id, if anyone is signed in.
+    pub(crate) fn user_id(&self) -> Option<i64> {
+        self.principal().map(|p| p.user_id)
+    }
+
     pub(crate) fn principal(&self) -> Option<&Principal> {
         match self {
             Caller::Anonymous => None,
@@ -504,6 +509,10 @@ pub enum Access {
     /// An action on the team of the brief whose id is the path's `{id}`, by one of the team's
     /// managers or by the stakeholder the brief was sent to.
     Brief(Action),
+    /// A workspace-wide action on the evidence whose id is the path's `{id}`, by one of those
+    /// who may change it (`EvidenceStewards::allow`): who recorded it, a manager of a team
+    /// citing it, or an administrator.
+    Evidence(Action),
 }
 
 impl Access {
@@ -521,7 +530,8 @@ impl Access {
             | Access::WinTeam(action)
             | Access::StakeholderTeams(action)
             | Access::BodyTeam(action)
-            | Access::Brief(action) => Some(action),
+            | Access::Brief(action)
+            | Access::Evidence(action) => Some(action),
         }
     }
 }
@@ -584,6 +594,15 @@ async fn decide(rule: &Rule, caller: &Caller, id: Option<i64>) -> Result<(), App
                 .await?
                 .ok_or(leadup_store::StoreError::NotFound { entity: "stakeholder", id: user })?;
             if stakeholder.allows(principal, action) { Ok(()) } else { Err(AppError::Forbidden(denial(action, None))) }
+        }
+        Access::Evidence(action) => {
+            let principal = caller.require(action, None)?;
+            let Some(id) = id else { return Ok(()) };
+            if rule.state.store.evidence_stewards(id).await?.allow(principal) {
+                Ok(())
+            } else {
+                Err(AppError::Forbidden(leadup_store::evidence_refusal(id)))
+            }
         }
         Access::Brief(action) => {
             let principal = caller.principal().ok_or_else(|| AppError::Unauthorized(SIGN_IN.to_owned()))?;

@@ -90,15 +90,17 @@ pub struct EvidenceImportReport {
 
 /// Reads `input` as evidence CSV with `mapping` and writes its good rows in one transaction
 /// (none if `strict` and a row is bad). A file whose header is wrong, or that cannot be read to
-/// its end, writes nothing and fails.
+/// its end, writes nothing and fails. The evidence is recorded by user `by` (`None`: the
+/// operator at the command line).
 pub async fn import_evidence<R: Read>(
     store: &Store,
     input: R,
     mapping: &EvidenceMapping,
     strict: bool,
+    by: Option<i64>,
 ) -> Result<EvidenceImportReport, ImportFailure> {
     let rows = evidence_csv(input, mapping)?;
-    let mut import = store.begin_evidence_import().await?;
+    let mut import = store.begin_evidence_import(by).await?;
     let mut report = EvidenceImportReport { rows: 0, written: 0, committed: false, errors: Vec::new() };
     for row in rows {
         report.rows += 1;

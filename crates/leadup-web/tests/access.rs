@@ -116,8 +116,8 @@ impl Fixture {
         let evidence: leadup_core::evidence::EvidenceInput =
             serde_json::from_value(serde_json::json!({"kind": "support_ticket", "summary": "Refunds take two weeks"}))
                 .unwrap();
-        let evidence = store.create_evidence(&evidence.validate().unwrap()).await.unwrap().id;
-        store.link_evidence(evidence, initiative).await.unwrap();
+        let evidence = store.create_evidence(&evidence.validate().unwrap(), None).await.unwrap().id;
+        store.link_evidence(evidence, initiative, None).await.unwrap();
         let (plan, change_request) = plan_with_request(&store, team, initiative, &holders).await;
         let proposal = store
             .create_proposal(
@@ -446,9 +446,13 @@ async fn plan_with_request(
 }
 
 /// Whether the matrix lets `caller` use a route with `access` on the fixture's team (a brief's
-/// routes: as the team's manager or as the executive it was sent to).
+/// routes: as the team's manager or as the executive it was sent to; the evidence's, which
+/// nobody owns and the team cites: as an administrator or the team's manager).
 fn allowed(access: Access, caller: Option<&Principal>, team: i64, stakeholder: i64) -> bool {
     match (access, caller) {
+        (Access::Evidence(action), Some(p)) => {
+            p.may(action, None) && (p.is_admin || p.role_in(team) == Some(leadup_core::access::Role::Manager))
+        }
         (Access::Brief(action), Some(p)) => {
             p.may(action, Some(team)) && (p.user_id == stakeholder || p.may(Action::WriteBriefs, Some(team)))
         }
@@ -563,6 +567,9 @@ fn requirement(access: Access) -> String {
         ),
         Access::Brief(action) => {
             format!("`{action}` on the team of brief `{{id}}`, as its manager or as the executive it was sent to")
+        }
+        Access::Evidence(action) => {
+            format!("`{action}` on evidence `{{id}}`, as who recorded it, a manager of a team citing it, or an admin")
         }
     }
 }

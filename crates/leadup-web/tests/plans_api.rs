@@ -361,7 +361,7 @@ async fn proposal_workflow(db: TestDatabase) {
         json!({"kind": "support_ticket", "summary": "Refunds take two weeks", "customer": "Globex", "date": "2026-12-01"}),
     )
     .unwrap();
-    let evidence = api.store.create_evidence(&evidence.validate().unwrap()).await.unwrap().id;
+    let evidence = api.store.create_evidence(&evidence.validate().unwrap(), None).await.unwrap().id;
     let input = json!({
         "title": "Instant refunds",
         "problem": {"text": "Refunds take two weeks", "evidence": [evidence]},

@@ -1259,9 +1259,9 @@ async fn seed_evidence(store: &Store, initiative_ids: &[i64], today: Date) -> an
             recorded_by: Some("Sofia Marchetti".to_owned()),
         };
         let draft = input.validate().with_context(|| format!("demo evidence '{summary}'"))?;
-        let piece = store.create_evidence(&draft).await.context("saving demo evidence")?;
+        let piece = store.create_evidence(&draft, None).await.context("saving demo evidence")?;
         for &initiative in supports {
-            store.link_evidence(piece.id, initiative_ids[initiative]).await.context("linking demo evidence")?;
+            store.link_evidence(piece.id, initiative_ids[initiative], None).await.context("linking demo evidence")?;
         }
     }
     Ok(())

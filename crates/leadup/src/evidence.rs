@@ -28,25 +28,25 @@ pub async fn evidence(store: &Store, command: EvidenceCommand) -> anyhow::Result
             let mut input = EvidenceInput::new(kind, summary);
             patch(fields).apply(&mut input);
             let draft = input.validate().map_err(flag_names)?;
-            print_evidence(store, &store.create_evidence(&draft).await?, &view).await
+            print_evidence(store, &store.create_evidence(&draft, None).await?, &view).await
         }
         EvidenceCommand::Update { id, fields, view } => {
             let mut input = store.evidence(id).await?.to_input();
             patch(fields).apply(&mut input);
             let draft = input.validate().map_err(flag_names)?;
-            print_evidence(store, &store.update_evidence(id, &draft).await?, &view).await
+            print_evidence(store, &store.update_evidence(id, &draft, None).await?, &view).await
         }
         EvidenceCommand::Delete { id } => {
-            store.delete_evidence(id).await?;
+            store.delete_evidence(id, None).await?;
             output::line(&format!("deleted evidence {id}"))
         }
         EvidenceCommand::Link { id, initiative } => {
-            let linked = store.link_evidence(id, initiative).await.map_err(link_flags)?;
+            let linked = store.link_evidence(id, initiative, None).await.map_err(link_flags)?;
             let already = if linked { "" } else { " (it already was)" };
             output::line(&format!("linked evidence {id} to initiative {initiative}{already}"))
         }
         EvidenceCommand::Unlink { id, initiative } => {
-            let unlinked = store.unlink_evidence(id, initiative).await.map_err(link_flags)?;
+            let unlinked = store.unlink_evidence(id, initiative, None).await.map_err(link_flags)?;
             let never = if unlinked { "" } else { " (it was not linked)" };
             output::line(&format!("unlinked evidence {id} from initiative {initiative}{never}"))
         }

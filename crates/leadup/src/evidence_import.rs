@@ -31,7 +31,7 @@ pub async fn import(store: &Store, args: EvidenceImportArgs) -> anyhow::Result<(
     let mapping = mapping(&args)?;
     let path = args.file.display().to_string();
     let file = File::open(&args.file).with_context(|| format!("cannot open {path}"))?;
-    let outcome = match import_evidence(store, file, &mapping, args.strict).await {
+    let outcome = match import_evidence(store, file, &mapping, args.strict, None).await {
         Ok(outcome) => outcome,
         Err(ImportFailure::File(error)) => return Err(unreadable(&args.file, error)),
         Err(ImportFailure::Stopped(error)) => anyhow::bail!("cannot import {path}: {error}; nothing was written"),

@@ -47,7 +47,7 @@ pub(crate) async fn create(
     if input.recorded_by.is_none() {
         input.recorded_by = caller.principal().map(|p| p.name.clone());
     }
-    let piece = state.store.create_evidence(&input.validate()?).await?;
+    let piece = state.store.create_evidence(&input.validate()?, caller.principal().map(|p| p.user_id)).await?;
     Ok(created(format!("/api/v1/evidence/{}", piece.id), piece))
 }
 
@@ -55,18 +55,19 @@ pub(crate) async fn create(
 /// validated as a whole, and nothing changes if any field is bad.
 pub(crate) async fn update(
     State(state): State<AppState>,
+    caller: Caller,
     Id(id): Id,
     Json(patch): Json<EvidencePatch>,
 ) -> Result<Json<Evidence>, AppError> {
     let mut input = state.store.evidence(id).await?.to_input();
     patch.apply(&mut input);
-    Ok(Json(state.store.update_evidence(id, &input.validate()?).await?))
+    Ok(Json(state.store.update_evidence(id, &input.validate()?, caller.user_id()).await?))
 }
 
 /// Deletes a piece of evidence; refused (409) while an initiative, a change request or a
 /// proposal cites it.
-pub(crate) async fn delete(State(state): State<AppState>, Id(id): Id) -> Result<StatusCode, AppError> {
-    state.store.delete_evidence(id).await?;
+pub(crate) async fn delete(State(state): State<AppState>, caller: Caller, Id(id): Id) -> Result<StatusCode, AppError> {
+    state.store.delete_evidence(id, caller.user_id()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -87,17 +88,19 @@ pub(crate) async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Js
 
 pub(crate) async fn link(
     State(state): State<AppState>,
+    caller: Caller,
     Path((id, initiative)): Path<(i64, i64)>,
 ) -> Result<StatusCode, AppError> {
-    state.store.link_evidence(id, initiative).await?;
+    state.store.link_evidence(id, initiative, caller.user_id()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub(crate) async fn unlink(
     State(state): State<AppState>,
+    caller: Caller,
     Path((id, initiative)): Path<(i64, i64)>,
 ) -> Result<StatusCode, AppError> {
-    state.store.unlink_evidence(id, initiative).await?;
+    state.store.unlink_evidence(id, initiative, caller.user_id()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -124,15 +127,17 @@ pub(crate) async fn of_initiative(
 
 pub(crate) async fn import(
     State(state): State<AppState>,
+    caller: Caller,
     Query(options): Query<EvidenceImportOptions>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<EvidenceImportReport>, AppError> {
     let (mapping, strict) = (options.mapping(str::to_owned)?, options.strict);
     let body = body?;
-    let report = match import_evidence(&state.store, std::io::Cursor::new(body), &mapping, strict).await {
-        Ok(report) => report,
-        Err(ImportFailure::Store(error)) => return Err(error.into()),
-        Err(other) => return Err(ValidationErrors::single("file", other.to_string()).into()),
-    };
+    let report =
+        match import_evidence(&state.store, std::io::Cursor::new(body), &mapping, strict, caller.user_id()).await {
+            Ok(report) => report,
+            Err(ImportFailure::Store(error)) => return Err(error.into()),
+            Err(other) => return Err(ValidationErrors::single("file", other.to_string()).into()),
+        };
     if report.committed { Ok(Json(report)) } else { Err(super::imports::rejected(&report.errors, &report)) }
 }

@@ -32,7 +32,7 @@ use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{
-        BodyTeam, Brief, ChangeRequestTeam, CommitmentTeam, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn,
+        BodyTeam, Brief, ChangeRequestTeam, CommitmentTeam, Evidence, InitiativeTeam, PlanTeam, ProposalTeam, SignedIn,
         StakeholderTeams, Team, WinTeam, Workspace,
     };
     use Action::{
@@ -79,10 +79,10 @@ pub(crate) fn routes(state: &AppState) -> Routes {
             crate::imports::MAX_UPLOAD,
         )
         .add(Method::GET, "/evidence/{id}", Workspace(ReadWorkspace), evidence::show)
-        .add(Method::PATCH, "/evidence/{id}", Workspace(RecordEvidence), evidence::update)
-        .add(Method::DELETE, "/evidence/{id}", Workspace(RecordEvidence), evidence::delete)
-        .add(Method::PUT, "/evidence/{id}/initiatives/{initiative}", Workspace(RecordEvidence), evidence::link)
-        .add(Method::DELETE, "/evidence/{id}/initiatives/{initiative}", Workspace(RecordEvidence), evidence::unlink)
+        .add(Method::PATCH, "/evidence/{id}", Evidence(RecordEvidence), evidence::update)
+        .add(Method::DELETE, "/evidence/{id}", Evidence(RecordEvidence), evidence::delete)
+        .add(Method::PUT, "/evidence/{id}/initiatives/{initiative}", Evidence(RecordEvidence), evidence::link)
+        .add(Method::DELETE, "/evidence/{id}/initiatives/{initiative}", Evidence(RecordEvidence), evidence::unlink)
         .add(Method::GET, "/initiatives/{id}/rules", Workspace(ReadWorkspace), progress::rules)
         .add(Method::PUT, "/initiatives/{id}/rules", InitiativeTeam(EditInitiatives), progress::set_rules)
         .add(Method::GET, "/teams/{id}/plans", Team(ViewTeam), plans::list)

@@ -229,8 +229,8 @@ async fn save(
         }
     };
     let saved = match (draft, stored) {
-        (Ok(draft), None) => state.store.create_evidence(&draft).await,
-        (Ok(draft), Some(piece)) => state.store.update_evidence(piece.id, &draft).await,
+        (Ok(draft), None) => state.store.create_evidence(&draft, caller.user_id()).await,
+        (Ok(draft), Some(piece)) => state.store.update_evidence(piece.id, &draft, caller.user_id()).await,
         (Err(errors), _) => {
             return match render_form(state, caller, form, &errors, stored).await {
                 Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
@@ -244,10 +244,10 @@ async fn save(
     }
 }
 
-pub(crate) async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub(crate) async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Response {
     let result = async {
         let piece = load(&state, &id).await?;
-        state.store.delete_evidence(piece.id).await?;
+        state.store.delete_evidence(piece.id, caller.user_id()).await?;
         Ok::<(), PageError>(())
     }
     .await;
@@ -338,7 +338,13 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
     let piece = load(&state, &id).await?;
     let id = piece.id;
     let proposals = state.store.evidence_proposals(id).await?;
-    let may_record = caller.principal().is_some_and(|p| p.may(leadup_core::access::Action::RecordEvidence, None));
+    // Recording is open to everyone; changing this piece is for those its stewards allow.
+    let stewards = state.store.evidence_stewards(id).await?;
+    let may_change = caller.principal().is_some_and(|p| stewards.allow(p));
+    let owner = match piece.recorder_id {
+        Some(user) => state.store.user(user).await.ok().map(|u| u.name),
+        None => None,
+    };
     let workspace = state.store.workspace().await?;
     let linked = state.store.evidence_initiatives(id).await?;
     let initiatives = state.store.initiatives().await?;
@@ -349,7 +355,7 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
         div.page-head {
             h1 { (piece.kind.label()) }
             (strength_badge(&strength))
-            @if may_record { a.button.secondary href={ "/evidence/" (id) "/edit" } { "Edit" } }
+            @if may_change { a.button.secondary href={ "/evidence/" (id) "/edit" } { "Edit" } }
         }
         div.grid-2 {
             section.card {
@@ -361,6 +367,11 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
                     @if let Some(n) = piece.customers_affected { dt { "Customers affected" } dd { (n) } }
                     @if piece.revenue_at_stake.is_some() { dt { "Revenue at stake" } dd { (revenue(&piece)) } }
                     @if let Some(who) = &piece.recorded_by { dt { "Recorded by" } dd { (who) } }
+                    dt { "Owner" }
+                    dd { @match &owner { Some(name) => { (name) } None => { span.muted { "recorded before owners were kept" } } } }
+                }
+                @if !may_change {
+                    p.muted { "Only the person who recorded this evidence, the managers of the teams citing it and administrators may change it." }
                 }
             }
             section.card {
@@ -374,13 +385,13 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
             ul.rules { @for initiative in &linked {
                 li {
                     a href={ "/initiatives/" (initiative.id) } { (initiative.title) }
-                    form.inline method="post" action={ "/evidence/" (id) "/initiatives/" (initiative.id) "/remove" } {
+                    @if may_change { form.inline method="post" action={ "/evidence/" (id) "/initiatives/" (initiative.id) "/remove" } {
                         input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
                         button.link type="submit" aria-label={ "Unlink " (initiative.title) } { "Unlink" }
-                    }
+                    } }
                 }
             } }
-            @if !unlinked.is_empty() {
+            @if may_change && !unlinked.is_empty() {
                 form.rule-form method="post" action={ "/evidence/" (id) "/initiatives" } {
                     input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
                     label { span.label { "Supports" }
@@ -395,7 +406,7 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
             @if proposals.is_empty() { p.muted { "None." } }
             ul.rules { @for (proposal, title) in &proposals { li { a href={ "/proposals/" (proposal) } { (title) } } } }
         }
-        @if may_record {
+        @if may_change {
             section.card.danger {
                 h2 { "Delete" }
                 p.muted { "Evidence that an initiative, a change request or a proposal cites cannot be deleted: unlink it there first." }
@@ -416,6 +427,7 @@ pub(crate) struct LinkForm {
 
 pub(crate) async fn link(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<String>,
     Form(form): Form<LinkForm>,
 ) -> Response {
@@ -423,17 +435,21 @@ pub(crate) async fn link(
         return PageError::from(AppError::from(ValidationErrors::single("initiative", "choose an initiative")))
             .into_response();
     };
-    match state.store.link_evidence(id, initiative).await {
+    match state.store.link_evidence(id, initiative, caller.user_id()).await {
         Ok(_) => Redirect::to(&format!("/evidence/{id}#initiatives")).into_response(),
         Err(error) => PageError::from(error).into_response(),
     }
 }
 
-pub(crate) async fn unlink(State(state): State<AppState>, Path((id, initiative)): Path<(String, String)>) -> Response {
+pub(crate) async fn unlink(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, initiative)): Path<(String, String)>,
+) -> Response {
     let (Ok(id), Ok(initiative)) = (id.parse::<i64>(), initiative.parse::<i64>()) else {
         return missing("This link").into_response();
     };
-    match state.store.unlink_evidence(id, initiative).await {
+    match state.store.unlink_evidence(id, initiative, caller.user_id()).await {
         Ok(_) => Redirect::to(&format!("/evidence/{id}#initiatives")).into_response(),
         Err(error) => PageError::from(error).into_response(),
     }

@@ -116,7 +116,7 @@ pub(crate) async fn upload(
         return render(&state, &caller, &upload, &errors, &headers, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let file = std::io::Cursor::new(upload.file.clone());
-    match import_evidence(&state.store, file, &mapping, upload.options.strict).await {
+    match import_evidence(&state.store, file, &mapping, upload.options.strict, caller.user_id()).await {
         Ok(report) => {
             let status = if report.committed { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
             let workspace = state.store.workspace().await?;

@@ -40,7 +40,7 @@ use crate::{AppError, AppState};
 
 pub(crate) fn routes(state: &AppState) -> Routes {
     use Access::{
-        Brief, ChangeRequestTeam, CommitmentTeam, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn,
+        Brief, ChangeRequestTeam, CommitmentTeam, Evidence, InitiativeTeam, PlanTeam, ProposalTeam, Public, SignedIn,
         StakeholderTeams, Team, WinTeam, Workspace,
     };
     use Action::{
@@ -95,16 +95,11 @@ pub(crate) fn routes(state: &AppState) -> Routes {
             crate::imports::MAX_UPLOAD,
         )
         .add(Method::GET, "/evidence/{id}", Workspace(ReadWorkspace), evidence::show)
-        .add(Method::GET, "/evidence/{id}/edit", Workspace(RecordEvidence), evidence::edit_form)
-        .add(Method::POST, "/evidence/{id}", Workspace(RecordEvidence), evidence::update)
-        .add(Method::POST, "/evidence/{id}/delete", Workspace(RecordEvidence), evidence::delete)
-        .add(Method::POST, "/evidence/{id}/initiatives", Workspace(RecordEvidence), evidence::link)
-        .add(
-            Method::POST,
-            "/evidence/{id}/initiatives/{initiative}/remove",
-            Workspace(RecordEvidence),
-            evidence::unlink,
-        )
+        .add(Method::GET, "/evidence/{id}/edit", Evidence(RecordEvidence), evidence::edit_form)
+        .add(Method::POST, "/evidence/{id}", Evidence(RecordEvidence), evidence::update)
+        .add(Method::POST, "/evidence/{id}/delete", Evidence(RecordEvidence), evidence::delete)
+        .add(Method::POST, "/evidence/{id}/initiatives", Evidence(RecordEvidence), evidence::link)
+        .add(Method::POST, "/evidence/{id}/initiatives/{initiative}/remove", Evidence(RecordEvidence), evidence::unlink)
         .add(Method::GET, "/priorities", Workspace(ReadWorkspace), priorities::page)
         .add(Method::GET, "/initiatives/{id}", Workspace(ReadWorkspace), initiative::page)
         .add(Method::POST, "/initiatives/{id}/rules", InitiativeTeam(EditInitiatives), initiative::rules)
