@@ -197,7 +197,7 @@ pub(crate) fn document(version: Option<&ProcessVersion>, latest: Option<u32>, li
                     @let w = v.process.weights;
                     p {
                         "Ranked by " (method_name(v)) ", weights: reach " (w.reach) ", impact " (w.impact) ", confidence " (w.confidence) ", effort " (w.effort) ". "
-                        @if linked { a href={ "/priorities?method=" (v.process.method_name()) "&reach=" (w.reach) "&impact=" (w.impact) "&confidence=" (w.confidence) "&effort=" (w.effort) } { "See the ranking this way" } }
+                        @if linked { a.inline-link href={ "/priorities?method=" (v.process.method_name()) "&reach=" (w.reach) "&impact=" (w.impact) "&confidence=" (w.confidence) "&effort=" (w.effort) } { "See the ranking this way" } }
                     }
                     @if !v.process.priorities.is_empty() { p.prose { (v.process.priorities) } }
                     h3 { "Definition of done" }
@@ -283,7 +283,7 @@ async fn render(
                 h2 { "Versions" }
                 ul { @for v in &page.versions { li {
                     @if Some(v) == shown { "Version " (v.version) " (shown)" } @else {
-                        a href={ "/teams/" (team) "/process?version=" (v.version) } { "Version " (v.version) }
+                        a.inline-link href={ "/teams/" (team) "/process?version=" (v.version) } { "Version " (v.version) }
                     }
                     " · " (date_time(v.saved_at))
                 } } }
