@@ -101,3 +101,34 @@ pub async fn migrate_before(url: &str, version: i64, statements: &[&str]) -> Res
     }
     Ok(())
 }
+
+/// Generates `sqlite::NAME` and `postgres::NAME` from `async fn NAME(store: Store)`: one
+/// conformance test per backend (PostgreSQL skipped, or failing under
+/// `LEADUP_TEST_REQUIRE_ALL`, as [`TestDatabase::postgres`] says). Used by every store test file.
+#[macro_export]
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = leadup_store::testing::TestDatabase::sqlite();
+                    let store = leadup_store::Store::connect(&db.url).await.unwrap();
+                    assert_eq!(store.backend(), leadup_store::Backend::Sqlite);
+                    super::$name(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = leadup_store::testing::TestDatabase::postgres().await else { return };
+                    let store = leadup_store::Store::connect(&db.url).await.unwrap();
+                    assert_eq!(store.backend(), leadup_store::Backend::Postgres);
+                    super::$name(store).await;
+                }
+            )*
+        }
+    };
+}

@@ -11,28 +11,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = leadup_store::testing::TestDatabase::sqlite();
-                    super::$name(leadup_store::Store::connect(&db.url).await.unwrap()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(db) = leadup_store::testing::TestDatabase::postgres().await else { return };
-                    super::$name(leadup_store::Store::connect(&db.url).await.unwrap()).await;
-                }
-            )*
-        }
-    };
-}
+use leadup_store::conformance;
 
 conformance!(
     a_commitment_keeps_every_outcome,

@@ -13,33 +13,7 @@ use leadup_store::{BriefStatus, ImportSummary, NewBrief, Store, StoreError, Stor
 use serde_json::json;
 use time::macros::{date, datetime};
 
-/// Generates `sqlite::NAME` and `postgres::NAME` from `async fn NAME(store: Store)`.
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = leadup_store::testing::TestDatabase::sqlite();
-                    let store = leadup_store::Store::connect(&db.url).await.unwrap();
-                    assert_eq!(store.backend(), leadup_store::Backend::Sqlite);
-                    super::$name(store).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(db) = leadup_store::testing::TestDatabase::postgres().await else { return };
-                    let store = leadup_store::Store::connect(&db.url).await.unwrap();
-                    assert_eq!(store.backend(), leadup_store::Backend::Postgres);
-                    super::$name(store).await;
-                }
-            )*
-        }
-    };
-}
+use leadup_store::conformance;
 
 conformance!(
     initiative_forecasts_keep_one_per_day_as_history,

@@ -9,31 +9,7 @@ use leadup_store::{
 use time::Duration;
 use time::macros::datetime;
 
-/// Generates `sqlite::NAME` and `postgres::NAME` from `async fn NAME(store: Store)`.
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = leadup_store::testing::TestDatabase::sqlite();
-                    let store = leadup_store::Store::connect(&db.url).await.unwrap();
-                    super::$name(store).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(db) = leadup_store::testing::TestDatabase::postgres().await else { return };
-                    let store = leadup_store::Store::connect(&db.url).await.unwrap();
-                    super::$name(store).await;
-                }
-            )*
-        }
-    };
-}
+use leadup_store::conformance;
 
 conformance!(
     a_delivery_is_stored_with_every_attachment_byte,

@@ -13,29 +13,7 @@ use serde_json::json;
 use time::macros::{date, datetime};
 use time::{Date, OffsetDateTime};
 
-/// Generates `sqlite::NAME` and `postgres::NAME` from `async fn NAME(store: Store)`.
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = leadup_store::testing::TestDatabase::sqlite();
-                    super::$name(leadup_store::Store::connect(&db.url).await.unwrap()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(db) = leadup_store::testing::TestDatabase::postgres().await else { return };
-                    super::$name(leadup_store::Store::connect(&db.url).await.unwrap()).await;
-                }
-            )*
-        }
-    };
-}
+use leadup_store::conformance;
 
 conformance!(
     a_plan_goes_from_draft_to_baseline_and_is_replanned,
