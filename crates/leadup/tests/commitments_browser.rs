@@ -88,6 +88,12 @@ fn commitments_and_the_track_record_in_chromium() {
 
     // Added, then met.
     browser.click(".commitment-form button[type=submit]");
+    // The refused form still holds the statement: wait until its error is gone.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while browser.source().contains("Nothing was saved") {
+        assert!(std::time::Instant::now() < deadline, "the commitment was never added");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     browser.wait_for("Payouts to Norway");
     let added = cli_json(&db.url, &["commitment", "list", "--team", "Payments", "--json"]);
     let norway = added.as_array().unwrap().iter().find(|c| c["statement"] == "Payouts to Norway").unwrap().clone();
