@@ -228,6 +228,26 @@ impl State {
         }
     }
 
+    /// Where `initiative` stands by its stored forecast alone, without reading its items (the
+    /// roadmap colours every initiative by it): the state its page shows, from the counts the
+    /// forecast was computed on. A done or dropped initiative is that, whatever remains.
+    pub fn of_stored(initiative: &Initiative, stored: Option<&InitiativeForecast>, today: Date) -> Self {
+        use leadup_core::initiative::Status;
+        match (initiative.status, stored) {
+            (Status::Dropped, _) => Self::Dropped,
+            (Status::Done, _) => Self::Done,
+            (_, None) => Self::NoForecast,
+            (_, Some(f)) if f.attached == 0 => Self::NoItems,
+            (_, Some(f)) if f.attached_done >= f.attached => Self::Done,
+            (_, Some(f)) if f.target.is_some_and(|t| t < today) => Self::TargetPassed,
+            (_, Some(f)) => match (f.target, f.probability_by_target) {
+                (Some(_), Some(p)) => Self::of_probability(p),
+                _ if f.dates.is_some() => Self::Forecast,
+                _ => Self::NoForecast,
+            },
+        }
+    }
+
     fn of_probability(probability: f64) -> Self {
         if probability >= 0.85 {
             Self::OnTrack

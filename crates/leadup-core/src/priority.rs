@@ -114,6 +114,14 @@ pub struct Ranked {
     pub rank: usize,
     /// The score the ranking orders by (higher first).
     pub score: f64,
+    /// The score on a scale of 0 to 100 (one decimal): 100 for the first; below it, scores
+    /// span orders of magnitude, so the others are placed on a logarithmic scale down to 1 for
+    /// the lowest score above 0; a score of 0 (no evidence under RICE) is 0.
+    pub normalised: f64,
+    /// When others share this score: with how many, and why.
+    pub tie: Option<String>,
+    /// What the initiative lacks to be ranked on facts rather than defaults, e.g. "evidence".
+    pub missing: Vec<String>,
     /// The factors.
     pub candidate: Candidate,
     /// Why, one sentence per factor.
@@ -144,11 +152,73 @@ pub fn rank(candidates: &[Candidate], method: Method, weights: Weights) -> Vec<R
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let best = scored.first().map_or(0.0, |s| s.0);
+    let lowest = scored.iter().map(|s| s.0).filter(|s| *s > 0.0).fold(f64::INFINITY, f64::min);
     scored
-        .into_iter()
+        .iter()
         .enumerate()
-        .map(|(index, (score, c))| Ranked { rank: index + 1, score, candidate: c.clone(), reasons: reasons(c, method) })
+        .map(|(index, &(score, c))| Ranked {
+            rank: index + 1,
+            score,
+            normalised: normalise(score, lowest, best),
+            tie: tie(&scored, score, c, method),
+            candidate: c.clone(),
+            reasons: reasons(c, method),
+            missing: missing(c, method),
+        })
         .collect()
+}
+
+/// `score` on the 0 to 100 scale between the `lowest` score above 0 (1) and the `best` (100).
+fn normalise(score: f64, lowest: f64, best: f64) -> f64 {
+    if score <= 0.0 || best <= 0.0 {
+        return 0.0;
+    }
+    let span = (best / lowest).ln();
+    let scaled = if span > 0.0 { 1.0 + 99.0 * (score / lowest).ln() / span } else { 100.0 };
+    (scaled * 10.0).round() / 10.0
+}
+
+/// Whether two scores are the same, as far as a ranking can tell.
+fn same(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Why `c` shares its `score` with others of `scored`, if it does.
+fn tie(scored: &[(f64, &Candidate)], score: f64, c: &Candidate, method: Method) -> Option<String> {
+    let tied: Vec<&Candidate> =
+        scored.iter().filter(|(s, o)| same(*s, score) && o.initiative_id != c.initiative_id).map(|(_, o)| *o).collect();
+    if tied.is_empty() {
+        return None;
+    }
+    let others = if tied.len() == 1 { "1 other".to_owned() } else { format!("{} others", tied.len()) };
+    let factors = |x: &Candidate| (x.reach, x.value_minor, x.effort_days, x.confidence.to_bits());
+    let why = if method == Method::Rice && c.confidence == 0.0 && tied.iter().all(|o| o.confidence == 0.0) {
+        "no evidence: confidence is 0 and reach unknown, so the score is 0 whatever the rest"
+    } else if tied.iter().all(|o| factors(o) == factors(c)) {
+        "the same factors"
+    } else {
+        "different factors that come to the same score"
+    };
+    Some(format!("tied with {others}: {why}; the order among them is the plan's"))
+}
+
+/// What `c` lacks to be ranked on facts under `method`.
+fn missing(c: &Candidate, method: Method) -> Vec<String> {
+    let mut out = Vec::new();
+    if method == Method::Rice && c.confidence == 0.0 {
+        out.push("evidence (without it, confidence is 0)".to_owned());
+    }
+    if method == Method::Rice && c.reach == 0 {
+        out.push("customers named in its evidence (reach)".to_owned());
+    }
+    if c.value_minor < 100_000 {
+        out.push("revenue at stake stated in its evidence (impact)".to_owned());
+    }
+    if !c.effort_forecast && c.effort_days > 0 {
+        out.push("a forecast of its remaining work (effort)".to_owned());
+    }
+    out
 }
 
 fn reasons(c: &Candidate, method: Method) -> Vec<String> {
@@ -211,6 +281,41 @@ mod tests {
         assert_eq!(ranked[2].reasons[2], "confidence: 0, no evidence (an opinion)");
         assert_eq!(ranked[0].reasons[0], "reach: 4 customers");
         assert_eq!(ranked[1].reasons[1], "impact: EUR 120k at stake");
+    }
+
+    #[test]
+    fn scores_are_normalised_to_the_best_and_ties_and_gaps_are_explained() {
+        // A scores 5, B 2.5, E 1.25 (the lowest above 0); C and D have no evidence: 0, tied.
+        // On the log scale B is halfway between E (1) and A (100): 1 + 99 × ln 2 / ln 4 = 50.5.
+        let candidates = [
+            candidate(1, 4, 5_000_000, 0.5, 20),
+            candidate(2, 2, 5_000_000, 0.5, 20),
+            candidate(5, 1, 5_000_000, 0.5, 20),
+            candidate(3, 0, 0, 0.0, 5),
+            candidate(4, 9, 0, 0.0, 8),
+        ];
+        let ranked = rank(&candidates, Method::Rice, Weights::default());
+        let normalised: Vec<f64> = ranked.iter().map(|r| r.normalised).collect();
+        assert_eq!(normalised, [100.0, 50.5, 1.0, 0.0, 0.0]);
+        assert_eq!(ranked[0].tie, None);
+        assert_eq!(
+            ranked[3].tie.as_deref(),
+            Some(
+                "tied with 1 other: no evidence: confidence is 0 and reach unknown, so the score is 0 whatever the \
+                 rest; the order among them is the plan's"
+            )
+        );
+        assert!(ranked[0].missing.is_empty(), "{:?}", ranked[0].missing);
+        assert_eq!(
+            ranked[3].missing,
+            [
+                "evidence (without it, confidence is 0)",
+                "customers named in its evidence (reach)",
+                "revenue at stake stated in its evidence (impact)"
+            ]
+        );
+        let none = rank(&candidates[3..], Method::Rice, Weights::default());
+        assert!(none.iter().all(|r| r.normalised == 0.0));
     }
 
     #[test]

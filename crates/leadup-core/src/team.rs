@@ -212,3 +212,21 @@ mod tests {
         assert_eq!(TeamPatch::default().validate().unwrap(), None);
     }
 }
+
+/// `name` in the possessive, as English writes it: "Platform's", but "Payments'" for a name
+/// that ends in s.
+pub fn possessive(name: &str) -> String {
+    if name.ends_with(['s', 'S']) { format!("{name}'") } else { format!("{name}'s") }
+}
+
+#[cfg(test)]
+mod possessive_tests {
+    use super::possessive;
+
+    #[test]
+    fn a_name_ending_in_s_takes_only_the_apostrophe() {
+        assert_eq!(possessive("Payments"), "Payments'");
+        assert_eq!(possessive("Platform"), "Platform's");
+        assert_eq!(possessive("Approvals & Workflow"), "Approvals & Workflow's");
+    }
+}

@@ -156,9 +156,16 @@ fn denial(action: Action, team: Option<&str>) -> String {
         _ => "",
     };
     match team {
-        Some(team) => format!("You may not {} in {team}.{hint} See docs/permissions.md.", describe(action)),
-        None => format!("You may not {}.{hint} See docs/permissions.md.", describe(action)),
+        Some(team) => format!("You may not {} in {team}.{hint}", describe(action)),
+        None => format!("You may not {}.{hint}", describe(action)),
     }
+}
+
+/// What `action` lets a person do, as a sentence: "Change the strategy (an administrator's right)".
+pub(crate) fn sentence(action: Action) -> String {
+    let text = describe(action);
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn describe(action: Action) -> &'static str {
@@ -201,8 +208,11 @@ pub(crate) async fn authenticate(State(state): State<AppState>, request: Request
         || request.uri().path().starts_with("/share/");
     let mut response = match identify(&state, request).await {
         Ok((request, expired)) => {
-            let user = request.extensions().get::<Caller>().and_then(Caller::principal).map(|p| p.user_id);
+            let caller = request.extensions().get::<Caller>().cloned().unwrap_or(Caller::Anonymous);
+            let user = caller.principal().map(|p| p.user_id);
+            let path = request.uri().path().to_owned();
             let mut response = next.run(request).await;
+            crate::pages::draw_failure(&mut response, &caller, &path);
             if let Some(user) = user {
                 response.extensions_mut().insert(SignedIn(user));
             }
@@ -554,7 +564,7 @@ pub(crate) async fn guard(State(rule): State<Rule>, params: RawPathParams, reque
             let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
             Redirect::to(&format!("/login?next={}", encode(target))).into_response()
         }
-        Err(error) if !rule.api => crate::pages::error_page(&error, &caller),
+        Err(error) if !rule.api => crate::pages::PageError::from(error).into_response(),
         Err(error) => error.into_response(),
     }
 }

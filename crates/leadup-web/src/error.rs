@@ -138,12 +138,32 @@ impl From<JsonRejection> for AppError {
 
 impl From<QueryRejection> for AppError {
     fn from(rejection: QueryRejection) -> Self {
-        let message = rejection.body_text();
-        let detail = message.strip_prefix("Failed to deserialize query string: ").unwrap_or(&message);
-        let (field, reason) = field_of(detail);
-        let field = if field == "body" { "query".to_owned() } else { field };
+        let (field, reason) = query_problem(&rejection);
         Self::Invalid(ValidationErrors::single(field, reason))
     }
+}
+
+/// The query parameter a `rejection` is about and what is wrong with it, in words: e.g.
+/// (`days`, "must be a whole number") or (`view`, "cannot be `list`; it may be `timeline` or
+/// `columns`").
+pub(crate) fn query_problem(rejection: &QueryRejection) -> (String, String) {
+    let message = rejection.body_text();
+    let detail = message.strip_prefix("Failed to deserialize query string: ").unwrap_or(&message);
+    let (field, reason) = field_of(detail);
+    let field = if field == "body" { "query".to_owned() } else { field };
+    let reason = if reason.starts_with("invalid digit") || reason.starts_with("cannot parse integer") {
+        "must be a whole number".to_owned()
+    } else if reason.starts_with("number too large") {
+        "is too large".to_owned()
+    } else if let Some(rest) = reason.strip_prefix("unknown variant ") {
+        match rest.split_once(", expected ") {
+            Some((value, expected)) => format!("cannot be {value}; it may be {}", expected.replace("one of ", "")),
+            None => format!("cannot be {rest}"),
+        }
+    } else {
+        reason
+    };
+    (field, reason.replace('`', "'"))
 }
 
 impl From<MultipartRejection> for AppError {

@@ -193,6 +193,21 @@ pub struct ImportReport {
     pub written: bool,
     /// Every bad row, in file order.
     pub errors: Vec<RowError>,
+    /// The latest day any imported item was created, started or done (`null` when none has a
+    /// date): a dashboard's window must reach back to it to show the items.
+    #[serde(with = "leadup_core::date::iso_date_option")]
+    pub latest: Option<time::Date>,
+}
+
+impl ImportReport {
+    /// When every imported item's dates lie before the dashboard's window of `window_days`
+    /// ending `today`: the window, in days, that reaches back to the latest of them (at most
+    /// [`MAX_WINDOW_DAYS`](leadup_app::dashboard::MAX_WINDOW_DAYS)).
+    pub fn window_to_show(&self, today: time::Date, window_days: u32) -> Option<u32> {
+        let latest = self.latest?;
+        let days = u32::try_from((today - latest).whole_days() + 1).ok()?;
+        (days > window_days).then(|| days.min(leadup_app::dashboard::MAX_WINDOW_DAYS))
+    }
 }
 
 /// Why an import could not run at all.
@@ -324,12 +339,22 @@ async fn import_rows(
         updated: 0,
         written: false,
         errors: Vec::new(),
+        latest: None,
     };
     while let Some(chunk) = chunks.recv().await {
         for row in chunk {
             report.rows += 1;
             match row {
-                Ok(row) if report.errors.is_empty() || !strict => import.upsert(row.item).await?,
+                Ok(row) if report.errors.is_empty() || !strict => {
+                    let item = &row.item;
+                    let latest = [item.created, item.started, item.done]
+                        .into_iter()
+                        .flatten()
+                        .map(time::OffsetDateTime::date)
+                        .max();
+                    report.latest = report.latest.max(latest);
+                    import.upsert(row.item).await?;
+                }
                 Ok(_) => {}
                 Err(error) if error.fatal => {
                     import.rollback().await;

@@ -88,13 +88,13 @@ pub async fn check_draft(store: &Store, input: &ProposalInput, today: Date) -> R
 /// When initiative `id` is likely delivered, from its team's forecast as its page shows it.
 async fn delivery(store: &Store, id: i64, today: Date) -> Result<Delivery, AppError> {
     let (initiative, _, progress, _) = leadup_app::dashboard::initiative_progress(store, id, today).await?;
-    let team = store.team(initiative.team_id).await?.name;
+    let team = leadup_core::team::possessive(&store.team(initiative.team_id).await?.name);
     Ok(match &progress.forecast {
         Some(answer) => Delivery {
             initiative: initiative.title,
             range: Some((answer.dates.p50, answer.dates.p95)),
             note: format!(
-                "{} remaining items, sharing {team}'s throughput with its other initiatives in plan order (forecast as of \
+                "{} remaining items, sharing {team} throughput with its other initiatives in plan order (forecast as of \
                  {}); {}",
                 answer.items,
                 leadup_core::date::format(answer.today),

@@ -86,6 +86,18 @@ fn finish(report: &ImportReport, files: &[PathBuf], format: &Format, target: &Im
                 report.inserted,
                 report.updated
             ))?;
+            let today = time::OffsetDateTime::now_utc().date();
+            if let (Some(days), Some(latest)) =
+                (report.window_to_show(today, leadup_app::dashboard::DEFAULT_WINDOW_DAYS), report.latest)
+            {
+                writeln!(
+                    err,
+                    "note: the latest date among these items is {}, before the dashboard's last {} days; open the \
+                     team's dashboard with ?days={days} to see them",
+                    leadup_core::date::format(latest),
+                    leadup_app::dashboard::DEFAULT_WINDOW_DAYS
+                )?;
+            }
         }
     }
     if !report.written {

@@ -41,7 +41,7 @@ fn demo_pages_render_in_chromium() {
 
     let roadmap = chromium.dom(&server.url("/roadmap"));
     assert!(roadmap.contains("<svg class=\"timeline\""), "the timeline is drawn as SVG");
-    assert!(roadmap.matches("class=\"bar status-").count() >= 12, "dated initiatives have bars");
+    assert!(roadmap.matches("class=\"bar risk-").count() >= 12, "dated initiatives have bars");
     assert!(roadmap.contains("Today"), "today is marked");
     chromium.screenshot(&server.url("/roadmap"), &shots.join("roadmap-timeline.png"));
     chromium.screenshot(&server.url("/roadmap?group=objective"), &shots.join("roadmap-by-objective.png"));

@@ -51,6 +51,26 @@ fn surfaces_agree(url: &str) {
     }
     assert!(checked >= 15 && forecast_count >= 6, "{checked} initiatives, {forecast_count} forecast");
 
+    // The roadmap colours every open initiative by the state its progress shows.
+    let (status, columns) = server.get("/roadmap?view=columns");
+    assert_eq!(status, 200);
+    let mut coloured = 0;
+    for card in columns.split("risk-edge-").skip(1) {
+        let risk = card.split('"').next().unwrap();
+        let id: i64 = card.split("href=\"/initiatives/").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+        let state = server.get_json(&format!("/api/v1/initiatives/{id}/progress"))["state"].clone();
+        let expected = match state.as_str().unwrap() {
+            "on_track" => "on_track",
+            "at_risk" => "at_risk",
+            "off_track" | "target_passed" => "off_track",
+            "done" => "done",
+            _ => "not_forecast",
+        };
+        assert_eq!(risk, expected, "initiative {id} is {state} on its page");
+        coloured += 1;
+    }
+    assert!(coloured >= 10, "{coloured} initiatives coloured on the roadmap");
+
     // The open change request's "before" is the stored forecast of the same day.
     let payments = server.team_id("Payments");
     let plans = server.get_json(&format!("/api/v1/teams/{payments}/plans"));

@@ -151,7 +151,7 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
     let person = notice.person;
     let content = html! {
         h1 { "Administration" }
-        p.muted.lead { "Who may sign in and what each may do. A person's rights come from the role they hold in each team (manager, member or executive); administrators also manage the workspace. The rules are in docs/permissions.md; every role given or taken is written to the audit log." }
+        p.muted.lead { "Who may sign in and what each may do. A person's rights come from the role they hold in each team (manager, member or executive); administrators also manage the workspace. Each role's rights are listed below; every role given or taken is written to the audit log." }
         @if let Some((user, password)) = notice.created {
             section.card.alert.success role="status" {
                 h2 { "Account created for " (user.name) }
@@ -168,7 +168,7 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
         }
         section.card id="people" {
             h2 { "People" }
-            table.people {
+            table.people tabindex="0" {
                 thead { tr { th { "Name" } th { "Email" } th { "Roles" } } }
                 tbody { @for user in &users {
                     @let roles: Vec<&str> = held.iter().filter(|(id, _)| *id == user.id).map(|(_, r)| r.as_str()).collect();
@@ -187,7 +187,7 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
             section.card id="pending" {
                 h2 { "No account yet" }
                 p.muted { "Named on a team before roles were the one source of who is in it, and matching no user. Adding a person of that name (case and spacing aside) gives them the role; or remove someone who will not get an account." }
-                table.people {
+                table.people tabindex="0" {
                     thead { tr { th { "Name" } th { "Named as" } th { "" } } }
                     tbody { @for (team, role, name) in &pending {
                         tr {
@@ -243,6 +243,37 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
                 }
             }
         }
+        (rights())
     };
     Ok(layout::page("Administration", workspace.as_ref(), None, caller, &content))
+}
+
+/// What each standing in a team may do, from the permission matrix itself.
+fn rights() -> Markup {
+    use leadup_core::access::{Action, Standing, allows};
+    let heading = |standing: Standing| match standing {
+        Standing::Admin => "Administrator (no role in the team)",
+        Standing::Role(Role::Manager) => "Manager",
+        Standing::Role(Role::Member) => "Member",
+        Standing::Role(Role::Executive) => "Executive",
+        Standing::Outsider => "Anyone else signed in",
+    };
+    html! {
+        section.card id="rights" {
+            h2 { "What each role may do" }
+            p.muted { "In a team, by the role held there. An administrator who also holds a role has the rights of both." }
+            div.scroll {
+                table.rights tabindex="0" {
+                    thead { tr { th { "Action" } @for standing in Standing::ALL { th.center { (heading(standing)) } } } }
+                    tbody { @for action in Action::ALL { tr {
+                        td { (crate::auth::sentence(action)) }
+                        @for standing in Standing::ALL {
+                            @if allows(standing, action) { td.center { span aria-hidden="true" { "✓" } span.visually-hidden { "yes" } } }
+                            @else { td.center.muted { span aria-hidden="true" { "–" } span.visually-hidden { "no" } } }
+                        }
+                    } } }
+                }
+            }
+        }
+    }
 }

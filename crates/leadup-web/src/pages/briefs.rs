@@ -16,9 +16,9 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use super::Query;
 use super::layout::{self, Section, date_time};
 use super::{PageError, PageResult, missing};
-use crate::api::Query;
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::{AppError, AppState};
 

@@ -19,10 +19,10 @@ use leadup_core::team::Team;
 use leadup_store::StoreError;
 use maud::{Markup, html};
 
+use super::Query;
 use super::layout::{self, Section, flag};
 use super::plans::error_list;
 use super::{PageError, PageResult, missing};
-use crate::api::Query;
 use crate::api::commitments::Period;
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::charts::reliability;

@@ -17,9 +17,9 @@ use leadup_core::{date, money};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::Query;
 use super::layout::{self, Section};
 use super::{PageError, PageResult, missing};
-use crate::api::Query;
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::{AppError, AppState};
 
@@ -101,7 +101,7 @@ pub(crate) fn strength_badge(strength: &EvidenceStrength) -> Markup {
 /// Why a strength is what it is: each factor, its explanation and its points.
 pub(crate) fn strength_reasons(strength: &EvidenceStrength) -> Markup {
     html! {
-        table.reasons {
+        table.reasons tabindex="0" {
             thead { tr { th { "Factor" } th { "Why" } th.num { "Points" } } }
             tbody {
                 @for reason in &strength.reasons {

@@ -4,6 +4,7 @@
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use leadup_app::dashboard::{DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS};
 use leadup_core::ValidationErrors;
 use leadup_core::team::Team;
 use leadup_import::RowError;
@@ -130,7 +131,7 @@ pub(crate) async fn upload(
         Ok(report) => {
             let status = if report.written { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
             let workspace = state.store.workspace().await?;
-            let content = report_page(&team, &report, &file_name, format.name());
+            let content = report_page(&team, &report, &file_name, format.name(), state.today());
             Ok((
                 status,
                 layout::page(
@@ -155,8 +156,9 @@ pub(crate) async fn upload(
     }
 }
 
-fn report_page(team: &Team, report: &ImportReport, file: &str, format: &str) -> Markup {
+fn report_page(team: &Team, report: &ImportReport, file: &str, format: &str, today: time::Date) -> Markup {
     let bad = report.errors.len();
+    let window = report.window_to_show(today, DEFAULT_WINDOW_DAYS);
     html! {
         p.crumbs { a href="/teams" { "Teams" } " / " a href={ "/teams/" (team.id) } { (team.name) } " / Import" }
         h1 { "Import into " (team.name) }
@@ -170,7 +172,16 @@ fn report_page(team: &Team, report: &ImportReport, file: &str, format: &str) -> 
                     dt { "Updated items" } dd { (report.updated) }
                     dt { "Bad rows skipped" } dd { (bad) }
                 }
-                p { a.button href={ "/teams/" (team.id) } { "See the dashboard" } " " a href={ "/teams/" (team.id) "/import" } { "Import another file" } }
+                @if let (Some(days), Some(latest)) = (window, report.latest) {
+                    p.window-hint {
+                        strong { "These items are older than the dashboard's last " (DEFAULT_WINDOW_DAYS) " days. " }
+                        "The latest date among them is " (leadup_core::date::format(latest)) ", so the dashboard's usual window shows none of their flow."
+                        @if days == MAX_WINDOW_DAYS { " Even its longest window (" (days) " days) reaches back only so far." }
+                    }
+                    p { a.button href={ "/teams/" (team.id) "?days=" (days) } { "See the last " (days) " days" } " " a href={ "/teams/" (team.id) "/import" } { "Import another file" } }
+                } @else {
+                    p { a.button href={ "/teams/" (team.id) } { "See the dashboard" } " " a href={ "/teams/" (team.id) "/import" } { "Import another file" } }
+                }
             }
         } @else {
             section.card.alert.import-report id="import-report" {

@@ -13,6 +13,7 @@ use leadup_core::demand::{Demand, demand};
 use leadup_core::evidence::Evidence;
 use leadup_core::evidence_strength::{EvidenceStrength, strength};
 use leadup_core::money::Money;
+use leadup_core::team::possessive;
 use leadup_core::work_item::{AttachRule, RuleKind};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -192,7 +193,7 @@ async fn render(state: &AppState, caller: &Caller, id: i64, rule_error: Option<R
         @if !view.work_items.is_empty() {
             h2.section-title { "Flow of its work items" }
             @if view.items_hidden {
-                p.muted { "These are " (team.name) "' own work items: the charts show how they flow, and only the team's people see each item." }
+                p.muted { "These are " (possessive(&team.name)) " own work items: the charts show how they flow, and only the team's people see each item." }
             }
             @let labels: Vec<String> = view.progress.flow.cycle_times.iter().map(|p| label(&view.work_items[p.index])).collect();
             (flow_cards(&view.progress.flow, &view.progress, &labels, "since it started", view.items_hidden))

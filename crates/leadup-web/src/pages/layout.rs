@@ -78,27 +78,18 @@ pub(crate) fn page(
                     a.brand href="/" { span.logo { "▲" } "leadup" }
                     span.workspace { (workspace_name) }
                     @if let Some(user) = caller.principal() {
-                        nav {
-                            @for (section, href, label) in SECTIONS {
-                                a href=(href) class=[(active == Some(section)).then_some("active")] { (label) }
-                            }
-                        }
+                        nav.sections aria-label="Sections" { (section_links(active)) }
                         div.account {
-                            @let waiting = caller.inbox_count();
-                            a.inbox-link href="/inbox" class=[(active == Some(Section::Inbox)).then_some("active")] {
-                                "Inbox"
-                                @if waiting > 0 {
-                                    " " span.count { (waiting) }
-                                    span.visually-hidden { (if waiting == 1 { " decision waits for you" } else { " decisions wait for you" }) }
-                                }
-                            }
-                            @if user.is_admin { a href="/admin" { "Administration" } }
-                            a href="/account" title=(user.email) { (user.name) }
-                            @if !caller.csrf().is_empty() {
-                                form.inline method="post" action="/logout" {
-                                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
-                                    button.link type="submit" { "Sign out" }
-                                }
+                            (inbox_link(caller, active))
+                            (account_links(caller, user))
+                        }
+                        // Narrow screens fold the sections and the account into this menu (no
+                        // script: a details element opens and closes it, by keyboard too).
+                        details.menu {
+                            summary { "Menu" }
+                            nav aria-label="Menu" {
+                                (section_links(active))
+                                div.menu-account { (account_links(caller, user)) }
                             }
                         }
                     }
@@ -108,6 +99,44 @@ pub(crate) fn page(
                     "leadup · "
                     a href="/api/openapi.json" { "API (OpenAPI)" }
                 }
+            }
+        }
+    }
+}
+
+/// The links to the sections, the `active` one marked.
+fn section_links(active: Option<Section>) -> Markup {
+    html! {
+        @for (section, href, label) in SECTIONS {
+            a href=(href) class=[(active == Some(section)).then_some("active")]
+                aria-current=[(active == Some(section)).then_some("page")] { (label) }
+        }
+    }
+}
+
+/// The inbox link with the count of decisions waiting for `caller`.
+fn inbox_link(caller: &Caller, active: Option<Section>) -> Markup {
+    let waiting = caller.inbox_count();
+    html! {
+        a.inbox-link href="/inbox" class=[(active == Some(Section::Inbox)).then_some("active")] {
+            "Inbox"
+            @if waiting > 0 {
+                " " span.count { (waiting) }
+                span.visually-hidden { (if waiting == 1 { " decision waits for you" } else { " decisions wait for you" }) }
+            }
+        }
+    }
+}
+
+/// Administration (for administrators), the account, and signing out.
+fn account_links(caller: &Caller, user: &leadup_core::access::Principal) -> Markup {
+    html! {
+        @if user.is_admin { a href="/admin" { "Administration" } }
+        a.account-name href="/account" title=(user.email) { (user.name) }
+        @if !caller.csrf().is_empty() {
+            form.inline method="post" action="/logout" {
+                input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                button.link type="submit" { "Sign out" }
             }
         }
     }

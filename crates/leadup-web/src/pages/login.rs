@@ -15,9 +15,9 @@ use leadup_core::account::normalise_email;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::Query;
 use super::layout;
 use crate::accounts::{self, digest};
-use crate::api::Query;
 use crate::auth::{Attempt, Caller, SESSION_COOKIE, check_credential_lengths, clear_cookie, cookie, session_cookie};
 use crate::{AppError, AppState};
 

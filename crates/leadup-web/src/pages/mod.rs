@@ -29,7 +29,7 @@ mod strategy;
 mod teams;
 mod wins;
 
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leadup_core::access::Action;
 use maud::Markup;
@@ -167,20 +167,44 @@ impl<E: Into<AppError>> From<E> for PageError {
     }
 }
 
+/// A page's failure, left in its response for [`crate::auth::authenticate`], which knows who
+/// is asking, to draw as a page that keeps the caller's navigation ([`failure_page`]).
+#[derive(Clone)]
+pub(crate) struct Failure {
+    status: StatusCode,
+    detail: String,
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        error_page(&self.0, &Caller::Anonymous)
+        if let AppError::Internal(detail) = &self.0 {
+            tracing::error!(%detail, "internal error");
+        }
+        let status = self.0.status_code();
+        let mut response = status.into_response();
+        response.extensions_mut().insert(Failure { status, detail: self.0.public_detail() });
+        response
     }
 }
 
-/// `error` as a page for `caller` (whose top bar still shows who is signed in).
-pub(crate) fn error_page(error: &AppError, caller: &Caller) -> Response {
-    if let AppError::Internal(detail) = error {
-        tracing::error!(%detail, "internal error");
-    }
-    let status = error.status_code();
+/// Replaces the body of a `response` that carries a page's [`Failure`] with the error page for
+/// `caller`, keeping its status and headers (e.g. `Retry-After`).
+pub(crate) fn draw_failure(response: &mut Response, caller: &Caller, path: &str) {
+    let Some(failure) = response.extensions_mut().remove::<Failure>() else { return };
+    let page = failure_page(&failure, caller, path);
+    *response.body_mut() = axum::body::Body::from(page.into_string());
+    response
+        .headers_mut()
+        .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/html; charset=utf-8"));
+}
+
+/// The error page: what happened, in words, and where to go from here, inside the frame with
+/// the caller's navigation. It names no file or internal path.
+fn failure_page(failure: &Failure, caller: &Caller, path: &str) -> Markup {
+    let status = failure.status;
     let title = status.canonical_reason().unwrap_or("Error");
-    let body = layout::page(
+    let signed_in = caller.principal().is_some();
+    layout::page(
         title,
         None,
         None,
@@ -188,19 +212,50 @@ pub(crate) fn error_page(error: &AppError, caller: &Caller) -> Response {
         &maud::html! {
             section.card.error-page {
                 h1 { (status.as_u16()) " · " (title) }
-                p { (error.public_detail()) }
-                @if status == axum::http::StatusCode::FORBIDDEN {
-                    p { "Ask your workspace's administrator for the role you need: the roles and what each may do are listed in the permissions document (docs/permissions.md)." }
+                p { (failure.detail) }
+                @if status == StatusCode::FORBIDDEN {
+                    p { "Your role decides what you may see and do here. If you need this, ask your workspace's administrator for the role; "
+                        a href="/account" { "your account" } " lists the roles you hold now." }
                 }
-                p { a href="/strategy" { "Back to the strategy" } }
+                @if status == StatusCode::BAD_REQUEST && path.starts_with('/') {
+                    p { a href=(path) { "Open this page without the parameters" } }
+                }
+                p.next-steps {
+                    @if signed_in {
+                        a href="/strategy" { "Go to the strategy" }
+                        " · " a href="/teams" { "Your teams" }
+                        " · " a href="/inbox" { "Your inbox" }
+                    } @else {
+                        a href="/login" { "Sign in" }
+                    }
+                }
             }
         },
-    );
-    (status, body).into_response()
+    )
 }
 
 pub(crate) async fn not_found() -> PageError {
     PageError(AppError::NotFound("There is no page at this address.".into()))
+}
+
+/// A page's query string; a parameter it cannot read is answered with a 400 page that names
+/// the parameter and what it may be.
+pub(crate) struct Query<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for Query<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, PageError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => {
+                let (parameter, reason) = crate::error::query_problem(&rejection);
+                Err(PageError(AppError::BadRequest(format!(
+                    "This page cannot read the parameter '{parameter}' in its address: it {reason}."
+                ))))
+            }
+        }
+    }
 }
 
 /// `page` telling the browser, in `Retry-After`, to wait `seconds` (the sign-in throttle).

@@ -33,14 +33,15 @@ use leadup_core::plan::{
 use leadup_core::roadmap::Quarter;
 use leadup_core::strategy::Workspace;
 use leadup_core::team::Team;
+use leadup_core::team::possessive;
 use leadup_core::{FieldError, ValidationErrors};
 use maud::{Markup, html};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
+use super::Query;
 use super::layout::{self, Section, date_time, flag, status_badge};
 use super::{PageError, PageResult, missing};
-use crate::api::Query;
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::{AppError, AppState};
 
@@ -54,6 +55,8 @@ pub(super) struct Context {
     /// The team's initiatives.
     pub(super) initiatives: Vec<Initiative>,
     names: HashMap<i64, String>,
+    /// Shown through a share link: nothing links to pages the share does not cover.
+    pub(super) shared: bool,
 }
 
 impl Context {
@@ -65,7 +68,7 @@ impl Context {
         };
         let initiatives = state.store.initiatives().await?.into_iter().filter(|i| i.team_id == team_id).collect();
         let names = state.store.users().await?.into_iter().map(|u| (u.id, u.name)).collect();
-        Ok(Self { workspace: state.store.workspace().await?, team, initiatives, names })
+        Ok(Self { workspace: state.store.workspace().await?, team, initiatives, names, shared: false })
     }
 
     pub(super) fn initiative(&self, id: i64) -> Option<&Initiative> {
@@ -95,9 +98,14 @@ impl Context {
         self.initiatives.first().map_or_else(|| "EUR".to_owned(), |i| i.currency.to_string())
     }
 
-    /// A link to the initiative.
+    /// A link to the initiative (its title alone through a share link, which does not cover
+    /// initiative pages).
     pub(super) fn link(&self, id: i64) -> Markup {
-        html! { a href={ "/initiatives/" (id) } { (self.title(id)) } }
+        if self.shared {
+            html! { (self.title(id)) }
+        } else {
+            html! { a href={ "/initiatives/" (id) } { (self.title(id)) } }
+        }
     }
 
     /// The breadcrumbs down to the team's plans.
@@ -338,7 +346,7 @@ async fn render_list(state: &AppState, caller: &Caller, view: &Context, form: Ne
     };
     let content = html! {
         p.crumbs { a href="/teams" { "Teams" } " / " a href={ "/teams/" (team.id) } { (team.name) } " / Plans" }
-        div.page-head { h1 { (team.name) "'s plans" } }
+        div.page-head { h1 { (possessive(&team.name)) " plans" } }
         p.muted.lead {
             "A plan commits the team to initiatives for a period, each with a target date and a budget. "
             "An executive of the team approves it into the baseline; after that, changes go through change requests, "
@@ -395,7 +403,7 @@ async fn render_list(state: &AppState, caller: &Caller, view: &Context, form: Ne
             }
         }
     };
-    Ok(view.page(&format!("{}'s plans", team.name), caller, &content))
+    Ok(view.page(&format!("{} plans", possessive(&team.name)), caller, &content))
 }
 
 pub(crate) async fn create(
@@ -501,7 +509,8 @@ async fn render_plan(
     draft_errors: Option<DraftErrors>,
     shared_until: Option<&str>,
 ) -> PageResult {
-    let view = Context::load(state, plan.team_id).await?;
+    let mut view = Context::load(state, plan.team_id).await?;
+    view.shared = shared_until.is_some();
     let requests = state.store.plan_change_requests(plan.id).await?;
     // Requests against a plan may be filed before its period starts (as soon as it is
     // approved), so the record runs from whichever comes first.
@@ -537,7 +546,7 @@ async fn render_plan(
     };
     let content = html! {
         @if let Some(expires) = shared_until {
-            p.shared-banner { "A read-only view of " strong { (view.team.name) } "'s plan " strong { (plan.name) } ", shared by link until " (expires) "." }
+            p.shared-banner { "A read-only view of " strong { (possessive(&view.team.name)) } " plan " strong { (plan.name) } ", shared by link until " (expires) "." }
         } @else {
             p.crumbs { (view.crumbs()) " / " (plan.name) }
         }
@@ -862,8 +871,13 @@ fn requests_card(plan: &Plan, requests: &[ChangeRequest], view: &Context, may_re
                         th.num { "Budget" } th { "Status" }
                     } }
                     tbody { @for request in requests { tr {
-                        td.num { a href={ "/change-requests/" (request.id) } { "#" (request.id) } }
-                        td { a href={ "/change-requests/" (request.id) } { (super::change_requests::summary(&request.change, view)) } }
+                        @if view.shared {
+                            td.num { "#" (request.id) }
+                            td { (super::change_requests::summary(&request.change, view)) }
+                        } @else {
+                            td.num { a href={ "/change-requests/" (request.id) } { "#" (request.id) } }
+                            td { a href={ "/change-requests/" (request.id) } { (super::change_requests::summary(&request.change, view)) } }
+                        }
                         td { (view.name(request.filed.user_id)) br; span.muted { (when(request.filed.at)) } }
                         td { @if request.without_evidence() { (opinion_flag()) } @else { (request.evidence_ids.len()) " linked" } }
                         td.num { (delay_text(request.impact.delay_days())) }
@@ -914,7 +928,7 @@ fn history_card(plan: &Plan, params: &DiffParams, view: &Context) -> Markup {
     html! {
         section.card id="history" {
             h2 { "Version history" }
-            table.versions {
+            table.versions tabindex="0" {
                 thead { tr { th.num { "Version" } th { "Status" } th { "Origin" } th { "Created" } th { "Submitted" } th { "Approved" } th { "Content hash" } } }
                 tbody { @for v in &plan.versions { tr {
                     td.num { (v.number) }
@@ -928,7 +942,7 @@ fn history_card(plan: &Plan, params: &DiffParams, view: &Context) -> Markup {
             }
             (decisions_view(&plan.decisions, view))
             @if plan.versions.len() > 1 {
-                form.rule-form.diff-form method="get" action={ "/plans/" (plan.id) "#history" } {
+                form.rule-form.diff-form method="get" action="#history" {
                     label { span.label { "Compare version" }
                         select name="from" { @for v in &plan.versions { option value=(v.number) selected[v.number == from] { (v.number) } } } }
                     label { span.label { "with version" }

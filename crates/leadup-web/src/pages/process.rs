@@ -16,9 +16,9 @@ use leadup_store::StoreError;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::Query;
 use super::layout::{self, Section, date_time};
 use super::{PageError, PageResult, missing};
-use crate::api::Query;
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::{AppError, AppState};
 
@@ -218,7 +218,7 @@ pub(crate) fn log(page: &ProcessPage) -> Markup {
         section.card {
             h2 { "Decision log" }
             @if page.decisions.is_empty() { p { "No decisions yet." } } @else {
-                table.decision-log {
+                table.decision-log tabindex="0" {
                     thead { tr { th scope="col" { "Date" } th scope="col" { "Decision" } th scope="col" { "Options" } th scope="col" { "Evidence" } th scope="col" { "Decided by" } th scope="col" { "Reason" } } }
                     tbody { @for d in &page.decisions { tr {
                         td { (date::format(d.decided_on)) }

@@ -252,7 +252,7 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
                     h2 { "The numbers" }
                     p.muted { "One-off cost " (money(p.case.one_off_cost())) ", recurring cost " (money(p.case.recurring_cost()))
                         " per period, " (p.case.periods()) " periods, discount rate " (format!("{:.1}", p.case.discount_rate() * 100.0)) "% per period (formulas: docs/business-case.md)." }
-                    table.numbers {
+                    table.numbers tabindex="0" {
                         thead { tr { th { "Benefits" } th.num { "NPV" } th.num { "ROI" } th.num { "Payback" } } }
                         tbody { @for (name, result) in [("Low", &e.low), ("Expected", &e.expected), ("High", &e.high)] {
                             tr { td { (name) } td.num { (money(result.npv)) } td.num { (roi(result)) } td.num { (payback(result)) } }

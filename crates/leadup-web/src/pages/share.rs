@@ -13,12 +13,12 @@ use leadup_store::NewShareLink;
 use maud::html;
 use serde::Deserialize;
 
+use super::Query;
 use super::layout::{self, Section, date_time};
 use super::plans::{DiffParams, render_shared};
 use super::teams::{Shared, render_dashboard};
 use super::{PageError, PageResult, missing};
 use crate::accounts::{digest, new_secret};
-use crate::api::Query;
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::{AppError, AppState};
 

@@ -75,7 +75,7 @@ fn objective_card(objective: &Objective, owner: Option<i64>, initiatives: &[Init
             @if objective.key_results.is_empty() {
                 p.muted { "No key results yet: progress cannot be measured." }
             } @else {
-                table.key-results {
+                table.key-results tabindex="0" {
                     thead { tr { th { "Key result" } th.num { "Baseline" } th.num { "Current" } th.num { "Target" } th { "Progress" } th { "Due" } } }
                     tbody {
                         @for kr in &objective.key_results { (key_result_row(kr)) }

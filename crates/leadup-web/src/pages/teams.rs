@@ -8,16 +8,17 @@ use leadup_core::date;
 use leadup_core::initiative::Initiative;
 use leadup_core::money::group_thousands;
 use leadup_core::team::Team;
+use leadup_core::team::possessive;
 use leadup_core::work_item::WorkItem;
 use leadup_forecast::Window;
 use maud::{Markup, html};
 use serde::Deserialize;
 use time::Duration;
 
+use super::Query;
 use super::layout::{self, Section, progress_bar, status_badge};
 use super::progress::{burn_up_chart, calibration_note, days, flow_cards, forecast_table, item_count, percent};
 use super::{PageResult, missing};
-use crate::api::Query;
 use crate::auth::Caller;
 use crate::views::{self, TeamProgress};
 use crate::{AppError, AppState};
@@ -51,21 +52,31 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
                 table.teams {
                     thead { tr {
                         th { "Team" } th { "Manager" } th.num { "Open initiatives" } th.num { "Work items" }
-                        th.num { "In progress" } th.num { "Finished, last 30 days" } th { "" }
+                        th.num { "In progress" } th.num { "Finished, last 30 days" } th { span.visually-hidden { "Pages" } }
                     } }
                     tbody {
                         @for row in &rows {
                             tr {
-                                td { a href={ "/teams/" (row.team.id) } { strong { (row.team.name) } } }
+                                @let viewer = caller.may(Action::ViewTeam, row.team.id);
+                                td {
+                                    @if viewer { a href={ "/teams/" (row.team.id) } { strong { (row.team.name) } } }
+                                    @else { strong { (row.team.name) } }
+                                }
                                 td { (layout::people(&row.team.managers, "none yet")) }
                                 td.num { (row.open_initiatives) }
                                 td.num { (row.items) }
                                 td.num { (row.in_progress) }
                                 td.num { (row.finished_30) }
-                                td.num {
-                                    a href={ "/teams/" (row.team.id) } { "Dashboard" } " · "
-                                    a href={ "/teams/" (row.team.id) "/plans" } { "Plans" } " · "
-                                    a href={ "/teams/" (row.team.id) "/import" } { "Import" }
+                                td.num.links {
+                                    @if viewer {
+                                        a href={ "/teams/" (row.team.id) } { "Dashboard" } " · "
+                                        a href={ "/teams/" (row.team.id) "/plans" } { "Plans" }
+                                    } @else {
+                                        span.muted title="Only the team's people and executives see its dashboard" { "Not your team" }
+                                    }
+                                    @if caller.may(Action::ImportWorkItems, row.team.id) {
+                                        " · " a href={ "/teams/" (row.team.id) "/import" } { "Import" }
+                                    }
                                 }
                             }
                         }
@@ -165,7 +176,7 @@ pub(super) async fn render_dashboard(
     let base = shared.as_ref().map_or_else(|| format!("/teams/{id}"), |s| format!("/share/{}", s.token));
     let content = html! {
         @if let Some(shared) = &shared {
-            p.shared-banner { "A read-only view of " strong { (team.name) } "'s dashboard, shared by link until " (shared.expires) "." }
+            p.shared-banner { "A read-only view of " strong { (possessive(&team.name)) } " dashboard, shared by link until " (shared.expires) "." }
         } @else {
             p.crumbs { a href="/teams" { "Teams" } " / " (team.name) }
         }
@@ -217,7 +228,7 @@ pub(super) async fn render_dashboard(
             }
         }
         @if view.progress.items == 0 {
-            (empty_state(team))
+            (empty_state(team, shared.is_none() && caller.may(Action::ImportWorkItems, id)))
         } @else {
             (summary(&view))
             (next_items(&view))
@@ -251,7 +262,10 @@ pub(super) async fn render_dashboard(
                         @for (initiative, rules, count, done) in &attached {
                             @let stored = view.initiative_forecasts.iter().find(|f| f.initiative_id == initiative.id);
                             tr {
-                                td { a href={ "/initiatives/" (initiative.id) } { (initiative.title) } }
+                                td {
+                                    @if shared.is_some() { (initiative.title) }
+                                    @else { a href={ "/initiatives/" (initiative.id) } { (initiative.title) } }
+                                }
                                 td { (initiative.horizon_on(view.progress.today).as_str()) }
                                 td { (status_badge(initiative.status)) }
                                 td.num {
@@ -372,18 +386,22 @@ fn next_items(view: &TeamProgress) -> Markup {
     }
 }
 
-/// What a team without work items shows: how to get them in.
-fn empty_state(team: &Team) -> Markup {
+/// What a team without work items shows: how to get them in, to whoever may (`importer`).
+fn empty_state(team: &Team, importer: bool) -> Markup {
     html! {
         section.card.empty-state-card id="no-work-items" {
             h2 { "No work items yet" }
-            p { "The dashboard draws throughput, cycle time, aging and forecasts from the team's tracker. Bring its items in:" }
-            ol {
-                li { a href={ "/teams/" (team.id) "/import" } { "Upload an export" } " from Jira (CSV, all fields), GitHub (issues as JSON) or any CSV with key and done columns;" }
-                li { "or run " code { "leadup import jira export.csv --team \"" (team.name) "\"" } ";" }
-                li { "or send the file to " code { "POST /api/v1/teams/" (team.id) "/imports?format=jira" } "." }
+            @if !importer {
+                p { "The dashboard draws throughput, cycle time, aging and forecasts from the team's tracker; none of its items have been imported yet." }
+            } @else {
+                p { "The dashboard draws throughput, cycle time, aging and forecasts from the team's tracker. Bring its items in:" }
+                ol {
+                    li { a href={ "/teams/" (team.id) "/import" } { "Upload an export" } " from Jira (CSV, all fields), GitHub (issues as JSON) or any CSV with key and done columns;" }
+                    li { "or run " code { "leadup import jira export.csv --team \"" (team.name) "\"" } ";" }
+                    li { "or send the file to " code { "POST /api/v1/teams/" (team.id) "/imports?format=jira" } "." }
+                }
+                p.muted { "Importing the same file again updates the items instead of duplicating them." }
             }
-            p.muted { "Importing the same file again updates the items instead of duplicating them." }
         }
     }
 }

@@ -16,9 +16,9 @@ use leadup_store::StoreError;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::Query;
 use super::layout::{self, Section};
 use super::{PageError, PageResult, missing};
-use crate::api::Query;
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::{AppError, AppState};
 

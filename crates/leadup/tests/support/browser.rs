@@ -270,6 +270,63 @@ impl Browser {
             .collect()
     }
 
+    /// Makes the window `width` by `height` pixels (headless, the window is the viewport).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.command("POST", "/window/rect", Some(&json!({"width": width, "height": height})));
+    }
+
+    /// What is wrong with the layout of the page shown now, one line each: the document wider
+    /// than the window (naming the elements that stick out), and text in a chart that overlaps
+    /// other text of the same chart.
+    pub fn layout_problems(&self) -> Vec<String> {
+        let script = json!({"script": r#"
+            const problems = [];
+            const width = window.innerWidth;
+            const own = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+            const name = e => (e.parentElement && e.parentElement !== document.body ? own(e.parentElement) + ' > ' : '') + own(e);
+            if (document.documentElement.scrollWidth > width + 1) {
+                const out = [];
+                for (const e of document.body.querySelectorAll('*')) {
+                    const r = e.getBoundingClientRect();
+                    if (r.width > 0 && r.right > width + 1 && e.checkVisibility() && !out.some(o => o.contains(e))) {
+                        let clipped = false;
+                        for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+                            const o = getComputedStyle(p).overflowX;
+                            if (o === 'auto' || o === 'scroll' || o === 'hidden') { clipped = true; break; }
+                        }
+                        if (!clipped) out.push(e);
+                    }
+                }
+                problems.push('the document is ' + document.documentElement.scrollWidth + ' px wide in a '
+                    + width + ' px window; sticking out: ' + out.slice(0, 6).map(e => name(e) + ' (right edge '
+                    + Math.round(e.getBoundingClientRect().right) + ')').join(', '));
+            }
+            for (const svg of document.querySelectorAll('svg')) {
+                const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() !== '')
+                    .map(t => [t, t.getBoundingClientRect()]).filter(([, r]) => r.width > 0 && r.height > 0);
+                for (let i = 0; i < texts.length; i++) {
+                    for (let j = i + 1; j < texts.length; j++) {
+                        const [a, ra] = texts[i], [b, rb] = texts[j];
+                        const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+                        const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+                        if (w > 2 && h > 2) {
+                            problems.push('in the chart "' + (svg.getAttribute('aria-label') || name(svg)).slice(0, 60)
+                                + '" the labels "' + a.textContent.trim() + '" and "' + b.textContent.trim() + '" overlap');
+                        }
+                    }
+                }
+            }
+            return problems;"#, "args": []});
+        let found = self.command("POST", "/execute/sync", Some(&script));
+        found
+            .as_array()
+            .expect("a list of problems")
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// Opens `url` and saves a PNG of its top 1600 pixels.
     pub fn screenshot(&self, url: &str, path: &Path) {
         self.screenshot_sized(url, path, 1600);
