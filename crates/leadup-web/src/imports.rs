@@ -377,3 +377,35 @@ async fn import_rows(
     report.written = true;
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ImportReport;
+    use time::macros::date;
+
+    fn report(latest: Option<time::Date>) -> ImportReport {
+        ImportReport {
+            team_id: 1,
+            team: "Payments".into(),
+            team_created: false,
+            rows: 3,
+            inserted: 3,
+            updated: 0,
+            written: true,
+            errors: Vec::new(),
+            latest,
+        }
+    }
+
+    #[test]
+    fn items_older_than_the_window_name_the_window_that_shows_them() {
+        let today = date!(2026 - 12 - 04);
+        // The latest item is 100 days before today (101 days counting today): outside 90.
+        assert_eq!(report(Some(date!(2026 - 08 - 26))).window_to_show(today, 90), Some(101));
+        // Inside the window: nothing to say.
+        assert_eq!(report(Some(date!(2026 - 11 - 01))).window_to_show(today, 90), None);
+        // Older than the longest window: the longest.
+        assert_eq!(report(Some(date!(2020 - 01 - 01))).window_to_show(today, 90), Some(3 * 365));
+        assert_eq!(report(None).window_to_show(today, 90), None);
+    }
+}

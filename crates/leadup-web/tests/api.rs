@@ -396,7 +396,7 @@ async fn imported_csv_progress(api: Api) {
     assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
     assert_eq!(
         imported.body,
-        json!({"team_id": team, "team": "Payments", "team_created": false, "rows": 7, "inserted": 7, "updated": 0, "written": true, "errors": []})
+        json!({"team_id": team, "team": "Payments", "team_created": false, "rows": 7, "inserted": 7, "updated": 0, "written": true, "errors": [], "latest": "2026-03-25"})
     );
     let again = api.upload(&format!("/api/v1/teams/{team}/imports?{IMPORT_MARCH}"), MARCH).await;
     assert_eq!((again.body["inserted"].as_u64(), again.body["updated"].as_u64()), (Some(0), Some(7)));

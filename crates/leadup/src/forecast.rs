@@ -1,6 +1,8 @@
 //! `leadup forecast` and `leadup backtest`: a team's calibrated forecasts, with the backtest
 //! that states how often such forecasts were met, or the raw model on a bare throughput list.
 
+use std::io::IsTerminal;
+
 use anyhow::Context;
 use leadup_app::forecasts::{
     Growth, Histories, HowManyAnswer, PortfolioSettings, WhenAnswer, calibration_of, raw_calibration, team_portfolio,
@@ -284,10 +286,12 @@ pub async fn backtest(store: &Store, args: BacktestArgs) -> anyhow::Result<()> {
     let pinned = args.today.as_deref().map(|d| parse_date("--today", d)).transpose()?;
     let mut reports = Vec::new();
     let mut rows = Vec::new();
-    for (team, histories) in Histories::load_all(store).await? {
-        if only.is_some_and(|id| id != team.id) {
-            continue;
-        }
+    let teams: Vec<_> =
+        Histories::load_all(store).await?.into_iter().filter(|(team, _)| only.is_none_or(|id| id == team.id)).collect();
+    let mut bar =
+        output::Progress::new("backtesting", teams.len() as u64, !args.json && std::io::stderr().is_terminal());
+    for (done, (team, histories)) in teams.into_iter().enumerate() {
+        bar.draw(done as u64, &team.name);
         let Some(today) = pinned.or(histories.last_done()) else {
             if args.team.is_some() {
                 anyhow::bail!("team '{}' has no done items to replay (import some with `leadup import`)", team.name);
@@ -299,6 +303,7 @@ pub async fn backtest(store: &Store, args: BacktestArgs) -> anyhow::Result<()> {
         rows.push(TeamBacktest { team: team.name, today, rates: calibration_of(&report) });
         reports.push(report);
     }
+    bar.clear();
     if reports.is_empty() {
         anyhow::bail!("no team has done items to replay (import some with `leadup import`)");
     }

@@ -12,7 +12,7 @@ use leadup_store::Store;
 use leadup_web::imports::{self, Format, ImportOptions, ImportReport};
 
 use crate::cli::{ImportCommand, ImportTarget};
-use crate::output;
+use crate::output::{self, Progress};
 
 /// `leadup import jira|github|csv ...`
 pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<()> {
@@ -49,11 +49,12 @@ pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<()>
     let (reader, total) = open_all(&files)?;
     let reader = CountingReader::new(reader);
     let bytes = reader.counter();
-    let mut bar = Progress::new(total, !target.json && std::io::stderr().is_terminal());
-    let report =
-        imports::import(store, &target.team, reader, &format, target.strict, |rows| bar.draw(bytes.get(), rows))
-            .await
-            .with_context(|| format!("cannot import {}", names(&files)))?;
+    let mut bar = Progress::new("importing", total, !target.json && std::io::stderr().is_terminal());
+    let report = imports::import(store, &target.team, reader, &format, target.strict, |rows| {
+        bar.draw(bytes.get(), &format!("{rows} rows"))
+    })
+    .await
+    .with_context(|| format!("cannot import {}", names(&files)))?;
     bar.clear();
     if report.written {
         crate::forecast::refresh(store, report.team_id).await;
@@ -144,33 +145,4 @@ fn as_flags(errors: ValidationErrors) -> ValidationErrors {
         flags.add(format!("--{}", error.field.replace('_', "-")), error.message);
     }
     flags
-}
-
-/// A one-line progress bar on standard error, drawn only on a terminal.
-struct Progress {
-    total: u64,
-    enabled: bool,
-    drawn: bool,
-}
-
-impl Progress {
-    fn new(total: u64, enabled: bool) -> Self {
-        Self { total, enabled, drawn: false }
-    }
-
-    fn draw(&mut self, bytes: u64, rows: u64) {
-        if !self.enabled {
-            return;
-        }
-        let share = if self.total == 0 { 1.0 } else { (bytes as f64 / self.total as f64).min(1.0) };
-        let filled = (share * 30.0).round() as usize;
-        eprint!("\rimporting [{}{}] {:>3.0}%  {rows} rows", "#".repeat(filled), "-".repeat(30 - filled), share * 100.0);
-        self.drawn = true;
-    }
-
-    fn clear(&mut self) {
-        if self.drawn {
-            eprint!("\r{}\r", " ".repeat(72));
-        }
-    }
 }

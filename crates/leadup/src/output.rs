@@ -56,3 +56,46 @@ pub fn unix_date(seconds: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(seconds)
         .map_or_else(|_| seconds.to_string(), |t| leadup_core::date::format(t.date()))
 }
+
+/// A one-line progress bar on standard error, drawn only when `enabled` (on a terminal, and
+/// not for `--json`): nothing extra reaches a pipe or a log.
+pub struct Progress {
+    label: &'static str,
+    total: u64,
+    enabled: bool,
+    drawn: bool,
+}
+
+impl Progress {
+    /// A bar called `label` ("importing") that is full at `total`.
+    pub fn new(label: &'static str, total: u64, enabled: bool) -> Self {
+        Self { label, total, enabled, drawn: false }
+    }
+
+    /// Draws the bar at `done` of the total, followed by `detail` ("1,200 rows").
+    pub fn draw(&mut self, done: u64, detail: &str) {
+        if !self.enabled {
+            return;
+        }
+        let share = if self.total == 0 { 1.0 } else { (done as f64 / self.total as f64).min(1.0) };
+        let filled = (share * 30.0).round() as usize;
+        let line = format!(
+            "{} [{}{}] {:>3.0}%  {detail}",
+            self.label,
+            "#".repeat(filled),
+            "-".repeat(30 - filled),
+            share * 100.0
+        );
+        let shown: String = line.chars().take(79).collect();
+        eprint!("\r{shown:<79}");
+        self.drawn = true;
+    }
+
+    /// Removes the bar, once the work is done.
+    pub fn clear(&mut self) {
+        if self.drawn {
+            eprint!("\r{}\r", " ".repeat(79));
+            self.drawn = false;
+        }
+    }
+}

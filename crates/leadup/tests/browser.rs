@@ -89,7 +89,7 @@ fn dashboards_render_in_chromium() {
     let teams = chromium.dom(&server.url("/teams"));
     assert!(teams.contains("<h1>Teams</h1>") && teams.contains("Approvals &amp; Workflow"));
     assert!(teams.contains(&format!("href=\"/teams/{payments}/import\"")), "each team links to its import page");
-    assert!(teams.contains("class=\"active\">Teams</a>"), "Teams is in the top navigation");
+    assert!(teams.contains("class=\"active\" aria-current=\"page\">Teams</a>"), "Teams is in the top navigation");
     chromium.screenshot(&server.url("/teams"), &shots.join("teams.png"));
 
     let dashboard = chromium.dom(&server.url(&format!("/teams/{payments}")));

@@ -108,8 +108,17 @@ fn commitments_and_the_track_record_in_chromium() {
     // what only this outcome shows.
     let met = browser.wait_for("spent EUR 11,500");
     assert!(met.contains("kept on time"), "{met}");
-    let shown = cli_json(&db.url, &["commitment", "list", "--team", "Payments", "--json"]);
-    let norway = shown.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap();
+    // The page may show the text before the answer to the form has been stored: read the
+    // ledger until it holds the outcome (or 20 seconds have passed).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let norway = loop {
+        let shown = cli_json(&db.url, &["commitment", "list", "--team", "Payments", "--json"]);
+        let norway = shown.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+        if norway["state"] != "open" || std::time::Instant::now() > deadline {
+            break norway;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
     assert_eq!((norway["state"].as_str(), norway["verdict"].as_str()), (Some("met"), Some("kept_on_time")));
 
     // The track record shows the command line's figures.

@@ -85,7 +85,7 @@ pub(crate) fn page(
                         }
                         // Narrow screens fold the sections and the account into this menu (no
                         // script: a details element opens and closes it, by keyboard too).
-                        details.menu {
+                        details.nav-menu {
                             summary { "Menu" }
                             nav aria-label="Menu" {
                                 (section_links(active))
