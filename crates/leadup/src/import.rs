@@ -51,7 +51,7 @@ pub async fn import(store: &Store, command: ImportCommand) -> anyhow::Result<()>
     let bytes = reader.counter();
     let mut bar = Progress::new("importing", total, !target.json && std::io::stderr().is_terminal());
     let report = imports::import(store, &target.team, reader, &format, target.strict, |rows| {
-        bar.draw(bytes.get(), &format!("{rows} rows"))
+        bar.draw(bytes.get(), &format!("{rows} rows"));
     })
     .await
     .with_context(|| format!("cannot import {}", names(&files)))?;
