@@ -238,9 +238,18 @@ pub(super) async fn render_dashboard(
             (flow_cards(&view.progress.flow, &view.progress, &view.cycle_time_labels, &window_words(view.progress.flow.window), false))
         }
         section.card id="initiatives" {
-            h2 { "Initiatives" }
+            @let may_add = shared.is_none() && may(Action::EditInitiatives);
+            div.card-head {
+                h2 { "Initiatives" }
+                @if may_add && !initiatives.is_empty() {
+                    a.button.secondary href={ "/teams/" (id) "/initiatives/new" } { "Add an initiative" }
+                }
+            }
             @if initiatives.is_empty() {
                 p.muted { "This team has no initiatives on the roadmap." }
+                @if may_add {
+                    p { a.button href={ "/teams/" (id) "/initiatives/new" } { "Add an initiative" } }
+                }
             } @else {
                 table {
                     thead { tr {
