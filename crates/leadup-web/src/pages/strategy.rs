@@ -75,7 +75,7 @@ pub(super) async fn render(state: &AppState, caller: &Caller, failed: Option<Fai
         @if objectives.is_empty() {
             section.card.empty {
                 p { "No objectives yet. "
-                    @if editor { a href="/objectives/new" { "Add the first one" } ": a company goal, its owner and the key results that measure it." }
+                    @if editor { a.edit-link href="/objectives/new" { "Add the first one" } ": a company goal, its owner and the key results that measure it." }
                     @else { "Your workspace's administrators add them." } }
             }
         }
@@ -159,7 +159,7 @@ fn objective_card(
                             None => { strong { (objective.owner) } }
                         }
                         @if editor.is_some() {
-                            " · " a href={ "/objectives/" (objective.id) "/edit" } aria-label={ "Edit objective " (objective.title) } { "Edit" }
+                            " · " a.edit-link href={ "/objectives/" (objective.id) "/edit" } aria-label={ "Edit objective " (objective.title) } { "Edit" }
                         }
                     }
                 }
@@ -172,7 +172,7 @@ fn objective_card(
             }
             @if objective.key_results.is_empty() {
                 p.muted { "No key results yet: progress cannot be measured."
-                    @if editor.is_some() { " " a href={ "/objectives/" (objective.id) "/edit" } { "Add one" } "." } }
+                    @if editor.is_some() { " " a.edit-link href={ "/objectives/" (objective.id) "/edit" } { "Add one" } "." } }
             } @else {
                 table.key-results {
                     thead { tr { th { "Key result" } th.num { "Baseline" } th.num { "Current" } th.num { "Target" } th { "Progress" } th { "Due" } } }
@@ -248,7 +248,7 @@ fn key_result_history(
                             input type="text" inputmode="decimal" name="value" required value=(value(sent, "value")) placeholder=(number(kr.current)); }
                         label.field { span.label { "Measured on" }
                             input type="date" name="on" value=(value(sent, "on")); span.muted.hint { "Empty for today" } }
-                        button type="submit" aria-label={ "Record a value of " (kr.metric) } { "Record value" }
+                        button type="submit" aria-label={ "Record value of " (kr.metric) } { "Record value" }
                     }
                 }
             }

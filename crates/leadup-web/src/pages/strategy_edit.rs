@@ -253,10 +253,10 @@ async fn save(state: &AppState, fields: &Fields, stored: Option<&Objective>) -> 
     let mut errors = parse_errors;
     let draft = match input.validate() {
         Ok(draft) if errors.0.is_empty() => draft,
-        Ok(_) => return Ok(Err((errors, rows))),
+        Ok(_) => return Ok(Err((in_form_order(errors), rows))),
         Err(invalid) => {
             errors.0.extend(invalid.0);
-            return Ok(Err((errors, rows)));
+            return Ok(Err((in_form_order(errors), rows)));
         }
     };
     let saved = match stored {
@@ -268,6 +268,23 @@ async fn save(state: &AppState, fields: &Fields, stored: Option<&Objective>) -> 
         Err(StoreError::Invalid(invalid)) => Ok(Err((invalid, rows))),
         Err(other) => Err(other.into()),
     }
+}
+
+/// The errors in the order the form shows its fields: the objective's, then each key result's.
+fn in_form_order(mut errors: ValidationErrors) -> ValidationErrors {
+    const PARTS: [&str; 6] = ["metric", "unit", "baseline", "target", "current", "due"];
+    let rank = |field: &str| match field {
+        "title" => (0, 0),
+        "owner" => (1, 0),
+        "description" => (2, 0),
+        _ => field
+            .strip_prefix("key_results[")
+            .and_then(|rest| rest.split_once("]."))
+            .and_then(|(k, part)| Some((3 + k.parse::<usize>().ok()?, PARTS.iter().position(|p| *p == part)?)))
+            .unwrap_or((usize::MAX, 0)),
+    };
+    errors.0.sort_by_key(|e| rank(&e.field));
+    errors
 }
 
 async fn objective_of(state: &AppState, id: &str) -> Result<Objective, PageError> {
