@@ -127,6 +127,8 @@ fn strategy_teams_and_initiatives_are_edited_in_chromium() {
 
     // --- Its values over time ----------------------------------------------------------------
     let form = format!("form[action=\"/objectives/{id}/key-results/0/values\"]");
+    let record = format!("#kr-{id}-0 details.kr-record summary");
+    browser.click(&record);
     browser.fill(&format!("{form} input[name=value]"), "a dozen");
     browser.click(&format!("{form} button[type=submit]"));
     let refused = browser.wait_for("Nothing was saved");
@@ -138,6 +140,7 @@ fn strategy_teams_and_initiatives_are_edited_in_chromium() {
     browser.click(&format!("{form} button[type=submit]"));
     wait_until_gone(&browser, "Nothing was saved");
     browser.wait_for("Values (1)");
+    browser.click(&record);
     browser.fill(&format!("{form} input[name=value]"), "22");
     browser.click(&format!("{form} button[type=submit]"));
     let charted = browser.wait_for("Values (2)");
@@ -153,6 +156,7 @@ fn strategy_teams_and_initiatives_are_edited_in_chromium() {
     assert_eq!(server.get_json(&format!("/api/v1/objectives/{id}"))["key_results"][0]["current"], 22.0);
     browser.open(&server.url(&format!("/strategy#objective-{id}")));
     browser.click(&format!("#kr-{id}-0 details.kr-values summary"));
+    browser.click(&record);
     no_violations(&browser, "the strategy page with a key result's history");
     browser.screenshot_at(&shots.join("strategy-history-1280.png"), 1280, 1600);
     browser.screenshot_at(&shots.join("strategy-history-390.png"), 390, 3000);
@@ -181,6 +185,7 @@ fn strategy_teams_and_initiatives_are_edited_in_chromium() {
     // --- A team and its people -----------------------------------------------------------------
     let admin = browser.dom(&server.url("/admin#teams"));
     assert!(admin.contains("Add a team") && admin.contains("Rename Payments"), "{admin}");
+    assert!(!admin.contains("Delete Payments"), "a team with initiatives is not offered for deletion");
     let users = server.get_json("/api/v1/teams");
     let kwame_id = users
         .as_array()
@@ -216,7 +221,7 @@ fn strategy_teams_and_initiatives_are_edited_in_chromium() {
     // --- Sofia manages Payments but not the strategy: no strategy forms, and refused --------
     browser.sign_in(&server.url(""), SOFIA, server.password(SOFIA));
     let strategy = browser.dom(&server.url("/strategy"));
-    for offered in ["/objectives/new", "Edit the workspace", "Record value", "/edit\""] {
+    for offered in ["/objectives/new", "Edit the workspace", "Record value", "kr-record", "/edit\""] {
         assert!(!strategy.contains(offered), "{offered} is not offered to Sofia");
     }
     let refused = browser.dom(&server.url("/objectives/new"));
@@ -260,11 +265,14 @@ fn strategy_teams_and_initiatives_are_edited_in_chromium() {
     let refused = browser.wait_for("Nothing was saved");
     for named in [
         "<strong>Initiative</strong>: must not be empty",
-        "<strong>Planned budget</strong>: 'lots' is not an amount",
         "<strong>Window end</strong>: is required when “Window start” is given",
+        "<strong>Planned budget</strong>: 'lots' is not an amount",
     ] {
         assert!(refused.contains(named), "{named}: {refused}");
     }
+    let at = |text: &str| refused.find(text).unwrap();
+    assert!(at("<strong>Initiative</strong>") < at("<strong>Window end</strong>"), "listed in the form's order");
+    assert!(at("<strong>Window end</strong>") < at("<strong>Planned budget</strong>"), "listed in the form's order");
     assert!(!refused.contains("target_start") || refused.contains("name=\"target_start\""), "{refused}");
     assert_eq!(server.get_json("/api/v1/initiatives").as_array().unwrap().len(), initiatives_before);
     no_violations(&browser, "the initiative form with errors");
@@ -311,4 +319,12 @@ fn strategy_teams_and_initiatives_are_edited_in_chromium() {
     browser.click(&format!("form[action=\"/initiatives/{initiative}/delete\"] button"));
     browser.wait_for("This team has no initiatives on the roadmap.");
     assert_eq!(server.get(&format!("/api/v1/initiatives/{initiative}")).0, 404, "deleted");
+    browser.sign_out();
+
+    // With no history left, the administrator deletes the team.
+    browser.sign_in(&server.url(""), AVERY, server.password(AVERY));
+    browser.open(&server.url("/admin#teams"));
+    browser.click(&format!("form[action=\"/teams/{growth}/delete\"] button"));
+    wait_until_gone(&browser, "Growth &amp; Expansion");
+    assert_eq!(server.get(&format!("/api/v1/teams/{growth}")).0, 404, "deleted");
 }

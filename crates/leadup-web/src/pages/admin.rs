@@ -293,6 +293,8 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
             held.push((user.id, format!("{role} of {}", team.name)));
         }
     }
+    // A team with initiatives cannot be deleted (the store says so for its other history).
+    let with_initiatives: Vec<i64> = state.store.initiatives().await?.iter().map(|i| i.team_id).collect();
     let person = notice.person;
     let content = html! {
         h1 { "Administration" }
@@ -379,9 +381,13 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
                                 }
                             }
                             td {
-                                form.inline method="post" action={ "/teams/" (team.id) "/delete" } {
-                                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
-                                    button.secondary type="submit" aria-label={ "Delete " (team.name) } { "Delete" }
+                                @if with_initiatives.contains(&team.id) {
+                                    span.muted { "has initiatives" }
+                                } @else {
+                                    form.inline method="post" action={ "/teams/" (team.id) "/delete" } {
+                                        input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                                        button.secondary type="submit" aria-label={ "Delete " (team.name) } { "Delete" }
+                                    }
                                 }
                             }
                         }

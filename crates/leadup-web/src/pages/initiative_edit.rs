@@ -23,6 +23,26 @@ use super::{PageError, PageResult, missing};
 use crate::AppState;
 use crate::auth::{CSRF_FIELD, Caller};
 
+/// The form's fields in the order it shows them, for listing errors in that order.
+const FIELD_ORDER: [&str; 10] = [
+    "title",
+    "outcome",
+    "objective_ids",
+    "horizon",
+    "status",
+    "target_start",
+    "target_end",
+    "budget_planned",
+    "budget_actual",
+    "currency",
+];
+
+/// `errors` in the order the form shows its fields.
+fn in_form_order(mut errors: ValidationErrors) -> ValidationErrors {
+    errors.0.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field).unwrap_or(FIELD_ORDER.len()));
+    errors
+}
+
 /// A field's name in the form's words.
 fn label(field: &str) -> Option<String> {
     let words = match field {
@@ -158,10 +178,10 @@ async fn save(
     let (input, mut errors) = input_of(fields, team.id);
     let draft = match input.validate() {
         Ok(draft) if errors.0.is_empty() => draft,
-        Ok(_) => return Ok(Err(errors)),
+        Ok(_) => return Ok(Err(in_form_order(errors))),
         Err(invalid) => {
             errors.0.extend(invalid.0);
-            return Ok(Err(errors));
+            return Ok(Err(in_form_order(errors)));
         }
     };
     let saved = match stored {

@@ -237,18 +237,21 @@ fn key_result_history(
                         }
                     }
                 }
-                None => { p.muted { "No values recorded yet: the chart starts with the first one." } }
+                None => { p.muted { "No values recorded yet." } }
             }
             @if let Some(caller) = editor {
-                form.strategy-form.kr-value-form method="post" action={ "/objectives/" (objective) "/key-results/" (k) "/values" } {
-                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
-                    @if let Some(failed) = failed { (errors_in_words(failed.errors, value_label)) }
-                    div.kr-value-fields {
-                        label.field { span.label { "Value" @if !kr.unit.is_empty() { " (" (kr.unit) ")" } }
-                            input type="text" inputmode="decimal" name="value" required value=(value(sent, "value")) placeholder=(number(kr.current)); }
-                        label.field { span.label { "Measured on" }
-                            input type="date" name="on" value=(value(sent, "on")); span.muted.hint { "Empty for today" } }
-                        button type="submit" aria-label={ "Record value of " (kr.metric) } { "Record value" }
+                details.kr-record open[failed.is_some()] {
+                    summary { "Record a value" span.visually-hidden { " of " (kr.metric) } }
+                    form.strategy-form.kr-value-form method="post" action={ "/objectives/" (objective) "/key-results/" (k) "/values" } {
+                        input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                        @if let Some(failed) = failed { (errors_in_words(failed.errors, value_label)) }
+                        div.kr-value-fields {
+                            label.field { span.label { "Value" @if !kr.unit.is_empty() { " (" (kr.unit) ")" } }
+                                input type="text" inputmode="decimal" name="value" required value=(value(sent, "value")) placeholder=(number(kr.current)); }
+                            label.field { span.label { "Measured on" }
+                                input type="date" name="on" value=(value(sent, "on")); span.muted.hint { "Empty for today" } }
+                        }
+                        button.secondary type="submit" aria-label={ "Record value of " (kr.metric) } { "Record value" }
                     }
                 }
             }

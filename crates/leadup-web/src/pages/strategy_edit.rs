@@ -415,7 +415,7 @@ async fn render_form(state: &AppState, caller: &Caller, sheet: &Sheet<'_>) -> Pa
                             ("due", "Due", "date", ""),
                         ] {
                             @let name = format!("kr_{part}_{row}");
-                            label.field.invalid[row_invalid(row, part)] class={ "kr-" (part) } {
+                            label class={ "field kr-" (part) @if row_invalid(row, part) { " invalid" } } {
                                 span.label { (label) span.visually-hidden { " of key result " (row + 1) } }
                                 @match kind {
                                     "date" => { input type="date" name=(name) value=(sheet.get(&name)); }
