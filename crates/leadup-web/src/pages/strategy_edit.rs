@@ -74,16 +74,15 @@ pub(crate) async fn record_value(
     };
     let text = value(Some(&fields), "value");
     let on = Some(value(Some(&fields), "on")).filter(|on| !on.trim().is_empty());
-    let parsed = match parse_number(&text) {
-        Some(number) => MeasurementInput { value: number, on }.validate(state.today()),
-        None => {
-            let mut errors = ValidationErrors::single("value", not_a_number(&text));
-            // The day is still checked, so that one answer names every bad field.
-            if let Err(more) = (MeasurementInput { value: 0.0, on }.validate(state.today())) {
-                errors.0.extend(more.0);
-            }
-            Err(errors)
+    let parsed = if let Some(number) = parse_number(&text) {
+        MeasurementInput { value: number, on }.validate(state.today())
+    } else {
+        let mut errors = ValidationErrors::single("value", not_a_number(&text));
+        // The day is still checked, so that one answer names every bad field.
+        if let Err(more) = (MeasurementInput { value: 0.0, on }.validate(state.today())) {
+            errors.0.extend(more.0);
         }
+        Err(errors)
     };
     let result = match parsed {
         Ok(measurement) => state
@@ -159,7 +158,7 @@ impl Sheet<'_> {
                 .unwrap_or(0)
         });
         let stored = self.stored.map_or(0, |o| o.key_results.len() + SPARE_ROWS);
-        sent.max(stored).max(SPARE_ROWS + 1).min(MAX_ROWS)
+        sent.max(stored).clamp(SPARE_ROWS + 1, MAX_ROWS)
     }
 
     /// A field's name in the form's words.
