@@ -175,7 +175,8 @@ fn strategy_teams_and_initiatives_are_edited_in_chromium() {
     wait_until_gone(&browser, "Delete this objective");
     assert!(objective_named(&server, "Win the mid-market").is_none(), "deleted");
     // An objective that initiatives serve says so instead of offering to delete it.
-    let serving_one = server.get_json("/api/v1/initiatives").as_array().unwrap()[0]["objective_ids"][0].as_i64().unwrap();
+    let serving_one =
+        server.get_json("/api/v1/initiatives").as_array().unwrap()[0]["objective_ids"][0].as_i64().unwrap();
     let kept = browser.dom(&server.url(&format!("/objectives/{serving_one}/edit")));
     assert!(
         kept.contains("link those initiatives to another objective") && !kept.contains("Delete objective"),
