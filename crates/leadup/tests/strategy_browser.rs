@@ -184,6 +184,8 @@ fn strategy_teams_and_initiatives_are_edited_in_chromium() {
     );
 
     // --- A team and its people -----------------------------------------------------------------
+    let teams = browser.dom(&server.url("/teams"));
+    assert!(teams.contains(r#"href="/admin#teams""#), "the teams page leads an administrator to add one");
     let admin = browser.dom(&server.url("/admin#teams"));
     assert!(admin.contains("Add a team") && admin.contains("Rename Payments"), "{admin}");
     assert!(!admin.contains("Delete Payments"), "a team with initiatives is not offered for deletion");
@@ -227,6 +229,7 @@ fn strategy_teams_and_initiatives_are_edited_in_chromium() {
     }
     let refused = browser.dom(&server.url("/objectives/new"));
     assert!(refused.contains("403"), "{refused}");
+    assert!(!browser.dom(&server.url("/teams")).contains("Add a team"), "only administrators add teams");
     let payments = server.team_id("Payments");
     let dashboard = browser.dom(&server.url(&format!("/teams/{payments}")));
     assert!(dashboard.contains(&format!("/teams/{payments}/initiatives/new")), "her team's manager may add one");

@@ -39,12 +39,21 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
             None => rows.push(TeamRow::of(team, &state.store.work_items(team.id).await?, &initiatives, today)),
         }
     }
+    let may_add = caller.principal().is_some_and(|p| p.may(Action::ManageTeams, None));
     let content = html! {
-        h1 { "Teams" }
+        div.page-head {
+            h1 { "Teams" }
+            @if may_add { a.button.secondary href="/admin#teams" { "Add a team" } }
+        }
         @if teams.is_empty() {
             section.card.empty-state-card {
                 h2 { "No teams yet" }
-                p { "Add one with " code { "leadup team add --name Payments --manager sofia@example.com" } " or " code { "POST /api/v1/teams" } "." }
+                @if may_add {
+                    p { a.button href="/admin#teams" { "Add the first team" } }
+                    p.muted { "Or with " code { "leadup team add --name Payments --manager sofia@example.com" } " or " code { "POST /api/v1/teams" } "." }
+                } @else {
+                    p { "Your workspace's administrators add them." }
+                }
             }
         } @else {
             section.card {
