@@ -161,16 +161,17 @@ impl ObjectiveInput {
         let description = optional_text(&mut errors, "description", &self.description, 4000);
         let owner = required_text(&mut errors, "owner", &self.owner, 200);
         let mut key_results = Vec::with_capacity(self.key_results.len());
+        let mut metrics: Vec<String> = Vec::with_capacity(self.key_results.len());
         for (i, kr) in self.key_results.into_iter().enumerate() {
             let field = |name: &str| format!("key_results[{i}].{name}");
             let metric = required_text(&mut errors, &field("metric"), &kr.metric, 200);
             // A key result's history follows its metric (see `carry_history`), so two key
             // results of one objective cannot share one.
-            if let Some(first) =
-                key_results.iter().position(|k: &KeyResult| person_key(&k.metric) == person_key(&metric))
-            {
+            let key = person_key(&metric);
+            if let Some(first) = metrics.iter().position(|seen| *seen == key).filter(|_| !key.is_empty()) {
                 errors.add(field("metric"), format!("is already the metric of key result {}", first + 1));
             }
+            metrics.push(key);
             let unit = optional_text(&mut errors, &field("unit"), &kr.unit, 40);
             let current = kr.current.unwrap_or(kr.baseline);
             for (name, value) in [("baseline", kr.baseline), ("target", kr.target), ("current", current)] {
