@@ -295,6 +295,8 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
     }
     // A team with initiatives cannot be deleted (the store says so for its other history).
     let with_initiatives: Vec<i64> = state.store.initiatives().await?.iter().map(|i| i.team_id).collect();
+    // Nobody gives themselves a role, also not by naming themselves for a new team.
+    let others: Vec<&User> = users.iter().filter(|u| Some(u.id) != caller.principal().map(|p| p.user_id)).collect();
     let person = notice.person;
     let content = html! {
         h1 { "Administration" }
@@ -405,12 +407,12 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
                     label.field { span.label { "Manager (optional)" }
                         select name="manager" {
                             option value="" { "nobody yet" }
-                            @for user in &users { option value=(user.id) selected[sent.is_some_and(|f| f.manager == user.id.to_string())] { (user.name) " (" (user.email) ")" } }
+                            @for user in &others { option value=(user.id) selected[sent.is_some_and(|f| f.manager == user.id.to_string())] { (user.name) " (" (user.email) ")" } }
                         } }
                     label.field { span.label { "Executive it reports to (optional)" }
                         select name="executive" {
                             option value="" { "nobody yet" }
-                            @for user in &users { option value=(user.id) selected[sent.is_some_and(|f| f.executive == user.id.to_string())] { (user.name) " (" (user.email) ")" } }
+                            @for user in &others { option value=(user.id) selected[sent.is_some_and(|f| f.executive == user.id.to_string())] { (user.name) " (" (user.email) ")" } }
                         } }
                 }
                 p.muted.hint { "Members are added afterwards with “Give or take a role”. Roles given here are written to the audit log like any other." }
