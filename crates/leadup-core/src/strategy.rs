@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::team::person_key;
 use crate::validation::{optional_text, required_text};
 use crate::{ValidationErrors, date};
 
@@ -160,9 +161,17 @@ impl ObjectiveInput {
         let description = optional_text(&mut errors, "description", &self.description, 4000);
         let owner = required_text(&mut errors, "owner", &self.owner, 200);
         let mut key_results = Vec::with_capacity(self.key_results.len());
+        let mut metrics: Vec<String> = Vec::with_capacity(self.key_results.len());
         for (i, kr) in self.key_results.into_iter().enumerate() {
             let field = |name: &str| format!("key_results[{i}].{name}");
             let metric = required_text(&mut errors, &field("metric"), &kr.metric, 200);
+            // A key result's history follows its metric (see `carry_history`), so two key
+            // results of one objective cannot share one.
+            let key = person_key(&metric);
+            if let Some(first) = metrics.iter().position(|seen| *seen == key).filter(|_| !key.is_empty()) {
+                errors.add(field("metric"), format!("is already the metric of key result {}", first + 1));
+            }
+            metrics.push(key);
             let unit = optional_text(&mut errors, &field("unit"), &kr.unit, 40);
             let current = kr.current.unwrap_or(kr.baseline);
             for (name, value) in [("baseline", kr.baseline), ("target", kr.target), ("current", current)] {
@@ -212,6 +221,71 @@ impl ObjectivePatch {
             input.key_results = v;
         }
     }
+}
+
+/// One measured value of a key result, kept as its history.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Measurement {
+    /// The day the value was measured.
+    #[serde(with = "date::iso_date")]
+    pub on: Date,
+    /// The value, in the key result's unit.
+    pub value: f64,
+}
+
+/// A key result's value as entered, before validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasurementInput {
+    /// See [`Measurement::value`].
+    pub value: f64,
+    /// See [`Measurement::on`], as `YYYY-MM-DD`; today when omitted.
+    #[serde(default)]
+    pub on: Option<String>,
+}
+
+impl MeasurementInput {
+    /// Checks the value (a finite number) and the day (not after `today`), naming each bad field.
+    pub fn validate(self, today: Date) -> Result<Measurement, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        if !self.value.is_finite() {
+            errors.add("value", "must be a finite number");
+        }
+        let on = match self.on.as_deref().map(str::trim).filter(|on| !on.is_empty()) {
+            None => Some(today),
+            Some(text) => date::parse_field(&mut errors, "on", text),
+        };
+        if let Some(on) = on.filter(|on| *on > today) {
+            errors.add(
+                "on",
+                format!(
+                    "{} is after today ({}): record a value once it is measured",
+                    date::format(on),
+                    date::format(today)
+                ),
+            );
+        }
+        errors.into_result(|| Measurement { on: on.unwrap_or(today), value: self.value })
+    }
+}
+
+/// Where the history of each old key result goes when an objective's key results are replaced
+/// by `new` (their metrics, in order): to the new key result of the same metric (case and
+/// spacing aside), else, when the metric at the same position is new, to that position (a
+/// metric renamed in place keeps its history); otherwise nowhere (the key result was removed).
+pub fn carry_history(old: &[String], new: &[String]) -> Vec<Option<usize>> {
+    let old_keys: Vec<String> = old.iter().map(|m| person_key(m)).collect();
+    let new_keys: Vec<String> = new.iter().map(|m| person_key(m)).collect();
+    old_keys
+        .iter()
+        .enumerate()
+        .map(|(at, key)| {
+            new_keys
+                .iter()
+                .position(|k| k == key)
+                .or_else(|| new_keys.get(at).filter(|renamed| !old_keys.contains(renamed)).map(|_| at))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -279,5 +353,51 @@ mod tests {
         assert_eq!(draft.title, "Grow faster");
         assert_eq!(draft.owner, "Ada");
         assert_eq!(draft.key_results, objective.key_results);
+    }
+    #[test]
+    fn a_metric_is_not_given_twice() {
+        let input: ObjectiveInput = serde_json::from_value(serde_json::json!({
+            "title": "Grow", "owner": "Ada",
+            "key_results": [
+                {"metric": "ARR", "baseline": 1, "target": 2, "due": "2026-12-31"},
+                {"metric": " arr ", "baseline": 3, "target": 4, "due": "2026-12-31"}
+            ]
+        }))
+        .unwrap();
+        assert_eq!(
+            input.validate().unwrap_err().summary(),
+            "key_results[1].metric: is already the metric of key result 1"
+        );
+    }
+
+    #[test]
+    fn measurements_are_checked_against_today() {
+        let today = date!(2026 - 12 - 04);
+        let ok = MeasurementInput { value: 12.5, on: None }.validate(today).unwrap();
+        assert_eq!(ok, Measurement { on: today, value: 12.5 });
+        let back = MeasurementInput { value: 3.0, on: Some("2026-11-01".into()) }.validate(today).unwrap();
+        assert_eq!(back.on, date!(2026 - 11 - 01));
+        let bad = MeasurementInput { value: f64::NAN, on: Some("2026-12-05".into()) }.validate(today).unwrap_err();
+        assert_eq!(
+            bad.summary(),
+            "value: must be a finite number; on: 2026-12-05 is after today (2026-12-04): record a value once it is measured"
+        );
+        let unreadable = MeasurementInput { value: 1.0, on: Some("yesterday".into()) }.validate(today).unwrap_err();
+        assert_eq!(unreadable.0[0].field, "on");
+    }
+
+    #[test]
+    fn history_follows_the_metric_or_a_rename_in_place() {
+        let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        // Unchanged.
+        assert_eq!(carry_history(&names(&["A", "B"]), &names(&["A", "B"])), vec![Some(0), Some(1)]);
+        // The first removed: B moves up, A's history goes.
+        assert_eq!(carry_history(&names(&["A", "B"]), &names(&["B"])), vec![None, Some(0)]);
+        // Reordered, case aside.
+        assert_eq!(carry_history(&names(&["A", "B"]), &names(&["b", "a"])), vec![Some(1), Some(0)]);
+        // B renamed in place to C keeps its history; a new key result appended starts empty.
+        assert_eq!(carry_history(&names(&["A", "B"]), &names(&["A", "C", "D"])), vec![Some(0), Some(1)]);
+        // The position now holds another old metric: no carry-over.
+        assert_eq!(carry_history(&names(&["A", "B"]), &names(&["B", "A2"])), vec![None, Some(0)]);
     }
 }

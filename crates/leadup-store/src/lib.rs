@@ -19,6 +19,7 @@ mod evidence;
 mod evidence_links;
 mod initiative_forecasts;
 mod initiatives;
+mod key_result_values;
 mod objectives;
 mod plan_forecasts;
 mod plans;
@@ -48,6 +49,7 @@ pub use deliveries::{
 };
 pub use error::StoreError;
 pub use evidence::{EvidenceImport, refusal as evidence_refusal};
+pub use key_result_values::KeyResultValue;
 pub use plan_forecasts::VersionForecasts;
 pub use process::StoredDecision;
 pub use stakeholders::{Executive, StoredProfile};

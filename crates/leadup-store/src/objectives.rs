@@ -1,7 +1,8 @@
 //! Objectives and their key results.
 
-use leadup_core::strategy::{Objective, ObjectiveDraft};
+use leadup_core::strategy::{Objective, ObjectiveDraft, carry_history};
 
+use crate::key_result_values::move_key_result_values;
 use crate::rows::{self, KeyResultRow, ObjectiveRow};
 use crate::{BeginWrite, Store, StoreError, dispatch};
 
@@ -41,7 +42,8 @@ impl Store {
         self.objective(id).await
     }
 
-    /// Replaces objective `id` (and all its key results) with `draft`.
+    /// Replaces objective `id` (and all its key results) with `draft`; each key result's history
+    /// goes where its metric went (`carry_history`).
     pub async fn update_objective(&self, id: i64, draft: &ObjectiveDraft) -> Result<Objective, StoreError> {
         self.save_objective(Some(id), draft).await?;
         self.objective(id).await
@@ -59,6 +61,11 @@ impl Store {
                     .fetch_optional(&mut *tx).await?,
             };
             let saved = saved.ok_or(StoreError::not_found("objective", id.unwrap_or_default()))?;
+            let old_metrics: Vec<String> =
+                sqlx::query_scalar("SELECT metric FROM key_results WHERE objective_id = $1 ORDER BY ord")
+                    .bind(saved).fetch_all(&mut *tx).await?;
+            let new_metrics: Vec<String> = draft.key_results.iter().map(|kr| kr.metric.clone()).collect();
+            move_key_result_values!(tx, saved, &carry_history(&old_metrics, &new_metrics));
             sqlx::query("DELETE FROM key_results WHERE objective_id = $1").bind(saved).execute(&mut *tx).await?;
             for (ord, kr) in draft.key_results.iter().enumerate() {
                 sqlx::query(

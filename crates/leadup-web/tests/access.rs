@@ -230,6 +230,7 @@ impl Fixture {
             .replace("{link}", &self.share_link.to_string())
             .replace("{initiative}", &self.initiative.to_string())
             .replace("{delivery}", "1")
+            .replace("{index}", "0")
             .replace("/tokens/{token}", &format!("/tokens/{token_id}"))
             .replace("{token}", &self.share_token);
         if endpoint.path.ends_with("/imports") {
@@ -253,6 +254,17 @@ impl Fixture {
         );
         match (endpoint.method.as_str(), endpoint.path.as_str()) {
             ("PATCH", "/api/v1/workspace") => (json, r#"{"name": "Renamed", "mission": "Serve"}"#.into()),
+            ("POST", "/workspace") => (form, "name=Renamed&mission=Serve".into()),
+            ("POST", "/objectives" | "/objectives/{id}") => {
+                (form, "title=Second&owner=Dana&kr_metric_0=m&kr_baseline_0=0&kr_target_0=1&kr_due_0=2027-12-31".into())
+            }
+            ("POST", "/objectives/{id}/key-results/{index}/values") => (form, "value=5&on=2026-11-01".into()),
+            ("POST", "/api/v1/objectives/{id}/key-results/{index}/values") => {
+                (json, r#"{"value": 5, "on": "2026-11-01"}"#.into())
+            }
+            ("POST", "/admin/teams") => (form, "name=Gamma".into()),
+            ("POST", "/teams/{id}/name") => (form, "name=Renamed".into()),
+            ("POST", "/teams/{id}/initiatives" | "/initiatives/{id}") => (form, "title=New&horizon=next".into()),
             ("POST", "/api/v1/objectives") => (
                 json,
                 r#"{"title": "Second", "owner": "Dana", "key_results": [{"metric": "m", "unit": "%", "baseline": 0, "target": 1, "due": "2027-12-31"}]}"#.into(),
@@ -366,6 +378,7 @@ impl Fixture {
             store.initiatives().await.unwrap()
         );
         writeln!(out, "{:?}", store.evidence_list().await.unwrap()).unwrap();
+        writeln!(out, "{:?}", store.key_result_values(None).await.unwrap()).unwrap();
         for initiative in store.initiatives().await.unwrap() {
             writeln!(out, "{:?}", store.initiative_rules(initiative.id).await.unwrap()).unwrap();
             writeln!(out, "{:?}", store.initiative_evidence(initiative.id).await.unwrap()).unwrap();

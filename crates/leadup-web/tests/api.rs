@@ -1147,3 +1147,45 @@ async fn an_import_into_a_new_team_stopped_midway_leaves_no_team() {
     assert_eq!(api.store.team_named("Brand new").await.unwrap(), None, "no empty team is left behind");
     assert_eq!(api.call("GET", "/api/v1/teams", None).await.body, json!([]));
 }
+
+#[tokio::test]
+async fn a_key_results_values_are_recorded_as_its_history() {
+    let api = Api::on(time::macros::date!(2026 - 12 - 04)).await;
+    let (_, objective) = api.basics().await;
+    let values = format!("/api/v1/objectives/{objective}/key-results/0/values");
+    assert_eq!(api.call("GET", &values, None).await.body, json!([]));
+
+    let recorded = api.call("POST", &values, Some(json!({"value": 101.5, "on": "2026-11-01"}))).await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
+    assert_eq!(recorded.location.as_deref(), Some(values.as_str()));
+    assert_eq!(recorded.body["key_results"][0]["current"], 101.5);
+    // Today's, when no day is given; an earlier day recorded later does not replace it.
+    api.call("POST", &values, Some(json!({"value": 103}))).await;
+    let late = api.call("POST", &values, Some(json!({"value": 99, "on": "2026-10-01"}))).await;
+    assert_eq!(late.body["key_results"][0]["current"], 103.0);
+    let history = api.call("GET", &values, None).await.body;
+    let admin = api.call("GET", "/api/v1/me", None).await.body["user_id"].clone();
+    assert_eq!(
+        history,
+        json!([
+            {"on": "2026-10-01", "value": 99.0, "recorded_by": admin},
+            {"on": "2026-11-01", "value": 101.5, "recorded_by": admin},
+            {"on": "2026-12-04", "value": 103.0, "recorded_by": admin},
+        ])
+    );
+
+    // A day after today, an unknown field, or a key result that is not there: nothing written.
+    let future = api.call("POST", &values, Some(json!({"value": 1, "on": "2026-12-05"}))).await;
+    assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&future)[0].0, "on");
+    let unknown = api.call("POST", &values, Some(json!({"value": 1, "when": "2026-12-01"}))).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let missing = format!("/api/v1/objectives/{objective}/key-results/3/values");
+    assert_eq!(api.call("POST", &missing, Some(json!({"value": 1}))).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.call("GET", &missing, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        api.call("GET", "/api/v1/objectives/4040/key-results/0/values", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(api.call("GET", &values, None).await.body.as_array().unwrap().len(), 3);
+}

@@ -50,6 +50,8 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/objectives/{id}", Workspace(ReadWorkspace), objectives::show)
         .add(Method::PATCH, "/objectives/{id}", Workspace(EditStrategy), objectives::update)
         .add(Method::DELETE, "/objectives/{id}", Workspace(EditStrategy), objectives::delete)
+        .add(Method::GET, "/objectives/{id}/key-results/{index}/values", Workspace(ReadWorkspace), objectives::values)
+        .add(Method::POST, "/objectives/{id}/key-results/{index}/values", Workspace(EditStrategy), objectives::record)
         .add(Method::GET, "/teams", Workspace(ReadWorkspace), teams::list)
         .add(Method::POST, "/teams", Workspace(ManageTeams), teams::create)
         .add(Method::GET, "/teams/{id}", Workspace(ReadWorkspace), teams::show)

@@ -6,6 +6,7 @@ pub(crate) mod burnup;
 pub(crate) mod cycle_time;
 pub(crate) mod drift;
 pub(crate) mod flow_balance;
+pub(crate) mod key_result;
 pub(crate) mod reliability;
 #[cfg(test)]
 mod samples;

@@ -1,19 +1,23 @@
 //! `/admin`: a workspace administrator's page for who may do what: every person with the
-//! roles they hold, adding a person (their generated password is shown once), and giving or
-//! taking a role in a team. Role changes and new administrators are audited by the store.
+//! roles they hold, adding a person (their generated password is shown once), giving or
+//! taking a role in a team, and the teams themselves: adding one with its manager and
+//! executive, renaming and deleting one. Role changes and new administrators are audited by
+//! the store.
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leadup_core::ValidationErrors;
 use leadup_core::access::Role;
 use leadup_core::account::{User, UserInput};
+use leadup_core::team::{TeamInput, TeamPatch};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::PageError;
+use super::form::errors_in_words;
 use super::layout;
+use super::{PageError, missing};
 use crate::accounts::{create_user, generate_password};
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::{AppError, AppState};
@@ -24,6 +28,34 @@ struct Notice<'a> {
     created: Option<(&'a User, &'a str)>,
     errors: Option<&'a ValidationErrors>,
     person: Option<&'a PersonForm>,
+    /// A refused team form: the errors (named in the form's words) and what was sent.
+    team: Option<(&'a ValidationErrors, &'a TeamForm)>,
+}
+
+/// The "Add a team" and "Rename" forms: `manager` and `executive` are user ids (or empty).
+#[derive(Deserialize, Default)]
+pub(crate) struct TeamForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    manager: String,
+    #[serde(default)]
+    executive: String,
+    /// The team renamed or deleted, for the notice.
+    #[serde(skip)]
+    team: Option<i64>,
+}
+
+/// A team form's field in its own words.
+fn team_label(field: &str) -> Option<String> {
+    let words = match field {
+        "name" => "Team name",
+        "managers[0]" => "Manager",
+        "executives[0]" => "Executive",
+        "team" => "Team",
+        _ => return None,
+    };
+    Some(words.to_owned())
 }
 
 /// The "Add a person" form.
@@ -138,6 +170,119 @@ pub(crate) async fn remove_pending(
     }
 }
 
+/// Answers a refused team form: the page again, naming what was wrong.
+async fn team_refused(
+    state: &AppState,
+    caller: &Caller,
+    errors: &ValidationErrors,
+    form: &TeamForm,
+    status: StatusCode,
+) -> Response {
+    let notice = Notice { team: Some((errors, form)), ..Notice::default() };
+    match render(state, caller, &notice).await {
+        Ok(page) => (status, page).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// The address of user `id` as a team form chose them (empty: nobody), naming `field` when
+/// there is no such user.
+async fn chosen_user(
+    state: &AppState,
+    errors: &mut ValidationErrors,
+    field: &str,
+    id: &str,
+) -> Result<Vec<String>, AppError> {
+    if id.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let Ok(id) = id.trim().parse::<i64>() else {
+        errors.add(field, format!("'{id}' is not a person"));
+        return Ok(Vec::new());
+    };
+    match state.store.user(id).await {
+        Ok(user) => Ok(vec![user.email]),
+        Err(leadup_store::StoreError::NotFound { .. }) => {
+            errors.add(field, format!("no person has the id {id}"));
+            Ok(Vec::new())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub(crate) async fn add_team(State(state): State<AppState>, caller: Caller, Form(form): Form<TeamForm>) -> Response {
+    let mut errors = ValidationErrors::default();
+    let people = async {
+        let managers = chosen_user(&state, &mut errors, "managers[0]", &form.manager).await?;
+        let executives = chosen_user(&state, &mut errors, "executives[0]", &form.executive).await?;
+        Ok::<_, AppError>((managers, executives))
+    }
+    .await;
+    let (managers, executives) = match people {
+        Ok(people) => people,
+        Err(error) => return PageError::from(error).into_response(),
+    };
+    let input = TeamInput { name: form.name.clone(), managers, members: Vec::new(), executives };
+    let result = match input.validate() {
+        Ok(draft) if errors.0.is_empty() => {
+            state.store.create_team(&draft, caller.principal().map(|p| p.user_id)).await.map_err(AppError::from)
+        }
+        Ok(_) => Err(AppError::Invalid(errors)),
+        Err(invalid) => {
+            errors.0.extend(invalid.0);
+            Err(AppError::Invalid(errors))
+        }
+    };
+    match result {
+        Ok(team) => Redirect::to(&format!("/teams/{}", team.id)).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            team_refused(&state, &caller, &errors, &form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(other) => PageError::from(other).into_response(),
+    }
+}
+
+pub(crate) async fn rename_team(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(mut form): Form<TeamForm>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return missing(&format!("Team '{id}'")).into_response() };
+    form.team = Some(id);
+    let patch = TeamPatch { name: Some(form.name.clone()) };
+    let result = match patch.validate() {
+        Ok(Some(name)) => state.store.rename_team(id, &name).await.map_err(AppError::from),
+        Ok(None) => Err(AppError::Invalid(ValidationErrors::single("name", "must not be empty"))),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    // A team's manager may rename it too (`edit_team`), from nowhere but this form's address.
+    let back =
+        if caller.principal().is_some_and(|p| p.is_admin) { "/admin#teams".to_owned() } else { format!("/teams/{id}") };
+    match result {
+        Ok(_) => Redirect::to(&back).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            team_refused(&state, &caller, &errors, &form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(AppError::NotFound(_)) => missing(&format!("Team {id}")).into_response(),
+        Err(other) => PageError::from(other).into_response(),
+    }
+}
+
+pub(crate) async fn delete_team(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return missing(&format!("Team '{id}'")).into_response() };
+    match state.store.delete_team(id).await {
+        Ok(()) => Redirect::to("/admin#teams").into_response(),
+        Err(leadup_store::StoreError::Conflict(why)) => {
+            let form = TeamForm { team: Some(id), ..TeamForm::default() };
+            let errors = ValidationErrors::single("team", format!("not deleted: {why}"));
+            team_refused(&state, &caller, &errors, &form, StatusCode::CONFLICT).await
+        }
+        Err(leadup_store::StoreError::NotFound { .. }) => missing(&format!("Team {id}")).into_response(),
+        Err(other) => PageError::from(other).into_response(),
+    }
+}
+
 async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Result<Markup, PageError> {
     let workspace = state.store.workspace().await?;
     let users = state.store.users().await?;
@@ -148,6 +293,10 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
             held.push((user.id, format!("{role} of {}", team.name)));
         }
     }
+    // A team with initiatives cannot be deleted (the store says so for its other history).
+    let with_initiatives: Vec<i64> = state.store.initiatives().await?.iter().map(|i| i.team_id).collect();
+    // Nobody gives themselves a role, also not by naming themselves for a new team.
+    let others: Vec<&User> = users.iter().filter(|u| Some(u.id) != caller.principal().map(|p| p.user_id)).collect();
     let person = notice.person;
     let content = html! {
         h1 { "Administration" }
@@ -205,6 +354,69 @@ async fn render(state: &AppState, caller: &Caller, notice: &Notice<'_>) -> Resul
                         }
                     } }
                 }
+            }
+        }
+        section.card id="teams" {
+            h2 { "Teams" }
+            @if let Some((errors, form)) = notice.team {
+                @if let Some(team) = form.team.and_then(|id| teams.iter().find(|t| t.id == id)) {
+                    p { "Team " strong { (team.name) } " was not changed." }
+                }
+                (errors_in_words(errors, team_label))
+            }
+            @if teams.is_empty() {
+                p.muted { "No teams yet: add the first one below." }
+            } @else {
+                table.team-admin {
+                    thead { tr { th { "Team" } th { "People" } th { "Rename" } th { span.visually-hidden { "Delete" } } } }
+                    tbody { @for team in &teams {
+                        @let count = team.managers.len() + team.members.len() + team.executives.len();
+                        tr {
+                            td { a href={ "/teams/" (team.id) } { (team.name) } }
+                            td { (count) (if count == 1 { " person" } else { " people" }) }
+                            td {
+                                form.team-rename method="post" action={ "/teams/" (team.id) "/name" } {
+                                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                                    label.visually-hidden for={ "team-name-" (team.id) } { "New name of " (team.name) }
+                                    input type="text" id={ "team-name-" (team.id) } name="name" required maxlength="100" value=(team.name);
+                                    button.secondary type="submit" aria-label={ "Rename " (team.name) } { "Rename" }
+                                }
+                            }
+                            td {
+                                @if with_initiatives.contains(&team.id) {
+                                    span.muted { "has initiatives" }
+                                } @else {
+                                    form.inline method="post" action={ "/teams/" (team.id) "/delete" } {
+                                        input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                                        button.secondary type="submit" aria-label={ "Delete " (team.name) } { "Delete" }
+                                    }
+                                }
+                            }
+                        }
+                    } }
+                }
+                p.muted.hint { "A team that has initiatives, work items, proposals or briefs cannot be deleted: they are its history. Give or take the roles of its people below." }
+            }
+            @let sent = notice.team.map(|(_, form)| form).filter(|form| form.team.is_none());
+            form.admin-form.team-add method="post" action="/admin/teams" {
+                input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                h3 { "Add a team" }
+                div.field-grid {
+                    label.field { span.label { "Team name" }
+                        input type="text" name="name" required maxlength="100" value=[sent.map(|f| f.name.as_str())]; }
+                    label.field { span.label { "Manager (optional)" }
+                        select name="manager" {
+                            option value="" { "nobody yet" }
+                            @for user in &others { option value=(user.id) selected[sent.is_some_and(|f| f.manager == user.id.to_string())] { (user.name) " (" (user.email) ")" } }
+                        } }
+                    label.field { span.label { "Executive it reports to (optional)" }
+                        select name="executive" {
+                            option value="" { "nobody yet" }
+                            @for user in &others { option value=(user.id) selected[sent.is_some_and(|f| f.executive == user.id.to_string())] { (user.name) " (" (user.email) ")" } }
+                        } }
+                }
+                p.muted.hint { "Members are added afterwards with “Give or take a role”. Roles given here are written to the audit log like any other." }
+                div.actions { button type="submit" { "Add team" } }
             }
         }
         div.grid-2 {

@@ -121,6 +121,9 @@ async fn render(state: &AppState, caller: &Caller, id: i64, rule_error: Option<R
             (initiative.title) " " (status_badge(initiative.status))
             @if strength.is_opinion() { " " (flag("opinion", "No evidence backs this initiative yet")) }
         }
+        @if caller.may(Action::EditInitiatives, initiative.team_id) {
+            p.initiative-actions { a.button.secondary href={ "/initiatives/" (initiative.id) "/edit" } { "Edit initiative" } }
+        }
         div.grid-2 {
             section.card {
                 h2 { "Outcome" }

@@ -12,9 +12,11 @@ mod change_requests;
 mod commitments;
 mod evidence;
 mod evidence_import;
+mod form;
 mod import;
 mod inbox;
 mod initiative;
+mod initiative_edit;
 mod layout;
 mod login;
 mod plans;
@@ -26,6 +28,7 @@ mod roadmap;
 mod share;
 mod stakeholders;
 mod strategy;
+mod strategy_edit;
 mod teams;
 mod wins;
 
@@ -45,9 +48,9 @@ pub(crate) fn routes(state: &AppState) -> Routes {
     };
     use Action::{
         ApprovePlan, ConfirmWins, DecideChangeRequest, DecideProposals, EditInitiatives, EditPlan, EditStakeholders,
-        FileChangeRequest, ImportWorkItems, ManageAccess, ManageShareLinks, ProposeWins, ReadBriefs, ReadWorkspace,
-        RecordEvidence, ViewCommitments, ViewStakeholders, ViewTeam, WriteBriefs, WriteCommitments, WriteProcess,
-        WriteProposals,
+        EditStrategy, EditTeam, FileChangeRequest, ImportWorkItems, ManageAccess, ManageShareLinks, ManageTeams,
+        ProposeWins, ReadBriefs, ReadWorkspace, RecordEvidence, ViewCommitments, ViewStakeholders, ViewTeam,
+        WriteBriefs, WriteCommitments, WriteProcess, WriteProposals,
     };
     Routes::new("", state)
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
@@ -67,7 +70,22 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::POST, "/admin/users", Workspace(ManageAccess), admin::add_person)
         .add(Method::POST, "/admin/roles", Workspace(ManageAccess), admin::set_role)
         .add(Method::POST, "/admin/pending", Workspace(ManageAccess), admin::remove_pending)
+        .add(Method::POST, "/admin/teams", Workspace(ManageTeams), admin::add_team)
+        .add(Method::POST, "/teams/{id}/name", Team(EditTeam), admin::rename_team)
+        .add(Method::POST, "/teams/{id}/delete", Workspace(ManageTeams), admin::delete_team)
         .add(Method::GET, "/strategy", Workspace(ReadWorkspace), strategy::page)
+        .add(Method::POST, "/workspace", Workspace(EditStrategy), strategy_edit::save_workspace)
+        .add(Method::GET, "/objectives/new", Workspace(EditStrategy), strategy_edit::new_form)
+        .add(Method::POST, "/objectives", Workspace(EditStrategy), strategy_edit::create)
+        .add(Method::GET, "/objectives/{id}/edit", Workspace(EditStrategy), strategy_edit::edit_form)
+        .add(Method::POST, "/objectives/{id}", Workspace(EditStrategy), strategy_edit::update)
+        .add(Method::POST, "/objectives/{id}/delete", Workspace(EditStrategy), strategy_edit::delete)
+        .add(
+            Method::POST,
+            "/objectives/{id}/key-results/{index}/values",
+            Workspace(EditStrategy),
+            strategy_edit::record_value,
+        )
         .add(Method::GET, "/roadmap", Workspace(ReadWorkspace), roadmap::page)
         .add(Method::GET, "/alignment", Workspace(ReadWorkspace), alignment::page)
         .add(Method::GET, "/teams", Workspace(ReadWorkspace), teams::list)
@@ -103,6 +121,11 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/priorities", Workspace(ReadWorkspace), priorities::page)
         .add(Method::GET, "/initiatives/{id}", Workspace(ReadWorkspace), initiative::page)
         .add(Method::POST, "/initiatives/{id}/rules", InitiativeTeam(EditInitiatives), initiative::rules)
+        .add(Method::GET, "/teams/{id}/initiatives/new", Team(EditInitiatives), initiative_edit::new_form)
+        .add(Method::POST, "/teams/{id}/initiatives", Team(EditInitiatives), initiative_edit::create)
+        .add(Method::GET, "/initiatives/{id}/edit", InitiativeTeam(EditInitiatives), initiative_edit::edit_form)
+        .add(Method::POST, "/initiatives/{id}", InitiativeTeam(EditInitiatives), initiative_edit::update)
+        .add(Method::POST, "/initiatives/{id}/delete", InitiativeTeam(EditInitiatives), initiative_edit::delete)
         .add(Method::GET, "/teams/{id}/plans", Team(ViewTeam), plans::list)
         .add(Method::POST, "/teams/{id}/plans", Team(EditPlan), plans::create)
         .add(Method::GET, "/plans/{id}", PlanTeam(ViewTeam), plans::show)

@@ -40,12 +40,21 @@ pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> PageR
             None => rows.push(TeamRow::of(team, &state.store.work_items(team.id).await?, &initiatives, today)),
         }
     }
+    let may_add = caller.principal().is_some_and(|p| p.may(Action::ManageTeams, None));
     let content = html! {
-        h1 { "Teams" }
+        div.page-head {
+            h1 { "Teams" }
+            @if may_add { a.button.secondary href="/admin#teams" { "Add a team" } }
+        }
         @if teams.is_empty() {
             section.card.empty-state-card {
                 h2 { "No teams yet" }
-                p { "Add one with " code { "leadup team add --name Payments --manager sofia@example.com" } " or " code { "POST /api/v1/teams" } "." }
+                @if may_add {
+                    p { a.button href="/admin#teams" { "Add the first team" } }
+                    p.muted { "Or with " code { "leadup team add --name Payments --manager sofia@example.com" } " or " code { "POST /api/v1/teams" } "." }
+                } @else {
+                    p { "Your workspace's administrators add them." }
+                }
             }
         } @else {
             section.card {
@@ -249,9 +258,18 @@ pub(super) async fn render_dashboard(
             (flow_cards(&view.progress.flow, &view.progress, &view.cycle_time_labels, &window_words(view.progress.flow.window), false))
         }
         section.card id="initiatives" {
-            h2 { "Initiatives" }
+            @let may_add = shared.is_none() && may(Action::EditInitiatives);
+            div.card-head {
+                h2 { "Initiatives" }
+                @if may_add && !initiatives.is_empty() {
+                    a.button.secondary href={ "/teams/" (id) "/initiatives/new" } { "Add an initiative" }
+                }
+            }
             @if initiatives.is_empty() {
                 p.muted { "This team has no initiatives on the roadmap." }
+                @if may_add {
+                    p { a.button href={ "/teams/" (id) "/initiatives/new" } { "Add an initiative" } }
+                }
             } @else {
                 table {
                     thead { tr {

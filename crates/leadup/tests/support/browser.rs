@@ -230,6 +230,11 @@ impl Browser {
         self.command("POST", "/window/rect", Some(&json!({"width": 1280, "height": 1600})));
     }
 
+    /// Sets the window to `width` by `height` pixels (a screenshot sets it back to 1280 by 1600).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.command("POST", "/window/rect", Some(&json!({"width": width, "height": height})));
+    }
+
     /// Saves a PNG of the page shown now in a window `width` by `height` pixels (390 is a
     /// phone), checking that it is a real image.
     pub fn screenshot_at(&self, path: &Path, width: u32, height: u32) {
@@ -268,11 +273,6 @@ impl Browser {
             .iter()
             .map(|v| v.as_str().unwrap_or_default().to_owned())
             .collect()
-    }
-
-    /// Makes the window `width` by `height` pixels (headless, the window is the viewport).
-    pub fn resize(&self, width: u32, height: u32) {
-        self.command("POST", "/window/rect", Some(&json!({"width": width, "height": height})));
     }
 
     /// What is wrong with the layout of the page shown now, one line each: the document wider
