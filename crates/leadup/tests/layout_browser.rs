@@ -53,17 +53,32 @@ fn pages(browser: &Browser, server: &Server) -> Vec<String> {
         "/admin",
         "/stakeholders",
         "/evidence/new",
+        "/objectives/new",
+        "/objectives/1/edit",
         "/no/such/page",
         "/roadmap?view=list",
     ]
     .map(str::to_owned)
     .to_vec();
     pages.extend(
-        ["", "/plans", "/commitments", "/credibility", "/wins", "/process", "/import", "/share", "/briefs/new"]
-            .map(|sub| format!("{team}{sub}")),
+        [
+            "",
+            "/plans",
+            "/commitments",
+            "/credibility",
+            "/wins",
+            "/process",
+            "/import",
+            "/share",
+            "/briefs/new",
+            "/initiatives/new",
+        ]
+        .map(|sub| format!("{team}{sub}")),
     );
     pages.push(plan);
-    pages.push(first_link(&roadmap, "/initiatives/"));
+    let initiative = first_link(&roadmap, "/initiatives/");
+    pages.push(format!("{initiative}/edit"));
+    pages.push(initiative);
     pages.push(first_link(&evidence, "/evidence/"));
     pages.push(first_link(&proposals, "/proposals/"));
     pages.push(first_link(&briefs, "/briefs/"));
