@@ -79,7 +79,8 @@ impl Default for Refresher {
 /// A name for this process in the job leases: the host, the process id and a random part
 /// (process ids repeat across hosts and restarts).
 fn holder_name() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map_or_else(|_| "host".to_owned(), |h| h.trim().to_owned());
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map_or_else(|_| "host".to_owned(), |h| h.trim().to_owned());
     let mut random = [0_u8; 4];
     let _ = getrandom::getrandom(&mut random);
     format!("{host}:{}:{}", std::process::id(), leadup_core::digest::hex(&random))
@@ -217,7 +218,9 @@ impl Refresher {
                 match run_daily(&store, &self.holder, &clock, &self.metrics).await {
                     Ok(DailyRun::Ran { teams, briefs }) => {
                         tracing::info!(holder = %self.holder, teams, briefs = briefs.len(), "ran the day's work");
-                        if let (Some(deliverer), true) = (&self.deliverer, briefs.iter().any(|b| b.delivery_id.is_some())) {
+                        if let (Some(deliverer), true) =
+                            (&self.deliverer, briefs.iter().any(|b| b.delivery_id.is_some()))
+                        {
                             deliverer.wake();
                         }
                         day = Some(today);

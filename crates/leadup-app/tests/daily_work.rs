@@ -16,7 +16,10 @@ use time::{Duration, OffsetDateTime};
 
 use leadup_store::conformance;
 
-conformance!(refreshers_racing_on_one_day_do_its_job_once, a_job_whose_server_died_is_taken_over_once_its_lease_expired);
+conformance!(
+    refreshers_racing_on_one_day_do_its_job_once,
+    a_job_whose_server_died_is_taken_over_once_its_lease_expired
+);
 
 const MANAGER: i64 = 1;
 const MATEO: i64 = 2;
@@ -28,9 +31,11 @@ const MORNING: OffsetDateTime = datetime!(2027-03-01 06:00 UTC);
 async fn workspace(store: &Store) -> i64 {
     let team = TeamInput { name: "Payments".into(), ..TeamInput::default() };
     let team = store.create_team(&team.validate().unwrap(), None).await.unwrap().id;
-    for (id, email, name) in
-        [(MANAGER, "sofia@example.com", "Sofia"), (MATEO, "mateo@example.com", "Mateo"), (AMARA, "amara@example.com", "Amara")]
-    {
+    for (id, email, name) in [
+        (MANAGER, "sofia@example.com", "Sofia"),
+        (MATEO, "mateo@example.com", "Mateo"),
+        (AMARA, "amara@example.com", "Amara"),
+    ] {
         execute(
             store,
             &format!(
@@ -82,7 +87,9 @@ async fn refreshers_racing_on_one_day_do_its_job_once(store: Store) {
     assert_eq!(ran.len(), 1, "{runs:?}");
     let DailyRun::Ran { teams, briefs } = ran[0] else { unreachable!() };
     assert_eq!((*teams, briefs.len()), (1, 2));
-    assert!(runs.iter().all(|r| matches!(r, DailyRun::Ran { .. } | DailyRun::AlreadyDone | DailyRun::Elsewhere { .. })));
+    assert!(
+        runs.iter().all(|r| matches!(r, DailyRun::Ran { .. } | DailyRun::AlreadyDone | DailyRun::Elsewhere { .. }))
+    );
     assert_eq!(briefs_and_deliveries(&store, team).await, (2, 1), "Mateo's draft, Amara's brief and its one delivery");
 
     // Later that day every server finds the day done.

@@ -49,7 +49,12 @@ pub type Key = [u8; 32];
 pub fn keys(email: &str, client: Option<IpAddr>) -> [(Key, Limit); 2] {
     let client = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     let account = Sha256::digest(normalise_email(email).as_bytes());
-    let pair: Key = Sha256::new().chain_update(b"account\0").chain_update(account).chain_update(client.as_bytes()).finalize().into();
+    let pair: Key = Sha256::new()
+        .chain_update(b"account\0")
+        .chain_update(account)
+        .chain_update(client.as_bytes())
+        .finalize()
+        .into();
     let client: Key = Sha256::new().chain_update(b"client\0").chain_update(client.as_bytes()).finalize().into();
     [(pair, PER_ACCOUNT_AND_CLIENT), (client, PER_CLIENT)]
 }

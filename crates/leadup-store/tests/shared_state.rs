@@ -67,7 +67,10 @@ async fn a_right_password_gives_back_its_count_and_forgets_the_accounts_failures
     for at in 10..15 {
         assert!(counted(&store.reserve_sign_in(&ada, at).await.unwrap()), "at {at}");
     }
-    assert_eq!(store.reserve_sign_in(&ada, 20).await.unwrap(), SignInReservation::Wait(PER_ACCOUNT_AND_CLIENT.window - 10));
+    assert_eq!(
+        store.reserve_sign_in(&ada, 20).await.unwrap(),
+        SignInReservation::Wait(PER_ACCOUNT_AND_CLIENT.window - 10)
+    );
     // A check that failed gives its count back without forgetting anything.
     let other = sign_in::keys("c@d.io", ip(1));
     let SignInReservation::Counted(ids) = store.reserve_sign_in(&other, 30).await.unwrap() else { panic!() };
@@ -126,7 +129,10 @@ async fn a_lease_goes_to_exactly_one_of_several_takers(store: Store) {
     }
     assert_eq!(holders.len(), 1, "{holders:?}");
     let lease = store.job_lease("daily").await.unwrap().unwrap();
-    assert_eq!((lease.holder, lease.expires_at, lease.completed), (holders[0].clone(), T0 + Duration::minutes(1), None));
+    assert_eq!(
+        (lease.holder, lease.expires_at, lease.completed),
+        (holders[0].clone(), T0 + Duration::minutes(1), None)
+    );
     assert_eq!(store.job_lease("weekly").await.unwrap(), None);
 }
 
