@@ -82,7 +82,7 @@ async fn refreshers_racing_on_one_day_do_its_job_once(store: Store) {
     let team = workspace(&store).await;
     let clock = || MORNING;
     let metrics = Metrics::default();
-    let runs = futures_join(&store, &clock, &metrics, &["server-a", "server-b", "server-c"]).await;
+    let runs = Box::pin(futures_join(&store, &clock, &metrics, &["server-a", "server-b", "server-c"])).await;
     let ran: Vec<&DailyRun> = runs.iter().filter(|r| matches!(r, DailyRun::Ran { .. })).collect();
     assert_eq!(ran.len(), 1, "{runs:?}");
     let DailyRun::Ran { teams, briefs } = ran[0] else { unreachable!() };

@@ -109,12 +109,11 @@ pub async fn serve_app(
     drop(listener);
     let _ = closing.send(());
     // Every connection gives its slot back when it is done.
-    match tokio::time::timeout(limits.drain_timeout, slots.acquire_many(max)).await {
-        Ok(all) => drop(all.map_err(io::Error::other)?),
-        Err(_) => {
-            let open = max as usize - slots.available_permits();
-            tracing::warn!(open, "connections still open after the drain time-out are dropped");
-        }
+    if let Ok(all) = tokio::time::timeout(limits.drain_timeout, slots.acquire_many(max)).await {
+        drop(all.map_err(io::Error::other)?);
+    } else {
+        let open = max as usize - slots.available_permits();
+        tracing::warn!(open, "connections still open after the drain time-out are dropped");
     }
     Ok(())
 }

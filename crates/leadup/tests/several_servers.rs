@@ -66,7 +66,7 @@ fn copy_then_close(mut from: TcpStream, mut to: TcpStream) {
 /// failed before an answer (a server killed mid-request).
 fn http(addr: &str, method: &str, path: &str, headers: &str, body: &str) -> (u16, String) {
     let Ok(mut stream) = TcpStream::connect(addr) else { return (0, String::new()) };
-    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    stream.set_read_timeout(Some(Duration::from_mins(1))).unwrap();
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n{body}",
         body.len()
