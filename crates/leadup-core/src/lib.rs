@@ -27,6 +27,7 @@ pub mod priority;
 pub mod process;
 pub mod proposal;
 pub mod roadmap;
+pub mod sign_in;
 pub mod stakeholder;
 pub mod strategy;
 pub mod team;

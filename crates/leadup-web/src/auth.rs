@@ -6,9 +6,8 @@
 //! no route can exist without one; the rule is checked before the handler runs, so a denied
 //! request changes nothing.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::request::Parts;
@@ -18,9 +17,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use http_body::Body as _;
 use leadup_app::metrics::{Metrics, Throttled};
 use leadup_core::access::{Action, Principal};
-use leadup_core::account::{MAX_PASSWORD_CHARS, User, normalise_email};
-use leadup_store::Store;
-use sha2::{Digest, Sha256};
+use leadup_core::account::{MAX_PASSWORD_CHARS, User};
+use leadup_core::sign_in;
+use leadup_store::{SignInReservation, Store};
 use tokio::sync::Semaphore;
 
 use crate::accounts::{self, digest};
@@ -292,7 +291,7 @@ async fn identify(state: &AppState, mut request: Request) -> Result<(Request, bo
     // need it, so only a page request pays for counting.
     let path = request.uri().path();
     let page = request.method() == Method::GET
-        && !["/api/", "/assets/", "/healthz"].iter().any(|prefix| path.starts_with(prefix));
+        && !["/api/", "/assets/", "/healthz", "/readyz"].iter().any(|prefix| path.starts_with(prefix));
     if let (true, Caller::Session { principal, inbox, .. } | Caller::Token { principal, inbox }) = (page, &mut caller) {
         *inbox = leadup_app::inbox::inbox(&state.store, principal, state.clock()).await?.len();
     }
@@ -696,25 +695,45 @@ pub(crate) fn check_credential_lengths(
     errors.into_result(|| ()).map_err(AppError::Invalid)
 }
 
-/// Failed sign-in attempts, counted per account-and-client and per client, and the gate in
-/// front of password hashing.
+/// The client a request came from, as the sign-in throttle counts it: the peer's address, or,
+/// when the peer is one of the `trusted` proxies (a load balancer in front of the servers), the
+/// address that proxy appended to `X-Forwarded-For`, skipping further trusted proxies from the
+/// right. A client cannot choose its address by sending the header itself: only what trusted
+/// proxies appended is read, from the right.
+pub(crate) fn client_ip(trusted: &[IpAddr], peer: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+    let mut client = peer?.ip();
+    if !trusted.contains(&client) {
+        return Some(client);
+    }
+    let forwarded = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    let hops: Vec<&str> = forwarded.flat_map(|v| v.split(',')).map(str::trim).collect();
+    for hop in hops.iter().rev() {
+        let Ok(address) = hop.parse::<IpAddr>() else { break };
+        client = address;
+        if !trusted.contains(&client) {
+            break;
+        }
+    }
+    Some(client)
+}
+
+/// The gate in front of password hashing, and the failed sign-ins counted in the store.
 ///
-/// After [`Throttle::MAX_PER_PAIR`] failures for one account from one client (or
-/// [`Throttle::MAX_PER_CLIENT`] from one client for any accounts) within
-/// [`Throttle::WINDOW`] seconds, that client waits until the oldest of those failures is that
-/// old; the account's owner signing in from another client is not held up. An attempt is
-/// counted (reserved) before its password is hashed, so concurrent attempts cannot all get
-/// past the limit; a right password gives the reservation back.
+/// The policy is leadup-core's `sign_in` (the sixth failure for one account from one client
+/// within fifteen minutes is refused, and the 101st from one client for any accounts); the
+/// failures are counted in the database ([`Store::reserve_sign_in`]), so every server on it
+/// counts the same ones and a client cannot spread its guesses over several servers. An
+/// attempt is counted before its password is hashed, so concurrent attempts cannot all get
+/// past the limit; a right password gives its count back and clears the account's failures
+/// from that client. The store keeps 32-byte digests, never the addresses, and prunes expired
+/// failures as it counts.
 ///
-/// Memory is bounded whatever is sent: entries are keyed by the SHA-256 of the normalised
-/// email address and the client's IP address, each keeps at most its limit of times, and
-/// each table keeps at most [`Throttle::MAX_ENTRIES`] entries (expired ones are dropped
-/// first, then the least recently failed). At most `hashers` passwords are hashed at once
-/// (Argon2 takes 19 MiB each) and at most [`Throttle::QUEUE`] more wait; beyond that a
-/// sign-in is answered 503 with `Retry-After`.
+/// The hashing gate is per process: at most `hashers` passwords are hashed at once (Argon2
+/// takes 19 MiB each) and at most [`Throttle::QUEUE`] more wait; beyond that a sign-in is
+/// answered 503 with `Retry-After`. It bounds one server's memory, which is that server's own
+/// business, so it is not shared.
 #[derive(Debug, Clone)]
 pub(crate) struct Throttle {
-    failures: Arc<Mutex<Failures>>,
     /// Permits for the attempts hashing or waiting to hash.
     admission: Arc<Semaphore>,
     /// Permits for the attempts hashing.
@@ -737,100 +756,20 @@ pub(crate) enum Attempt {
     Right(User),
 }
 
-/// A client as the throttle counts it: its IP address (none when unknown).
-type Client = Option<IpAddr>;
-/// An account as the throttle counts it: the SHA-256 of its normalised email address.
-type Account = [u8; 32];
-
-#[derive(Debug)]
-struct Failures {
-    pairs: Window<(Account, Client)>,
-    clients: Window<Client>,
-}
-
-/// Recent failure times per key, at most `max_entries` keys.
-#[derive(Debug)]
-struct Window<K> {
-    times: HashMap<K, Vec<i64>>,
-    max_entries: usize,
-}
-
-impl<K: std::hash::Hash + Eq + Clone> Window<K> {
-    fn new(max_entries: usize) -> Self {
-        Self { times: HashMap::new(), max_entries }
-    }
-
-    /// Seconds `key` must wait at `now`, if it has `limit` failures in the window.
-    fn wait(&self, key: &K, limit: usize, now: i64) -> Option<i64> {
-        let times = self.times.get(key)?;
-        let recent: Vec<i64> = times.iter().copied().filter(|at| now - at < Throttle::WINDOW).collect();
-        (recent.len() >= limit).then(|| recent[recent.len() - limit] + Throttle::WINDOW - now)
-    }
-
-    /// Records a failure of `key` at `now`, keeping at most `limit` times for it and at most
-    /// `max_entries` keys.
-    fn record(&mut self, key: &K, limit: usize, now: i64) {
-        if !self.times.contains_key(key) && self.times.len() >= self.max_entries {
-            self.times.retain(|_, times| times.iter().any(|at| now - at < Throttle::WINDOW));
-            if self.times.len() >= self.max_entries {
-                let oldest = self
-                    .times
-                    .iter()
-                    .min_by_key(|(_, times)| times.iter().max().copied().unwrap_or(i64::MIN))
-                    .map(|(key, _)| key.clone());
-                if let Some(oldest) = oldest {
-                    self.times.remove(&oldest);
-                }
-            }
-        }
-        let times = self.times.entry(key.clone()).or_default();
-        times.retain(|at| now - at < Throttle::WINDOW);
-        times.push(now);
-        if times.len() > limit {
-            times.drain(..times.len() - limit);
-        }
-    }
-
-    /// Takes back one failure of `key` recorded at `at` (a reservation not used up).
-    fn release(&mut self, key: &K, at: i64) {
-        if let Some(times) = self.times.get_mut(key) {
-            if let Some(index) = times.iter().rposition(|t| *t == at) {
-                times.remove(index);
-            }
-            if times.is_empty() {
-                self.times.remove(key);
-            }
-        }
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.times.len()
-    }
-}
-
 impl Default for Throttle {
     fn default() -> Self {
         let hashers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4));
-        Self::new(hashers, Self::QUEUE, Self::MAX_ENTRIES)
+        Self::new(hashers, Self::QUEUE)
     }
 }
 
 impl Throttle {
-    const WINDOW: i64 = 15 * 60;
-    const MAX_PER_PAIR: usize = 5;
-    const MAX_PER_CLIENT: usize = 100;
-    const MAX_ENTRIES: usize = 10_000;
     const QUEUE: usize = 32;
     /// Seconds a sign-in refused because the server is busy is told to wait.
     const BUSY_RETRY: i64 = 5;
 
-    fn new(hashers: usize, queue: usize, max_entries: usize) -> Self {
+    fn new(hashers: usize, queue: usize) -> Self {
         Self {
-            failures: Arc::new(Mutex::new(Failures {
-                pairs: Window::new(max_entries),
-                clients: Window::new(max_entries),
-            })),
             admission: Arc::new(Semaphore::new(hashers + queue)),
             hashing: Arc::new(Semaphore::new(hashers)),
             metrics: Metrics::default(),
@@ -844,22 +783,16 @@ impl Throttle {
         self
     }
 
-    fn keys(email: &str, client: Option<SocketAddr>) -> ((Account, Client), Client) {
-        let client = client.map(|c| c.ip());
-        let account: Account = Sha256::digest(normalise_email(email).as_bytes()).into();
-        ((account, client), client)
-    }
-
     /// Checks `password` for the account `email`, as signing in and changing a password do:
     /// refused without a look while this client must wait for this account (or at all), or
-    /// while too many passwords are being checked; a wrong password counts towards the wait,
-    /// a right one clears this client's failures for the account.
+    /// while too many passwords are being checked here; a wrong password counts towards the
+    /// wait, a right one clears this client's failures for the account.
     pub(crate) async fn attempt(
         &self,
         store: &Store,
         email: &str,
         password: &str,
-        client: Option<SocketAddr>,
+        client: Option<IpAddr>,
         now: i64,
     ) -> Result<Attempt, AppError> {
         check_credential_lengths("email", email, "password", password)?;
@@ -867,51 +800,29 @@ impl Throttle {
             self.metrics.sign_in_throttled(Throttled::Busy);
             return Ok(Attempt::Busy(Self::BUSY_RETRY));
         };
-        let (pair, client) = Self::keys(email, client);
-        if let Some(wait) = self.reserve(&pair, &client, now) {
-            self.metrics.sign_in_throttled(Throttled::Wait);
-            return Ok(Attempt::Wait(wait));
-        }
+        let keys = sign_in::keys(email, client);
+        let counted = match store.reserve_sign_in(&keys, now).await? {
+            SignInReservation::Wait(wait) => {
+                self.metrics.sign_in_throttled(Throttled::Wait);
+                return Ok(Attempt::Wait(wait));
+            }
+            SignInReservation::Counted(ids) => ids,
+        };
         let checked = match self.hashing.acquire().await {
             Ok(_hashing) => accounts::authenticate(store, email, password).await,
             Err(_) => Err(AppError::Internal("the sign-in gate is closed".to_owned())),
         };
-        let mut failures = self.lock();
         match checked {
             Ok(Some(user)) => {
-                failures.pairs.times.remove(&pair);
-                failures.clients.release(&client, now);
+                store.release_sign_in(&counted, Some(&keys[0].0)).await?;
                 Ok(Attempt::Right(user))
             }
             Ok(None) => Ok(Attempt::Wrong),
             Err(error) => {
-                failures.pairs.release(&pair, now);
-                failures.clients.release(&client, now);
+                store.release_sign_in(&counted, None).await?;
                 Err(error)
             }
         }
-    }
-
-    /// Seconds to wait, if this client must wait for this account; otherwise counts the
-    /// attempt as a failure now, to be given back if the password turns out right.
-    fn reserve(&self, pair: &(Account, Client), client: &Client, now: i64) -> Option<i64> {
-        let mut failures = self.lock();
-        let wait = [
-            failures.pairs.wait(pair, Self::MAX_PER_PAIR, now),
-            failures.clients.wait(client, Self::MAX_PER_CLIENT, now),
-        ]
-        .into_iter()
-        .flatten()
-        .max();
-        if wait.is_none() {
-            failures.pairs.record(pair, Self::MAX_PER_PAIR, now);
-            failures.clients.record(client, Self::MAX_PER_CLIENT, now);
-        }
-        wait
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Failures> {
-        self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -922,79 +833,29 @@ mod tests {
     const ADA: &str = "ada@example.com";
 
     /// The client at 10.0.0.`last` (0: an unknown client).
-    fn client(last: u8) -> Option<SocketAddr> {
-        Some(SocketAddr::from(([10, 0, 0, last], 40_000))).filter(|_| last != 0)
+    fn client(last: u8) -> Option<IpAddr> {
+        Some(IpAddr::from([10, 0, 0, last])).filter(|_| last != 0)
     }
 
     #[test]
-    fn the_throttle_refuses_the_sixth_failure_in_fifteen_minutes_for_that_client_only() {
-        let throttle = Throttle::default();
-        let (pair, here) = Throttle::keys(ADA, client(1));
-        for minute in 0..5 {
-            assert_eq!(throttle.reserve(&pair, &here, minute * 60), None);
-        }
-        assert_eq!(throttle.reserve(&pair, &here, 300), Some(600));
-        let (same, _) = Throttle::keys(" Ada@Example.COM ", client(1));
-        assert_eq!(throttle.reserve(&same, &here, 300), Some(600), "the same account, however written");
-        let (elsewhere, there) = Throttle::keys(ADA, client(2));
-        assert_eq!(throttle.reserve(&elsewhere, &there, 300), None, "the owner on another client is not locked out");
-        let (other, _) = Throttle::keys("c@d.io", client(1));
-        assert_eq!(throttle.reserve(&other, &here, 300), None, "another account is not locked");
-        assert_eq!(throttle.reserve(&pair, &here, 900), None, "the first failure is 15 minutes old");
-    }
-
-    #[test]
-    fn one_client_failing_on_many_accounts_waits() {
-        let throttle = Throttle::default();
-        let (_, here) = Throttle::keys(ADA, client(1));
-        for n in 0..Throttle::MAX_PER_CLIENT {
-            let (pair, _) = Throttle::keys(&format!("user{n}@example.com"), client(1));
-            assert_eq!(throttle.reserve(&pair, &here, 10), None, "attempt {n}");
-        }
-        let (pair, _) = Throttle::keys(ADA, client(1));
-        assert_eq!(throttle.reserve(&pair, &here, 20), Some(Throttle::WINDOW - 10));
-        let (pair, there) = Throttle::keys(ADA, client(2));
-        assert_eq!(throttle.reserve(&pair, &there, 20), None);
-    }
-
-    #[test]
-    fn the_throttle_never_holds_more_than_its_cap_of_entries_nor_of_times() {
-        let throttle = Throttle::new(1, 0, 64);
-        for n in 0..1_000_u32 {
-            let address = Some(SocketAddr::from(([10, 1, (n / 256) as u8, (n % 256) as u8], 1)));
-            let (pair, client) = Throttle::keys(&format!("{n}@example.com"), address);
-            throttle.reserve(&pair, &client, i64::from(n));
-            let failures = throttle.lock();
-            assert!(failures.pairs.len() <= 64 && failures.clients.len() <= 64, "after {n}");
-        }
-        // The newest entries are kept: the last account is still counted.
-        let failures = throttle.lock();
-        let (pair, _) = Throttle::keys("999@example.com", Some(SocketAddr::from(([10, 1, 3, 231], 1))));
-        assert_eq!(failures.pairs.times.get(&pair).map(Vec::len), Some(1));
-        drop(failures);
-        // One key keeps at most its limit of times, however often it fails.
-        let (pair, here) = Throttle::keys(ADA, client(1));
-        let mut failures = throttle.lock();
-        for at in 0..1_000 {
-            failures.pairs.record(&pair, Throttle::MAX_PER_PAIR, at);
-            failures.clients.record(&here, Throttle::MAX_PER_CLIENT, at);
-        }
-        assert_eq!(failures.pairs.times[&pair].len(), Throttle::MAX_PER_PAIR);
-        assert_eq!(failures.clients.times[&here].len(), Throttle::MAX_PER_CLIENT);
-    }
-
-    #[test]
-    fn expired_entries_are_dropped_before_live_ones_when_full() {
-        let throttle = Throttle::new(1, 0, 2);
-        let (old, here) = Throttle::keys("old@example.com", client(1));
-        let (live, _) = Throttle::keys("live@example.com", client(1));
-        let (new, _) = Throttle::keys("new@example.com", client(1));
-        throttle.reserve(&old, &here, 0);
-        throttle.reserve(&live, &here, Throttle::WINDOW);
-        throttle.reserve(&new, &here, Throttle::WINDOW + 1);
-        let failures = throttle.lock();
-        assert!(!failures.pairs.times.contains_key(&old));
-        assert!(failures.pairs.times.contains_key(&live) && failures.pairs.times.contains_key(&new));
+    fn behind_a_trusted_proxy_the_client_is_the_address_it_forwarded() {
+        let proxy = IpAddr::from([127, 0, 0, 1]);
+        let peer = Some(SocketAddr::new(proxy, 5000));
+        let mut headers = HeaderMap::new();
+        assert_eq!(client_ip(&[], peer, &headers), Some(proxy), "no proxy trusted: the peer");
+        assert_eq!(client_ip(&[proxy], peer, &headers), Some(proxy), "nothing forwarded: the proxy");
+        // What the client sent itself comes first; the proxy appended the address it saw.
+        headers.insert("x-forwarded-for", HeaderValue::from_static("6.6.6.6, 203.0.113.7"));
+        assert_eq!(client_ip(&[proxy], peer, &headers), Some(IpAddr::from([203, 0, 113, 7])));
+        assert_eq!(client_ip(&[], peer, &headers), Some(proxy), "an untrusted peer's header is ignored");
+        let other = Some(SocketAddr::from(([198, 51, 100, 1], 5000)));
+        assert_eq!(client_ip(&[proxy], other, &headers), Some(IpAddr::from([198, 51, 100, 1])));
+        // Two trusted proxies in a row are skipped; a malformed hop stops the walk.
+        let inner = IpAddr::from([10, 0, 0, 9]);
+        headers.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.7, 10.0.0.9"));
+        assert_eq!(client_ip(&[proxy, inner], peer, &headers), Some(IpAddr::from([203, 0, 113, 7])));
+        headers.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.7, garbage"));
+        assert_eq!(client_ip(&[proxy], peer, &headers), Some(proxy));
     }
 
     #[test]
@@ -1024,7 +885,7 @@ mod tests {
     #[tokio::test]
     async fn concurrent_wrong_passwords_are_counted_before_they_are_checked() {
         let (store, _db) = store_with_ada().await;
-        let throttle = Throttle::new(2, 64, 100);
+        let throttle = Throttle::new(2, 64);
         let mut attempts = tokio::task::JoinSet::new();
         for _ in 0..20 {
             let (throttle, store) = (throttle.clone(), store.clone());
@@ -1035,28 +896,33 @@ mod tests {
             match answer.unwrap().unwrap() {
                 Attempt::Wrong => wrong += 1,
                 Attempt::Wait(seconds) => {
-                    assert_eq!(seconds, Throttle::WINDOW);
+                    assert_eq!(seconds, sign_in::PER_ACCOUNT_AND_CLIENT.window);
                     waited += 1;
                 }
                 other => panic!("{other:?}"),
             }
         }
-        assert_eq!((wrong, waited), (Throttle::MAX_PER_PAIR, 20 - Throttle::MAX_PER_PAIR));
-        // A right password from another client goes through and gives its reservation back.
+        let limit = sign_in::PER_ACCOUNT_AND_CLIENT.failures;
+        assert_eq!((wrong, waited), (limit, 20 - limit));
+        assert_eq!(store.sign_in_failures_kept().await.unwrap(), 2 * 5, "counted per pair and per client");
+        // A right password from another client goes through and gives its count back.
         let right = throttle.attempt(&store, ADA, "a long test password", client(2), 100).await.unwrap();
         assert!(matches!(right, Attempt::Right(user) if user.email == ADA));
-        let (_, there) = Throttle::keys(ADA, client(2));
-        assert!(!throttle.lock().clients.times.contains_key(&there));
+        assert_eq!(store.sign_in_failures_kept().await.unwrap(), 2 * 5);
+        // Another server on the same database refuses this client at once.
+        let other_server = Throttle::new(2, 64);
+        let refused = other_server.attempt(&store, ADA, "a long test password", client(1), 101).await.unwrap();
+        assert!(matches!(refused, Attempt::Wait(899)), "{refused:?}");
     }
 
     #[tokio::test]
     async fn sign_ins_beyond_the_hashing_queue_are_told_to_come_back() {
         let (store, _db) = store_with_ada().await;
-        let throttle = Throttle::new(1, 1, 100);
+        let throttle = Throttle::new(1, 1);
         let held = throttle.admission.clone().try_acquire_many_owned(2).unwrap();
         let busy = throttle.attempt(&store, ADA, "a long test password", client(1), 0).await.unwrap();
         assert!(matches!(busy, Attempt::Busy(Throttle::BUSY_RETRY)), "{busy:?}");
-        assert_eq!(throttle.lock().pairs.len(), 0, "a refused attempt is not counted");
+        assert_eq!(store.sign_in_failures_kept().await.unwrap(), 0, "a refused attempt is not counted");
         drop(held);
         let right = throttle.attempt(&store, ADA, "a long test password", client(1), 0).await.unwrap();
         assert!(matches!(right, Attempt::Right(_)), "{right:?}");

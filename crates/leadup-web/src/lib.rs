@@ -11,6 +11,7 @@ pub mod brief;
 mod charts;
 mod error;
 pub mod evidence_imports;
+pub mod health;
 pub mod imports;
 mod observe;
 mod pages;
@@ -22,6 +23,7 @@ mod upload;
 mod views;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{StatusCode, header};
@@ -49,6 +51,8 @@ pub struct AppState {
     refresher: Refresher,
     deliverer: Deliverer,
     metrics: Metrics,
+    readiness: health::Readiness,
+    trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl AppState {
@@ -64,6 +68,8 @@ impl AppState {
             deliverer: Deliverer::new(store.clone(), DeliveryConfig::default()).with_metrics(metrics.clone()),
             store,
             metrics,
+            readiness: health::Readiness::default(),
+            trusted_proxies: Arc::new([]),
         }
     }
 
@@ -77,6 +83,11 @@ impl AppState {
     pub fn with_delivery(mut self, config: DeliveryConfig) -> Self {
         self.deliverer = Deliverer::new(self.store.clone(), config).with_metrics(self.metrics.clone());
         self
+    }
+
+    /// Where the server stands, as `/readyz` answers (the server sets it; tests may too).
+    pub fn readiness(&self) -> &health::Readiness {
+        &self.readiness
     }
 
     /// The delivery worker's handle: wake it after queueing a message.
@@ -100,6 +111,14 @@ impl AppState {
     fn clock(&self) -> OffsetDateTime {
         let now = OffsetDateTime::from_unix_timestamp(self.now()).unwrap_or_else(|_| OffsetDateTime::now_utc());
         self.today.map_or(now, |today| now.replace_date(today))
+    }
+
+    /// Trusts `proxies` (the load balancer's addresses) to say in `X-Forwarded-For` which
+    /// client a request came from, which the sign-in throttle counts by.
+    #[must_use]
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Self {
+        self.trusted_proxies = proxies.into();
+        self
     }
 
     /// Sets how long sessions last.
@@ -140,7 +159,7 @@ impl AppState {
     }
 }
 
-/// The whole application: pages, API, OpenAPI document, static assets and `/healthz`.
+/// The whole application: pages, API, OpenAPI document, static assets, `/healthz` and `/readyz`.
 /// Every route is guarded by its rule (see [`routes`]); who is asking is found first, by
 /// [`auth::authenticate`]; every request is logged once answered (`observe`).
 pub fn app(state: AppState) -> Router {
@@ -163,14 +182,34 @@ pub(crate) async fn stylesheet() -> impl IntoResponse {
     )
 }
 
+/// How the server stops when told to (Ctrl-C or SIGTERM).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drain {
+    /// How long it goes on serving, `/readyz` answering 503, so that a load balancer checking
+    /// it stops sending requests before it stops accepting them.
+    pub delay: std::time::Duration,
+    /// How long it then waits at most for the requests in flight to finish.
+    pub timeout: std::time::Duration,
+}
+
+impl Default for Drain {
+    /// No delay; 30 seconds for the requests in flight.
+    fn default() -> Self {
+        Self { delay: std::time::Duration::ZERO, timeout: std::time::Duration::from_secs(30) }
+    }
+}
+
 /// Serves the application on `listener` within the default [`ServerLimits`] until Ctrl-C or
-/// SIGTERM, then finishes the requests in flight; the stored forecasts and dashboards are kept
-/// fresh in the background meanwhile. With a `metrics` listener, `GET /metrics` is served on it
-/// (and only there: the application's listener answers it 404).
+/// SIGTERM, then drains as `drain` says: `/readyz` answers 503 at once, new connections are
+/// accepted for `drain.delay` more, then none, and the requests in flight get `drain.timeout`
+/// to finish. The stored forecasts and dashboards are kept fresh in the background meanwhile
+/// (the day's work once across every server on the database). With a `metrics` listener,
+/// `GET /metrics` is served on it (and only there: the application's listener answers it 404).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     metrics: Option<tokio::net::TcpListener>,
     state: AppState,
+    drain: Drain,
 ) -> std::io::Result<()> {
     if let Some(metrics) = metrics {
         let app = observe::metrics_app(state.metrics.clone());
@@ -181,10 +220,20 @@ pub async fn serve(
         });
     }
     let clock = state.clone();
-    tokio::spawn(state.refresher.clone().run(state.store.clone(), move || clock.clock()));
+    let refresher = state.refresher.clone().with_deliverer(state.deliverer.clone());
+    tokio::spawn(refresher.run(state.store.clone(), move || clock.clock()));
     let clock = state.clone();
     tokio::spawn(state.deliverer.clone().run(move || clock.clock()));
-    serve_app(listener, app(state), ServerLimits::default(), shutdown_signal()).await
+    let readiness = state.readiness.clone();
+    let stopping = async move {
+        shutdown_signal().await;
+        readiness.draining();
+        tracing::info!(delay_s = drain.delay.as_secs_f64(), timeout_s = drain.timeout.as_secs_f64(), "draining");
+        tokio::time::sleep(drain.delay).await;
+    };
+    state.readiness.serving();
+    let limits = ServerLimits { drain_timeout: drain.timeout, ..ServerLimits::default() };
+    serve_app(listener, app(state), limits, stopping).await
 }
 
 /// Binds `addr`, so the caller can report the address before serving.

@@ -3,7 +3,8 @@
 //! connections are closed after it too), its body may pause for at most
 //! [`ServerLimits::body_timeout`] between chunks, and at most
 //! [`ServerLimits::max_connections`] connections are open at once (further ones wait in the
-//! listen queue until one closes).
+//! listen queue until one closes). When told to stop, it stops accepting, lets the requests
+//! in flight finish for at most [`ServerLimits::drain_timeout`], and returns.
 
 use std::future::Future;
 use std::io;
@@ -34,17 +35,28 @@ pub struct ServerLimits {
     pub body_timeout: Duration,
     /// Connections served at once.
     pub max_connections: usize,
+    /// Once told to stop, how long the requests in flight get to finish; connections still
+    /// open after it are dropped.
+    pub drain_timeout: Duration,
 }
 
 impl Default for ServerLimits {
-    /// 15 seconds for headers, 30 seconds of silence in a body, 1,024 connections.
+    /// 15 seconds for headers, 30 seconds of silence in a body, 1,024 connections, 30 seconds
+    /// to drain.
     fn default() -> Self {
-        Self { header_timeout: Duration::from_secs(15), body_timeout: Duration::from_secs(30), max_connections: 1024 }
+        Self {
+            header_timeout: Duration::from_secs(15),
+            body_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+            drain_timeout: Duration::from_secs(30),
+        }
     }
 }
 
-/// Serves `app` on `listener` within `limits` until `shutdown` completes, then finishes the
-/// requests in flight. Each request carries the client's address as `ConnectInfo`.
+/// Serves `app` on `listener` within `limits` until `shutdown` completes, then stops
+/// accepting and finishes the requests in flight (idle connections close at once), waiting
+/// at most `limits.drain_timeout` for them. Each request carries the client's address as
+/// `ConnectInfo`.
 pub async fn serve_app(
     listener: TcpListener,
     app: Router,
@@ -97,7 +109,12 @@ pub async fn serve_app(
     drop(listener);
     let _ = closing.send(());
     // Every connection gives its slot back when it is done.
-    let _all = slots.acquire_many(max).await.map_err(io::Error::other)?;
+    if let Ok(all) = tokio::time::timeout(limits.drain_timeout, slots.acquire_many(max)).await {
+        drop(all.map_err(io::Error::other)?);
+    } else {
+        let open = max as usize - slots.available_permits();
+        tracing::warn!(open, "connections still open after the drain time-out are dropped");
+    }
     Ok(())
 }
 

@@ -879,6 +879,22 @@ pub struct ServeArgs {
     #[arg(long, env = "LEADUP_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
 
+    /// The address of a reverse proxy or load balancer in front of this server, trusted to
+    /// name the client in X-Forwarded-For (the sign-in throttle counts failures per client);
+    /// repeat for several, or separate with commas. Requests from other addresses are counted
+    /// by their own address, whatever they send.
+    #[arg(long = "trusted-proxy", env = "LEADUP_TRUSTED_PROXIES", value_name = "IP", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// On SIGTERM (or Ctrl-C), seconds to go on serving while /readyz answers 503, so a load
+    /// balancer checking it stops sending requests here before this server stops accepting.
+    #[arg(long, env = "LEADUP_DRAIN_DELAY", value_name = "SECONDS", default_value_t = 0)]
+    pub drain_delay: u64,
+
+    /// Then, seconds the requests in flight get to finish before the server exits anyway.
+    #[arg(long, env = "LEADUP_DRAIN_TIMEOUT", value_name = "SECONDS", default_value_t = 30)]
+    pub drain_timeout: u64,
+
     #[command(flatten)]
     pub logs: LogArgs,
 }

@@ -1,5 +1,7 @@
 //! `leadup serve` and `leadup demo`: start the web server on a store.
 
+use std::time::Duration;
+
 use anyhow::Context;
 use leadup_store::{Store, redact};
 use leadup_web::AppState;
@@ -76,8 +78,12 @@ async fn run(store: &Store, database_url: &str, args: ServeArgs) -> anyhow::Resu
         ),
         None => eprintln!("leadup: no SMTP server configured (--smtp-host): e-mails wait in the outbox"),
     }
-    let state = AppState::new(store.clone()).with_delivery(delivery);
-    leadup_web::serve(listener, metrics, state).await.context("the web server failed")?;
+    let state = AppState::new(store.clone()).with_delivery(delivery).with_trusted_proxies(args.trusted_proxies);
+    let drain = leadup_web::Drain {
+        delay: Duration::from_secs(args.drain_delay),
+        timeout: Duration::from_secs(args.drain_timeout),
+    };
+    leadup_web::serve(listener, metrics, state, drain).await.context("the web server failed")?;
     eprintln!("leadup: stopped");
     Ok(())
 }

@@ -61,7 +61,8 @@ pub(crate) async fn change_password(
     let Some(user) = caller.principal() else {
         return PageError::from(AppError::Unauthorized(String::new())).into_response();
     };
-    let client = client.map(|Extension(ConnectInfo(addr))| addr);
+    let client =
+        crate::auth::client_ip(&state.trusted_proxies, client.map(|Extension(ConnectInfo(addr))| addr), &headers);
     let now = state.now();
     let refuse = async |status: StatusCode, message: &str| {
         respond(&state, &caller, status, &Said { password_error: Some(message), ..Said::default() }).await

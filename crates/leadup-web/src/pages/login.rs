@@ -70,7 +70,8 @@ pub(crate) async fn sign_in(
         return render(StatusCode::UNPROCESSABLE_ENTITY, "", form.next.as_deref(), Some(&errors.summary()))
             .into_response();
     }
-    let client = client.map(|Extension(ConnectInfo(addr))| addr);
+    let client =
+        crate::auth::client_ip(&state.trusted_proxies, client.map(|Extension(ConnectInfo(addr))| addr), &headers);
     let email = normalise_email(&form.email);
     let now = state.now();
     let user = match state.throttle.attempt(&state.store, &email, &form.password, client, now).await {

@@ -54,7 +54,8 @@ pub(crate) fn routes(state: &AppState) -> Routes {
     };
     Routes::new("", state)
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
-        .add(Method::GET, "/healthz", Public, || async { "ok" })
+        .add(Method::GET, "/healthz", Public, crate::health::healthz)
+        .add(Method::GET, "/readyz", Public, crate::health::readyz)
         .add(Method::GET, "/assets/style.css", Public, crate::stylesheet)
         .add(Method::GET, "/api/openapi.json", Public, crate::api::openapi)
         .add(Method::GET, "/login", Public, login::form)
