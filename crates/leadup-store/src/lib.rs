@@ -28,6 +28,7 @@ mod rows;
 mod stakeholders;
 mod team_dashboards;
 mod teams;
+pub mod transfer;
 mod wins;
 mod work_item_import;
 mod work_items;
