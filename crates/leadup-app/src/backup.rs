@@ -90,7 +90,11 @@ pub async fn migrate(from: &str, to: &str, progress: &mut dyn FnMut(Progress<'_>
 
 /// Writes a checked backup of `source` (live: others may write meanwhile) into the new file
 /// `file`, a SQLite database that [`restore`] reads back.
-pub async fn backup(source: &Store, file: &Path, progress: &mut dyn FnMut(Progress<'_>)) -> Result<Report, BackupError> {
+pub async fn backup(
+    source: &Store,
+    file: &Path,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Report, BackupError> {
     let started = Instant::now();
     if file.exists() {
         return Err(BackupError::Refused(format!(
@@ -115,8 +119,7 @@ pub async fn backup(source: &Store, file: &Path, progress: &mut dyn FnMut(Progre
             return Err(error);
         }
     };
-    std::fs::rename(&partial, file)
-        .map_err(|source| BackupError::File { path: file.display().to_string(), source })?;
+    std::fs::rename(&partial, file).map_err(|source| BackupError::File { path: file.display().to_string(), source })?;
     let mut report = Report::new(copied, entries, started);
     report.bytes = std::fs::metadata(file).map_or(report.bytes, |m| m.len());
     Ok(report)
@@ -175,15 +178,15 @@ async fn check(copy: &Store, expected: &[TableRows]) -> Result<usize, BackupErro
     counted.sort_by(|a, b| a.table.cmp(&b.table));
     expected.sort_by(|a, b| a.table.cmp(&b.table));
     if counted != expected {
-        let differs = expected
-            .iter()
-            .find(|e| !counted.contains(e))
-            .map_or_else(|| "its tables differ".to_owned(), |e| format!("table {} should hold {} rows", e.table, e.rows));
+        let differs = expected.iter().find(|e| !counted.contains(e)).map_or_else(
+            || "its tables differ".to_owned(),
+            |e| format!("table {} should hold {} rows", e.table, e.rows),
+        );
         return Err(BackupError::Check(differs));
     }
-    copy.verify_audit_log()
-        .await?
-        .map_err(|broken| BackupError::Check(format!("the audit chain breaks at entry {}: {}", broken.seq, broken.reason)))
+    copy.verify_audit_log().await?.map_err(|broken| {
+        BackupError::Check(format!("the audit chain breaks at entry {}: {}", broken.seq, broken.reason))
+    })
 }
 
 fn with_suffix(file: &Path, suffix: &str) -> PathBuf {

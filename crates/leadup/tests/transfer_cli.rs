@@ -9,6 +9,7 @@
 mod support;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -34,11 +35,7 @@ enum Cell {
 type Rows = BTreeMap<String, Vec<Vec<Cell>>>;
 
 async fn all_rows(url: &str) -> Rows {
-    if url.starts_with("sqlite:") {
-        sqlite_rows(url).await
-    } else {
-        postgres_rows(url).await
-    }
+    if url.starts_with("sqlite:") { sqlite_rows(url).await } else { postgres_rows(url).await }
 }
 
 async fn sqlite_rows(url: &str) -> Rows {
@@ -174,20 +171,36 @@ async fn seeded_sqlite(dir: &Path) -> (TestDatabase, String) {
     let mut text = String::from("key,title,created,started,done\n");
     for n in 1..=3_000 {
         let done = if n % 3 == 0 { String::new() } else { format!("2025-{:02}-{:02}", 1 + n % 12, 1 + n % 28) };
-        text.push_str(&format!("LOAD-{n},Item {n} «ünïcødé» 🚀,2024-01-01,2024-12-{:02},{done}\n", 1 + n % 28));
+        writeln!(text, "LOAD-{n},Item {n} «ünïcødé» 🚀,2024-01-01,2024-12-{:02},{done}", 1 + n % 28).unwrap();
     }
     std::fs::write(&csv, text).unwrap();
     let import = run(
         &db.url,
         &[
-            "import", "csv", csv.to_str().unwrap(), "--key", "key", "--title", "title", "--created", "created",
-            "--started", "started", "--done", "done", "--team", "Load",
+            "import",
+            "csv",
+            csv.to_str().unwrap(),
+            "--key",
+            "key",
+            "--title",
+            "title",
+            "--created",
+            "created",
+            "--started",
+            "started",
+            "--done",
+            "done",
+            "--team",
+            "Load",
         ],
     )
     .await;
     assert!(import.status.success(), "{}", stderr(&import));
     let store = Store::connect(&db.url).await.unwrap();
-    let every_byte: String = (0..=255_u8).map(|b| format!("{b:02X}")).collect();
+    let every_byte = (0..=255_u8).fold(String::new(), |mut hex, b| {
+        write!(hex, "{b:02X}").unwrap();
+        hex
+    });
     for sql in [
         "INSERT INTO deliveries (channel, recipient, subject, text_body, html_body, status, attempts, created_at) \
          VALUES ('email', 'zoë@example.com', 'Grüße aus 東京 🚀 ''quoted'' \"double\" \\ back', 'line one\nline two', \
@@ -278,7 +291,11 @@ async fn max_id(url: &str, table: &str) -> i64 {
 }
 
 /// Writes evidence through the API until told to stop; counts the writes acknowledged.
-fn keep_writing(server: &Arc<Server>, stop: &Arc<AtomicBool>, acknowledged: &Arc<AtomicU64>) -> std::thread::JoinHandle<u64> {
+fn keep_writing(
+    server: &Arc<Server>,
+    stop: &Arc<AtomicBool>,
+    acknowledged: &Arc<AtomicU64>,
+) -> std::thread::JoinHandle<u64> {
     let (server, stop, acknowledged) = (Arc::clone(server), Arc::clone(stop), Arc::clone(acknowledged));
     std::thread::spawn(move || {
         let mut failed = 0;

@@ -134,10 +134,11 @@ pub(crate) async fn sqlite(conn: &mut SqliteConnection) -> Result<Catalog, Trans
             columns.iter().filter(|c| c.3 > 0).map(|c| (c.3, c.0.clone())).collect();
         primary_key.sort();
         let primary_key: Vec<String> = primary_key.into_iter().map(|(_, n)| n).collect();
-        let sql: Option<String> = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1")
-            .bind(&name)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let sql: Option<String> =
+            sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1")
+                .bind(&name)
+                .fetch_optional(&mut *conn)
+                .await?;
         let autoincrement = sql.is_some_and(|s| s.to_ascii_uppercase().contains("AUTOINCREMENT"));
         let id_column = (autoincrement && primary_key.len() == 1).then(|| primary_key[0].clone());
         let parents: BTreeSet<String> = sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_list($1)")
@@ -180,6 +181,17 @@ fn sqlite_kind(declared: &str) -> Kind {
     }
 }
 
+/// A column as `information_schema.columns` describes it.
+#[derive(sqlx::FromRow)]
+struct PgColumn {
+    name: String,
+    data_type: String,
+    is_generated: String,
+    is_identity: String,
+    identity_generation: Option<String>,
+    column_default: Option<String>,
+}
+
 /// The tables of the PostgreSQL database's current schema, but the migrations bookkeeping.
 pub(crate) async fn postgres(conn: &mut PgConnection) -> Result<Catalog, TransferError> {
     let names: Vec<String> = sqlx::query_scalar(
@@ -191,8 +203,8 @@ pub(crate) async fn postgres(conn: &mut PgConnection) -> Result<Catalog, Transfe
     .await?;
     let mut tables = Vec::new();
     for name in names {
-        let columns: Vec<(String, String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT column_name::text, data_type::text, is_generated::text, is_identity::text, \
+        let columns: Vec<PgColumn> = sqlx::query_as(
+            "SELECT column_name::text AS name, data_type::text, is_generated::text, is_identity::text, \
              identity_generation::text, column_default::text \
              FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 \
              ORDER BY ordinal_position",
@@ -209,16 +221,20 @@ pub(crate) async fn postgres(conn: &mut PgConnection) -> Result<Catalog, Transfe
         .bind(&name)
         .fetch_all(&mut *conn)
         .await?;
-        let identity = columns.iter().find(|c| {
-            c.3 == "YES" || c.5.as_deref().is_some_and(|default| default.starts_with("nextval("))
-        });
+        let identity = columns
+            .iter()
+            .find(|c| c.is_identity == "YES" || c.column_default.as_deref().is_some_and(|d| d.starts_with("nextval(")));
         tables.push(Table {
-            id_column: identity.map(|c| c.0.clone()),
-            id_always: identity.is_some_and(|c| c.4.as_deref() == Some("ALWAYS")),
+            id_column: identity.map(|c| c.name.clone()),
+            id_always: identity.is_some_and(|c| c.identity_generation.as_deref() == Some("ALWAYS")),
             columns: columns
                 .iter()
-                .filter(|c| c.2 != "ALWAYS")
-                .map(|c| Column { name: c.0.clone(), kind: postgres_kind(&c.1), declared: c.1.clone() })
+                .filter(|c| c.is_generated != "ALWAYS")
+                .map(|c| Column {
+                    name: c.name.clone(),
+                    kind: postgres_kind(&c.data_type),
+                    declared: c.data_type.clone(),
+                })
                 .collect(),
             name,
             primary_key,
@@ -270,11 +286,55 @@ pub(crate) fn check_same_shape(source: &Catalog, target: &Catalog) -> Result<(),
         let columns = |t: &Table| t.columns.iter().map(|c| c.name.clone()).collect::<BTreeSet<_>>();
         let (from, to) = (columns(table), columns(other));
         if let Some(missing) = from.difference(&to).next().or_else(|| to.difference(&from).next()) {
-            return Err(TransferError::Schema(format!(
-                "table {}: column {missing} is on one side only",
-                table.name
-            )));
+            return Err(TransferError::Schema(format!("table {}: column {missing} is on one side only", table.name)));
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog(edges: &[(&str, &[&str])]) -> Catalog {
+        let tables = edges
+            .iter()
+            .map(|(name, _)| Table {
+                name: (*name).to_owned(),
+                columns: Vec::new(),
+                primary_key: Vec::new(),
+                id_column: None,
+                id_always: false,
+                without_rowid: false,
+            })
+            .collect();
+        let references = edges
+            .iter()
+            .map(|(name, parents)| ((*name).to_owned(), parents.iter().map(|p| (*p).to_owned()).collect()))
+            .collect();
+        Catalog { tables, references }
+    }
+
+    fn names(order: &[&Table]) -> Vec<String> {
+        order.iter().map(|t| t.name.clone()).collect()
+    }
+
+    #[test]
+    fn tables_come_after_the_tables_they_refer_to() {
+        let c = catalog(&[
+            ("audit_log", &["users"]),
+            ("memberships", &["teams", "users"]),
+            ("teams", &[]),
+            ("users", &[]),
+            ("wins", &["wins", "teams"]),
+        ]);
+        assert_eq!(names(&c.in_reference_order().unwrap()), ["teams", "users", "wins", "audit_log", "memberships"]);
+    }
+
+    #[test]
+    fn tables_referring_to_each_other_are_named() {
+        let c = catalog(&[("a", &["b"]), ("b", &["a"]), ("c", &[])]);
+        let error = c.in_reference_order().unwrap_err().to_string();
+        assert!(error.contains("the tables a, b refer to each other"), "{error}");
+    }
 }

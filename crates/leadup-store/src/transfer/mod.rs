@@ -35,7 +35,10 @@ use crate::{Pool, Store, StoreError};
 #[derive(Debug, thiserror::Error)]
 pub enum TransferError {
     /// The target already holds data.
-    #[error("the target database is not empty: table {table} holds {rows} rows; copy only into an empty database")]
+    #[error(
+        "the target database is not empty: table {table} holds {rows} {}; copy only into an empty database",
+        if *.rows == 1 { "row" } else { "rows" }
+    )]
     NotEmpty {
         /// The first table found with rows.
         table: String,
@@ -308,7 +311,10 @@ async fn check_empty<W: Writer>(
             let mut stored: Vec<Vec<Value>> = stored
                 .into_iter()
                 .map(|row| {
-                    row.into_iter().zip(&table.columns).map(|(v, c)| v.for_sqlite(c.kind).unwrap_or(Value::Null)).collect()
+                    row.into_iter()
+                        .zip(&table.columns)
+                        .map(|(v, c)| v.for_sqlite(c.kind).unwrap_or(Value::Null))
+                        .collect()
                 })
                 .collect();
             let mut seed = seed.to_vec();
@@ -391,37 +397,36 @@ pub async fn check_migrations(store: &Store, which: &str) -> Result<(), Transfer
 /// are not leadup's (leadup would otherwise add its own next to them), then migrated.
 pub async fn connect_target(url: &str) -> Result<Store, TransferError> {
     use sqlx::Connection;
-    let foreign: Option<String> = if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-        if std::path::Path::new(path).exists() {
-            let mut conn = sqlx::SqliteConnection::connect(url).await.map_err(|e| StoreError::Unavailable {
-                url: url.to_owned(),
-                reason: e.to_string(),
-            })?;
-            let names: Vec<String> =
-                sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-                    .fetch_all(&mut conn)
+    let foreign: Option<String> =
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            if std::path::Path::new(path).exists() {
+                let mut conn = sqlx::SqliteConnection::connect(url)
                     .await
-                    .map_err(|_| StoreError::NotSqlite(path.to_owned()))?;
-            conn.close().await?;
-            foreign_table(&names)
-        } else {
-            None
-        }
-    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let mut conn = sqlx::PgConnection::connect(url).await.map_err(|e| StoreError::Unavailable {
-            url: crate::redact(url),
-            reason: e.to_string(),
-        })?;
-        let names: Vec<String> = sqlx::query_scalar(
+                    .map_err(|e| StoreError::Unavailable { url: url.to_owned(), reason: e.to_string() })?;
+                let names: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                        .fetch_all(&mut conn)
+                        .await
+                        .map_err(|_| StoreError::NotSqlite(path.to_owned()))?;
+                conn.close().await?;
+                foreign_table(&names)
+            } else {
+                None
+            }
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let mut conn = sqlx::PgConnection::connect(url)
+                .await
+                .map_err(|e| StoreError::Unavailable { url: crate::redact(url), reason: e.to_string() })?;
+            let names: Vec<String> = sqlx::query_scalar(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1",
         )
         .fetch_all(&mut conn)
         .await?;
-        conn.close().await?;
-        foreign_table(&names)
-    } else {
-        None
-    };
+            conn.close().await?;
+            foreign_table(&names)
+        } else {
+            None
+        };
     if let Some(table) = foreign {
         return Err(TransferError::Schema(format!(
             "the target holds table {table} but no leadup schema: give leadup an empty database of its own"

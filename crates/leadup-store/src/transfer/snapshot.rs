@@ -63,10 +63,8 @@ async fn sqlite_snapshot(source: &Store, file: &Path) -> Result<Vec<TableRows>, 
     tokio::task::spawn_blocking(move || -> Result<Vec<TableRows>, TransferError> {
         let source = database.open()?;
         source.execute_batch("BEGIN")?;
-        let names: Vec<String> = source
-            .prepare(SQLITE_TABLES)?
-            .query_map([], |row| row.get::<_, String>(0))?
-            .collect::<Result<_, _>>()?;
+        let names: Vec<String> =
+            source.prepare(SQLITE_TABLES)?.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<_, _>>()?;
         let mut counts = Vec::with_capacity(names.len());
         for table in names {
             let rows: i64 =
@@ -103,11 +101,8 @@ pub async fn open_backup(path: &Path) -> Result<Store, TransferError> {
         return Err(bad("it is not a SQLite database".into()));
     }
     let options = SqliteConnectOptions::new().filename(path).read_only(true);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(2)
-        .connect_with(options)
-        .await
-        .map_err(|e| bad(e.to_string()))?;
+    let pool =
+        SqlitePoolOptions::new().max_connections(2).connect_with(options).await.map_err(|e| bad(e.to_string()))?;
     let store = Store { pool: Pool::Sqlite(pool) };
     let checked = async {
         integrity_check(&store).await?;

@@ -58,9 +58,9 @@ impl Value {
                 OffsetDateTime::from_unix_timestamp(seconds)
                     .map_err(|_| format!("{seconds} is not a time in Unix seconds"))?,
             ),
-            (Kind::Time, Self::Text(text)) => {
-                Self::Time(OffsetDateTime::parse(&text, &Rfc3339).map_err(|_| format!("'{text}' is not an RFC 3339 time"))?)
-            }
+            (Kind::Time, Self::Text(text)) => Self::Time(
+                OffsetDateTime::parse(&text, &Rfc3339).map_err(|_| format!("'{text}' is not an RFC 3339 time"))?,
+            ),
             (_, value) => return Err(format!("a {} value does not fit the column's type", value.describe())),
         })
     }
@@ -131,8 +131,14 @@ mod tests {
             Value::Text("28/02/2026".into()).for_postgres(Kind::Date).unwrap_err(),
             "'28/02/2026' is not a date (YYYY-MM-DD)"
         );
-        assert_eq!(Value::Int(2).for_postgres(Kind::Bool).unwrap_err(), "a whole number value does not fit the column's type");
-        assert_eq!(Value::Text("x".into()).for_postgres(Kind::Int).unwrap_err(), "a text value does not fit the column's type");
+        assert_eq!(
+            Value::Int(2).for_postgres(Kind::Bool).unwrap_err(),
+            "a whole number value does not fit the column's type"
+        );
+        assert_eq!(
+            Value::Text("x".into()).for_postgres(Kind::Int).unwrap_err(),
+            "a text value does not fit the column's type"
+        );
         assert!(Value::Int((1 << 53) + 1).for_postgres(Kind::Real).is_err());
         let fraction = time::macros::datetime!(2026-01-01 0:00:00.5 UTC);
         assert!(Value::Time(fraction).for_sqlite(Kind::Int).is_err());
