@@ -102,6 +102,9 @@ pub async fn backup(
             file.display()
         )));
     }
+    if source.workspace().await?.is_none() {
+        return Err(BackupError::Refused("the database holds no workspace: nothing to back up".into()));
+    }
     let partial = with_suffix(file, ".partial");
     remove_sqlite_files(&partial);
     let made = async {

@@ -411,6 +411,13 @@ async fn damaged_backups_are_refused_and_restore_nothing() {
         assert!(!target.exists(), "nothing was restored from {}", file.display());
     }
 
+    // A database without a workspace (a mistyped URL makes a new one) is not backed up.
+    let empty = TestDatabase::sqlite();
+    let nothing = run(&empty.url, &["backup", "--to", dir.path().join("empty.backup").to_str().unwrap()]).await;
+    assert_eq!(nothing.status.code(), Some(1));
+    assert_eq!(stderr(&nothing), "error: the database holds no workspace: nothing to back up\n");
+    assert!(!dir.path().join("empty.backup").exists());
+
     // The good one restores; restoring it again into the now full target is refused.
     let target = format!("sqlite://{}", dir.path().join("target.db").display());
     let restored = run(&target, &["restore", "--from", file.to_str().unwrap()]).await;
