@@ -1,6 +1,7 @@
 //! leadup's application services, below the web server and the command line, which both call
 //! them so that a page, an API call and a command do exactly the same thing:
 //!
+//! - [`backup`]: backups, restores and moves between SQLite and PostgreSQL, each checked.
 //! - [`brief`]: the status update for one stakeholder, generated from stored data, in
 //!   Markdown, HTML and PDF.
 //! - [`commitments`]: the commitments ledger, the chance the stored forecasts give each, the
@@ -23,6 +24,7 @@
 //! - [`refresher`]: background work that keeps the stored forecasts fresh, never inside a
 //!   request.
 
+pub mod backup;
 pub mod brief;
 pub mod commitments;
 pub mod dashboard;

@@ -31,6 +31,7 @@ mod sign_in_failures;
 mod stakeholders;
 mod team_dashboards;
 mod teams;
+pub mod transfer;
 mod wins;
 mod work_item_import;
 mod work_items;

@@ -113,6 +113,47 @@ pub enum Command {
     /// failed one, send what is due, or send a test e-mail to check the SMTP settings.
     #[command(subcommand)]
     Deliveries(DeliveriesCommand),
+    /// Copy the whole workspace at --from into the empty database at --to, between SQLite and
+    /// PostgreSQL in either direction: every table and row, ids kept, the audit chain, sessions
+    /// and API tokens still valid. Streams in batches with progress on standard error; checks the
+    /// copy (row counts, audit chain, SQLite's integrity check) before it reports success. A
+    /// target holding any data is refused and left unchanged; a failed copy writes nothing.
+    Migrate(MigrateArgs),
+    /// Write a consistent backup of the database (--database-url) into a new SQLite file while
+    /// the server keeps running: SQLite's online backup, or on PostgreSQL a copy of one
+    /// snapshot. The file is checked (integrity, row counts, audit chain) before it gets its
+    /// name; an existing file is never overwritten.
+    Backup(BackupArgs),
+    /// Restore a backup file into the empty database --database-url names (SQLite or
+    /// PostgreSQL), after checking the file, and check the restored copy.
+    Restore(RestoreArgs),
+}
+
+/// Arguments of `leadup migrate`.
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// The database to copy: <sqlite://FILE> or <postgres://USER@HOST/DB>.
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The empty database to copy into (a SQLite file is created if missing).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+}
+
+/// Arguments of `leadup backup`.
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The backup file to write; it must not exist.
+    #[arg(long, value_name = "FILE")]
+    pub to: std::path::PathBuf,
+}
+
+/// Arguments of `leadup restore`.
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// The backup file `leadup backup` wrote.
+    #[arg(long, value_name = "FILE")]
+    pub from: std::path::PathBuf,
 }
 
 /// `leadup plan ...`

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod backup;
 mod brief;
 mod cli;
 mod commitments;
@@ -62,6 +63,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let command = match cli.command {
         Command::Proposal(ProposalCommand::Calc { file, json }) => return proposal::calc(&file, json),
         Command::Forecast(command) if forecast::is_raw(&command) => return forecast::forecast(None, command).await,
+        // These open their databases themselves: migrate names both, restore checks its target
+        // is empty before leadup's schema goes in.
+        Command::Migrate(args) => return backup::migrate(&args).await,
+        Command::Restore(args) => return backup::restore(&args, &cli.database_url).await,
         command => command,
     };
     let store = Store::connect(&cli.database_url).await?;
@@ -105,6 +110,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Inbox { user, format } => decisions::inbox(&store, &user, format).await,
         Command::Win(command) => wins::win(&store, command).await,
         Command::Decision(command) => decision_log::decision(&store, command).await,
+        Command::Backup(args) => backup::backup(&store, &args).await,
+        Command::Migrate(_) | Command::Restore(_) => unreachable!("run before opening a database above"),
     };
     store.close().await;
     result

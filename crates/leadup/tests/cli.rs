@@ -222,7 +222,19 @@ fn bad_database_urls_are_named() {
 fn help_is_complete() {
     let db = TestDatabase::sqlite();
     let help = stdout(&leadup(&db.url, &["--help"]));
-    for command in ["init", "serve", "demo", "workspace", "objective", "team", "initiative", "--database-url"] {
+    for command in [
+        "init",
+        "serve",
+        "demo",
+        "workspace",
+        "objective",
+        "team",
+        "initiative",
+        "migrate",
+        "backup",
+        "restore",
+        "--database-url",
+    ] {
         assert!(help.contains(command), "`leadup --help` mentions {command}:\n{help}");
     }
     for args in [
