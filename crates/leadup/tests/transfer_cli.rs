@@ -110,6 +110,7 @@ async fn postgres_rows(url: &str) -> Rows {
                 "timestamp with time zone" => format!("extract(epoch from \"{name}\")::bigint"),
                 "date" => format!("to_char(\"{name}\", 'YYYY-MM-DD')"),
                 "boolean" => format!("\"{name}\"::int::bigint"),
+                "integer" | "smallint" => format!("\"{name}\"::bigint"),
                 "bigint" | "double precision" | "text" | "bytea" => format!("\"{name}\""),
                 other => panic!("{table}.{name}: type {other} is not compared yet"),
             })
