@@ -108,3 +108,32 @@ async fn delivery(store: &Store, id: i64, today: Date) -> Result<Delivery, AppEr
         },
     })
 }
+
+/// The expected NPV of a stored proposal's case, in minor units of its currency (`None` when
+/// its case does not check, which presenting then refuses on its own).
+pub(crate) fn expected_npv(stored: &leadup_core::proposal::StoredProposal) -> Option<i64> {
+    stored.input.case.clone().validate().ok().map(|case| case.evaluate().expected.npv)
+}
+
+/// Presents draft `id` for a decision. A case whose expected NPV is below zero loses money on
+/// its own numbers: it is presented only when the writer `confirmed` it; otherwise nothing
+/// changes and the error says why (409, naming `confirm_negative_npv`).
+pub(crate) async fn present(
+    store: &Store,
+    id: i64,
+    actor: leadup_store::Actor,
+    confirmed: bool,
+) -> Result<leadup_core::proposal::StoredProposal, AppError> {
+    let stored = store.proposal(id).await?;
+    if let Some(npv) = expected_npv(&stored).filter(|npv| *npv < 0)
+        && !confirmed
+    {
+        return Err(AppError::Conflict(format!(
+            "The expected NPV is {} {}: the case loses money on its own numbers. Nothing was presented; confirm \
+             (confirm_negative_npv) to present it anyway.",
+            stored.input.currency,
+            leadup_core::money::major_units(npv)
+        )));
+    }
+    Ok(store.move_proposal(id, "presented", actor, None).await?)
+}

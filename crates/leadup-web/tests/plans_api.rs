@@ -425,7 +425,17 @@ async fn proposal_workflow(db: TestDatabase) {
     let reply = api.as_("manager", "PUT", &proposal_uri, Some(edited.clone())).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.body["opinions"], json!(["risks[0]"]));
-    let reply = api.as_("manager", "POST", &format!("{proposal_uri}/present"), None).await;
+    // Its expected NPV is negative: presenting it needs a confirmation, and a refusal changes
+    // nothing.
+    let present = format!("{proposal_uri}/present");
+    let refused = api.as_("manager", "POST", &present, None).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+    assert!(refused.text.contains("EUR -525.92") && refused.text.contains("confirm_negative_npv"), "{}", refused.text);
+    let garbled = api.as_("manager", "POST", &present, Some(json!({"confirm": true}))).await;
+    assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", garbled.text);
+    assert_eq!(api.store.proposal(id).await.unwrap().input.status, "draft");
+    let reply = api.as_("manager", "POST", &present, Some(json!({"confirm_negative_npv": true}))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.body["input"]["status"], "presented");
     let frozen = api.as_("manager", "PUT", &proposal_uri, Some(edited)).await;
     assert_eq!(frozen.status, StatusCode::CONFLICT, "{}", frozen.text);

@@ -6,8 +6,8 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use leadup_core::date;
 use leadup_core::proposal::{ProposalInput, StoredProposal};
+use leadup_core::{ValidationErrors, date};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -96,12 +96,32 @@ pub(crate) async fn update(
     Ok(Json(described(&state, stored).await?))
 }
 
+/// What presenting may say: that a case with a negative expected NPV is presented on purpose.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Presenting {
+    #[serde(default)]
+    confirm_negative_npv: bool,
+}
+
 pub(crate) async fn present(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
+    body: axum::body::Bytes,
 ) -> Result<Json<Value>, AppError> {
-    let stored = state.store.move_proposal(id, "presented", state.actor(caller.user()?.user_id), None).await?;
+    let presenting: Presenting = if body.iter().all(u8::is_ascii_whitespace) {
+        Presenting::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            AppError::Invalid(ValidationErrors::single(
+                "confirm_negative_npv",
+                format!("the body must be {{\"confirm_negative_npv\": true}} or empty: {e}"),
+            ))
+        })?
+    };
+    let actor = state.actor(caller.user()?.user_id);
+    let stored = crate::proposals::present(&state.store, id, actor, presenting.confirm_negative_npv).await?;
     Ok(Json(described(&state, stored).await?))
 }
 

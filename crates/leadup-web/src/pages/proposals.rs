@@ -192,7 +192,20 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
                     "draft" if writer => {
                         p { "A draft can be changed until it is presented; once presented, an executive of " (team.name) " approves or declines it." }
                         a.button.secondary href={ "/proposals/" (stored.id) "/edit" } { "Edit" } " "
-                        (action("present", "Present for a decision", None))
+                        @match crate::proposals::expected_npv(&stored).filter(|npv| *npv < 0) {
+                            Some(npv) => {
+                                form.present-negative method="post" action={ "/proposals/" (stored.id) "/present" } {
+                                    input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
+                                    p.warning role="note" {
+                                        strong { "The expected NPV is " (money(npv)) ". " }
+                                        "On its own numbers the case loses money. Present it only if the case says why it is still worth doing (a risk avoided, an obligation)."
+                                    }
+                                    label.check { input type="checkbox" name="confirm_negative_npv" value="yes" required; " Present it anyway" }
+                                    button type="submit" { "Present for a decision" }
+                                }
+                            }
+                            None => (action("present", "Present for a decision", None)),
+                        }
                     }
                     "presented" => {
                         p { "Presented: waiting for an executive of " (team.name) " to approve or decline it." }
@@ -326,8 +339,24 @@ pub(crate) async fn brief_markdown(
 // ---------------------------------------------------------------------------------------
 // Moving the status.
 
-pub(crate) async fn present(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Response {
-    move_to(&state, &caller, &id, "presented", None).await
+pub(crate) async fn present(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let result = async {
+        let stored = load(&state, &id).await?;
+        let actor = state.actor(caller.user()?.user_id);
+        let confirmed = value(&fields, "confirm_negative_npv") == "yes";
+        crate::proposals::present(&state.store, stored.id, actor, confirmed).await?;
+        Ok::<i64, PageError>(stored.id)
+    }
+    .await;
+    match result {
+        Ok(id) => Redirect::to(&format!("/proposals/{id}")).into_response(),
+        Err(error) => error.into_response(),
+    }
 }
 
 pub(crate) async fn withdraw(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Response {
