@@ -226,11 +226,12 @@ pub(crate) async fn authenticate(State(state): State<AppState>, request: Request
     response
 }
 
-/// The Content-Security-Policy of every answer: nothing but this site's own stylesheet and
-/// forms, no script at all, no plugins, never inside another site's frame. Inline styles are
+/// The Content-Security-Policy of every answer: nothing but this site's own stylesheet, forms
+/// and script files (never inline script or event handlers), no plugins, never inside another
+/// site's frame. Inline styles are
 /// allowed (bar widths are `style` attributes, and the printable brief carries its own
 /// stylesheet); user text never reaches them unescaped.
-pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; \
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
      img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Adds the security headers to `response`: the [`CONTENT_SECURITY_POLICY`], no framing, no

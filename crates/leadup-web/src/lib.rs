@@ -6,6 +6,7 @@
 
 pub mod accounts;
 mod api;
+mod assets;
 pub mod auth;
 pub mod brief;
 mod charts;
@@ -26,9 +27,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{StatusCode, header};
 use axum::middleware::from_fn_with_state;
-use axum::response::IntoResponse;
 use leadup_app::delivery::DeliveryConfig;
 use leadup_app::delivery::worker::Deliverer;
 use leadup_app::metrics::Metrics;
@@ -172,14 +171,6 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(from_fn_with_state(state.clone(), observe::observe))
         .with_state(state)
-}
-
-pub(crate) async fn stylesheet() -> impl IntoResponse {
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")],
-        include_str!("../assets/style.css"),
-    )
 }
 
 /// How the server stops when told to (Ctrl-C or SIGTERM).

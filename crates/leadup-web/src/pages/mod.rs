@@ -56,7 +56,7 @@ pub(crate) fn routes(state: &AppState) -> Routes {
         .add(Method::GET, "/", Public, || async { Redirect::to("/strategy") })
         .add(Method::GET, "/healthz", Public, crate::health::healthz)
         .add(Method::GET, "/readyz", Public, crate::health::readyz)
-        .add(Method::GET, "/assets/style.css", Public, crate::stylesheet)
+        .add(Method::GET, "/assets/{name}", Public, crate::assets::asset)
         .add(Method::GET, "/api/openapi.json", Public, crate::api::openapi)
         .add(Method::GET, "/login", Public, login::form)
         .add_upload(Method::POST, "/login", Public, login::sign_in, login::MAX_SIGN_IN_FORM)
