@@ -31,6 +31,14 @@ pub(crate) const CITING_TEAMS: &str = "SELECT i.team_id FROM initiative_evidence
 const UPDATE: &str = "UPDATE evidence SET kind = $1, summary = $2, source = $3, observed_on = $4, customer = $5, \
      customers_affected = $6, revenue_at_stake = $7, currency = $8, recorded_by = $9 WHERE id = $10";
 
+/// Keeps evidence `$1` as it was (`$2`) for the presented or decided proposals citing it that
+/// do not keep an earlier version already.
+const KEEP_FOR_PROPOSALS: &str = "UPDATE proposal_evidence SET as_cited = $2 WHERE evidence_id = $1 \
+     AND as_cited IS NULL AND proposal_id IN (SELECT id FROM proposals WHERE status <> 'draft')";
+/// The same for the decided change requests citing it.
+const KEEP_FOR_CHANGE_REQUESTS: &str = "UPDATE change_request_evidence SET as_cited = $2 WHERE evidence_id = $1 \
+     AND as_cited IS NULL AND change_request_id IN (SELECT id FROM change_requests WHERE status <> 'open')";
+
 /// Binds a draft's fields as `$1` to `$9` of [`INSERT`] (whose `$10` is the owner) or [`UPDATE`] (a macro, so that it
 /// serves both backends' query types).
 macro_rules! bind_draft {
@@ -211,6 +219,10 @@ impl Store {
             let mut tx = pool.begin_write().await?;
             check_may_change!(tx, id, by);
             let before = read_evidence!(&mut *tx, id).ok_or(StoreError::not_found("evidence", id))?;
+            let as_cited = serde_json::to_string(&before).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            for keep in [KEEP_FOR_PROPOSALS, KEEP_FOR_CHANGE_REQUESTS] {
+                sqlx::query(keep).bind(id).bind(&as_cited).execute(&mut *tx).await?;
+            }
             bind_draft!(sqlx::query(UPDATE), draft).bind(id).execute(&mut *tx).await?;
             let after = read_evidence!(&mut *tx, id).ok_or(StoreError::not_found("evidence", id))?;
             append_audit!(tx, audit_event(by, "evidence.updated", id, &json!({"before": before, "after": after})));
@@ -255,6 +267,28 @@ impl Store {
             tx.commit().await?;
             Ok(())
         })
+    }
+
+    /// The evidence proposal `proposal_id` cites that has changed since it was presented, as
+    /// it was then (the rest it cites is as [`Store::evidence`] reads it).
+    pub async fn evidence_as_cited_by_proposal(&self, proposal_id: i64) -> Result<Vec<Evidence>, StoreError> {
+        let kept: Vec<String> = dispatch!(self, pool => {
+            sqlx::query_scalar("SELECT as_cited FROM proposal_evidence WHERE proposal_id = $1 AND as_cited IS NOT NULL")
+                .bind(proposal_id).fetch_all(pool).await?
+        });
+        rows::evidence(kept.iter().map(|json| rows::cited_evidence(json)).collect::<Result<_, _>>()?)
+    }
+
+    /// The evidence change request `request_id` cites that has changed since it was decided,
+    /// as it was then.
+    pub async fn evidence_as_cited_by_change_request(&self, request_id: i64) -> Result<Vec<Evidence>, StoreError> {
+        let kept: Vec<String> = dispatch!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT as_cited FROM change_request_evidence WHERE change_request_id = $1 AND as_cited IS NOT NULL",
+            )
+            .bind(request_id).fetch_all(pool).await?
+        });
+        rows::evidence(kept.iter().map(|json| rows::cited_evidence(json)).collect::<Result<_, _>>()?)
     }
 
     /// Starts an import of many pieces of evidence in one transaction, recorded by user `by`

@@ -249,6 +249,11 @@ impl Store {
             sqlx::query("UPDATE proposals SET status = $1, updated_at = $2, decided_by = $3, decided_at = $4 WHERE id = $5")
                 .bind(to).bind(at).bind(decided.map(|d| d.0)).bind(decided.map(|d| d.1)).bind(id)
                 .execute(&mut *tx).await?;
+            if to == "draft" {
+                // A draft follows its evidence as it changes again.
+                sqlx::query("UPDATE proposal_evidence SET as_cited = NULL WHERE proposal_id = $1")
+                    .bind(id).execute(&mut *tx).await?;
+            }
             let action = match to {
                 "draft" => "proposal.withdrawn",
                 "presented" => "proposal.presented",

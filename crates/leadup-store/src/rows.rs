@@ -170,6 +170,44 @@ pub(crate) struct EvidenceRow {
     pub recorder_id: Option<i64>,
 }
 
+/// Evidence kept as it was when cited (the JSON of [`Evidence`]'s serialisation, see the
+/// migration `evidence_as_cited`) as a row.
+pub(crate) fn cited_evidence(json: &str) -> Result<EvidenceRow, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Cited {
+        id: i64,
+        kind: String,
+        summary: String,
+        source: Option<String>,
+        date: Option<String>,
+        customer: Option<String>,
+        customers_affected: Option<i64>,
+        revenue_at_stake: Option<i64>,
+        currency: String,
+        recorded_by: Option<String>,
+        recorder_id: Option<i64>,
+    }
+    let corrupt = |what: String| StoreError::Corrupt(format!("evidence as cited: {what}"));
+    let cited: Cited = serde_json::from_str(json).map_err(|e| corrupt(e.to_string()))?;
+    let observed_on = match &cited.date {
+        Some(text) => Some(leadup_core::date::parse(text).ok_or_else(|| corrupt(format!("date '{text}'")))?),
+        None => None,
+    };
+    Ok(EvidenceRow {
+        id: cited.id,
+        kind: cited.kind,
+        summary: cited.summary,
+        source: cited.source,
+        observed_on,
+        customer: cited.customer,
+        customers_affected: cited.customers_affected,
+        revenue_at_stake: cited.revenue_at_stake,
+        currency: cited.currency,
+        recorded_by: cited.recorded_by,
+        recorder_id: cited.recorder_id,
+    })
+}
+
 /// Evidence rows as domain values.
 pub(crate) fn evidence(rows: Vec<EvidenceRow>) -> Result<Vec<Evidence>, StoreError> {
     rows.into_iter()

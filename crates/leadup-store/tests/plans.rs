@@ -29,6 +29,7 @@ conformance!(
     a_submitted_plan_is_sent_back_with_a_comment,
     a_proposals_moves_keep_their_reasons,
     a_submitted_versions_forecast_is_stored_and_read,
+    presented_and_decided_records_keep_their_evidence_as_cited,
 );
 
 const MANAGER: i64 = 11;
@@ -895,4 +896,55 @@ async fn a_submitted_versions_forecast_is_stored_and_read(store: Store) {
     assert_eq!(on(date!(2027 - 01 - 01)).await, [(a, date!(2027 - 01 - 01))]);
     assert_eq!(on(date!(2027 - 01 - 07)).await, [(a, date!(2027 - 01 - 01))]);
     assert_eq!(on(date!(2027 - 02 - 01)).await, [(a, date!(2027 - 01 - 08))]);
+}
+
+/// A presented proposal and a decided change request keep the evidence they cite as it was;
+/// a draft, an open request, and a proposal withdrawn to a draft follow it as it changes.
+async fn presented_and_decided_records_keep_their_evidence_as_cited(store: Store) {
+    let w = world(&store).await;
+    let cited = store.evidence(w.evidence).await.unwrap();
+    let presented =
+        store.create_proposal(w.team, &proposal(&w, "Presented"), Actor::new(MANAGER, at(0))).await.unwrap().id;
+    let draft = store.create_proposal(w.team, &proposal(&w, "Draft"), Actor::new(MANAGER, at(0))).await.unwrap().id;
+    store.move_proposal(presented, "presented", Actor::new(MANAGER, at(1)), None).await.unwrap();
+    let plan_id = baseline_plan(&store, &w).await;
+    let c = w.initiatives[2];
+    let filed = |reason: &str| {
+        request(json!({
+            "change": {"kind": "rescope", "initiative_id": c, "scope": 40}, "reason": reason, "evidence_ids": [w.evidence]
+        }))
+    };
+    let decided = store
+        .file_change_request(plan_id, &filed("Decided"), &impact(c, 20, 0), Actor::new(MANAGER, at(2)))
+        .await
+        .unwrap()
+        .id;
+    let open = store
+        .file_change_request(plan_id, &filed("Open"), &impact(c, 20, 0), Actor::new(MANAGER, at(2)))
+        .await
+        .unwrap()
+        .id;
+    for by in [EXECUTIVE, MANAGER] {
+        store.decide_change_request(decided, Decision::Reject, "Not now", Actor::new(by, at(3))).await.unwrap();
+    }
+    assert!(
+        store.evidence_as_cited_by_proposal(presented).await.unwrap().is_empty(),
+        "unchanged evidence is read as it is"
+    );
+
+    // Changed twice: the presented and decided records keep the first version, not the second.
+    for summary in ["Globex needs SEPA by March", "Globex no longer needs SEPA"] {
+        let mut input = store.evidence(w.evidence).await.unwrap().to_input();
+        input.summary = summary.into();
+        store.update_evidence(w.evidence, &input.validate().unwrap(), None).await.unwrap();
+    }
+    assert_eq!(store.evidence_as_cited_by_proposal(presented).await.unwrap(), [cited.clone()]);
+    assert_eq!(store.evidence_as_cited_by_change_request(decided).await.unwrap(), [cited.clone()]);
+    assert!(store.evidence_as_cited_by_proposal(draft).await.unwrap().is_empty());
+    assert!(store.evidence_as_cited_by_change_request(open).await.unwrap().is_empty());
+    assert_eq!(store.evidence(w.evidence).await.unwrap().summary, "Globex no longer needs SEPA");
+
+    // Withdrawn to a draft, the proposal follows the evidence again.
+    store.move_proposal(presented, "draft", Actor::new(MANAGER, at(4)), None).await.unwrap();
+    assert!(store.evidence_as_cited_by_proposal(presented).await.unwrap().is_empty());
 }

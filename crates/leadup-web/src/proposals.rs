@@ -7,7 +7,7 @@ use leadup_core::ValidationErrors;
 use leadup_core::business_case::Evaluation;
 use leadup_core::evidence::Evidence;
 use leadup_core::evidence_strength::{EvidenceStrength, strength};
-use leadup_core::proposal::{Delivery, Proposal, ProposalInput, citations, markdown};
+use leadup_core::proposal::{Delivery, Proposal, ProposalInput, StoredProposal, citations, markdown};
 use leadup_core::strategy::Objective;
 use leadup_store::Store;
 use time::Date;
@@ -25,8 +25,11 @@ pub struct Brief {
     pub delivery: Option<Delivery>,
     /// Every objective (the brief lists those served).
     pub objectives: Vec<Objective>,
-    /// Every piece of evidence (the brief lists those cited).
+    /// Every piece of evidence (the brief lists those cited), the evidence a presented or
+    /// decided proposal cites as it was when presented.
     pub evidence: Vec<Evidence>,
+    /// The evidence it cites that has changed since it was presented (shown as it was).
+    pub changed_since: Vec<i64>,
 }
 
 impl Brief {
@@ -46,7 +49,20 @@ impl Brief {
             Some(id) => Some(delivery(store, id, today).await?),
             None => None,
         };
-        Ok(Self { proposal, evaluation, delivery, objectives, evidence })
+        Ok(Self { proposal, evaluation, delivery, objectives, evidence, changed_since: Vec::new() })
+    }
+
+    /// The brief of a stored proposal: as [`Brief::assemble`], with the evidence it cites as it
+    /// was when presented.
+    pub async fn of_stored(store: &Store, stored: &StoredProposal, today: Date) -> Result<Self, AppError> {
+        let mut brief = Self::assemble(store, stored.input.clone(), None, today).await?;
+        for kept in store.evidence_as_cited_by_proposal(stored.id).await? {
+            brief.changed_since.push(kept.id);
+            if let Some(shown) = brief.evidence.iter_mut().find(|e| e.id == kept.id) {
+                *shown = kept;
+            }
+        }
+        Ok(brief)
     }
 
     /// The strength of the evidence its claims cite, together, on `today`.

@@ -22,6 +22,7 @@ struct Probe {
     store: Store,
     evidence: i64,
     initiative: i64,
+    proposal: i64,
     recorder: String,
     manager: String,
     other_manager: String,
@@ -79,6 +80,7 @@ impl Probe {
             store,
             evidence,
             initiative,
+            proposal,
             recorder: next(),
             manager: next(),
             other_manager: next(),
@@ -170,6 +172,17 @@ async fn the_recorder_payments_manager_and_an_admin_may(db: TestDatabase) {
         assert_eq!(answered["summary"], summary);
         assert_eq!(probe.summary().await, summary);
     }
+    // The presented proposal goes on citing the evidence as it was when presented.
+    let p = probe.proposal;
+    let (status, text) = probe.send(&probe.manager, "GET", &format!("/api/v1/proposals/{p}"), None).await;
+    assert_eq!(status, StatusCode::OK, "{text:.300}");
+    let shown: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(shown["evidence_as_cited"][0]["summary"], "Refunds take two weeks", "{shown}");
+    assert_eq!(shown["evidence_as_cited"].as_array().unwrap().len(), 1);
+    let (status, page) = probe.send(&probe.manager, "GET", &format!("/proposals/{p}"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Refunds take two weeks") && !page.contains("Refunds take 10 days"), "{page}");
+    assert!(page.contains("as cited when presented; it has changed since"), "{page}");
     let (status, text) =
         probe.send(&probe.manager, "DELETE", &format!("/api/v1/evidence/{e}/initiatives/{i}"), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "Payments' manager unlinks: {text:.300}");

@@ -6,6 +6,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
+use leadup_core::evidence::Evidence;
 use leadup_core::proposal::{ProposalInput, StoredProposal};
 use leadup_core::{ValidationErrors, date};
 use serde::Deserialize;
@@ -28,7 +29,7 @@ pub(crate) struct DecisionInput {
 
 /// A stored proposal with what is computed from it.
 async fn described(state: &AppState, stored: StoredProposal) -> Result<Value, AppError> {
-    let brief = Brief::assemble(&state.store, stored.input.clone(), None, state.today()).await?;
+    let brief = Brief::of_stored(&state.store, &stored, state.today()).await?;
     let p = &brief.proposal;
     let mut opinions = Vec::new();
     for (name, claim) in [("problem", &p.problem), ("solution", &p.solution)] {
@@ -60,6 +61,8 @@ async fn described(state: &AppState, stored: StoredProposal) -> Result<Value, Ap
     body["opinions"] = json!(opinions);
     body["unaligned"] = json!(p.objective_ids.is_empty());
     body["strength"] = serde_json::to_value(brief.strength(state.today())).expect("a strength always serialises");
+    let as_cited: Vec<&Evidence> = brief.evidence.iter().filter(|e| brief.changed_since.contains(&e.id)).collect();
+    body["evidence_as_cited"] = json!(as_cited);
     Ok(body)
 }
 

@@ -288,9 +288,14 @@ async fn load_request(state: &AppState, id: &str) -> Result<ChangeRequest, PageE
 async fn render_request(state: &AppState, caller: &Caller, request: &ChangeRequest, error: Option<&str>) -> PageResult {
     let plan = state.store.plan(request.plan_id).await?;
     let view = Context::load(state, plan.team_id).await?;
+    // A decided request shows its evidence as it was when decided.
+    let kept = state.store.evidence_as_cited_by_change_request(request.id).await?;
     let mut evidence = Vec::with_capacity(request.evidence_ids.len());
     for id in &request.evidence_ids {
-        evidence.push(state.store.evidence(*id).await?);
+        match kept.iter().find(|k| k.id == *id) {
+            Some(as_cited) => evidence.push(as_cited.clone()),
+            None => evidence.push(state.store.evidence(*id).await?),
+        }
     }
     let impact = &request.impact;
     let later = impact.initiatives.iter().filter(|l| l.delay_days.is_some_and(|d| d > 0)).count();
@@ -386,6 +391,9 @@ async fn render_request(state: &AppState, caller: &Caller, request: &ChangeReque
                     strong { (piece.kind.label()) } " · " (piece.summary)
                     @if let Some(customer) = &piece.customer { span.muted { " · " (customer) } }
                     @if let Some(source) = &piece.source { " · " a href=(source) rel="noopener" { "source" } }
+                    @if kept.iter().any(|k| k.id == piece.id) {
+                        " " span.muted.as-cited { "(as it was when decided; it has changed since: " a href={ "/evidence/" (piece.id) } { "see it now" } ")" }
+                    }
                 } } }
                 details.why { summary { "Why this strength" } (super::evidence::strength_reasons(&strength)) }
             }

@@ -144,7 +144,7 @@ async fn load(state: &AppState, id: &str) -> Result<StoredProposal, PageError> {
 pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> PageResult {
     let stored = load(&state, &id).await?;
     let today = state.today();
-    let brief = Brief::assemble(&state.store, stored.input.clone(), None, today).await?;
+    let brief = Brief::of_stored(&state.store, &stored, today).await?;
     let workspace = state.store.workspace().await?;
     let team = state.store.team(stored.team_id).await?;
     let users = state.store.users().await?;
@@ -308,7 +308,12 @@ pub(crate) async fn show(State(state): State<AppState>, caller: Caller, Path(id)
                     @if cited.is_empty() { p { (flag("opinion", "No claim cites evidence")) " No claim cites evidence." } }
                     ol.sources { @for (_, id) in &cited {
                         @if let Some(piece) = brief.evidence.iter().find(|e| e.id == *id) {
-                            li { a href={ "/evidence/" (id) } { (piece.kind.label()) } " " (strength_badge(&item_strength(piece, today))) " " (piece.summary) }
+                            li {
+                                a href={ "/evidence/" (id) } { (piece.kind.label()) } " " (strength_badge(&item_strength(piece, today))) " " (piece.summary)
+                                @if brief.changed_since.contains(id) {
+                                    " " span.muted.as-cited { "(as cited when presented; it has changed since: " a href={ "/evidence/" (id) } { "see it now" } ")" }
+                                }
+                            }
                         }
                     } }
                     @if !cited.is_empty() { details.why { summary { "Why this strength" } (strength_reasons(&strength)) } }
@@ -324,7 +329,7 @@ pub(crate) async fn brief_html(
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let stored = load(&state, &id).await?;
-    Ok(Html(Brief::assemble(&state.store, stored.input, None, state.today()).await?.html()))
+    Ok(Html(Brief::of_stored(&state.store, &stored, state.today()).await?.html()))
 }
 
 pub(crate) async fn brief_markdown(
@@ -332,7 +337,7 @@ pub(crate) async fn brief_markdown(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let stored = load(&state, &id).await?;
-    let text = Brief::assemble(&state.store, stored.input, None, state.today()).await?.markdown();
+    let text = Brief::of_stored(&state.store, &stored, state.today()).await?.markdown();
     Ok(([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], text).into_response())
 }
 
