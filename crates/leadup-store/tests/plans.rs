@@ -938,8 +938,8 @@ async fn presented_and_decided_records_keep_their_evidence_as_cited(store: Store
         input.summary = summary.into();
         store.update_evidence(w.evidence, &input.validate().unwrap(), None).await.unwrap();
     }
-    assert_eq!(store.evidence_as_cited_by_proposal(presented).await.unwrap(), [cited.clone()]);
-    assert_eq!(store.evidence_as_cited_by_change_request(decided).await.unwrap(), [cited.clone()]);
+    assert_eq!(store.evidence_as_cited_by_proposal(presented).await.unwrap(), std::slice::from_ref(&cited));
+    assert_eq!(store.evidence_as_cited_by_change_request(decided).await.unwrap(), std::slice::from_ref(&cited));
     assert!(store.evidence_as_cited_by_proposal(draft).await.unwrap().is_empty());
     assert!(store.evidence_as_cited_by_change_request(open).await.unwrap().is_empty());
     assert_eq!(store.evidence(w.evidence).await.unwrap().summary, "Globex no longer needs SEPA");
