@@ -174,7 +174,7 @@ impl Writer for PgWriter {
 
     async fn insert(&mut self, table: &Table, columns: &[Column], rows: Vec<Vec<Value>>) -> Result<(), TransferError> {
         let overriding = if table.id_always { " OVERRIDING SYSTEM VALUE" } else { "" };
-        let sql = super::insert_sql(&table.name, columns, rows.len(), overriding);
+        let sql = super::insert_sql(&table.name, columns, rows.len(), overriding, super::Placeholders::Numbered);
         let mut query = sqlx::query(&sql);
         for row in rows {
             for (value, column) in row.into_iter().zip(columns) {

@@ -147,7 +147,7 @@ impl Writer for SqliteWriter {
     }
 
     async fn insert(&mut self, table: &Table, columns: &[Column], rows: Vec<Vec<Value>>) -> Result<(), TransferError> {
-        let sql = super::insert_sql(&table.name, columns, rows.len(), "");
+        let sql = super::insert_sql(&table.name, columns, rows.len(), "", super::Placeholders::Anonymous);
         let mut query = sqlx::query(&sql);
         for value in rows.into_iter().flatten() {
             query = match value {
