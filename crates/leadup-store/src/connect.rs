@@ -13,7 +13,7 @@ use crate::{Pool, Store, StoreError};
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://leadup.db";
 
 /// How long a SQLite connection waits for another writer before giving up.
-const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Page cache per SQLite connection, in KiB (the default is 2 MiB): imports of a million
 /// items touch the key index all over.
 const SQLITE_CACHE_KIB: u32 = 32 * 1024;

@@ -39,11 +39,21 @@ pub async fn backup_file(
     }
     let target = Store::connect(&format!("sqlite://{}", file.display())).await?;
     let copied = super::copy(source, &target, progress).await;
+    // The copy's write-ahead log (as large as the copy) goes into the file now, rather than
+    // when the pool's last connection closes, which it does on its own thread after `close`
+    // returns: the journal mode could not be changed while that ran ("database is locked").
+    let checkpoint = match &target.pool {
+        Pool::Sqlite(pool) => sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await.map(drop),
+        Pool::Postgres(_) => unreachable!("a backup file is SQLite"),
+    };
     target.close().await;
     let copied = copied?;
+    checkpoint?;
     let file = file.to_owned();
     tokio::task::spawn_blocking(move || -> Result<(), rusqlite::Error> {
-        rusqlite::Connection::open(&file)?.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
+        let copy = rusqlite::Connection::open(&file)?;
+        copy.busy_timeout(crate::connect::SQLITE_BUSY_TIMEOUT)?;
+        copy.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
     })
     .await
     .expect("the journal mode thread does not panic")?;
