@@ -223,7 +223,7 @@ pub async fn serve(
         tokio::time::sleep(drain.delay).await;
     };
     state.readiness.serving();
-    let limits = ServerLimits { drain_timeout: drain.timeout, ..ServerLimits::default() };
+    let limits = ServerLimits { drain_timeout: drain.timeout, ..ServerLimits::default() }.within_open_files();
     serve_app(listener, app(state), limits, stopping).await
 }
 

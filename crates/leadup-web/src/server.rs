@@ -53,6 +53,37 @@ impl Default for ServerLimits {
     }
 }
 
+/// Files a server keeps open besides its connections: the database's, logs, listeners.
+const FILES_BESIDES_CONNECTIONS: u64 = 64;
+
+impl ServerLimits {
+    /// These limits within what the process may open: the soft limit on open files is first
+    /// raised to the hard one (a default login's 1,024 would otherwise run out before 1,024
+    /// connections, and accepting would then fail and the database could open no file), and
+    /// `max_connections` leaves [`FILES_BESIDES_CONNECTIONS`] of it for the rest.
+    #[must_use]
+    pub fn within_open_files(self) -> Self {
+        use rustix::process::{Resource, getrlimit, setrlimit};
+        let mut limit = getrlimit(Resource::Nofile);
+        if limit.current < limit.maximum {
+            let raised = rustix::process::Rlimit { current: limit.maximum, maximum: limit.maximum };
+            if setrlimit(Resource::Nofile, raised).is_ok() {
+                limit = getrlimit(Resource::Nofile);
+            }
+        }
+        let Some(files) = limit.current else { return self };
+        let room = usize::try_from(files.saturating_sub(FILES_BESIDES_CONNECTIONS).max(1)).unwrap_or(usize::MAX);
+        if room < self.max_connections {
+            tracing::warn!(
+                open_files = files,
+                connections = room,
+                "few open files allowed: fewer connections served at once"
+            );
+        }
+        Self { max_connections: self.max_connections.min(room), ..self }
+    }
+}
+
 /// Serves `app` on `listener` within `limits` until `shutdown` completes, then stops
 /// accepting and finishes the requests in flight (idle connections close at once), waiting
 /// at most `limits.drain_timeout` for them. Each request carries the client's address as
