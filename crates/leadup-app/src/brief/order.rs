@@ -133,3 +133,59 @@ pub fn summary(brief: &Brief, section: Section) -> String {
         Section::Wins => count(brief.wins.len(), "win", "wins") + " confirmed",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::brief::markdown::markdown;
+    use crate::brief::tests::hostile;
+
+    fn shown(brief: &Brief) -> Vec<(Section, bool)> {
+        sections(brief).into_iter().map(|p| (p.section, p.full)).collect()
+    }
+
+    #[test]
+    fn chosen_topics_come_first_in_the_profiles_order_and_the_rest_follow_summed_up() {
+        let mut brief = hostile();
+        brief.topics = vec![Topic::Decisions, Topic::Wins, Topic::Risks, Topic::Budget, Topic::Progress];
+        assert_eq!(
+            shown(&brief),
+            vec![
+                (Section::Decisions, true),
+                (Section::Commitments, true),
+                (Section::Wins, true),
+                (Section::Risks, true),
+                (Section::Initiatives, true),
+                (Section::ChangeRequests, false),
+                (Section::KeyResults, false),
+                (Section::Evidence, false),
+            ]
+        );
+        brief.topics = vec![Topic::ChangeRequests];
+        assert_eq!(
+            shown(&brief)[..3],
+            [(Section::ChangeRequests, true), (Section::Initiatives, false), (Section::Risks, false)]
+        );
+    }
+
+    #[test]
+    fn a_brief_without_topics_shows_everything_in_full() {
+        assert!(shown(&hostile()).iter().all(|(_, full)| *full));
+        assert_eq!(shown(&hostile()).len(), Section::ALL.len());
+    }
+
+    #[test]
+    fn a_risk_the_stakeholder_did_not_ask_about_is_still_named() {
+        let mut brief = hostile();
+        brief.topics = vec![Topic::Wins];
+        brief.risks[0].title = "Card tokens".to_owned();
+        assert_eq!(summary(&brief, Section::Risks), "1 initiative at risk: Card tokens");
+        assert_eq!(summary(&brief, Section::Initiatives), "1 initiative: 1 at risk");
+        assert_eq!(summary(&brief, Section::ChangeRequests), "1 change request this period");
+        let text = markdown(&brief);
+        let also = text.find("## Also in this period").expect("the summaries' heading");
+        assert!(text[also..].contains("- 1 initiative at risk: Card tokens\n"), "{text}");
+        assert!(text.find("## Wins").expect("wins in full") < also);
+        assert!(!text.contains("## Risks"));
+    }
+}
