@@ -127,7 +127,7 @@ fn input_of(fields: &Fields) -> (PreferencesInput, ValidationErrors) {
     let initiative_ids = ids("initiative", "initiative_ids", "initiative");
     let webhook = value("webhook_url");
     let input = PreferencesInput {
-        topics: ordered_topics(&fields, &mut errors),
+        topics: ordered_topics(fields, &mut errors),
         cadence: value("cadence"),
         schedule: Some(value("schedule")),
         channel: value("channel"),
