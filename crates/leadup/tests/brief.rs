@@ -12,6 +12,16 @@ use serde_json::Value;
 use support::{Server, leadup, pdf_pages, pdf_text, stderr, stdout, token_of};
 
 const MATEO: &str = "mateo.fernandez@example.com";
+
+/// `Some(())` when each of `headings` starts a line of `text`, in this order.
+fn in_order(text: &str, headings: &[&str]) -> Option<()> {
+    let lines: Vec<&str> = text.lines().map(str::trim_start).collect();
+    let mut next = 0;
+    for heading in headings {
+        next += lines[next..].iter().position(|l| l.starts_with(heading))? + 1;
+    }
+    Some(())
+}
 const SOFIA: &str = "sofia.marchetti@example.com";
 const PRIYA: &str = "priya.raman@example.com";
 
@@ -243,8 +253,48 @@ fn the_brief_agrees(url: &str) {
     }
     if let Some(pdf_text) = &read_back {
         assert!(pdf_text.contains("Payments · brief for Mateo Fernández"), "{pdf_text}");
-        assert!(pdf_text.contains("COMMITMENTS") && pdf_text.contains("WINS"), "{pdf_text}");
+        // Mateo's profile lists progress, risks, budget and decisions: those sections in that
+        // order, then the others summed up in one line each.
+        assert_eq!(
+            in_order(pdf_text, &["INITIATIVES", "RISKS", "DECISIONS NEEDED FROM", "ALSO IN THIS PERIOD"]),
+            Some(()),
+            "{pdf_text}"
+        );
+        assert!(!pdf_text.contains("COMMITMENTS") && pdf_text.contains(" met\n"), "{pdf_text}");
         assert_eq!(pdf_pages(&pdf), Some(1), "the demo brief is one A4 page");
+    }
+    assert_eq!(
+        in_order(&markdown, &["## Initiatives", "## Risks", "## Decisions needed from", "## Also in this period"]),
+        Some(()),
+        "{markdown}"
+    );
+    assert!(
+        !markdown.contains("## Change requests") && markdown.contains("- 1 change request this period\n"),
+        "{markdown}"
+    );
+
+    // Priya's profile lists risks, change requests and budget: her brief puts them first.
+    let priya_brief = leadup(url, &["brief", "--for", PRIYA, "--team", "Payments", "--format", "markdown"]);
+    assert!(priya_brief.status.success(), "{}", stderr(&priya_brief));
+    let priya_brief = stdout(&priya_brief);
+    assert_eq!(
+        in_order(&priya_brief, &["## Risks", "## Change requests", "## Initiatives", "## Also in this period"]),
+        Some(()),
+        "{priya_brief}"
+    );
+    assert!(!priya_brief.contains("## Decisions needed from"), "{priya_brief}");
+    let priya_pdf = dir.path().join("priya.pdf");
+    let written = leadup(
+        url,
+        &["brief", "--for", PRIYA, "--team", "Payments", "--format", "pdf", "--out", priya_pdf.to_str().unwrap()],
+    );
+    assert!(written.status.success(), "{}", stderr(&written));
+    if let Some(pdf_text) = pdf_text(&priya_pdf) {
+        assert_eq!(
+            in_order(&pdf_text, &["RISKS", "CHANGE REQUESTS", "INITIATIVES", "ALSO IN THIS PERIOD"]),
+            Some(()),
+            "{pdf_text}"
+        );
     }
 
     // The stored brief downloads as Markdown and PDF, as it was stored.

@@ -4,6 +4,7 @@
 use leadup_core::date;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use super::order::{self, Placed, Section};
 use super::words;
 use super::{Brief, InitiativeLine};
 
@@ -21,8 +22,8 @@ pub const STYLE: &str = "\
 .brief-toolbar { max-width: 190mm; margin: 0 auto 4mm; font: 10pt/1.5 'DejaVu Sans', system-ui, sans-serif; color: #4f586b; } .brief-toolbar form.send { margin: 2mm 0 0; } .brief-toolbar button { font: inherit; padding: 1mm 3mm; border-radius: 4px; border: 1px solid #2547c4; background: #2547c4; color: #fff; cursor: pointer; } .brief-toolbar ul.deliveries { margin: 1mm 0 0; padding-left: 5mm; } .brief-toolbar .delivery .error { color: #b4231a; }\
 .brief .sub { color: #4f586b; font-size: 7.5pt; } .brief .state { font-weight: 600; white-space: nowrap; }\
 .brief .state.off_track, .brief .state.target_passed { color: #b4231a; } .brief .state.at_risk { color: #8a5200; } .brief .state.on_track, .brief .state.done { color: #1f7a3a; }\
-.brief .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 0 6mm; } .brief .empty, .brief .untracked { color: #4f586b; }\
-@media screen and (max-width: 640px) { .brief .cols { grid-template-columns: 1fr; } .brief thead { display: none; } .brief tr { display: block; border-bottom: 1px solid #dfe3ea; padding: 1.5mm 0; }\
+.brief .flow { columns: 2; column-gap: 6mm; } .brief .flow section { break-inside: avoid; } .brief .empty, .brief .untracked { color: #4f586b; }\
+@media screen and (max-width: 640px) { .brief .flow { columns: 1; } .brief thead { display: none; } .brief tr { display: block; border-bottom: 1px solid #dfe3ea; padding: 1.5mm 0; }\
  .brief td { display: inline-block; border: 0; padding: .3mm 2.5mm .3mm 0; text-align: left; } .brief td.n { text-align: left; } .brief td:first-child { display: block; font-size: 10pt; }\
  .brief td[data-label]::before { content: attr(data-label) \" \"; color: #4f586b; font-size: 8pt; } }\
 @page { size: A4; margin: 10mm 11mm; }\
@@ -49,6 +50,7 @@ fn row(line: &InitiativeLine) -> Markup {
 /// The brief itself (for a page that has its own frame), inside `<article class="brief">`.
 pub fn body(brief: &Brief) -> Markup {
     let who = &brief.stakeholder.name;
+    let placed = order::sections(brief);
     html! {
         article.brief {
             h1 { (brief.team.name) " · brief for " (who) }
@@ -58,98 +60,158 @@ pub fn body(brief: &Brief) -> Markup {
             }
             p class={ "headline " (brief.headline.state) } { strong { (brief.headline.label) "." } " " (brief.headline.reason) }
             @if !brief.note.is_empty() { p.note { (brief.note) } }
-            h2 { "Initiatives" }
-            @if brief.initiatives.is_empty() {
-                p.empty { "No planned or committed initiatives." }
-            } @else {
-                div.table-wrap {
-                    table {
-                        thead { tr {
-                            th.title scope="col" { "Initiative" } th scope="col" { "State" } th.n scope="col" { "Done" }
-                            th.n scope="col" { "Target" } th.n scope="col" { "P50" } th.n scope="col" { "P85" }
-                            th.n scope="col" { "Chance" } th.drift scope="col" { "Since last brief" }
-                        } }
-                        tbody { @for line in &brief.initiatives { (row(line)) } }
-                    }
+            @for run in runs(&placed) {
+                @if run[0].section == Section::Initiatives {
+                    (section(brief, Section::Initiatives))
+                } @else {
+                    div.flow { @for p in run { (section(brief, p.section)) } }
                 }
-                p.sub { "★ serves an objective " (who) " owns or follows, or they follow it. Forecasts are the stored ones of each initiative's page; chance is of making the target." }
             }
-            div.cols {
-                section {
-                    h2 { "Risks" }
-                    @if brief.risks.is_empty() {
-                        p.empty { "None: every dated initiative has at least a 70% chance and none fell." }
-                    } @else {
-                        ul { @for risk in &brief.risks { li { strong { (risk.title) } ": " (risk.reason) } } }
-                    }
-                    h2 { "Change requests" }
-                    @if brief.change_requests.is_empty() {
-                        p.empty { "None filed or decided in the period." }
-                    } @else {
-                        ul { @for r in &brief.change_requests {
-                            li {
-                                (r.kind) " " strong { (r.initiative) } " (" (words::request_status(r)) "), asked by " (r.filed_by)
-                                " on " (date::format(r.filed_on)) "; cost " (words::cost(r)) "."
-                                br; span.sub { "Why: " (r.reason) }
-                            }
-                        } }
-                    }
-                    h2 { "Decisions needed from " (who) }
-                    @if brief.decisions.is_empty() && brief.asks.is_empty() {
-                        p.empty { "Nothing waits for a decision." }
-                    } @else {
-                        ul {
-                            @for d in &brief.decisions { li { (d.what) " " span.sub { "(waiting since " (date::format(d.since)) ")" } } }
-                            @for ask in &brief.asks { li { strong { "Ask: " } (ask) } }
-                        }
-                    }
+            @if placed.iter().any(|p| !p.full) {
+                section.also {
+                    h2 { "Also in this period" }
+                    ul { @for p in placed.iter().filter(|p| !p.full) { li { (order::summary(brief, p.section)) } } }
                 }
-                section {
-                    h2 { "Key results" }
-                    @if brief.key_results.is_empty() {
-                        p.empty { (who) " owns or follows no objective." }
-                    } @else {
-                        ul { @for kr in &brief.key_results { li { (kr.metric) ": " (words::key_result(kr)) } } }
-                    }
-                    h2 { "Evidence" }
-                    @if brief.evidence.is_empty() {
-                        p.empty { "No evidence linked to initiatives serving these objectives." }
-                    } @else {
-                        ul { @for e in &brief.evidence {
-                            li {
-                                (e.summary)
-                                br; span.sub { (e.kind) " · " (words::day(e.date)) @if let Some(c) = &e.customer { " · " (c) } " · " (e.initiative) }
-                            }
-                        } }
-                    }
-                    h2 { "Commitments" }
-                    @if brief.commitments_due.is_empty() && brief.commitments_met.is_empty() {
-                        p.empty { "None due or met in the period." }
-                    }
-                    @for (title, lines) in [("Due in the period", &brief.commitments_due), ("Met in the period", &brief.commitments_met)] {
-                        @if !lines.is_empty() {
-                            p.sub { (title) }
-                            ul { @for c in lines { li { (c.statement) ", to " (c.to) ", " (words::commitment(c, brief.period.end)) } } }
-                        }
-                    }
-                    h2 { "Wins" }
-                    @if brief.wins.is_empty() {
-                        p.empty { "No win confirmed in the period." }
-                    } @else {
-                        ul { @for win in &brief.wins {
-                            li {
-                                (win.title) @if !win.impact.is_empty() { ": " (win.impact) }
-                                br; span.sub { (date::format(win.achieved_on)) " · credit: " (win.credited.join(", ")) }
-                            }
-                        } }
-                    }
-                    @for section in &brief.not_tracked {
-                        h2 { (section.title) }
-                        p.untracked { (section.note) }
-                    }
-                }
+            }
+            @for section in &brief.not_tracked {
+                h2 { (section.title) }
+                p.untracked { (section.note) }
             }
         }
+    }
+}
+
+/// The sections shown in full, in runs: the initiatives' table alone (it takes the page's
+/// width), the other sections together (they flow in two columns where there is room).
+fn runs(placed: &[Placed]) -> Vec<Vec<Placed>> {
+    let mut runs: Vec<Vec<Placed>> = Vec::new();
+    for p in placed.iter().filter(|p| p.full) {
+        let alone = p.section == Section::Initiatives;
+        match runs.last_mut() {
+            Some(run) if !alone && run[0].section != Section::Initiatives => run.push(*p),
+            _ => runs.push(vec![*p]),
+        }
+    }
+    runs
+}
+
+/// Section `section` of `brief` in full.
+fn section(brief: &Brief, section: Section) -> Markup {
+    let who = &brief.stakeholder.name;
+    match section {
+        Section::Initiatives => html! {
+            section {
+                h2 { "Initiatives" }
+                @if brief.initiatives.is_empty() {
+                    p.empty { "No planned or committed initiatives." }
+                } @else {
+                    div.table-wrap {
+                        table {
+                            thead { tr {
+                                th.title scope="col" { "Initiative" } th scope="col" { "State" } th.n scope="col" { "Done" }
+                                th.n scope="col" { "Target" } th.n scope="col" { "P50" } th.n scope="col" { "P85" }
+                                th.n scope="col" { "Chance" } th.drift scope="col" { "Since last brief" }
+                            } }
+                            tbody { @for line in &brief.initiatives { (row(line)) } }
+                        }
+                    }
+                    p.sub { "★ serves an objective " (who) " owns or follows, or they follow it. Forecasts are the stored ones of each initiative's page; chance is of making the target." }
+                }
+            }
+        },
+        Section::Risks => html! {
+            section {
+                h2 { "Risks" }
+                @if brief.risks.is_empty() {
+                    p.empty { "None: every dated initiative has at least a 70% chance and none fell." }
+                } @else {
+                    ul { @for risk in &brief.risks { li { strong { (risk.title) } ": " (risk.reason) } } }
+                }
+            }
+        },
+        Section::ChangeRequests => html! {
+            section {
+                h2 { "Change requests" }
+                @if brief.change_requests.is_empty() {
+                    p.empty { "None filed or decided in the period." }
+                } @else {
+                    ul { @for r in &brief.change_requests {
+                        li {
+                            (r.kind) " " strong { (r.initiative) } " (" (words::request_status(r)) "), asked by " (r.filed_by)
+                            " on " (date::format(r.filed_on)) "; cost " (words::cost(r)) "."
+                            br; span.sub { "Why: " (r.reason) }
+                        }
+                    } }
+                }
+            }
+        },
+        Section::Decisions => html! {
+            section {
+                h2 { "Decisions needed from " (who) }
+                @if brief.decisions.is_empty() && brief.asks.is_empty() {
+                    p.empty { "Nothing waits for a decision." }
+                } @else {
+                    ul {
+                        @for d in &brief.decisions { li { (d.what) " " span.sub { "(waiting since " (date::format(d.since)) ")" } } }
+                        @for ask in &brief.asks { li { strong { "Ask: " } (ask) } }
+                    }
+                }
+            }
+        },
+        Section::KeyResults => html! {
+            section {
+                h2 { "Key results" }
+                @if brief.key_results.is_empty() {
+                    p.empty { (who) " owns or follows no objective." }
+                } @else {
+                    ul { @for kr in &brief.key_results { li { (kr.metric) ": " (words::key_result(kr)) } } }
+                }
+            }
+        },
+        Section::Evidence => html! {
+            section {
+                h2 { "Evidence" }
+                @if brief.evidence.is_empty() {
+                    p.empty { "No evidence linked to initiatives serving these objectives." }
+                } @else {
+                    ul { @for e in &brief.evidence {
+                        li {
+                            (e.summary)
+                            br; span.sub { (e.kind) " · " (words::day(e.date)) @if let Some(c) = &e.customer { " · " (c) } " · " (e.initiative) }
+                        }
+                    } }
+                }
+            }
+        },
+        Section::Commitments => html! {
+            section {
+                h2 { "Commitments" }
+                @if brief.commitments_due.is_empty() && brief.commitments_met.is_empty() {
+                    p.empty { "None due or met in the period." }
+                }
+                @for (title, lines) in [("Due in the period", &brief.commitments_due), ("Met in the period", &brief.commitments_met)] {
+                    @if !lines.is_empty() {
+                        p.sub { (title) }
+                        ul { @for c in lines { li { (c.statement) ", to " (c.to) ", " (words::commitment(c, brief.period.end)) } } }
+                    }
+                }
+            }
+        },
+        Section::Wins => html! {
+            section {
+                h2 { "Wins" }
+                @if brief.wins.is_empty() {
+                    p.empty { "No win confirmed in the period." }
+                } @else {
+                    ul { @for win in &brief.wins {
+                        li {
+                            (win.title) @if !win.impact.is_empty() { ": " (win.impact) }
+                            br; span.sub { (date::format(win.achieved_on)) " · credit: " (win.credited.join(", ")) }
+                        }
+                    } }
+                }
+            }
+        },
     }
 }
 

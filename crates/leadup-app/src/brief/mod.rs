@@ -9,6 +9,7 @@
 
 pub mod html;
 pub mod markdown;
+pub mod order;
 pub mod pdf;
 pub mod schedule;
 pub mod send;
@@ -23,6 +24,7 @@ use leadup_core::forecast::InitiativeForecast;
 use leadup_core::headline::{HeadlineItem, headline};
 use leadup_core::initiative::{Initiative, Status};
 use leadup_core::plan::VersionStatus;
+use leadup_core::stakeholder::Topic;
 use leadup_store::{NewBrief, Store, StoreError, StoredBrief};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
@@ -115,6 +117,8 @@ pub struct Audience {
     pub objective_ids: Vec<i64>,
     /// The initiatives their profile follows, by id.
     pub initiative_ids: Vec<i64>,
+    /// What they want to hear about, in the order their profile lists it.
+    pub topics: Vec<Topic>,
 }
 
 impl Audience {
@@ -124,6 +128,7 @@ impl Audience {
             Some(stakeholder) => Self {
                 objective_ids: stakeholder.objective_ids(),
                 initiative_ids: stakeholder.preferences().initiative_ids,
+                topics: stakeholder.preferences().topics,
                 team_ids: stakeholder.team_ids,
                 user: stakeholder.user,
             },
@@ -132,6 +137,7 @@ impl Audience {
                 team_ids: Vec::new(),
                 objective_ids: Vec::new(),
                 initiative_ids: Vec::new(),
+                topics: Vec::new(),
             },
         })
     }
@@ -603,6 +609,10 @@ pub struct Brief {
     /// The team's confirmed wins in the period, newest first, naming the people credited.
     #[serde(default)]
     pub wins: Vec<WinLine>,
+    /// What the stakeholder wanted to hear about when it was made, in their profile's order
+    /// ([`order::sections`]); briefs stored before that show every section in full.
+    #[serde(default)]
+    pub topics: Vec<Topic>,
     /// Sections kept for what leadup does not track yet (none now; briefs stored before
     /// commitments and wins were tracked keep theirs).
     #[serde(default)]
@@ -802,6 +812,7 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
         commitments_due: commitments.due.iter().map(CommitmentLine::of).collect(),
         commitments_met: commitments.met.iter().map(CommitmentLine::of).collect(),
         wins: wins.iter().map(WinLine::of).collect(),
+        topics: audience.topics.clone(),
         not_tracked: Vec::new(),
     })
 }
@@ -1143,6 +1154,7 @@ pub(crate) mod tests {
                 impact: "Fewer tickets (120 tickets/month)".to_owned(),
                 credited: vec!["Kwame [x](javascript:y)".to_owned(), "Lena".to_owned()],
             }],
+            topics: Vec::new(),
             not_tracked: Vec::new(),
         }
     }

@@ -17,6 +17,7 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
 
 use super::Brief;
+use super::order::{self, Section};
 use super::words;
 
 static REGULAR_DATA: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
@@ -236,136 +237,170 @@ fn layout(brief: &Brief) -> Layout {
         out.paragraph(&brief.note, Tone::Muted);
     }
 
-    out.heading("Initiatives");
-    if brief.initiatives.is_empty() {
-        out.paragraph("No planned or committed initiatives.", Tone::Muted);
-    } else {
-        // Columns: title, state, done, target, P50, P85, chance, since last brief.
-        let cols: [(f32, f32); 8] = [
-            (0.0, 128.0),
-            (130.0, 48.0),
-            (180.0, 34.0),
-            (216.0, 52.0),
-            (270.0, 52.0),
-            (324.0, 52.0),
-            (378.0, 32.0),
-            (418.0, 97.0),
-        ];
-        let at = |n: usize| (MARGIN + cols[n].0, cols[n].1);
-        let header = ["Initiative", "State", "Done", "Target", "P50", "P85", "Chance", "Since last brief"];
-        out.row(
-            header
-                .iter()
-                .enumerate()
-                .map(|(n, h)| {
-                    let cell = Cell::new(at(n).0, at(n).1, *h).bold().size(7.5).tone(Tone::Muted);
-                    if (2..=6).contains(&n) { cell.right() } else { cell }
-                })
-                .collect(),
-        );
-        out.rule();
-        for line in &brief.initiatives {
-            let star = if line.serves_stakeholder { " ★" } else { "" };
-            let done = if line.items == 0 { "–".to_owned() } else { format!("{}/{}", line.done, line.items) };
-            out.row(vec![
-                Cell::new(at(0).0, at(0).1, format!("{}{star}", line.title)).bold().size(7.5),
-                Cell::new(at(1).0, at(1).1, line.state.label()).size(7.5),
-                Cell::new(at(2).0, at(2).1, done).size(7.5).right(),
-                Cell::new(at(3).0, at(3).1, words::day(line.target)).size(7.5).right(),
-                Cell::new(at(4).0, at(4).1, words::day(line.p50)).size(7.5).right(),
-                Cell::new(at(5).0, at(5).1, words::day(line.p85)).size(7.5).right(),
-                Cell::new(at(6).0, at(6).1, words::chance(line.probability_by_target)).size(7.5).right(),
-                Cell::new(at(7).0, at(7).1, words::drift(line)).size(7.5),
-            ]);
-            out.row(vec![Cell::new(at(0).0, WIDTH, words::committed(line)).size(7.0).tone(Tone::Muted)]);
-            out.space(1.0);
-            out.rule();
+    let placed = order::sections(brief);
+    for p in placed.iter().filter(|p| p.full) {
+        section(&mut out, brief, p.section);
+    }
+    let rest: Vec<_> = placed.iter().filter(|p| !p.full).collect();
+    if !rest.is_empty() {
+        out.heading("Also in this period");
+        for p in rest {
+            out.bullet(&order::summary(brief, p.section));
         }
-        out.paragraph(
-            &format!("★ serves an objective {who} owns or follows, or they follow it. Forecasts are the stored ones of each initiative's page; chance is of making the target."),
-            Tone::Muted,
-        );
-    }
-
-    out.heading("Risks");
-    if brief.risks.is_empty() {
-        out.paragraph("None: every dated initiative has at least a 70% chance and none fell.", Tone::Muted);
-    }
-    for risk in &brief.risks {
-        out.bullet(&format!("{}: {}", risk.title, risk.reason));
-    }
-    out.heading("Change requests");
-    if brief.change_requests.is_empty() {
-        out.paragraph("None filed or decided in the period.", Tone::Muted);
-    }
-    for r in &brief.change_requests {
-        out.bullet(&format!(
-            "{} {} ({}), asked by {} on {}; cost {}. Why: {}",
-            r.kind,
-            r.initiative,
-            words::request_status(r),
-            r.filed_by,
-            date::format(r.filed_on),
-            words::cost(r),
-            r.reason
-        ));
-    }
-    out.heading(&format!("Decisions needed from {who}"));
-    if brief.decisions.is_empty() && brief.asks.is_empty() {
-        out.paragraph("Nothing waits for a decision.", Tone::Muted);
-    }
-    for d in &brief.decisions {
-        out.bullet(&format!("{} (waiting since {})", d.what, date::format(d.since)));
-    }
-    for ask in &brief.asks {
-        out.bullet(&format!("Ask: {ask}"));
-    }
-    out.heading("Key results");
-    if brief.key_results.is_empty() {
-        out.paragraph(&format!("{who} owns or follows no objective."), Tone::Muted);
-    }
-    for kr in &brief.key_results {
-        out.bullet(&format!("{}: {}", kr.metric, words::key_result(kr)));
-    }
-    out.heading("Evidence");
-    if brief.evidence.is_empty() {
-        out.paragraph("No evidence linked to initiatives serving these objectives.", Tone::Muted);
-    }
-    for e in &brief.evidence {
-        let from = e.customer.as_deref().map(|c| format!(", {c}")).unwrap_or_default();
-        out.bullet(&format!("{} ({}{from}, {}): {}", e.kind, words::day(e.date), e.initiative, e.summary));
-    }
-    out.heading("Commitments");
-    if brief.commitments_due.is_empty() && brief.commitments_met.is_empty() {
-        out.paragraph("None due or met in the period.", Tone::Muted);
-    }
-    for (title, lines) in [("Due in the period", &brief.commitments_due), ("Met in the period", &brief.commitments_met)]
-    {
-        if !lines.is_empty() {
-            out.paragraph(title, Tone::Muted);
-        }
-        for c in lines {
-            out.bullet(&format!("{}, to {}, {}", c.statement, c.to, words::commitment(c, brief.period.end)));
-        }
-    }
-    out.heading("Wins");
-    if brief.wins.is_empty() {
-        out.paragraph("No win confirmed in the period.", Tone::Muted);
-    }
-    for win in &brief.wins {
-        let impact = if win.impact.is_empty() { String::new() } else { format!(": {}", win.impact) };
-        out.bullet(&format!(
-            "{} ({}){impact}. Credit: {}",
-            win.title,
-            date::format(win.achieved_on),
-            win.credited.join(", ")
-        ));
     }
     for section in &brief.not_tracked {
         out.heading(&section.title);
         out.paragraph(&section.note, Tone::Muted);
     }
     out
+}
+
+/// Section `section` of `brief` in full.
+fn section(out: &mut Layout, brief: &Brief, section: Section) {
+    let who = &brief.stakeholder.name;
+    match section {
+        Section::Initiatives => {
+            out.heading("Initiatives");
+            if brief.initiatives.is_empty() {
+                out.paragraph("No planned or committed initiatives.", Tone::Muted);
+            } else {
+                // Columns: title, state, done, target, P50, P85, chance, since last brief.
+                let cols: [(f32, f32); 8] = [
+                    (0.0, 128.0),
+                    (130.0, 48.0),
+                    (180.0, 34.0),
+                    (216.0, 52.0),
+                    (270.0, 52.0),
+                    (324.0, 52.0),
+                    (378.0, 32.0),
+                    (418.0, 97.0),
+                ];
+                let at = |n: usize| (MARGIN + cols[n].0, cols[n].1);
+                let header = ["Initiative", "State", "Done", "Target", "P50", "P85", "Chance", "Since last brief"];
+                out.row(
+                    header
+                        .iter()
+                        .enumerate()
+                        .map(|(n, h)| {
+                            let cell = Cell::new(at(n).0, at(n).1, *h).bold().size(7.5).tone(Tone::Muted);
+                            if (2..=6).contains(&n) { cell.right() } else { cell }
+                        })
+                        .collect(),
+                );
+                out.rule();
+                for line in &brief.initiatives {
+                    let star = if line.serves_stakeholder { " ★" } else { "" };
+                    let done = if line.items == 0 { "–".to_owned() } else { format!("{}/{}", line.done, line.items) };
+                    out.row(vec![
+                        Cell::new(at(0).0, at(0).1, format!("{}{star}", line.title)).bold().size(7.5),
+                        Cell::new(at(1).0, at(1).1, line.state.label()).size(7.5),
+                        Cell::new(at(2).0, at(2).1, done).size(7.5).right(),
+                        Cell::new(at(3).0, at(3).1, words::day(line.target)).size(7.5).right(),
+                        Cell::new(at(4).0, at(4).1, words::day(line.p50)).size(7.5).right(),
+                        Cell::new(at(5).0, at(5).1, words::day(line.p85)).size(7.5).right(),
+                        Cell::new(at(6).0, at(6).1, words::chance(line.probability_by_target)).size(7.5).right(),
+                        Cell::new(at(7).0, at(7).1, words::drift(line)).size(7.5),
+                    ]);
+                    out.row(vec![Cell::new(at(0).0, WIDTH, words::committed(line)).size(7.0).tone(Tone::Muted)]);
+                    out.space(1.0);
+                    out.rule();
+                }
+                out.paragraph(
+                &format!("★ serves an objective {who} owns or follows, or they follow it. Forecasts are the stored ones of each initiative's page; chance is of making the target."),
+                Tone::Muted,
+            );
+            }
+        }
+        Section::Risks => {
+            out.heading("Risks");
+            if brief.risks.is_empty() {
+                out.paragraph("None: every dated initiative has at least a 70% chance and none fell.", Tone::Muted);
+            }
+            for risk in &brief.risks {
+                out.bullet(&format!("{}: {}", risk.title, risk.reason));
+            }
+        }
+        Section::ChangeRequests => {
+            out.heading("Change requests");
+            if brief.change_requests.is_empty() {
+                out.paragraph("None filed or decided in the period.", Tone::Muted);
+            }
+            for r in &brief.change_requests {
+                out.bullet(&format!(
+                    "{} {} ({}), asked by {} on {}; cost {}. Why: {}",
+                    r.kind,
+                    r.initiative,
+                    words::request_status(r),
+                    r.filed_by,
+                    date::format(r.filed_on),
+                    words::cost(r),
+                    r.reason
+                ));
+            }
+        }
+        Section::Decisions => {
+            out.heading(&format!("Decisions needed from {who}"));
+            if brief.decisions.is_empty() && brief.asks.is_empty() {
+                out.paragraph("Nothing waits for a decision.", Tone::Muted);
+            }
+            for d in &brief.decisions {
+                out.bullet(&format!("{} (waiting since {})", d.what, date::format(d.since)));
+            }
+            for ask in &brief.asks {
+                out.bullet(&format!("Ask: {ask}"));
+            }
+        }
+        Section::KeyResults => {
+            out.heading("Key results");
+            if brief.key_results.is_empty() {
+                out.paragraph(&format!("{who} owns or follows no objective."), Tone::Muted);
+            }
+            for kr in &brief.key_results {
+                out.bullet(&format!("{}: {}", kr.metric, words::key_result(kr)));
+            }
+        }
+        Section::Evidence => {
+            out.heading("Evidence");
+            if brief.evidence.is_empty() {
+                out.paragraph("No evidence linked to initiatives serving these objectives.", Tone::Muted);
+            }
+            for e in &brief.evidence {
+                let from = e.customer.as_deref().map(|c| format!(", {c}")).unwrap_or_default();
+                out.bullet(&format!("{} ({}{from}, {}): {}", e.kind, words::day(e.date), e.initiative, e.summary));
+            }
+        }
+        Section::Commitments => {
+            out.heading("Commitments");
+            if brief.commitments_due.is_empty() && brief.commitments_met.is_empty() {
+                out.paragraph("None due or met in the period.", Tone::Muted);
+            }
+            for (title, lines) in
+                [("Due in the period", &brief.commitments_due), ("Met in the period", &brief.commitments_met)]
+            {
+                if !lines.is_empty() {
+                    out.paragraph(title, Tone::Muted);
+                }
+                for c in lines {
+                    out.bullet(&format!("{}, to {}, {}", c.statement, c.to, words::commitment(c, brief.period.end)));
+                }
+            }
+        }
+        Section::Wins => {
+            out.heading("Wins");
+            if brief.wins.is_empty() {
+                out.paragraph("No win confirmed in the period.", Tone::Muted);
+            }
+            for win in &brief.wins {
+                let impact = if win.impact.is_empty() { String::new() } else { format!(": {}", win.impact) };
+                out.bullet(&format!(
+                    "{} ({}){impact}. Credit: {}",
+                    win.title,
+                    date::format(win.achieved_on),
+                    win.credited.join(", ")
+                ));
+            }
+        }
+    }
 }
 
 /// `brief` as a PDF document.

@@ -127,7 +127,7 @@ fn input_of(fields: &Fields) -> (PreferencesInput, ValidationErrors) {
     let initiative_ids = ids("initiative", "initiative_ids", "initiative");
     let webhook = value("webhook_url");
     let input = PreferencesInput {
-        topics: values("topic"),
+        topics: ordered_topics(fields, &mut errors),
         cadence: value("cadence"),
         schedule: Some(value("schedule")),
         channel: value("channel"),
@@ -303,9 +303,16 @@ async fn render(
                 h2 { "Edit the profile" }
                 p.muted { "The teams they sponsor are their executive roles; the objectives they own are those whose owner is their name. Choose the rest here." }
                 fieldset.choices-inline.invalid[error("topics").is_some()] {
-                    legend { "What they want to hear about" }
-                    @for topic in Topic::ALL {
-                        label.check { input type="checkbox" name="topic" value=(topic.as_str()) checked[chosen("topic", topic.as_str())]; (topic.label()) }
+                    legend { "What they want to hear about, and in which order (1 comes first in their brief)" }
+                    @for (position, topic) in topic_order(&prefs.topics).into_iter().enumerate() {
+                        span.topic-choice {
+                            label.check { input type="checkbox" name="topic" value=(topic.as_str()) checked[chosen("topic", topic.as_str())]; (topic.label()) }
+                            label.order {
+                                span.visually-hidden { "Position of " (topic.label()) }
+                                input type="number" min="1" max=(Topic::ALL.len()) name={ "order_" (topic.as_str()) }
+                                    value=(sent_value(sent, &format!("order_{}", topic.as_str())).unwrap_or_else(|| (position + 1).to_string()));
+                            }
+                        }
                     }
                     @if let Some(message) = error("topics") { span.field-error { (message) } }
                 }
@@ -365,4 +372,37 @@ async fn render(
         }
     };
     Ok(layout::page(&s.user.name, workspace.as_ref(), Some(Section::Briefs), caller, &content))
+}
+
+/// Every topic as the editor lists them: the profile's, in its order, then the others.
+fn topic_order(chosen: &[Topic]) -> Vec<Topic> {
+    chosen.iter().copied().chain(Topic::ALL.into_iter().filter(|t| !chosen.contains(t))).collect()
+}
+
+/// What the form sent as `name`, if it was sent.
+fn sent_value(sent: Option<&Fields>, name: &str) -> Option<String> {
+    sent?.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+}
+
+/// The ticked topics, ordered by the position typed next to each (ties keep the form's order).
+fn ordered_topics(fields: &Fields, errors: &mut ValidationErrors) -> Vec<String> {
+    let mut topics: Vec<(usize, String)> = Vec::new();
+    for (_, topic) in fields.iter().filter(|(k, _)| k == "topic") {
+        let typed = fields.iter().find(|(k, _)| *k == format!("order_{topic}")).map_or("", |(_, v)| v.trim());
+        let label = Topic::parse(topic).map_or_else(|| topic.clone(), |t| t.label().to_owned());
+        let position = match typed.parse::<usize>() {
+            Ok(n) if (1..=Topic::ALL.len()).contains(&n) => n,
+            _ if typed.is_empty() => Topic::ALL.len(),
+            _ => {
+                errors.add(
+                    "topics",
+                    format!("the position of {label}, '{typed}', is not a whole number from 1 to {}", Topic::ALL.len()),
+                );
+                Topic::ALL.len()
+            }
+        };
+        topics.push((position, topic.clone()));
+    }
+    topics.sort_by_key(|(position, _)| *position);
+    topics.into_iter().map(|(_, topic)| topic).collect()
 }
