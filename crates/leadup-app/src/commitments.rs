@@ -216,9 +216,10 @@ fn p85_track_record(histories: &[Vec<InitiativeForecast>], from: Option<Date>, t
 }
 
 /// Approves plan `plan_id`'s submitted version as `by` (with the executive's optional reason),
-/// committing to each of its items to `by`: the confidence of each is the chance of meeting its
-/// target that the submitted version's stored forecast gives ([`plan_progress::version`]), or
-/// [`NO_FORECAST_CONFIDENCE`] when none is stored. The one way every adapter approves a plan.
+/// committing to each of its items to `by`: the confidence of each is the one the manager
+/// stated on submitting it, or else the chance of meeting its target that the submitted
+/// version's stored forecast gives ([`plan_progress::version`]), or else
+/// [`NO_FORECAST_CONFIDENCE`]. The one way every adapter approves a plan.
 pub async fn approve_plan(store: &Store, plan_id: i64, by: Actor, reason: Option<&str>) -> Result<Plan, StoreError> {
     let plan = store.plan(plan_id).await?;
     let mut seeds = Vec::new();
@@ -231,9 +232,15 @@ pub async fn approve_plan(store: &Store, plan_id: i64, by: Actor, reason: Option
             .filter_map(|item| Some((item.initiative_id, item.forecast?.chance_by_target?)))
             .collect();
         for item in &submitted.content.items {
-            let confidence = chances.get(&item.initiative_id).copied().unwrap_or(NO_FORECAST_CONFIDENCE);
-            // Two decimals, as a person would state it.
-            let confidence = ((confidence * 100.0).round() / 100.0).clamp(0.0, 1.0);
+            let stated = submitted.stated_confidence.iter().find(|s| s.initiative_id == item.initiative_id);
+            // The manager's, or else the forecast's to two decimals, as a person would state it.
+            let confidence = stated.map_or_else(
+                || {
+                    let chance = chances.get(&item.initiative_id).copied().unwrap_or(NO_FORECAST_CONFIDENCE);
+                    ((chance * 100.0).round() / 100.0).clamp(0.0, 1.0)
+                },
+                |stated| stated.confidence,
+            );
             seeds.push(PlanItemCommitment { initiative_id: item.initiative_id, confidence });
         }
     }

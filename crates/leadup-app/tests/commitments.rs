@@ -12,7 +12,7 @@ use leadup_app::plan_progress;
 use leadup_app::snapshots::refresh_team;
 use leadup_core::commitment::{CommitmentInput, OutcomeInput, State, chance_by};
 use leadup_core::initiative::InitiativeInput;
-use leadup_core::plan::PlanInput;
+use leadup_core::plan::{PlanInput, StatedConfidence};
 use leadup_core::team::TeamInput;
 use leadup_core::work_item::{AttachRule, RuleKind, StatusCategory, WorkItem};
 use leadup_store::testing::{TestDatabase, execute};
@@ -89,7 +89,10 @@ async fn the_ledger_reads_the_stored_forecasts(store: Store) {
     .unwrap();
     let submitted_on = TODAY - Duration::days(14);
     let plan = store.create_plan(&plan, Actor::new(1, noon(submitted_on))).await.unwrap().id;
-    store.submit_plan(plan, Actor::new(1, noon(submitted_on))).await.unwrap();
+    // The manager states her confidence in Instant refunds only.
+    let stated = [StatedConfidence { initiative_id: ids[0], confidence: 0.75 }];
+    let submitted = store.submit_plan(plan, Actor::new(1, noon(submitted_on)), &stated).await.unwrap();
+    assert_eq!(submitted.versions[0].stated_confidence, stated);
     refresh_team(&store, team, submitted_on, noon(submitted_on)).await.unwrap();
     let chances: Vec<f64> = plan_progress::version(&store, plan, 1, submitted_on)
         .await
@@ -105,10 +108,12 @@ async fn the_ledger_reads_the_stored_forecasts(store: Store) {
     refresh_team(&store, team, TODAY, noon(TODAY)).await.unwrap();
     let listed = commitments::list(&store, team).await.unwrap();
     assert_eq!(listed.len(), 2);
-    // Payout reports is due first; each states the submitted version's stored chance, rounded.
+    // Payout reports is due first; without a stated confidence it states the submitted
+    // version's stored chance, rounded; Instant refunds the manager's.
     assert_eq!(listed[0].commitment.initiative_id, Some(ids[1]));
     assert_eq!(listed[0].commitment.confidence, (chances[0] * 100.0).round() / 100.0);
-    assert_eq!(listed[1].commitment.confidence, (chances[1] * 100.0).round() / 100.0);
+    assert_eq!(listed[1].commitment.confidence, 0.75);
+    assert_ne!((chances[1] * 100.0).round() / 100.0, 0.75, "the stated confidence differs from the forecast's");
     assert_eq!((listed[0].to.as_str(), listed[0].commitment.made), ("Erin", approved_on));
     assert_eq!(listed[0].commitment.budget.as_ref().map(|b| b.minor), Some(300_000));
     assert_eq!(listed[1].commitment.budget, None);
@@ -200,7 +205,7 @@ async fn without_a_stored_forecast_the_approval_states_an_even_chance(store: Sto
     .validate()
     .unwrap();
     let plan = store.create_plan(&plan, Actor::new(1, noon(TODAY))).await.unwrap().id;
-    store.submit_plan(plan, Actor::new(1, noon(TODAY))).await.unwrap();
+    store.submit_plan(plan, Actor::new(1, noon(TODAY)), &[]).await.unwrap();
     commitments::approve_plan(&store, plan, Actor::new(2, noon(TODAY)), None).await.unwrap();
     let listed = commitments::list(&store, team).await.unwrap();
     assert_eq!(listed.len(), 1);

@@ -97,7 +97,7 @@ async fn a_change_requests_impact_comes_from_the_teams_throughput() {
         "{early:?}"
     );
 
-    store.submit_plan(plan.id, Actor::now(1)).await.unwrap();
+    store.submit_plan(plan.id, Actor::now(1), &[]).await.unwrap();
     let plan = store.approve_plan(plan.id, Actor::now(2), None, &[]).await.unwrap();
     let result: Impact = plan_change_impact(&store, plan.id, &add_first.change, TODAY).await.unwrap();
 
@@ -159,7 +159,7 @@ async fn open_requests_follow_the_baseline(url: &str) {
     .validate()
     .unwrap();
     let plan = store.create_plan(&plan, Actor::now(1)).await.unwrap();
-    store.submit_plan(plan.id, Actor::now(1)).await.unwrap();
+    store.submit_plan(plan.id, Actor::now(1), &[]).await.unwrap();
     store.approve_plan(plan.id, Actor::now(2), None, &[]).await.unwrap();
 
     let remove_first = file(&store, plan.id, json!({"kind": "remove", "initiative_id": ids[0]})).await;

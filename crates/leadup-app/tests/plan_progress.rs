@@ -89,7 +89,7 @@ async fn the_progress_reads_the_stored_forecasts(store: Store) {
     let plan = store.create_plan(&plan, Actor::new(1, noon(submitted_on))).await.unwrap().id;
     assert_eq!(plan_progress::baseline(&store, plan, TODAY).await.unwrap(), None, "no baseline yet");
     assert_eq!(plan_progress::version(&store, plan, 1, TODAY).await.unwrap(), None, "a draft has no stored forecast");
-    store.submit_plan(plan, Actor::new(1, noon(submitted_on))).await.unwrap();
+    store.submit_plan(plan, Actor::new(1, noon(submitted_on)), &[]).await.unwrap();
 
     // Before the refresh, the submitted version has no stored forecast, and none is computed.
     let waiting = plan_progress::version(&store, plan, 1, submitted_on).await.unwrap().unwrap();
@@ -219,6 +219,7 @@ fn a_version_is_forecast_where_approving_it_puts_it() {
                 created: signed,
                 submitted: Some(signed),
                 approved: Some(signed),
+                stated_confidence: Vec::new(),
             })
             .into_iter()
             .collect(),

@@ -304,8 +304,46 @@ pub struct SignOff {
     pub at: OffsetDateTime,
 }
 
+/// The confidence the manager states, on submitting a version, of meeting one item's target:
+/// the confidence of the commitment approving the version makes (see
+/// `leadup_app::commitments::approve_plan`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatedConfidence {
+    /// The item's initiative.
+    pub initiative_id: i64,
+    /// The probability of meeting the item's target date, 0 to 1.
+    pub confidence: f64,
+}
+
+/// Checks the confidences stated on submitting a version of `content`: each a probability,
+/// for an initiative of the version, at most once (errors under `stated_confidence[N].field`).
+/// Returns them in the version's item order.
+pub fn check_stated_confidence(
+    content: &PlanContent,
+    stated: &[StatedConfidence],
+) -> Result<Vec<StatedConfidence>, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    for (n, s) in stated.iter().enumerate() {
+        crate::commitment::check_confidence(&mut errors, &format!("stated_confidence[{n}].confidence"), s.confidence);
+        let field = format!("stated_confidence[{n}].initiative_id");
+        if !content.items.iter().any(|item| item.initiative_id == s.initiative_id) {
+            errors.add(field, format!("initiative {} is not an item of this version", s.initiative_id));
+        } else if stated[..n].iter().any(|earlier| earlier.initiative_id == s.initiative_id) {
+            errors.add(field, format!("initiative {} has a confidence stated twice", s.initiative_id));
+        }
+    }
+    errors.into_result(|| {
+        content
+            .items
+            .iter()
+            .filter_map(|item| stated.iter().find(|s| s.initiative_id == item.initiative_id).copied())
+            .collect()
+    })
+}
+
 /// One version of a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanVersion {
     /// 1, 2, 3, ... within the plan.
     pub number: u32,
@@ -323,10 +361,13 @@ pub struct PlanVersion {
     pub submitted: Option<SignOff>,
     /// The executive who approved it, and when.
     pub approved: Option<SignOff>,
+    /// The confidences the manager stated on submitting it, in item order; items without one
+    /// are committed to with the forecast's chance at approval.
+    pub stated_confidence: Vec<StatedConfidence>,
 }
 
 /// A team's plan for a period, with every version, oldest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
     /// Stable identifier.
     pub id: i64,
@@ -554,6 +595,31 @@ mod tests {
         );
         assert_eq!(draft.content.total_budget(), 500_000);
         assert_eq!(draft.content.position(4), Some(1));
+    }
+
+    #[test]
+    fn stated_confidences_follow_the_item_order_and_bad_ones_are_named() {
+        let content =
+            PlanContent { items: vec![item(9, date!(2027 - 02 - 15), 0, 12), item(4, date!(2027 - 03 - 31), 0, 30)] };
+        let stated = |initiative_id, confidence| StatedConfidence { initiative_id, confidence };
+        assert_eq!(
+            check_stated_confidence(&content, &[stated(4, 0.6), stated(9, 0.9)]).unwrap(),
+            [stated(9, 0.9), stated(4, 0.6)]
+        );
+        assert_eq!(check_stated_confidence(&content, &[]).unwrap(), []);
+        let errors =
+            check_stated_confidence(&content, &[stated(9, 1.5), stated(7, 0.5), stated(9, 0.5), stated(4, f64::NAN)])
+                .unwrap_err();
+        let named: Vec<(&str, &str)> = errors.0.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        assert_eq!(
+            named,
+            [
+                ("stated_confidence[0].confidence", "1.5 is not a probability from 0 to 1 (write 80% as 0.8)"),
+                ("stated_confidence[1].initiative_id", "initiative 7 is not an item of this version"),
+                ("stated_confidence[2].initiative_id", "initiative 9 has a confidence stated twice"),
+                ("stated_confidence[3].confidence", "NaN is not a probability from 0 to 1 (write 80% as 0.8)"),
+            ]
+        );
     }
 
     #[test]

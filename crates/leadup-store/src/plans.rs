@@ -6,8 +6,8 @@
 
 use leadup_core::ValidationErrors;
 use leadup_core::plan::{
-    Origin, Period, Plan, PlanContent, PlanDecision, PlanDraft, PlanOutcome, PlanVersion, SignOff, VersionStatus,
-    decision_reason,
+    Origin, Period, Plan, PlanContent, PlanDecision, PlanDraft, PlanOutcome, PlanVersion, SignOff, StatedConfidence,
+    VersionStatus, check_stated_confidence, decision_reason,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -18,7 +18,7 @@ use crate::{BeginWrite, Store, StoreError, dispatch, plan_team, user_exists};
 
 const SELECT_PLANS: &str = "SELECT id, team_id, name, period_start, period_end FROM plans";
 const SELECT_VERSIONS: &str = "SELECT plan_id, number, status, origin, content, content_hash, created_by, created_at, \
-     submitted_by, submitted_at, approved_by, approved_at FROM plan_versions";
+     submitted_by, submitted_at, approved_by, approved_at, stated_confidence FROM plan_versions";
 
 const SELECT_DECISIONS: &str = "SELECT plan_id, version, outcome, decided_by, decided_at, reason FROM plan_decisions";
 
@@ -55,6 +55,7 @@ struct VersionRow {
     submitted_at: Option<i64>,
     approved_by: Option<i64>,
     approved_at: Option<i64>,
+    stated_confidence: Option<String>,
 }
 
 impl Store {
@@ -176,21 +177,24 @@ impl Store {
         self.plan(plan_id).await
     }
 
-    /// Submits the plan's draft for approval, recording who and when, with an audit entry.
-    pub async fn submit_plan(&self, plan_id: i64, by: Actor) -> Result<Plan, StoreError> {
+    /// Submits the plan's draft for approval, recording who and when and the confidences the
+    /// manager states of meeting its items' targets (checked by
+    /// [`check_stated_confidence`]; nothing is written when one is bad), with an audit entry.
+    pub async fn submit_plan(&self, plan_id: i64, by: Actor, stated: &[StatedConfidence]) -> Result<Plan, StoreError> {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await?;
             plan_team!(tx, plan_id)?;
             if !user_exists!(tx, by.user_id) {
                 return Err(StoreError::invalid("submitted_by", format!("unknown user {}", by.user_id)));
             }
-            let open: Option<(i64, String, String)> = sqlx::query_as(
-                "SELECT number, status, content_hash FROM plan_versions WHERE plan_id = $1 AND status IN ('draft', 'submitted')",
+            let open: Option<(i64, String, String, String)> = sqlx::query_as(
+                "SELECT number, status, content_hash, content FROM plan_versions \
+                 WHERE plan_id = $1 AND status IN ('draft', 'submitted')",
             )
             .bind(plan_id).fetch_optional(&mut *tx).await?;
-            let (number, hash) = match open {
-                Some((number, status, hash)) if status == "draft" => (number, hash),
-                Some((number, _, _)) => {
+            let (number, hash, content) = match open {
+                Some((number, status, hash, content)) if status == "draft" => (number, hash, content),
+                Some((number, _, _, _)) => {
                     return Err(StoreError::Conflict(format!("plan {plan_id} version {number} is already submitted")));
                 }
                 None => {
@@ -200,16 +204,21 @@ impl Store {
                     return Err(StoreError::Conflict(no_draft(plan_id, baseline)));
                 }
             };
+            let content = PlanContent::from_canonical_json(&content)
+                .map_err(|e| StoreError::Corrupt(format!("plan {plan_id} version {number}: content: {e}")))?;
+            let stated = check_stated_confidence(&content, stated).map_err(StoreError::Invalid)?;
+            let stated_json = (!stated.is_empty())
+                .then(|| serde_json::to_string(&stated).expect("stated confidences always serialise"));
             sqlx::query(
-                "UPDATE plan_versions SET status = 'submitted', submitted_by = $1, submitted_at = $2 \
-                 WHERE plan_id = $3 AND number = $4",
+                "UPDATE plan_versions SET status = 'submitted', submitted_by = $1, submitted_at = $2, stated_confidence = $3 \
+                 WHERE plan_id = $4 AND number = $5",
             )
-            .bind(by.user_id).bind(by.at.unix_timestamp()).bind(plan_id).bind(number)
+            .bind(by.user_id).bind(by.at.unix_timestamp()).bind(stated_json).bind(plan_id).bind(number)
             .execute(&mut *tx).await?;
             append_audit!(tx, by.event(
                 "plan.submitted",
                 format!("plan:{plan_id}/version:{number}"),
-                &json!({"content_hash": hash}),
+                &json!({"content_hash": hash, "stated_confidence": stated}),
             ));
             tx.commit().await?;
         });
@@ -311,8 +320,8 @@ impl Store {
                 }
                 PlanOutcome::SentBack => {
                     sqlx::query(
-                        "UPDATE plan_versions SET status = 'draft', submitted_by = NULL, submitted_at = NULL \
-                         WHERE plan_id = $1 AND number = $2",
+                        "UPDATE plan_versions SET status = 'draft', submitted_by = NULL, submitted_at = NULL, \
+                         stated_confidence = NULL WHERE plan_id = $1 AND number = $2",
                     )
                     .bind(plan_id).bind(number)
                     .execute(&mut *tx).await?;
@@ -475,6 +484,10 @@ fn plans_of(
             created: SignOff { user_id: row.created_by, at: stored_time(row.created_at, &what)? },
             submitted: sign_off(row.submitted_by, row.submitted_at, &what)?,
             approved: sign_off(row.approved_by, row.approved_at, &what)?,
+            stated_confidence: match &row.stated_confidence {
+                None => Vec::new(),
+                Some(text) => serde_json::from_str(text).map_err(|e| corrupt("stated_confidence", &e.to_string()))?,
+            },
         };
         if let Some(plan) = plans.iter_mut().find(|p| p.id == row.plan_id) {
             plan.versions.push(version);

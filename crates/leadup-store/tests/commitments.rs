@@ -239,7 +239,7 @@ async fn approving_a_baseline_commits_to_each_item(store: Store) {
     .validate()
     .unwrap();
     let plan = store.create_plan(&plan, Actor::new(MANAGER, datetime!(2027-01-04 09:00 UTC))).await.unwrap();
-    store.submit_plan(plan.id, Actor::new(MANAGER, datetime!(2027-01-04 10:00 UTC))).await.unwrap();
+    store.submit_plan(plan.id, Actor::new(MANAGER, datetime!(2027-01-04 10:00 UTC)), &[]).await.unwrap();
     let bad = [PlanItemCommitment { initiative_id: w.initiative, confidence: 1.5 }];
     match store.approve_plan(plan.id, Actor::new(EXECUTIVE, datetime!(2027-01-05 09:00 UTC)), None, &bad).await {
         Err(StoreError::Invalid(errors)) => assert_eq!(errors.0[0].field, "confidence"),

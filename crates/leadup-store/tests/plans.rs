@@ -5,7 +5,9 @@ use leadup_core::change_request::{
     ChangeRequestDraft, ChangeRequestInput, Decision, Impact, InitiativeImpact, Outlook, RequestStatus,
 };
 use leadup_core::initiative::InitiativeInput;
-use leadup_core::plan::{Origin, Period, PlanContent, PlanDraft, PlanInput, PlanOutcome, VersionStatus, diff};
+use leadup_core::plan::{
+    Origin, Period, PlanContent, PlanDraft, PlanInput, PlanOutcome, StatedConfidence, VersionStatus, diff,
+};
 use leadup_core::team::TeamInput;
 use leadup_store::testing::execute;
 use leadup_store::{Actor, Backend, Store, StoreError};
@@ -128,7 +130,7 @@ async fn baseline_plan(store: &Store, w: &World) -> i64 {
 /// A plan called `name` approved into its baseline.
 async fn baseline_plan_named(store: &Store, w: &World, name: &str) -> i64 {
     let plan = store.create_plan(&plan_draft(w, name), Actor::new(MANAGER, at(0))).await.unwrap();
-    store.submit_plan(plan.id, Actor::new(MANAGER, at(1))).await.unwrap();
+    store.submit_plan(plan.id, Actor::new(MANAGER, at(1)), &[]).await.unwrap();
     store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(2)), None, &[]).await.unwrap();
     plan.id
 }
@@ -202,7 +204,7 @@ async fn a_plan_goes_from_draft_to_baseline_and_is_replanned(store: Store) {
     assert_eq!(plan.versions[0].content, edited);
     assert_eq!(plan.versions[0].content_hash, edited.content_hash());
 
-    let plan = store.submit_plan(plan.id, Actor::new(MANAGER, at(5))).await.unwrap();
+    let plan = store.submit_plan(plan.id, Actor::new(MANAGER, at(5)), &[]).await.unwrap();
     let v1 = &plan.versions[0];
     assert_eq!(v1.status, VersionStatus::Submitted);
     assert_eq!(v1.submitted.map(|s| (s.user_id, s.at)), Some((MANAGER, at(5))));
@@ -215,7 +217,7 @@ async fn a_plan_goes_from_draft_to_baseline_and_is_replanned(store: Store) {
         )
     );
     assert_eq!(
-        conflict(store.submit_plan(plan.id, Actor::new(MANAGER, at(6))).await),
+        conflict(store.submit_plan(plan.id, Actor::new(MANAGER, at(6)), &[]).await),
         format!("plan {} version 1 is already submitted", plan.id)
     );
 
@@ -258,7 +260,7 @@ async fn a_plan_goes_from_draft_to_baseline_and_is_replanned(store: Store) {
         conflict(store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(22)), None, &[]).await)
             .contains("must be submitted before")
     );
-    store.submit_plan(plan.id, Actor::new(MANAGER, at(23))).await.unwrap();
+    store.submit_plan(plan.id, Actor::new(MANAGER, at(23)), &[]).await.unwrap();
     let plan = store.approve_plan(plan.id, Actor::new(EXECUTIVE, at(24)), None, &[]).await.unwrap();
     let statuses: Vec<VersionStatus> = plan.versions.iter().map(|v| v.status).collect();
     assert_eq!(statuses, [VersionStatus::Superseded, VersionStatus::Approved]);
@@ -318,7 +320,10 @@ async fn bad_plans_are_refused_and_nothing_is_written(store: Store) {
     assert!(invalid(store.edit_plan_draft(q2.id, &foreign).await).starts_with("items[0].initiative_id: initiative"));
     assert_eq!(store.plan(q2.id).await.unwrap(), q2, "the draft is unchanged");
     assert!(matches!(store.plan(4_242).await, Err(StoreError::NotFound { entity: "plan", id: 4_242 })));
-    assert!(matches!(store.submit_plan(4_242, Actor::new(MANAGER, at(0))).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        store.submit_plan(4_242, Actor::new(MANAGER, at(0)), &[]).await,
+        Err(StoreError::NotFound { .. })
+    ));
     assert!(matches!(store.edit_plan_draft(4_242, &PlanContent::default()).await, Err(StoreError::NotFound { .. })));
     assert_eq!(store.audit_log().await.unwrap().len(), 2, "only the first plan's submission and approval");
 }
@@ -719,7 +724,24 @@ async fn a_submitted_plan_is_sent_back_with_a_comment(store: Store) {
         conflict(early),
         format!("plan {plan} version 1 is a draft: it must be submitted before it can be sent back")
     );
-    store.submit_plan(plan, Actor::new(MANAGER, at(2))).await.unwrap();
+    // Stated confidences must be probabilities of the draft's items; a bad one writes nothing.
+    let first = store.plan(plan).await.unwrap().versions[0].content.items[0].initiative_id;
+    let bad = [
+        StatedConfidence { initiative_id: first, confidence: 1.2 },
+        StatedConfidence { initiative_id: w.foreign_initiative, confidence: 0.5 },
+    ];
+    assert_eq!(
+        invalid(store.submit_plan(plan, Actor::new(MANAGER, at(2)), &bad).await),
+        format!(
+            "stated_confidence[0].confidence: 1.2 is not a probability from 0 to 1 (write 80% as 0.8); \
+             stated_confidence[1].initiative_id: initiative {} is not an item of this version",
+            w.foreign_initiative
+        )
+    );
+    assert_eq!(store.plan(plan).await.unwrap().versions[0].status, VersionStatus::Draft, "nothing was written");
+    let stated = [StatedConfidence { initiative_id: first, confidence: 0.8 }];
+    let submitted = store.submit_plan(plan, Actor::new(MANAGER, at(2)), &stated).await.unwrap();
+    assert_eq!(submitted.versions[0].stated_confidence, stated);
     let before = actions(&store).await;
     for user in [MANAGER, MEMBER, OTHER_EXECUTIVE] {
         let refused = forbidden(store.send_back_plan(plan, Actor::new(user, at(3)), "No").await);
@@ -745,6 +767,7 @@ async fn a_submitted_plan_is_sent_back_with_a_comment(store: Store) {
     let sent = store.send_back_plan(plan, Actor::new(EXECUTIVE, at(4)), &format!("  {comment} ")).await.unwrap();
     let version = &sent.versions[0];
     assert_eq!((version.status, version.submitted, version.approved), (VersionStatus::Draft, None, None));
+    assert_eq!(version.stated_confidence, [], "a draft again: the confidences are stated anew on submitting");
     assert_eq!(sent.decisions.len(), 1);
     let decision = &sent.decisions[0];
     assert_eq!(
@@ -758,7 +781,7 @@ async fn a_submitted_plan_is_sent_back_with_a_comment(store: Store) {
     let mut content = sent.versions[0].content.clone();
     content.items[2].target_date = date!(2027 - 04 - 30);
     store.edit_plan_draft(plan, &content).await.unwrap();
-    let again = store.submit_plan(plan, Actor::new(MANAGER, at(5))).await.unwrap();
+    let again = store.submit_plan(plan, Actor::new(MANAGER, at(5)), &[]).await.unwrap();
     assert_eq!(again.sent_back(1), None);
     let approved = store.approve_plan(plan, Actor::new(EXECUTIVE, at(6)), Some(" Fits now. "), &[]).await.unwrap();
     let outcomes: Vec<(u32, PlanOutcome, Option<&str>)> =
@@ -828,7 +851,7 @@ async fn a_submitted_versions_forecast_is_stored_and_read(store: Store) {
     use leadup_store::VersionForecasts;
     let w = world(&store).await;
     let plan = store.create_plan(&plan_draft(&w, "2027 Q1"), Actor::new(MANAGER, at(0))).await.unwrap().id;
-    store.submit_plan(plan, Actor::new(MANAGER, at(1))).await.unwrap();
+    store.submit_plan(plan, Actor::new(MANAGER, at(1)), &[]).await.unwrap();
     assert_eq!(store.plan_version_forecasts(plan, 1).await.unwrap(), None);
     let forecast = |initiative_id: i64, team_id: i64, p: f64| InitiativeForecast {
         initiative_id,

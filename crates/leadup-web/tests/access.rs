@@ -446,7 +446,7 @@ async fn plan_with_request(
     }))
     .unwrap();
     let plan = store.create_plan(&input.validate().unwrap(), at("manager")).await.unwrap().id;
-    store.submit_plan(plan, at("manager")).await.unwrap();
+    store.submit_plan(plan, at("manager"), &[]).await.unwrap();
     store.approve_plan(plan, at("executive"), None, &[]).await.unwrap();
     let request: ChangeRequestInput = serde_json::from_value(serde_json::json!({
         "change": {"kind": "rescope", "initiative_id": initiative, "scope": 7}, "reason": "More to do"

@@ -665,7 +665,35 @@ async fn decisions_and_inbox(db: TestDatabase) {
         api.as_("manager", "PUT", &format!("/api/v1/plans/{plan}/draft"), Some(items)).await.status,
         StatusCode::OK
     );
-    assert_eq!(api.as_("manager", "POST", &submit, None).await.status, StatusCode::OK);
+    // The manager states her confidence in the second item; bad ones are named and change nothing.
+    let bad = json!({"stated_confidence": [{"initiative_id": api.initiatives[1], "confidence": 80},
+                                           {"initiative_id": 9_999, "confidence": 0.5}]});
+    let refused = api.as_("manager", "POST", &submit, Some(bad)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    let fields: Vec<&str> =
+        refused.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["stated_confidence[0].confidence", "stated_confidence[1].initiative_id"], "{}", refused.text);
+    let unknown = api.as_("manager", "POST", &submit, Some(json!({"confidence": 0.8}))).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown.text);
+    assert_eq!(
+        api.as_("manager", "GET", &format!("/api/v1/plans/{plan}"), None).await.body["versions"][0]["status"],
+        "draft"
+    );
+    let stated = json!({"stated_confidence": [{"initiative_id": api.initiatives[1], "confidence": 0.65}]});
+    let submitted = api.as_("manager", "POST", &submit, Some(stated)).await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
+    assert_eq!(
+        submitted.body["versions"][0]["stated_confidence"],
+        json!([{"initiative_id": api.initiatives[1], "confidence": 0.65}])
+    );
+    api.state().refresh_forecasts().await.unwrap();
+    let chance = leadup_app::plan_progress::version(&api.store, plan, 1, TODAY).await.unwrap().unwrap().items[0]
+        .forecast
+        .as_ref()
+        .and_then(|f| f.chance_by_target)
+        .unwrap();
+    let page = api.page("executive", &format!("/plans/{plan}")).await;
+    assert!(page.contains("Manager's confidence") && page.contains("65%") && page.contains("the forecast's"), "{page}");
     let approve = format!("/api/v1/plans/{plan}/approve");
     let too_long = api.as_("executive", "POST", &approve, Some(json!({"reason": "x".repeat(4001)}))).await;
     assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -675,6 +703,18 @@ async fn decisions_and_inbox(db: TestDatabase) {
     assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
     assert_eq!(approved.body["decisions"][1]["outcome"], "approved");
     assert_eq!(approved.body["decisions"][1]["reason"], "Dates fit now.");
+    // The commitments approving made: the stated confidence where one was stated, else the
+    // submitted version's forecast chance (rounded to whole percents).
+    let ledger = api.as_("member", "GET", &format!("/api/v1/teams/{team}/commitments"), None).await;
+    assert_eq!(ledger.status, StatusCode::OK, "{}", ledger.text);
+    let confidences: Vec<(i64, f64)> = ledger
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["initiative_id"].as_i64().unwrap(), c["confidence"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(confidences, [(api.initiatives[0], (chance * 100.0).round() / 100.0), (api.initiatives[1], 0.65)]);
     let log = api.store.audit_log().await.unwrap();
     let last: Value = serde_json::from_str(&log.last().unwrap().event.details).unwrap();
     assert_eq!(

@@ -973,7 +973,7 @@ async fn seed_plan(
     };
     let draft = input.validate().context("the demo plan")?;
     let plan = store.create_plan(&draft, at(manager, Duration::days(6))).await.context("saving the demo plan")?.id;
-    store.submit_plan(plan, at(manager, Duration::days(5))).await.context("submitting the demo plan")?;
+    store.submit_plan(plan, at(manager, Duration::days(5)), &[]).await.context("submitting the demo plan")?;
     let approval =
         "The three things we promised customers this quarter, SEPA Instant first as agreed with Hanseatic Builders.";
     leadup_app::commitments::approve_plan(store, plan, at(executive, Duration::days(4)), Some(approval))
@@ -999,14 +999,21 @@ async fn seed_plan(
     let mut first = baseline.clone();
     redated("Marketplace payouts pilot", &mut first)?;
     store.edit_plan_draft(plan, &first).await.context("editing the demo re-plan")?;
-    store.submit_plan(plan, at(manager, Duration::days(3))).await.context("submitting the demo re-plan")?;
+    store.submit_plan(plan, at(manager, Duration::days(3)), &[]).await.context("submitting the demo re-plan")?;
     let comment = "The pilot's date is what sales promised Freelanza, so it stays. If something has to move, \
                    move reconciliation, and show me what that does to its target.";
     store.send_back_plan(plan, at(executive, Duration::days(2)), comment).await.context("sending the re-plan back")?;
     let mut second = baseline;
     redated("Automatic payment-run reconciliation", &mut second)?;
     store.edit_plan_draft(plan, &second).await.context("revising the demo re-plan")?;
-    store.submit_plan(plan, at(manager, Duration::days(1))).await.context("resubmitting the demo re-plan")?;
+    // This time she states her confidence in the moved target; the others follow the forecast.
+    let reconciliation = INITIATIVES
+        .iter()
+        .position(|i| i.title.starts_with("Automatic payment-run reconciliation"))
+        .context("the reconciliation initiative")?;
+    let stated =
+        [leadup_core::plan::StatedConfidence { initiative_id: initiative_ids[reconciliation], confidence: 0.8 }];
+    store.submit_plan(plan, at(manager, Duration::days(1)), &stated).await.context("resubmitting the demo re-plan")?;
 
     let wanted = INITIATIVES
         .iter()

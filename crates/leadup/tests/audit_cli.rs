@@ -33,7 +33,7 @@ async fn approve_two_plans(store: &Store) {
         .validate()
         .unwrap();
         let plan = store.create_plan(&draft, Actor::now(1)).await.unwrap();
-        store.submit_plan(plan.id, Actor::now(1)).await.unwrap();
+        store.submit_plan(plan.id, Actor::now(1), &[]).await.unwrap();
         store.approve_plan(plan.id, Actor::now(2), None, &[]).await.unwrap();
     }
 }

@@ -8,9 +8,9 @@
 mod support;
 
 use leadup_store::testing::{TestDatabase, skip};
-use serde_json::Value;
-use support::Server;
+use serde_json::{Value, json};
 use support::browser::{Browser, screenshot_dir};
+use support::{Server, token_of};
 
 const SOFIA: &str = "sofia.marchetti@example.com";
 const MATEO: &str = "mateo.fernandez@example.com";
@@ -99,8 +99,22 @@ fn a_plan_is_approved_and_changed_through_a_change_request_in_chromium() {
     assert_eq!(items, [marketplace, reconciliation, multi_currency], "added at priority 1");
     assert_eq!(saved["versions"][0]["content"][2]["scope"], 30);
     browser.screenshot_now(&shots.join("plan-draft.png"), 2000);
+    // She states her confidence in the pilot; a value past the browser's own check is named.
+    browser.run_script("document.querySelector('form[action$=\"/submit\"]').noValidate = true;");
+    browser.fill(&format!("input[name=confidence_{marketplace}]"), "150");
+    browser.click("form[action$=\"/submit\"] button");
+    let refused = browser.wait_for("is not a percentage from 0 to 100");
+    assert!(refused.contains("Confidence for Marketplace payouts pilot for Freelanza"), "{refused}");
+    assert_eq!(server.get_json(&format!("/api/v1/plans/{plan}"))["versions"][0]["status"], "draft");
+    browser.fill(&format!("input[name=confidence_{marketplace}]"), "70");
+    browser.screenshot_now(&shots.join("plan-submit.png"), 2000);
     browser.click("form[action$=\"/submit\"] button");
     browser.wait_for("Waiting for approval by an executive of the team.");
+    let submitted = server.get_json(&format!("/api/v1/plans/{plan}"));
+    assert_eq!(
+        submitted["versions"][0]["stated_confidence"],
+        json!([{"initiative_id": marketplace, "confidence": 0.7}])
+    );
 
     // Mateo approves it: the baseline shows its hash and who approved it.
     switch_to(&browser, &server, MATEO);
@@ -115,6 +129,19 @@ fn a_plan_is_approved_and_changed_through_a_change_request_in_chromium() {
     assert!(approved.contains("Request a change"), "an executive may request a change");
     assert!(!approved.contains("Save draft") && !approved.contains("Start a re-plan"), "but not edit the plan");
     browser.screenshot_now(&shots.join("plan.png"), 1900);
+    // Approving committed to each item to Mateo, the pilot with Sofia's stated 70%.
+    let (status, ledger) = server.get_as(&token_of(&db.url, MATEO), &format!("/api/v1/teams/{payments}/commitments"));
+    assert_eq!(status, 200, "{ledger}");
+    let ledger: Value = serde_json::from_str(&ledger).unwrap();
+    let made: Vec<(i64, f64)> = ledger
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["plan_item"]["plan_id"] == plan)
+        .map(|c| (c["initiative_id"].as_i64().unwrap(), c["confidence"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(made.len(), 3, "{ledger}");
+    assert!(made.contains(&(marketplace, 0.7)), "{made:?}");
 
     // He files a change request and sees its cost.
     browser.click("a.button[href$=\"/change-requests/new\"]");

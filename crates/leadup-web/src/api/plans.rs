@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::Response;
 use leadup_core::change_request::{ChangeRequest, ChangeRequestInput, Decision};
 use leadup_core::disruption::DisruptionRecord;
-use leadup_core::plan::{Period, Plan, PlanDiff, PlanInput, PlanItemInput, diff, validate_items};
+use leadup_core::plan::{Period, Plan, PlanDiff, PlanInput, PlanItemInput, StatedConfidence, diff, validate_items};
 use leadup_core::roadmap::Quarter;
 use leadup_core::{ValidationErrors, date};
 use serde::Deserialize;
@@ -44,6 +44,15 @@ pub(crate) struct DraftContent {
 pub(crate) struct PlanDecisionInput {
     #[serde(default)]
     reason: Option<String>,
+}
+
+/// A submission: the confidence the manager states of meeting each item's target (optional,
+/// per item).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SubmitInput {
+    #[serde(default)]
+    stated_confidence: Vec<StatedConfidence>,
 }
 
 /// Which version's progress: the baseline's when none is named.
@@ -110,8 +119,13 @@ pub(crate) async fn edit_draft(
     Ok(Json(state.store.edit_plan_draft(id, &content).await?))
 }
 
-pub(crate) async fn submit(State(state): State<AppState>, caller: Caller, Id(id): Id) -> Result<Json<Plan>, AppError> {
-    let plan = state.store.submit_plan(id, state.actor(caller.user()?.user_id)).await?;
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    OptionalJson(input): OptionalJson<SubmitInput>,
+) -> Result<Json<Plan>, AppError> {
+    let plan = state.store.submit_plan(id, state.actor(caller.user()?.user_id), &input.stated_confidence).await?;
     // The refresher stores the submitted version's forecast for the executive to see.
     state.forecasts_changed(plan.team_id);
     Ok(Json(plan))

@@ -27,8 +27,8 @@ use leadup_core::headline::{Headline, percent};
 use leadup_core::initiative::Initiative;
 use leadup_core::money::{Money, major_units, parse_major_units};
 use leadup_core::plan::{
-    Origin, Period, Plan, PlanContent, PlanDecision, PlanDiff, PlanInput, PlanItemInput, PlanVersion, VersionStatus,
-    diff, validate_items,
+    Origin, Period, Plan, PlanContent, PlanDecision, PlanDiff, PlanInput, PlanItemInput, PlanVersion, StatedConfidence,
+    VersionStatus, diff, validate_items,
 };
 use leadup_core::roadmap::Quarter;
 use leadup_core::strategy::Workspace;
@@ -495,9 +495,12 @@ pub(super) async fn load_plan(state: &AppState, id: &str) -> Result<Plan, PageEr
 }
 
 /// The draft's edit form as the manager sent it back with errors: its rows and the errors.
+/// What a refused form sent back to the page: the draft's rows as entered (none when the
+/// submission, not the draft, was refused), the errors, and the confidences as entered.
 struct DraftErrors {
-    rows: Vec<Row>,
+    rows: Option<Vec<Row>>,
     errors: ValidationErrors,
+    confidences: Fields,
 }
 
 #[allow(clippy::too_many_lines)] // one page, read top to bottom
@@ -524,13 +527,15 @@ async fn render_plan(
     let may_approve = caller.may(Action::ApprovePlan, team);
     let may_request = caller.may(Action::FileChangeRequest, team);
     let editing = making.filter(|v| v.status == VersionStatus::Draft && may_edit);
-    let (rows, errors) = match (draft_errors, editing) {
-        (Some(sent), _) => (sent.rows, Some(sent.errors)),
+    let (sent_rows, errors, confidences) =
+        draft_errors.map_or((None, None, Vec::new()), |sent| (sent.rows, Some(sent.errors), sent.confidences));
+    let rows = match (sent_rows, editing) {
+        (Some(rows), _) => rows,
         (None, Some(version)) => {
             let remaining = remaining_scope(state, &view).await?;
-            (rows_of(&version.content, &view, &remaining, plan.period.end), None)
+            rows_of(&version.content, &view, &remaining, plan.period.end)
         }
-        (None, None) => (Vec::new(), None),
+        (None, None) => Vec::new(),
     };
     let may_share = caller.may(Action::ManageShareLinks, team);
     let today = state.today();
@@ -575,7 +580,7 @@ async fn render_plan(
                     h2 { "Progress against the baseline" }
                     span.muted { (sentence(&as_of_text(progress, today))) }
                 }
-                (progress_view(progress, &view, true))
+                (progress_view(progress, &view, true, &[]))
             }
         }
         @if let Some(baseline) = baseline {
@@ -627,6 +632,7 @@ async fn render_plan(
                     form.submit-form method="post" action={ "/plans/" (plan.id) "/submit" } {
                         input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
                         p { "When the draft is ready, submit it: an executive of the team then approves it into the baseline, and it can no longer be edited." }
+                        (confidence_fields(&version.content, &view, &confidences))
                         button type="submit" { "Submit for approval" }
                     }
                 } @else {
@@ -636,7 +642,7 @@ async fn render_plan(
                                 h3 { "Forecast if approved" }
                                 p.muted.hint { "Each initiative in this version's order with its target, forecast on the team's own record ("
                                     (as_of_text(forecast, today)) "). Approve knowing which targets are unlikely, or send the plan back with a comment." }
-                                (progress_view(forecast, &view, false))
+                                (progress_view(forecast, &view, false, &version.stated_confidence))
                             },
                             None => (items_table(&version.content, &view)),
                         }
@@ -742,7 +748,66 @@ fn p85_cell(forecast: Option<&ForecastFigures>) -> Markup {
 
 /// A plan version's committed initiatives against their targets, under its headline.
 /// `since_approval` adds the change since the baseline was approved.
-fn progress_view(progress: &PlanProgress, view: &Context, since_approval: bool) -> Markup {
+/// The submit form's confidence per saved item: blank commits with the forecast's chance.
+fn confidence_fields(content: &PlanContent, view: &Context, entered: &Fields) -> Markup {
+    html! {
+        @if !content.items.is_empty() {
+            fieldset.stated-confidence {
+                legend { "Your confidence of meeting each target" }
+                p.muted.hint { "Approving the plan makes a commitment per initiative to the approving executive, with the confidence you state here (a percentage). "
+                    "Leave one blank to commit with the forecast's chance when the plan is approved. Your track record compares what you state with what happens." }
+                div.confidence-grid {
+                    @for item in &content.items {
+                        @let name = confidence_field(item.initiative_id);
+                        @let value = entered.iter().find(|(k, _)| *k == name).map_or("", |(_, v)| v.as_str());
+                        label {
+                            span.label { (view.title(item.initiative_id)) " · by " (date::format(item.target_date)) }
+                            span.percent-input {
+                                input type="number" name=(name) min="0" max="100" step="1" inputmode="numeric" value=(value) placeholder="forecast's";
+                                " %"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn confidence_field(initiative_id: i64) -> String {
+    format!("confidence_{initiative_id}")
+}
+
+/// The confidences entered in the submit form, as probabilities, for the items of `content`;
+/// a value that is not a percentage from 0 to 100 is named by its initiative.
+fn stated_confidence(
+    fields: &Fields,
+    content: &PlanContent,
+    view: &Context,
+) -> Result<Vec<StatedConfidence>, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let mut stated = Vec::new();
+    for item in &content.items {
+        let name = confidence_field(item.initiative_id);
+        let Some((_, text)) = fields.iter().find(|(k, _)| *k == name) else { continue };
+        let text = text.trim().trim_end_matches('%').trim_end();
+        if text.is_empty() {
+            continue;
+        }
+        match text.parse::<f64>() {
+            Ok(percent) if (0.0..=100.0).contains(&percent) => {
+                stated.push(StatedConfidence { initiative_id: item.initiative_id, confidence: percent / 100.0 });
+            }
+            _ => errors.add(
+                format!("Confidence for {}", view.title(item.initiative_id)),
+                format!("'{text}' is not a percentage from 0 to 100"),
+            ),
+        }
+    }
+    errors.into_result(|| stated)
+}
+
+fn progress_view(progress: &PlanProgress, view: &Context, since_approval: bool, stated: &[StatedConfidence]) -> Markup {
     html! {
         (headline_view(&progress.headline))
         @if progress.items.is_empty() {
@@ -751,7 +816,9 @@ fn progress_view(progress: &PlanProgress, view: &Context, since_approval: bool) 
             div.scroll {
                 table.progress-table {
                     thead { tr {
-                        th { "Initiative" } th.num { "Chance by target" } th { "P85 date" } th { "Target" }
+                        th { "Initiative" } th.num { "Chance by target" }
+                        @if !stated.is_empty() { th.num { "Manager's confidence" } }
+                        th { "P85 date" } th { "Target" }
                         @if since_approval { th { "Since approval" } }
                         th.num { "Budget" } th.num { "Spent" } th.num { "Items done" }
                     } }
@@ -761,6 +828,12 @@ fn progress_view(progress: &PlanProgress, view: &Context, since_approval: bool) 
                         tr class=[late.then_some("late")] {
                             td { (view.link(item.initiative_id)) }
                             td.num.chance { @match chance { Some(c) => strong { (percent(c)) }, None => span.muted { "–" } } }
+                            @if !stated.is_empty() {
+                                td.num { @match stated.iter().find(|s| s.initiative_id == item.initiative_id) {
+                                    Some(s) => (percent(s.confidence)),
+                                    None => span.muted { "the forecast's" },
+                                } }
+                            }
                             td { (p85_cell(item.forecast.as_ref())) }
                             td.nowrap { @if let Some(target) = item.target { (date::format(target)) } }
                             @if since_approval {
@@ -788,6 +861,7 @@ fn progress_view(progress: &PlanProgress, view: &Context, since_approval: bool) 
             p.muted.hint {
                 "P85: 85% likely done by that date, on the team's own record; a target is at risk when its chance is under 85% and off track under 50%. "
                 "Budget is the plan's; spent is what the initiative has spent so far."
+                @if !stated.is_empty() { " The manager's confidence is the one stated on submitting: approving commits to each target with it (or with the forecast's chance where none was stated)." }
             }
         }
     }
@@ -1065,7 +1139,15 @@ pub(crate) async fn edit_draft(
             Err(errors) => errors,
         };
         let params = DiffParams { from: None, to: None };
-        let page = render_plan(&state, &caller, &plan, &params, Some(DraftErrors { rows, errors }), None).await?;
+        let page = render_plan(
+            &state,
+            &caller,
+            &plan,
+            &params,
+            Some(DraftErrors { rows: Some(rows), errors, confidences: Vec::new() }),
+            None,
+        )
+        .await?;
         Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     }
     .await;
@@ -1074,7 +1156,7 @@ pub(crate) async fn edit_draft(
 
 /// What a plan's buttons do.
 enum Step {
-    Submit,
+    Submit(Vec<StatedConfidence>),
     Approve(Option<String>),
     SendBack(String),
     Replan,
@@ -1084,7 +1166,7 @@ async fn step(state: &AppState, caller: &Caller, id: &str, step: Step) -> Result
     let plan = load_plan(state, id).await?;
     let by = state.actor(caller.user()?.user_id);
     let (plan, anchor) = match step {
-        Step::Submit => (state.store.submit_plan(plan.id, by).await?, "draft"),
+        Step::Submit(stated) => (state.store.submit_plan(plan.id, by, &stated).await?, "draft"),
         Step::Approve(reason) => {
             (leadup_app::commitments::approve_plan(&state.store, plan.id, by, reason.as_deref()).await?, "progress")
         }
@@ -1100,8 +1182,28 @@ fn reason_field(fields: &Fields) -> String {
     fields.iter().find(|(k, _)| k == "reason").map(|(_, v)| v.clone()).unwrap_or_default()
 }
 
-pub(crate) async fn submit(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Response {
-    step(&state, &caller, &id, Step::Submit).await.unwrap_or_else(IntoResponse::into_response)
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let result: Result<Response, PageError> = async {
+        let plan = load_plan(&state, &id).await?;
+        let view = Context::load(&state, plan.team_id).await?;
+        let draft = in_making(&plan).filter(|v| v.status == VersionStatus::Draft);
+        match draft.map_or(Ok(Vec::new()), |v| stated_confidence(&fields, &v.content, &view)) {
+            Ok(stated) => step(&state, &caller, &id, Step::Submit(stated)).await,
+            Err(errors) => {
+                let params = DiffParams { from: None, to: None };
+                let sent = DraftErrors { rows: None, errors, confidences: fields };
+                let page = render_plan(&state, &caller, &plan, &params, Some(sent), None).await?;
+                Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            }
+        }
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 pub(crate) async fn approve(

@@ -161,6 +161,12 @@ impl Browser {
         self.command("POST", &format!("/element/{element}/value"), Some(&json!({ "text": text })));
     }
 
+    /// Runs `script` in the page, as a hostile user could from the console (e.g. to switch off
+    /// the browser's own form checks and reach the server's).
+    pub fn run_script(&self, script: &str) {
+        self.command("POST", "/execute/sync", Some(&json!({ "script": script, "args": [] })));
+    }
+
     /// Chooses the file at `path` in the file input matching `selector`.
     pub fn attach(&self, selector: &str, path: &Path) {
         let element = self.element(selector);
