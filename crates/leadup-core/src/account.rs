@@ -54,15 +54,18 @@ pub enum ShareKind {
     Plan,
     /// A team's process page: its process document and decision log.
     Process,
+    /// A team's track record: its credibility report.
+    Credibility,
 }
 
 impl ShareKind {
-    /// The kind as stored: `dashboard`, `plan` or `process`.
+    /// The kind as stored: `dashboard`, `plan`, `process` or `credibility`.
     pub fn as_str(self) -> &'static str {
         match self {
             ShareKind::Dashboard => "dashboard",
             ShareKind::Plan => "plan",
             ShareKind::Process => "process",
+            ShareKind::Credibility => "credibility",
         }
     }
 
@@ -72,6 +75,7 @@ impl ShareKind {
             "dashboard" => Some(ShareKind::Dashboard),
             "plan" => Some(ShareKind::Plan),
             "process" => Some(ShareKind::Process),
+            "credibility" => Some(ShareKind::Credibility),
             _ => None,
         }
     }
@@ -84,7 +88,7 @@ pub struct ShareLink {
     pub id: i64,
     /// What it shows.
     pub kind: ShareKind,
-    /// The team's id (for a dashboard) or the plan's id.
+    /// The team's id (for a dashboard, process or track record) or the plan's id.
     pub target_id: i64,
     /// The team it belongs to.
     pub team_id: i64,

@@ -1,12 +1,13 @@
 //! Wins, the process document and hand-added decisions, on SQLite and on PostgreSQL.
 
 use leadup_core::access::Role;
+use leadup_core::account::ShareKind;
 use leadup_core::initiative::InitiativeInput;
 use leadup_core::process::{DecisionInput, ProcessInput};
 use leadup_core::strategy::ObjectiveInput;
 use leadup_core::team::TeamInput;
 use leadup_core::win::{WinInput, WinStatus, credits_per_person};
-use leadup_store::{Actor, Store, StoreError};
+use leadup_store::{Actor, NewShareLink, Store, StoreError};
 use serde_json::json;
 use time::macros::{date, datetime};
 
@@ -17,6 +18,7 @@ conformance!(
     bad_wins_are_refused_naming_the_field_and_nothing_is_written,
     process_versions_are_kept,
     hand_decisions_round_trip_and_only_the_manager_adds_them,
+    a_share_link_shows_any_of_a_teams_pages,
 );
 
 const TODAY: time::Date = date!(2026 - 12 - 04);
@@ -268,4 +270,27 @@ async fn hand_decisions_round_trip_and_only_the_manager_adds_them(store: Store) 
         ("Mia and Eve", "Lower fees", t.manager)
     );
     assert_eq!(store.team_decisions(t.id).await.unwrap(), [stored]);
+}
+
+async fn a_share_link_shows_any_of_a_teams_pages(store: Store) {
+    let payments = team(&store, "Payments").await;
+    for (n, kind) in [ShareKind::Dashboard, ShareKind::Process, ShareKind::Credibility].into_iter().enumerate() {
+        let hash = format!("{n:064x}");
+        let link = NewShareLink {
+            token_hash: &hash,
+            kind,
+            target_id: payments.id,
+            team_id: payments.id,
+            created_by: payments.manager,
+            created_at: 100,
+            expires_at: 200,
+        };
+        let created = store.create_share_link(&link).await.unwrap();
+        let found = store.share_link(&hash, 150).await.unwrap().unwrap();
+        assert_eq!((found.id, found.kind, found.target_id), (created.id, kind, payments.id));
+        assert_eq!(store.share_link(&hash, 200).await.unwrap(), None, "expired");
+    }
+    let kinds: Vec<ShareKind> = store.share_links(payments.id).await.unwrap().iter().map(|l| l.kind).collect();
+    assert_eq!(kinds.len(), 3);
+    assert!(kinds.contains(&ShareKind::Credibility));
 }

@@ -8,8 +8,9 @@
 mod support;
 
 use leadup_store::testing::{TestDatabase, skip};
-use support::Server;
+use serde_json::json;
 use support::browser::{Browser, screenshot_dir};
+use support::{Server, token_of};
 
 const SOFIA: &str = "sofia.marchetti@example.com";
 const KWAME: &str = "kwame.mensah@example.com";
@@ -40,6 +41,15 @@ fn wins_and_the_process_page_in_chromium() {
     browser.fill("input[name=title]", "Payout <script>alert(1)</script> fees halved");
     browser.fill("input[name=achieved_on]", "2199-01-01");
     browser.fill("textarea[name=credits]", "Lena Vogel\nKwame Mensah");
+    // It moves the first key result of the first objective that has one.
+    let objectives = server.get_json("/api/v1/objectives");
+    let (objective, metric) = objectives
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|o| Some((o["id"].as_i64()?, o["key_results"][0]["metric"].as_str()?.to_owned())))
+        .expect("an objective with a key result");
+    browser.select("select[name=serves]", &format!("key-result:{objective}:0"));
     browser.click("form[action$='/wins'] button[type=submit]");
     let refused = browser.wait_for("Nothing was saved");
     assert!(refused.contains("achieved_on: 2199-01-01 is in the future"), "{refused}");
@@ -59,6 +69,12 @@ fn wins_and_the_process_page_in_chromium() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     assert!(proposed.contains("Payout &lt;script&gt;alert(1)&lt;/script&gt; fees halved"), "escaped");
+    let stored = server.get_json(&format!("/api/v1/teams/{payments}/wins"));
+    assert_eq!((&stored["wins"][0]["objective_id"], &stored["wins"][0]["key_result"]), (&json!(objective), &json!(0)));
+    assert!(
+        proposed.contains(&format!("href=\"/strategy#objective-{objective}\"")) && proposed.contains(&metric),
+        "{proposed}"
+    );
     browser.sign_out();
 
     // The manager confirms it.
@@ -115,4 +131,31 @@ fn wins_and_the_process_page_in_chromium() {
     assert!(!shared.contains("Save a new version") && !shared.contains("/priorities?"), "{shared}");
     no_violations(&browser, "the shared process page");
     browser.screenshot_at(&shots.join("process-shared-390.png"), 390, 3000);
+
+    // And the team's track record, from its page.
+    browser.sign_in(&server.url(""), SOFIA, server.password(SOFIA));
+    let record = browser.dom(&server.url(&format!("/teams/{payments}/credibility")));
+    assert!(record.contains(&format!("href=\"/teams/{payments}/share?shows=credibility\"")), "{record}");
+    browser.click("a[href$='shows=credibility']");
+    browser.wait_for("Create link");
+    browser.click("form.rule-form button[type=submit]");
+    let created = browser.wait_for("Your new link");
+    let start = created.find("/share/").unwrap();
+    let token: String = created[start + 7..].chars().take_while(char::is_ascii_alphanumeric).collect();
+    assert!(created.contains("<td>Track record</td>"), "listed: {created}");
+    browser.sign_out();
+    let shared = browser.dom(&server.url(&format!("/share/{token}")));
+    let (status, report) = server.get_as(&token_of(&db.url, SOFIA), &format!("/api/v1/teams/{payments}/credibility"));
+    assert_eq!(status, 200, "{report}");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert!(shared.contains("Track record of Payments") && shared.contains("Shared read-only until"), "{shared}");
+    let closed = report["commitments"].as_i64().unwrap();
+    assert!(
+        closed > 0 && shared.contains(&format!("<span class=\"figure-value\">{closed}</span>")),
+        "{report} {shared}"
+    );
+    assert!(!shared.contains("href=\"/teams/") && !shared.contains("<form"), "read-only, no way in: {shared}");
+    no_violations(&browser, "the shared track record");
+    browser.screenshot_at(&shots.join("credibility-shared-1280.png"), 1280, 2000);
+    browser.screenshot_at(&shots.join("credibility-shared-390.png"), 390, 3600);
 }

@@ -2,7 +2,8 @@
 //! current forecast gives each linked one against the confidence stated, and a warning when it
 //! is below), the form to add one and, per open commitment, the form to record its outcome; and
 //! `/teams/{id}/credibility`: the track record over a period, each figure explained in plain
-//! words, the reliability chart and the trend by quarter. Both read `leadup_app::commitments`,
+//! words, the reliability chart and the trend by quarter, which a share link shows read-only
+//! (`shared_credibility`). Both read `leadup_app::commitments`,
 //! the service the API and the CLI use.
 
 use axum::Form;
@@ -391,6 +392,9 @@ pub(crate) async fn credibility(
         div.page-head {
             h1 { "Track record of " (team.name) }
             a.button.secondary href={ "/teams/" (team.id) "/commitments" } { "Commitments" }
+            @if caller.may(Action::ManageShareLinks, team.id) {
+                a.button.secondary href={ "/teams/" (team.id) "/share?shows=credibility" } { "Share" }
+            }
         }
         p.muted.lead {
             "How the team, managed by " (layout::people(&team.managers, "nobody yet")) ", kept what it promised: over the commitments closed "
@@ -410,7 +414,22 @@ pub(crate) async fn credibility(
             }
             div.actions { button type="submit" { "Show" } }
         }
-        (figures(&report))
+        (report_sections(&report))
+    };
+    Ok(layout::page(
+        &format!("Track record · {}", team.name),
+        workspace.as_ref(),
+        Some(Section::Teams),
+        &caller,
+        &content,
+    ))
+}
+
+/// What the track record says, as the page and a share link show it: the figures, the
+/// reliability chart and the trend by quarter.
+fn report_sections(report: &Credibility) -> Markup {
+    html! {
+        (figures(report))
         section.card {
             h2 { "Stated confidence against what happened" }
             p.muted { "Each dot is the commitments stated with about the same confidence (in tenths), placed at how often they were kept by their original date; its number says how many. On the dashed diagonal, promises were kept exactly as often as stated; below it, more confidently made than kept." }
@@ -440,14 +459,24 @@ pub(crate) async fn credibility(
                 }
             }
         }
+    }
+}
+
+/// Team `team`'s track record as a share link shows it: read-only, over every commitment
+/// closed up to today, with no forms or links into the signed-in pages.
+pub(super) async fn shared_credibility(state: &AppState, team: i64, expires: &str) -> PageResult {
+    let record = state.store.team(team).await?;
+    let workspace = state.store.workspace().await?;
+    let report = commitments::report(&state.store, team, None, state.today()).await?;
+    let content = html! {
+        h1 { "Track record of " (record.name) }
+        p.muted.lead {
+            "How the team, managed by " (layout::people(&record.managers, "nobody yet")) ", kept what it promised, over the commitments closed up to "
+            (format(report.report.to)) ". Shared read-only until " (expires) "."
+        }
+        (report_sections(&report))
     };
-    Ok(layout::page(
-        &format!("Track record · {}", team.name),
-        workspace.as_ref(),
-        Some(Section::Teams),
-        &caller,
-        &content,
-    ))
+    Ok(layout::page(&format!("Track record · {}", record.name), workspace.as_ref(), None, &Caller::Anonymous, &content))
 }
 
 fn figures(report: &Credibility) -> Markup {

@@ -40,7 +40,7 @@ pub(crate) async fn list(
     let id = id.parse().map_err(|_| missing(&format!("Team '{id}'")))?;
     let shows = match (preselect.plan, preselect.shows.as_deref()) {
         (Some(plan), _) => format!("plan:{plan}"),
-        (None, Some("process")) => "process".to_owned(),
+        (None, Some(kind @ ("process" | "credibility"))) => kind.to_owned(),
         _ => "dashboard".to_owned(),
     };
     render(&state, &caller, id, &shows, None, None).await
@@ -52,19 +52,22 @@ pub(crate) struct NewLink {
     shows: Option<String>,
 }
 
-/// What a link is to show, from the form's `shows`: `dashboard` or `plan:ID` of one of
-/// `team`'s plans.
+/// What a link is to show, from the form's `shows`: `dashboard`, `process`, `credibility` or
+/// `plan:ID` of one of `team`'s plans.
 async fn target(state: &AppState, team: i64, shows: Option<&str>) -> Result<(ShareKind, i64), String> {
     match shows.unwrap_or("dashboard") {
         "dashboard" => Ok((ShareKind::Dashboard, team)),
         "process" => Ok((ShareKind::Process, team)),
+        "credibility" => Ok((ShareKind::Credibility, team)),
         other => {
             let plan = other.strip_prefix("plan:").and_then(|id| id.parse::<i64>().ok());
             match plan {
                 Some(plan) if state.store.plan(plan).await.is_ok_and(|p| p.team_id == team) => {
                     Ok((ShareKind::Plan, plan))
                 }
-                _ => Err(format!("shows: '{other}' is not this team's dashboard, process or one of its plans")),
+                _ => Err(format!(
+                    "shows: '{other}' is not this team's dashboard, process, track record or one of its plans"
+                )),
             }
         }
     }
@@ -151,6 +154,9 @@ pub(crate) async fn view(
             render_shared(&state, link.target_id, &date_time(link.expires_at), &diff).await
         }
         ShareKind::Process => super::process::shared(&state, link.target_id, &date_time(link.expires_at)).await,
+        ShareKind::Credibility => {
+            super::commitments::shared_credibility(&state, link.target_id, &date_time(link.expires_at)).await
+        }
     }
 }
 
@@ -171,7 +177,7 @@ async fn render(
         p.crumbs { a href="/teams" { "Teams" } " / " a href={ "/teams/" (team) } { (record.name) } " / Share" }
         h1 { "Share " (record.name) }
         section.card {
-            p { "A share link shows the team's dashboard, its process and decision log, or one of its plans, read-only, to anyone who has the link, without signing in, until it expires or you revoke it." }
+            p { "A share link shows the team's dashboard, its process and decision log, its track record, or one of its plans, read-only, to anyone who has the link, without signing in, until it expires or you revoke it." }
             @if let Some(url) = new_url {
                 div.alert.success role="status" {
                     p { strong { "Your new link. Copy it now: it is shown only this once." } }
@@ -185,6 +191,7 @@ async fn render(
                     select name="shows" {
                         option value="dashboard" selected[shows == "dashboard"] { "The team's dashboard" }
                         option value="process" selected[shows == "process"] { "The team's process and decision log" }
+                        option value="credibility" selected[shows == "credibility"] { "The team's track record" }
                         @for plan in &plans {
                             @let value = format!("plan:{}", plan.id);
                             option value=(value) selected[shows == value] { "Plan " (plan.name) }
@@ -225,6 +232,7 @@ fn kind_name(link: &ShareLink, plans: &[Plan]) -> String {
     match link.kind {
         ShareKind::Dashboard => "Dashboard".to_owned(),
         ShareKind::Process => "Process and decision log".to_owned(),
+        ShareKind::Credibility => "Track record".to_owned(),
         ShareKind::Plan => plans
             .iter()
             .find(|p| p.id == link.target_id)

@@ -22,6 +22,29 @@ use super::{PageError, PageResult, missing};
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::{AppError, AppState};
 
+/// The objective and key result the form's `serves` names: `None` when it names neither in
+/// the form's words (the store then checks that they exist).
+fn serves(text: &str) -> Option<(Option<i64>, Option<u32>)> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some((None, None));
+    }
+    if let Some(objective) = text.strip_prefix("objective:") {
+        return Some((Some(objective.parse().ok()?), None));
+    }
+    let (objective, key_result) = text.strip_prefix("key-result:")?.split_once(':')?;
+    Some((Some(objective.parse().ok()?), Some(key_result.parse().ok()?)))
+}
+
+/// The form's value for what a win serves.
+fn serves_value(objective: Option<i64>, key_result: Option<u32>) -> String {
+    match (objective, key_result) {
+        (Some(o), Some(k)) => format!("key-result:{o}:{k}"),
+        (Some(o), None) => format!("objective:{o}"),
+        _ => String::new(),
+    }
+}
+
 /// The propose form as sent: credits one per line.
 #[derive(Deserialize, Default, Clone)]
 pub(crate) struct WinFields {
@@ -31,6 +54,9 @@ pub(crate) struct WinFields {
     achieved_on: String,
     #[serde(default)]
     initiative_id: String,
+    /// What it serves of the strategy: empty, `objective:ID` or `key-result:ID:N`.
+    #[serde(default)]
+    serves: String,
     #[serde(default)]
     impact: String,
     #[serde(default)]
@@ -54,6 +80,10 @@ impl WinFields {
                 Some,
             ),
         };
+        let (objective_id, key_result) = serves(&self.serves).unwrap_or_else(|| {
+            errors.add("serves", format!("'{}' is not an objective or one of its key results", self.serves));
+            (None, None)
+        });
         let impact_value = match self.impact_value.trim() {
             "" => None,
             value => value.parse().map_or_else(
@@ -68,8 +98,8 @@ impl WinFields {
             title: self.title.clone(),
             achieved_on: self.achieved_on.clone(),
             initiative_id,
-            objective_id: None,
-            key_result: None,
+            objective_id,
+            key_result,
             impact: self.impact.clone(),
             impact_value,
             impact_unit: self.impact_unit.clone(),
@@ -254,6 +284,7 @@ async fn render(
     let workspace = state.store.workspace().await?;
     let listed = wins::team_wins(&state.store, team).await?;
     let initiatives: Vec<_> = state.store.initiatives().await?.into_iter().filter(|i| i.team_id == team).collect();
+    let objectives = state.store.objectives().await?;
     let may_propose = caller.may(Action::ProposeWins, team);
     let may_confirm = caller.may(Action::ConfirmWins, team);
     let fields = fields
@@ -286,12 +317,16 @@ async fn render(
                         @if let Some(i) = win.initiative_id.and_then(|i| initiatives.iter().find(|x| x.id == i)) {
                             " · serves " a href={ "/initiatives/" (i.id) } { (i.title) }
                         }
+                        @if let Some(o) = win.objective_id.and_then(|o| objectives.iter().find(|x| x.id == o)) {
+                            " · towards " a href={ "/strategy#objective-" (o.id) } { (o.title) }
+                            @if let Some(kr) = win.key_result.and_then(|k| o.key_results.get(k as usize)) { " (" (kr.metric) ")" }
+                        }
                     }
                     (impact(win))
                     p { "Credit: " (credit_names(win)) }
                     @if let Some(reason) = &win.decline_reason { p { "Declined: " (reason) } }
                     @if may_confirm && win.status == WinStatus::Proposed {
-                        div.actions {
+                        div.actions.win-decision {
                             form.inline method="post" action={ "/wins/" (win.id) "/decision" } {
                                 input type="hidden" name=(CSRF_FIELD) value=(caller.csrf());
                                 input type="hidden" name="decision" value="confirm";
@@ -324,6 +359,22 @@ async fn render(
                             @for i in &initiatives { option value=(i.id) selected[fields.initiative_id == i.id.to_string()] { (i.title) } }
                         }
                     }
+                    label { span.label { "Objective or key result it moves (optional)" }
+                        select name="serves" {
+                            option value="" { "None" }
+                            @for o in &objectives {
+                                optgroup label=(o.title) {
+                                    @let value = serves_value(Some(o.id), None);
+                                    option value=(value) selected[fields.serves == value] { (o.title) " (the objective)" }
+                                    @for (n, kr) in o.key_results.iter().enumerate() {
+                                        @let value = serves_value(Some(o.id), u32::try_from(n).ok());
+                                        option value=(value) selected[fields.serves == value] { "Key result: " (kr.metric) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @let e = format!("{} {} {}", error_of("serves"), error_of("objective_id"), error_of("key_result")); @if !e.trim().is_empty() { p.field-error { (e) } }
                     label { span.label { "Impact in words" } input type="text" name="impact" value=(fields.impact); }
                     label { span.label { "Impact as a number (optional)" } input type="text" inputmode="decimal" name="impact_value" value=(fields.impact_value); }
                     label { span.label { "Unit of that number" } input type="text" name="impact_unit" value=(fields.impact_unit); }
