@@ -124,6 +124,7 @@ async fn drafts_wait_for_review_and_sent_briefs_are_queued(store: Store) {
         now: noon(tuesday),
         note: "All on track.".into(),
         asks: vec![],
+        track_record: true,
     };
     let brief = leadup_app::brief::generate(&store, &audience, &request).await.unwrap();
     store.save_brief(&brief.to_new(MANAGER, noon(tuesday), Some(noon(tuesday)))).await.unwrap();

@@ -159,6 +159,7 @@ impl Fixture {
             now: sent,
             note: String::new(),
             asks: Vec::new(),
+            track_record: true,
         };
         let generated = leadup_app::brief::generate(&store, &audience, &request).await.unwrap();
         let brief = store.save_brief(&generated.to_new(holders["manager"], sent, Some(sent))).await.unwrap().id;

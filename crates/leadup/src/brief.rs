@@ -107,7 +107,8 @@ pub async fn brief(store: &Store, args: BriefArgs) -> anyhow::Result<()> {
         None => audience.team(store, None).await,
     }
     .map_err(flagged)?;
-    let request = Request { team_id, days, today, now, note: args.note, asks: args.asks };
+    let request =
+        Request { team_id, days, today, now, note: args.note, asks: args.asks, track_record: !args.no_track_record };
     let generated = brief::generate(store, &audience, &request).await.map_err(flagged)?;
     let bytes = match args.format.as_str() {
         "html" => brief::html::html(&generated).into_bytes(),

@@ -498,6 +498,10 @@ pub struct BriefArgs {
     /// An ask of the executive (repeat for several).
     #[arg(long = "ask", value_name = "TEXT")]
     pub asks: Vec<String>,
+    /// Leave out the team's track record (its commitments kept over the last 12 months), which
+    /// the brief includes by default.
+    #[arg(long)]
+    pub no_track_record: bool,
     /// The day the brief is as of (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,

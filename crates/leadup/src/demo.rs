@@ -905,6 +905,7 @@ async fn seed_briefs(store: &Store, today: Date, team: i64, objective: i64) -> a
             now: sent,
             note: notes[n].to_owned(),
             asks: Vec::new(),
+            track_record: true,
         };
         let brief = leadup_app::brief::generate(store, &audience, &request).await.context("generating a demo brief")?;
         store.save_brief(&brief.to_new(manager, sent, Some(sent))).await.context("storing a demo brief")?;

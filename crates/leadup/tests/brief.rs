@@ -8,7 +8,7 @@
 mod support;
 
 use leadup_store::testing::TestDatabase;
-use serde_json::Value;
+use serde_json::{Value, json};
 use support::{Server, leadup, pdf_pages, pdf_text, stderr, stdout, token_of};
 
 const MATEO: &str = "mateo.fernandez@example.com";
@@ -196,6 +196,32 @@ fn the_brief_agrees(url: &str) {
         assert_eq!((&line["statement"], &line["confidence"]), (&stored["statement"], &stored["confidence"]), "{line}");
         assert_eq!(line["chance_now"], stored["chance_now"], "{line}");
     }
+    // The track record is the credibility report's over the 12 months to the period's end.
+    let to = leadup_core::date::parse(period.1).unwrap();
+    let from = leadup_core::date::format(to - time::Duration::days(364));
+    let uri = format!("/api/v1/teams/{payments}/credibility?from={from}&to={}", period.1);
+    let (status, report) = server.get_as(&sofia, &uri);
+    assert_eq!(status, 200, "{report}");
+    let report: Value = serde_json::from_str(&report).unwrap();
+    let record = &brief["track_record"];
+    assert_eq!((&record["from"], &record["to"]), (&json!(from), &json!(period.1)), "{record}");
+    for (shown, counted) in [
+        ("closed", "commitments"),
+        ("kept_on_time", "kept_on_time"),
+        ("renegotiated_early", "renegotiated_early"),
+        ("missed", "missed"),
+        ("dropped", "dropped"),
+        ("on_time_rate", "on_time_rate"),
+        ("brier", "brier"),
+    ] {
+        assert_eq!(record[shown], report[counted], "{shown}: {record} against {report}");
+    }
+    assert!(record["closed"].as_u64().unwrap() > 0, "the demo's year of commitments: {record}");
+    let without =
+        format!(r#"{{"stakeholder_id": {mateo_id}, "team_id": {payments}, "status": "draft", "track_record": false}}"#);
+    let (status, left_out) = server.post_json_as(&sofia, "/api/v1/briefs", &without);
+    assert_eq!(status, 201, "{left_out}");
+    assert!(serde_json::from_str::<Value>(&left_out).unwrap()["content"]["track_record"].is_null(), "{left_out}");
 
     // Who reads a stored brief: the team's managers, and the executive once it is sent (a
     // draft waits for the manager's review).
@@ -260,7 +286,8 @@ fn the_brief_agrees(url: &str) {
             Some(()),
             "{pdf_text}"
         );
-        assert!(!pdf_text.contains("COMMITMENTS") && pdf_text.contains(" met\n"), "{pdf_text}");
+        assert!(!pdf_text.contains("COMMITMENTS") && pdf_text.contains(" met; "), "{pdf_text}");
+        assert!(pdf_text.contains("kept on time over 12 months\n"), "the track record summed up: {pdf_text}");
         assert_eq!(pdf_pages(&pdf), Some(1), "the demo brief is one A4 page");
     }
     assert_eq!(
@@ -272,6 +299,12 @@ fn the_brief_agrees(url: &str) {
         !markdown.contains("## Change requests") && markdown.contains("- 1 change request this period\n"),
         "{markdown}"
     );
+    // The track record is summed up with the commitments, unless the manager leaves it out.
+    let rate = record["on_time_rate"].as_f64().unwrap();
+    assert!(markdown.contains(&format!("met; {:.0}% kept on time over 12 months\n", rate * 100.0)), "{markdown}");
+    let bare = leadup(url, &["brief", "--for", MATEO, "--format", "markdown", "--no-track-record"]);
+    assert!(bare.status.success(), "{}", stderr(&bare));
+    assert!(!stdout(&bare).contains("kept on time over 12 months"), "{}", stdout(&bare));
 
     // Priya's profile lists risks, change requests and budget: her brief puts them first.
     let priya_brief = leadup(url, &["brief", "--for", PRIYA, "--team", "Payments", "--format", "markdown"]);

@@ -48,11 +48,22 @@ fn a_manager_sends_a_brief_that_prints_on_one_page() {
     browser.click("p.review a");
     let preview = browser.wait_for("Save as sent");
     assert!(preview.contains("Changes are since the brief sent"), "{preview}");
+    // The track record is in by default; the manager may leave it out.
+    assert!(preview.contains("kept on time over 12 months"), "{preview}");
+    browser.click("input[name=track_record]");
+    browser.click("button[value=preview]");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while browser.source().contains("kept on time over 12 months") {
+        assert!(std::time::Instant::now() < deadline, "the track record stayed in the preview");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    browser.click("input[name=track_record]");
     browser.fill("textarea[name=note]", "Multi-currency decides two enterprise deals: <b>ten minutes</b> on Monday?");
     browser.fill("textarea[name=asks]", "Approve the multi-currency change request");
     browser.click("button[value=preview]");
     let preview = browser.wait_for("ten minutes");
     assert!(preview.contains("&lt;b&gt;ten minutes&lt;/b&gt;"), "the note is shown as typed");
+    assert!(preview.contains("kept on time over 12 months"), "ticked again: {preview}");
     assert!(preview.contains("Approve the multi-currency change request"));
     browser.screenshot_at(&shots.join("brief-preview-1280.png"), 1280, 1800);
     browser.screenshot_at(&shots.join("brief-preview-390.png"), 390, 1800);

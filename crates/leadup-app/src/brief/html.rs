@@ -195,6 +195,10 @@ fn section(brief: &Brief, section: Section) -> Markup {
                         ul { @for c in lines { li { (c.statement) ", to " (c.to) ", " (words::commitment(c, brief.period.end)) } } }
                     }
                 }
+                @if let Some(t) = &brief.track_record {
+                    p.sub { "Track record" }
+                    p { (words::track_record(t)) }
+                }
             }
         },
         Section::Wins => html! {

@@ -182,6 +182,9 @@ fn section(w: &mut String, brief: &Brief, section: Section) {
                     let _ = writeln!(w);
                 }
             }
+            if let Some(t) = &brief.track_record {
+                let _ = writeln!(w, "Track record: {}\n", words::track_record(t));
+            }
         }
         Section::Wins => {
             let _ = writeln!(w, "## Wins\n");

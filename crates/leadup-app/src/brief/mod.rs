@@ -19,6 +19,7 @@ use std::cmp::Ordering;
 
 use leadup_core::access::Role;
 use leadup_core::account::{User, normalise_email};
+use leadup_core::commitment::credibility;
 use leadup_core::date::{iso_date, iso_date_option};
 use leadup_core::forecast::InitiativeForecast;
 use leadup_core::headline::{HeadlineItem, headline};
@@ -36,6 +37,8 @@ use crate::inbox::InboxKind;
 pub const DEFAULT_DAYS: u32 = 14;
 /// The longest period a brief covers, in days.
 pub const MAX_DAYS: u32 = 366;
+/// How far back the track record a brief includes reaches, in days.
+pub const TRACK_RECORD_DAYS: i64 = 365;
 /// An initiative whose chance of meeting its target is under this is a risk.
 pub const RISK_BELOW: f64 = 0.7;
 /// An initiative whose chance fell by at least this since the last brief is a risk.
@@ -203,6 +206,9 @@ pub struct Request {
     pub note: String,
     /// The manager's asks.
     pub asks: Vec<String>,
+    /// Whether the brief includes the team's track record (its credibility report over the
+    /// last [`TRACK_RECORD_DAYS`] days) with its commitments.
+    pub track_record: bool,
 }
 
 impl Request {
@@ -527,6 +533,32 @@ impl CommitmentLine {
     }
 }
 
+/// The team's track record as a brief includes it: the credibility report's figures over the
+/// commitments closed from `from` to `to` (`leadup_core::commitment::credibility`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackRecordLine {
+    /// The first day counted.
+    #[serde(with = "iso_date")]
+    pub from: Date,
+    /// The last day counted (the brief's end).
+    #[serde(with = "iso_date")]
+    pub to: Date,
+    /// Commitments closed, dropped included.
+    pub closed: usize,
+    /// Met by the date first promised, never renegotiated.
+    pub kept_on_time: usize,
+    /// Renegotiated in time and met by the new date.
+    pub renegotiated_early: usize,
+    /// Missed, met late or renegotiated late.
+    pub missed: usize,
+    /// Dropped.
+    pub dropped: usize,
+    /// Kept on time out of those not dropped.
+    pub on_time_rate: Option<f64>,
+    /// How well the stated confidence matched what happened (0 is perfect).
+    pub brier: Option<f64>,
+}
+
 /// A confirmed win of the team in the period, with the people credited.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WinLine {
@@ -609,6 +641,9 @@ pub struct Brief {
     /// The team's confirmed wins in the period, newest first, naming the people credited.
     #[serde(default)]
     pub wins: Vec<WinLine>,
+    /// The team's track record, when the manager included it.
+    #[serde(default)]
+    pub track_record: Option<TrackRecordLine>,
     /// What the stakeholder wanted to hear about when it was made, in their profile's order
     /// ([`order::sections`]); briefs stored before that show every section in full.
     #[serde(default)]
@@ -790,6 +825,23 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
     let decisions = decisions(store, audience, team_id, request.now).await?;
     let commitments = crate::commitments::due_and_met(store, &[team_id], period.start, period.end).await?;
     let wins = crate::wins::confirmed_in_period(store, &[team_id], period.start, period.end).await?;
+    let track_record = if request.track_record {
+        let from = period.end - Duration::days(TRACK_RECORD_DAYS - 1);
+        let counts = credibility(&store.team_commitments(&[team_id]).await?, Some(from), period.end).counts;
+        Some(TrackRecordLine {
+            from,
+            to: period.end,
+            closed: counts.commitments,
+            kept_on_time: counts.kept_on_time,
+            renegotiated_early: counts.renegotiated_early,
+            missed: counts.missed,
+            dropped: counts.dropped,
+            on_time_rate: counts.on_time_rate,
+            brier: counts.brier,
+        })
+    } else {
+        None
+    };
 
     Ok(Brief {
         stakeholder: Person {
@@ -812,6 +864,7 @@ pub async fn generate(store: &Store, audience: &Audience, request: &Request) -> 
         commitments_due: commitments.due.iter().map(CommitmentLine::of).collect(),
         commitments_met: commitments.met.iter().map(CommitmentLine::of).collect(),
         wins: wins.iter().map(WinLine::of).collect(),
+        track_record,
         topics: audience.topics.clone(),
         not_tracked: Vec::new(),
     })
@@ -1154,6 +1207,17 @@ pub(crate) mod tests {
                 impact: "Fewer tickets (120 tickets/month)".to_owned(),
                 credited: vec!["Kwame [x](javascript:y)".to_owned(), "Lena".to_owned()],
             }],
+            track_record: Some(TrackRecordLine {
+                from: date!(2026 - 02 - 01),
+                to: date!(2027 - 01 - 31),
+                closed: 13,
+                kept_on_time: 6,
+                renegotiated_early: 2,
+                missed: 4,
+                dropped: 1,
+                on_time_rate: Some(0.5),
+                brier: Some(0.2125),
+            }),
             topics: Vec::new(),
             not_tracked: Vec::new(),
         }
@@ -1187,6 +1251,14 @@ pub(crate) mod tests {
         );
         assert!(
             text.contains("Met in the period:\n\n- Refunds in a day, to Mateo, due 2027-01-15 (met 2027-01-12)"),
+            "{text}"
+        );
+        // The track record over 12 months, in one sentence, after the period's commitments.
+        assert!(
+            text.contains(
+                "Track record: 6 of 12 commitments closed in the 12 months to 2027-01-31 kept on time (50%), \
+                 2 renegotiated early, 4 missed, 1 dropped; Brier score 0.21 (0 is perfect, 0.25 is always saying 50%).\n"
+            ),
             "{text}"
         );
         // Wins name the people credited, escaped like every text.

@@ -126,9 +126,15 @@ pub fn summary(brief: &Brief, section: Section) -> String {
         ),
         Section::Evidence => count(brief.evidence.len(), "piece of evidence", "pieces of evidence"),
         Section::Commitments => format!(
-            "{} due, {} met",
+            "{} due, {} met{}",
             count(brief.commitments_due.len(), "commitment", "commitments"),
-            brief.commitments_met.len()
+            brief.commitments_met.len(),
+            brief
+                .track_record
+                .as_ref()
+                .and_then(|t| t.on_time_rate)
+                .map(|r| format!("; {:.0}% kept on time over 12 months", r * 100.0))
+                .unwrap_or_default()
         ),
         Section::Wins => count(brief.wins.len(), "win", "wins") + " confirmed",
     }

@@ -384,6 +384,10 @@ fn section(out: &mut Layout, brief: &Brief, section: Section) {
                     out.bullet(&format!("{}, to {}, {}", c.statement, c.to, words::commitment(c, brief.period.end)));
                 }
             }
+            if let Some(t) = &brief.track_record {
+                out.paragraph("Track record", Tone::Muted);
+                out.paragraph(&words::track_record(t), Tone::Text);
+            }
         }
         Section::Wins => {
             out.heading("Wins");

@@ -72,7 +72,15 @@ pub async fn run_due(store: &Store, today: Date, now: OffsetDateTime) -> Result<
             }
             let team = store.team(team_id).await?;
             let Some(author) = team.managers.iter().find_map(|m| m.user_id) else { continue };
-            let request = Request { team_id, days: cadence.days(), today, now, note: String::new(), asks: Vec::new() };
+            let request = Request {
+                team_id,
+                days: cadence.days(),
+                today,
+                now,
+                note: String::new(),
+                asks: Vec::new(),
+                track_record: true,
+            };
             let brief = generate(store, &audience, &request).await?;
             let sent_at = (schedule == Schedule::Send).then_some(now);
             let stored = store.save_brief(&brief.to_new(author, now, sent_at)).await?;

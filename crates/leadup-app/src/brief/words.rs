@@ -116,6 +116,28 @@ pub fn since(brief: &Brief) -> String {
 /// Where a commitment stands as of `as_of`, after its statement and to whom: "due 2026-12-31
 /// (90% stated; 11% likely now)", "due 2026-11-30 (overdue; 50% stated)", or "due 2026-12-15
 /// (met 2026-12-10)".
+/// The track record in one sentence: "6 of 12 commitments closed in the 12 months to
+/// 2027-01-31 kept on time (50%), 2 renegotiated early, 4 missed, 1 dropped; Brier score 0.21
+/// (0 is perfect)".
+pub fn track_record(t: &super::TrackRecordLine) -> String {
+    let months = format!("in the 12 months to {}", date::format(t.to));
+    if t.closed == 0 {
+        return format!("No commitment closed {months}.");
+    }
+    let counted = t.closed - t.dropped;
+    let rate = t.on_time_rate.map(|r| format!(" ({:.0}%)", r * 100.0)).unwrap_or_default();
+    let brier =
+        t.brier.map(|b| format!("; Brier score {b:.2} (0 is perfect, 0.25 is always saying 50%)")).unwrap_or_default();
+    format!(
+        "{} of {counted} {} closed {months} kept on time{rate}, {} renegotiated early, {} missed, {} dropped{brier}.",
+        t.kept_on_time,
+        if counted == 1 { "commitment" } else { "commitments" },
+        t.renegotiated_early,
+        t.missed,
+        t.dropped
+    )
+}
+
 pub fn commitment(c: &super::CommitmentLine, as_of: Date) -> String {
     let stated = format!("{:.0}% stated", c.confidence * 100.0);
     let stands = match (c.state.as_str(), c.met_on, c.chance_now) {

@@ -68,6 +68,8 @@ pub(crate) struct NewBrief {
     note: String,
     #[serde(default)]
     asks: Vec<String>,
+    /// Whether the brief includes the team's track record (default true).
+    track_record: Option<bool>,
     /// `sent` (default: stored as sent now) or `draft`.
     status: Option<String>,
 }
@@ -98,6 +100,7 @@ pub(crate) async fn create(
         now,
         note: new.note,
         asks: new.asks,
+        track_record: new.track_record.unwrap_or(true),
     };
     let generated = brief::generate(&state.store, &audience, &request).await?;
     let sent_at = (status == BriefStatus::Sent).then_some(now);

@@ -117,6 +117,8 @@ pub(crate) struct BriefForm {
     note: String,
     #[serde(default)]
     asks: String,
+    /// Present (`on`) when the track record is included; a browser leaves an unticked box out.
+    track_record: Option<String>,
     #[serde(default)]
     intent: String,
 }
@@ -134,6 +136,7 @@ pub(crate) async fn new_form(
     let form = BriefForm {
         stakeholder,
         days: params.days.unwrap_or_else(|| DEFAULT_DAYS.to_string()),
+        track_record: Some("on".to_owned()),
         ..BriefForm::default()
     };
     preview(&state, &caller, team, &form).await
@@ -169,7 +172,15 @@ async fn generate(state: &AppState, team: i64, form: &BriefForm) -> Result<(Audi
     let audience = Audience::of_user(&state.store, stakeholder).await?;
     let days = if form.days.trim().is_empty() { DEFAULT_DAYS } else { brief::parse_days(&form.days)? };
     let asks = form.asks.lines().map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect();
-    let request = Request { team_id: team, days, today: state.today(), now: now(state), note: form.note.clone(), asks };
+    let request = Request {
+        team_id: team,
+        days,
+        today: state.today(),
+        now: now(state),
+        note: form.note.clone(),
+        asks,
+        track_record: form.track_record.is_some(),
+    };
     let generated = brief::generate(&state.store, &audience, &request).await?;
     Ok((audience, generated))
 }
@@ -229,6 +240,7 @@ async fn render_preview(
             }
             label.field.wide { span.label { "Note (shown under the headline)" } textarea name="note" rows="3" maxlength="2000" { (form.note) } }
             label.field.wide { span.label { "Your asks (one per line)" } textarea name="asks" rows="3" { (form.asks) } }
+            label.check { input type="checkbox" name="track_record" checked[form.track_record.is_some()]; " Include the team's track record (commitments kept over the last 12 months)" }
             div.actions {
                 button.secondary type="submit" name="intent" value="preview" { "Update preview" }
                 button type="submit" name="intent" value="save" { "Save as sent" }
