@@ -91,6 +91,17 @@ pub fn parse_major_units(text: &str) -> Option<i64> {
     Some(if negative { -minor } else { minor })
 }
 
+/// Reads an amount a person typed in whole currency units (`12500`, `12,500.50`), as a form, a
+/// CSV file or a flag takes it, as minor units; `Err` says why it is not one, quoting the text
+/// as typed (so a negative amount reads "must not be negative (got -300)", not in cents).
+pub fn parse_amount(text: &str) -> Result<i64, String> {
+    match parse_major_units(text) {
+        Some(minor) if minor < 0 => Err(format!("must not be negative (got {})", text.trim())),
+        Some(minor) => Ok(minor),
+        None => Err(format!("'{}' is not an amount in whole units, such as 12500 or 12,500.50", text.trim())),
+    }
+}
+
 /// Records an error under `field` when a budget amount is negative.
 pub(crate) fn check_budget(errors: &mut ValidationErrors, field: &str, minor: i64) {
     if minor < 0 {
@@ -101,6 +112,17 @@ pub(crate) fn check_budget(errors: &mut ValidationErrors, field: &str, minor: i6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_amounts_are_whole_units_and_never_negative() {
+        assert_eq!(parse_amount(" 12,500.5 "), Ok(1_250_050));
+        assert_eq!(parse_amount("990"), Ok(99_000));
+        assert_eq!(parse_amount("-300"), Err("must not be negative (got -300)".to_owned()));
+        assert_eq!(
+            parse_amount("12.5k"),
+            Err("'12.5k' is not an amount in whole units, such as 12500 or 12,500.50".to_owned())
+        );
+    }
 
     #[test]
     fn currency_codes() {

@@ -36,7 +36,8 @@ pub struct EvidenceMapping {
     pub source: Option<String>,
     /// The column holding the date.
     pub date: Option<String>,
-    /// The column holding the revenue at stake, in minor units (cents).
+    /// The column holding the revenue at stake, in whole units of its currency (`12500` or
+    /// `12,500.50`), as the evidence form takes it.
     pub revenue_at_stake: Option<String>,
     /// The column holding the revenue's currency code; `EUR` where empty or absent.
     pub currency: Option<String>,
@@ -141,14 +142,22 @@ fn convert(
         let value = index.map(|index| text(record, header, index)).transpose()?;
         Ok(value.filter(|v| !v.is_empty()).map(str::to_owned))
     };
-    let whole = |index: Option<usize>, what: &str| -> Result<Option<i64>, String> {
+    let whole = |index: Option<usize>| -> Result<Option<i64>, String> {
         cell(index)?
             .map(|value| {
-                value.parse::<i64>().map_err(|_| {
-                    format!("{}: '{value}' is not a whole number{what}", header.name(index.unwrap_or_default()))
-                })
+                value
+                    .parse::<i64>()
+                    .map_err(|_| format!("{}: '{value}' is not a whole number", header.name(index.unwrap_or_default())))
             })
             .transpose()
+    };
+    // An amount that is not one is named after the row's other problems, which are still read.
+    let (revenue_at_stake, revenue_problem) = match cell(columns.revenue_at_stake)? {
+        None => (None, None),
+        Some(value) => match leadup_core::money::parse_amount(&value) {
+            Ok(minor) => (Some(minor), None),
+            Err(why) => (None, Some(format!("{}: {why}", header.name(columns.revenue_at_stake.unwrap_or_default())))),
+        },
     };
     let date = match columns.date {
         Some(index) => {
@@ -163,12 +172,12 @@ fn convert(
         source: cell(columns.source)?,
         date,
         customer: cell(columns.customer)?,
-        customers_affected: whole(columns.customers_affected, "")?,
-        revenue_at_stake: whole(columns.revenue_at_stake, " of minor units (cents), e.g. 1250000 for 12,500.00")?,
+        customers_affected: whole(columns.customers_affected)?,
+        revenue_at_stake,
         currency: cell(columns.currency)?.unwrap_or_else(|| DEFAULT_CURRENCY.to_owned()),
         recorded_by: None,
     };
-    input.validate().map_err(|errors| {
+    let checked = input.validate().map_err(|errors| {
         let column = |field: &str| {
             let index = match field {
                 "kind" => Some(columns.kind),
@@ -184,5 +193,10 @@ fn convert(
             index.map_or(field, |index| header.name(index)).to_owned()
         };
         errors.0.iter().map(|e| format!("{}: {}", column(&e.field), e.message)).collect::<Vec<_>>().join("; ")
-    })
+    });
+    match (checked, revenue_problem) {
+        (checked, None) => checked,
+        (Ok(_), Some(problem)) => Err(problem),
+        (Err(others), Some(problem)) => Err(format!("{others}; {problem}")),
+    }
 }

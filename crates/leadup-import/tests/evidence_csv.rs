@@ -36,7 +36,7 @@ fn default_columns_in_any_case_and_every_bad_row_named() {
             "line 8: Source: 'ftp://crm/deal/3' is not a link: it must start with http:// or https://; \
              Revenue_at_stake: must not be negative (got -300)",
             "line 9: Summary: must not be empty",
-            "line 10: Revenue_at_stake: '12.5k' is not a whole number of minor units (cents), e.g. 1250000 for 12,500.00",
+            "line 10: Revenue_at_stake: '12.5k' is not an amount in whole units, such as 12500 or 12,500.50",
             "11: market_research",
         ]
     );
@@ -46,6 +46,7 @@ fn default_columns_in_any_case_and_every_bad_row_named() {
     assert_eq!(first.date, Some(date!(2026 - 03 - 04)));
     assert_eq!((first.revenue_at_stake, first.customers_affected), (Some(1_250_000), Some(40)));
     assert_eq!(first.currency.as_str(), "USD");
+    assert_eq!(rows[2].as_ref().unwrap().evidence.revenue_at_stake, Some(5_000_000), "50,000.00 in whole units");
     let interview = &rows[1].as_ref().unwrap().evidence;
     assert_eq!((interview.source.as_deref(), interview.revenue_at_stake), (None, None), "empty cells are absent");
     assert_eq!(interview.currency.as_str(), "EUR", "an empty currency is the default");
@@ -55,7 +56,7 @@ fn default_columns_in_any_case_and_every_bad_row_named() {
 #[test]
 fn a_mapping_with_other_names_a_delimiter_and_a_date_format() {
     let file = "Type;Quote;Account;When;ARR;Link;Extra\n\
-                Sales Request;Needs SSO;Globex;02.03.2026;990000;https://crm.example.com/1;x\n\
+                Sales Request;Needs SSO;Globex;02.03.2026;9900;https://crm.example.com/1;x\n\
                 experiment-result;Checkout test won;;2026-03-02;;;y\n";
     let mapping = EvidenceMapping {
         delimiter: b';',

@@ -34,7 +34,7 @@ pub struct EvidenceImportOptions {
     pub source_column: Option<String>,
     /// The column holding the date.
     pub date_column: Option<String>,
-    /// The column holding the revenue at stake (minor units).
+    /// The column holding the revenue at stake (whole units, as the evidence form takes it).
     pub revenue_column: Option<String>,
     /// The column holding the revenue's currency.
     pub currency_column: Option<String>,

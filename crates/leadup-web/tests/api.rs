@@ -921,7 +921,10 @@ async fn evidence_is_imported_from_csv_with_bad_rows_named_by_line() {
     let lenient = api.upload("/api/v1/evidence/imports?delimiter=;&kind_column=Type&summary_column=Summary&customer_column=Customer&revenue_column=Revenue", csv).await;
     assert_eq!(lenient.status, StatusCode::OK, "{}", lenient.body);
     assert_eq!((lenient.body["rows"].as_u64(), lenient.body["written"].as_u64()), (Some(4), Some(2)));
-    assert_eq!(api.call("GET", "/api/v1/evidence", None).await.body.as_array().unwrap().len(), 2);
+    let stored = api.call("GET", "/api/v1/evidence", None).await.body;
+    assert_eq!(stored.as_array().unwrap().len(), 2);
+    let globex = stored.as_array().unwrap().iter().find(|e| e["customer"] == "Globex").unwrap();
+    assert_eq!(globex["revenue_at_stake"], 12_500_000, "the file's 125000 is in whole units, as a person types it");
 
     let header = api.upload("/api/v1/evidence/imports?delimiter=;;", csv).await;
     assert_eq!(fields(&header), [("delimiter".to_owned(), "';;' is not one ASCII character (or 'tab')".to_owned())]);

@@ -1388,9 +1388,9 @@ pub struct EvidenceFields {
     /// How many customers it affects.
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub customers_affected: Option<i64>,
-    /// Revenue at stake in minor units of the currency (cents), e.g. 1250000 for 12,500.00.
-    #[arg(long, value_name = "MINOR_UNITS", allow_negative_numbers = true)]
-    pub revenue_at_stake: Option<i64>,
+    /// Revenue at stake in whole units of the currency, e.g. 12500 or 12,500.50 (empty clears it).
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub revenue_at_stake: Option<String>,
     /// ISO 4217 currency code of the revenue at stake (default EUR).
     #[arg(long, value_name = "CODE")]
     pub currency: Option<String>,
@@ -1422,7 +1422,7 @@ pub struct EvidenceImportArgs {
     /// The column with the date (default 'date', if there is one).
     #[arg(long, value_name = "COL")]
     pub date_column: Option<String>,
-    /// The column with the revenue at stake in minor units (default `revenue_at_stake`, if there is one).
+    /// The column with the revenue at stake in whole units, e.g. 12500 or 12,500.50 (default `revenue_at_stake`, if there is one).
     #[arg(long, value_name = "COL")]
     pub revenue_column: Option<String>,
     /// The column with the revenue's currency code (default 'currency', if there is one; else EUR).

@@ -4,7 +4,7 @@
 use leadup_core::demand::{Amount, Demand, demand};
 use leadup_core::evidence::{Evidence, EvidenceInput, EvidencePatch};
 use leadup_core::evidence_strength::{EvidenceStrength, Points, StrengthLevel, item_strength, strength};
-use leadup_core::money::Money;
+use leadup_core::money::{Money, parse_amount};
 use leadup_core::{FieldError, ValidationErrors, date};
 use leadup_store::{Store, StoreError};
 use serde::Serialize;
@@ -26,14 +26,16 @@ pub async fn evidence(store: &Store, command: EvidenceCommand) -> anyhow::Result
             let kind = required(fields.kind.clone(), "--kind")?;
             let summary = required(fields.summary.clone(), "--summary")?;
             let mut input = EvidenceInput::new(kind, summary);
-            patch(fields).apply(&mut input);
-            let draft = input.validate().map_err(flag_names)?;
+            let (patch, unread) = patch(fields);
+            patch.apply(&mut input);
+            let draft = checked(input, unread)?;
             print_evidence(store, &store.create_evidence(&draft, None).await?, &view).await
         }
         EvidenceCommand::Update { id, fields, view } => {
             let mut input = store.evidence(id).await?.to_input();
-            patch(fields).apply(&mut input);
-            let draft = input.validate().map_err(flag_names)?;
+            let (patch, unread) = patch(fields);
+            patch.apply(&mut input);
+            let draft = checked(input, unread)?;
             print_evidence(store, &store.update_evidence(id, &draft, None).await?, &view).await
         }
         EvidenceCommand::Delete { id } => {
@@ -55,19 +57,40 @@ pub async fn evidence(store: &Store, command: EvidenceCommand) -> anyhow::Result
     }
 }
 
-/// The changes the flags ask for; an empty value clears an optional field.
-fn patch(fields: EvidenceFields) -> EvidencePatch {
-    EvidencePatch {
+/// The changes the flags ask for (an empty value clears an optional field), and the flags
+/// whose value could not be read.
+fn patch(fields: EvidenceFields) -> (EvidencePatch, ValidationErrors) {
+    let mut unread = ValidationErrors::default();
+    let revenue_at_stake = fields.revenue_at_stake.map(|text| match text.trim() {
+        "" => None,
+        text => parse_amount(text).map_err(|why| unread.add("--revenue-at-stake", why)).ok(),
+    });
+    let patch = EvidencePatch {
         kind: fields.kind,
         summary: fields.summary,
         source: fields.source.map(Some),
         date: fields.date.map(Some),
         customer: fields.customer.map(Some),
         customers_affected: fields.customers_affected.map(Some),
-        revenue_at_stake: fields.revenue_at_stake.map(Some),
+        revenue_at_stake,
         currency: fields.currency,
         recorded_by: fields.recorded_by.map(Some),
-    }
+    };
+    (patch, unread)
+}
+
+/// `input` checked, every bad field named by its flag, the flags that could not be read last.
+fn checked(
+    input: EvidenceInput,
+    unread: ValidationErrors,
+) -> Result<leadup_core::evidence::EvidenceDraft, ValidationErrors> {
+    let mut errors = match input.validate() {
+        Ok(draft) if unread.0.is_empty() => return Ok(draft),
+        Ok(_) => ValidationErrors::default(),
+        Err(errors) => flag_names(errors),
+    };
+    errors.0.extend(unread.0);
+    Err(errors)
 }
 
 /// The value of a flag that `add` needs, or a usage error naming it.

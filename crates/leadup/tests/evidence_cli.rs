@@ -36,7 +36,7 @@ fn add_and_search(url: &str) {
             "--date",
             "2026-03-04",
             "--revenue-at-stake",
-            "1250000",
+            "12,500",
             "--customers-affected",
             "40",
             "--currency",
@@ -124,6 +124,13 @@ fn bad_input_exits_2_names_the_flag_and_writes_nothing() {
         leadup(url, &["evidence", "add", "--kind", "sales_request", "--summary", "SSO", "--revenue-at-stake", "-500"]);
     assert_eq!(revenue.status.code(), Some(2));
     assert_eq!(stderr(&revenue), "error: --revenue-at-stake: must not be negative (got -500)\n");
+    let cents =
+        leadup(url, &["evidence", "add", "--kind", "sales_request", "--summary", "SSO", "--revenue-at-stake", "12.5k"]);
+    assert_eq!(cents.status.code(), Some(2));
+    assert_eq!(
+        stderr(&cents),
+        "error: --revenue-at-stake: '12.5k' is not an amount in whole units, such as 12500 or 12,500.50\n"
+    );
     let several = leadup(
         url,
         &["evidence", "add", "--kind", "survey_result", "--summary", " ", "--source", "intranet/x", "--date", "3/4/26"],
@@ -196,7 +203,7 @@ fn link_score_and_demand(url: &str) {
         "--source",
         "https://support.example.com/t/4711",
         "--revenue-at-stake",
-        "1250000",
+        "12500",
         "--currency",
         "USD",
     ]);
@@ -212,7 +219,7 @@ fn link_score_and_demand(url: &str) {
         "--source",
         "https://crm.example.com/deal/9",
         "--revenue-at-stake",
-        "5000000",
+        "50000",
     ]);
     let interview = add(&[
         "--kind",
@@ -222,7 +229,7 @@ fn link_score_and_demand(url: &str) {
         "--customer",
         "globex ",
         "--revenue-at-stake",
-        "500000",
+        "5000",
         "--currency",
         "USD",
     ]);
@@ -409,7 +416,7 @@ fn import_flags_map_columns_delimiter_and_date_format() {
     let path = dir.path().join("crm.csv");
     std::fs::write(
         &path,
-        "Type;Quote;Account;When;ARR;Cur\nSales Request;Needs SSO;Globex;02.03.2026;990000;usd\n\
+        "Type;Quote;Account;When;ARR;Cur\nSales Request;Needs SSO;Globex;02.03.2026;9900;usd\n\
          support ticket;Login loops;Initech;15.03.2026;;\n",
     )
     .unwrap();

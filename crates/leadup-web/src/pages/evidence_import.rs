@@ -26,7 +26,7 @@ const COLUMNS: [(&str, &str, &str); 8] = [
     ("customer_column", "Customer column", "customer"),
     ("source_column", "Source column", "source"),
     ("date_column", "Date column", "date"),
-    ("revenue_column", "Revenue at stake column (minor units)", "revenue_at_stake"),
+    ("revenue_column", "Revenue at stake column (whole units, e.g. 12,500.50)", "revenue_at_stake"),
     ("currency_column", "Currency column", "currency"),
     ("customers_affected_column", "Customers affected column", "customers_affected"),
 ];
