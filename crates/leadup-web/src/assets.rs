@@ -8,7 +8,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// Every static file: its name under `/assets/`, its content type and its content.
-const ASSETS: &[(&str, &str, &str)] = &[("style.css", "text/css; charset=utf-8", include_str!("../assets/style.css"))];
+const ASSETS: &[(&str, &str, &str)] = &[
+    ("style.css", "text/css; charset=utf-8", include_str!("../assets/style.css")),
+    ("evidence-picker.js", "text/javascript; charset=utf-8", include_str!("../assets/evidence-picker.js")),
+];
 
 /// `GET /assets/{name}`: one of [`ASSETS`], cached for five minutes; 404 for any other name.
 pub(crate) async fn asset(Path(name): Path<String>) -> Response {

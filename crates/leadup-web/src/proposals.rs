@@ -145,8 +145,8 @@ pub(crate) async fn present(
         && !confirmed
     {
         return Err(AppError::Conflict(format!(
-            "The expected NPV is {} {}: the case loses money on its own numbers. Nothing was presented; confirm \
-             (confirm_negative_npv) to present it anyway.",
+            "The expected NPV is {} {}: the case is negative on its own numbers. Nothing was presented; tick \
+             'Present it anyway' on the proposal's page (confirm_negative_npv in the API) to present it all the same.",
             stored.input.currency,
             leadup_core::money::major_units(npv)
         )));

@@ -336,7 +336,7 @@ impl Fixture {
             }
             ("POST", "/teams/{id}/proposals" | "/proposals/{id}") => (
                 form,
-                format!("title=Faster+refunds&problem=Slow&problem_evidence={}&solution=Fast&discount_rate=10&one_off_cost=100&recurring_cost=0&benefits_low=50&benefits_expected=80&benefits_high=120&ask_decision=Fund+it", self.evidence),
+                format!("title=Faster+refunds&problem=Slow&problem_evidence={}&solution=Fast&discount_rate=10&one_off_cost=100&recurring_cost=0&period_1_low=50&period_1_expected=80&period_1_high=120&ask_decision=Fund+it", self.evidence),
             ),
             ("POST", "/proposals/{id}/decision") => (form, "decision=approve".into()),
             ("POST", "/teams/{id}/briefs") => (form, format!("for={}&days=14&note=Hi&intent=save", self.brief_stakeholder)),

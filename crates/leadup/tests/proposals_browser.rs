@@ -53,31 +53,73 @@ fn a_proposal_is_written_presented_approved_and_briefed_in_chromium() {
     browser.wait_for("Save draft");
     browser.fill("input[name=title]", "Instant payouts for every supplier");
     browser.fill("textarea[name=problem]", "Suppliers wait up to two days for their money and call our customers.");
-    browser.select("select[name=problem_evidence]", &ticket.to_string());
+    // The picker's box narrows the library to what matches every word typed.
+    browser.fill(".evidence-picker[data-claim='Problem'] input.evidence-filter", "payouts two days");
+    let filtered = browser.source();
+    let problem_list = &filtered[filtered.find("name=\"problem_evidence\"").unwrap()..];
+    let problem_list = &problem_list[..problem_list.find("</ul>").unwrap()];
+    assert!(problem_list.matches("<li hidden").count() > 3, "others are hidden: {problem_list}");
+    assert!(!problem_list.contains(&format!(
+        "<li hidden=\"\"><label class=\"check\"><input type=\"checkbox\" name=\"problem_evidence\" value=\"{ticket}\""
+    )));
+    browser.click(&format!("input[name=problem_evidence][value='{ticket}']"));
     browser.fill("textarea[name=solution]", "Pay every supplier over SEPA Instant by default.");
     browser.fill("textarea[name=benefit_customers]", "No more supplier calls about late payments.");
-    browser.select("select[name=benefit_customers_evidence]", &ticket.to_string());
+    browser.click(&format!("input[name=benefit_customers_evidence][value='{ticket}']"));
     browser.fill("textarea[name=risk_0]", "The bank's instant-payment limits may be too low.");
     browser.fill("input[name=discount_rate]", "ten");
     browser.fill("input[name=one_off_cost]", "80,000");
     browser.fill("input[name=recurring_cost]", "5,000");
-    browser.fill("input[name=benefits_low]", "20,000; 30,000; 30,000");
-    browser.fill("input[name=benefits_expected]", "30,000; 45,000; 50,000");
-    browser.fill("input[name=benefits_high]", "40,000; 60,000; 70,000");
+    // Benefits per period as rows: too little expected for the cost, at first.
+    for (period, [low, expected, high]) in
+        [(1, ["10,000", "20,000", "40,000"]), (2, ["15,000", "25,000", ""]), (3, ["20,000", "30,000", "70,000"])]
+    {
+        browser.fill(&format!("input[name=period_{period}_low]"), low);
+        browser.fill(&format!("input[name=period_{period}_expected]"), expected);
+        browser.fill(&format!("input[name=period_{period}_high]"), high);
+    }
     browser.fill("input[name=ask_decision]", "Make SEPA Instant the default payout");
     browser.fill("input[name=ask_money]", "80,000");
     browser.screenshot_now(&shots.join("proposal-editor.png"), 2600);
+    browser.screenshot_at(&shots.join("proposal-editor-390.png"), 390, 5200);
     browser.click(".proposal-form button[type=submit]");
     let refused = browser.wait_for("The proposal was not saved");
     assert!(refused.contains("Discount rate</strong>: 'ten' is not a percentage"), "{refused}");
+    assert!(
+        refused.contains("High benefit, period 2</strong>: is empty: every period up to the last needs its low, expected and high benefit"),
+        "{refused}"
+    );
+    assert!(!refused.contains("(case."), "no internal field names: {refused}");
     assert!(refused.contains("No more supplier calls about late payments."), "what was typed is kept");
     assert_eq!(server.get_json("/api/v1/proposals").as_array().unwrap().len(), 1, "nothing was saved");
     browser.screenshot_now(&shots.join("proposal-editor-errors.png"), 900);
 
-    // Corrected, saved as a draft, and presented.
+    // Corrected and saved as a draft: on its own numbers it loses money, and the page says so
+    // before it can be presented.
     browser.fill("input[name=discount_rate]", "8");
+    browser.fill("input[name=period_2_high]", "60,000");
+    browser.click(".proposal-form button[type=submit]");
+    let warned = browser.wait_for("Present it anyway");
+    assert!(warned.contains("The expected NPV is EUR -"), "{warned}");
+    browser.screenshot_at(&shots.join("proposal-negative-npv-390.png"), 390, 1400);
+    browser.screenshot_at(&shots.join("proposal-negative-npv-1280.png"), 1280, 1200);
+    let id = server.get_json("/api/v1/proposals")[0]["id"].as_i64().unwrap();
+    // Past the browser's own check, the server still refuses it unconfirmed.
+    browser.run_script("document.querySelector('input[name=confirm_negative_npv]').required = false;");
+    browser.click("form.present-negative button");
+    let refused = browser.wait_for("409");
+    assert!(refused.contains("negative"), "{refused}");
+    assert_eq!(server.get_json("/api/v1/proposals")[0]["input"]["status"], "draft");
+    // She raises the expected benefits in the editor's rows instead.
+    browser.open(&server.url(&format!("/proposals/{id}/edit")));
+    let editor = browser.wait_for("Save draft");
+    assert!(editor.contains("name=\"period_2_expected\" value=\"25,000\""), "the rows hold the saved case: {editor}");
+    browser.fill("input[name=period_1_expected]", "30,000");
+    browser.fill("input[name=period_2_expected]", "45,000");
+    browser.fill("input[name=period_3_expected]", "50,000");
     browser.click(".proposal-form button[type=submit]");
     let saved = browser.wait_for("Present for a decision");
+    assert!(!saved.contains("Present it anyway"), "a positive case presents plainly: {saved}");
     assert!(saved.contains("Instant payouts for every supplier") && saved.contains("badge proposal-draft"), "{saved}");
     assert!(
         saved.contains("Pay every supplier over SEPA Instant by default. <span class=\"flag\""),
@@ -85,7 +127,7 @@ fn a_proposal_is_written_presented_approved_and_briefed_in_chromium() {
     );
     assert!(saved.contains("⚑ unaligned"), "no objective was chosen");
     let created = server.get_json("/api/v1/proposals")[0].clone();
-    let id = created["id"].as_i64().unwrap();
+    assert_eq!(created["id"], id);
     assert_eq!(created["input"]["problem"]["evidence"], serde_json::json!([ticket]));
     assert!((created["input"]["case"]["discount_rate"].as_f64().unwrap() - 0.08).abs() < 1e-12);
     assert_eq!(created["input"]["case"]["benefits"]["expected"], serde_json::json!([3_000_000, 4_500_000, 5_000_000]));

@@ -25,7 +25,7 @@ use super::plans::{
     Context, Fields, delay_text, error_list, items_table, load_plan, opinion_flag, request_badge, short_hash,
     signed_money, when,
 };
-use super::{PageError, PageResult, missing};
+use super::{PageError, PageResult, evidence_picker, missing};
 use crate::api::plans::parse_decision;
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::{AppError, AppState};
@@ -105,7 +105,7 @@ async fn render_form(
     evidence.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
     evidence.truncate(EVIDENCE_OFFERED);
     let value = |name: &str| sent.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
-    let linked = |id: i64| sent.iter().any(|(k, v)| k == "evidence" && *v == id.to_string());
+    let linked: Vec<i64> = sent.iter().filter(|(k, _)| k == "evidence").filter_map(|(_, v)| v.parse().ok()).collect();
     let in_plan: Vec<i64> = baseline.content.items.iter().map(|i| i.initiative_id).collect();
     let others: Vec<_> = view.initiatives.iter().filter(|i| !in_plan.contains(&i.id) && i.status.is_open()).collect();
     let chosen_kind = value("kind");
@@ -165,18 +165,8 @@ async fn render_form(
                             }
                         }
                     }
-                    fieldset.evidence-picker {
-                        legend { "Evidence " span.muted { "(optional; without it the request is marked as opinion)" } }
-                        @if evidence.is_empty() {
-                            p.muted { "The evidence library is empty: add evidence with " code { "leadup evidence add" } " to link it here." }
-                        } @else {
-                            ul.evidence-list { @for piece in &evidence { li {
-                                label.check { input type="checkbox" name="evidence" value=(piece.id) checked[linked(piece.id)];
-                                    span { strong { (piece.kind.label()) } " · " (piece.summary)
-                                        @if let Some(customer) = &piece.customer { span.muted { " · " (customer) } } } }
-                            } } }
-                        }
-                    }
+                    (evidence_picker::picker("evidence", "Evidence (optional; without it the request is marked as opinion)", "this change request", &evidence, &linked))
+                    (evidence_picker::script())
                     div.actions { button type="submit" { "File change request" } }
                 }
             }

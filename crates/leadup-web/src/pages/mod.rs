@@ -12,6 +12,7 @@ mod change_requests;
 mod commitments;
 mod evidence;
 mod evidence_import;
+mod evidence_picker;
 mod form;
 mod import;
 mod inbox;

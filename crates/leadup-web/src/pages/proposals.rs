@@ -22,7 +22,7 @@ use maud::{Markup, html};
 
 use super::evidence::{strength_badge, strength_reasons};
 use super::layout::{self, Section, date_time, flag};
-use super::{PageError, PageResult, missing};
+use super::{PageError, PageResult, evidence_picker, missing};
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::proposals::{Brief, check_draft};
 use crate::{AppError, AppState};
@@ -32,6 +32,9 @@ type Fields = Vec<(String, String)>;
 
 /// How many risk rows the editor offers beyond those already written.
 const SPARE_RISKS: usize = 2;
+/// Empty benefit rows offered after the last period written, and the fewest rows shown.
+const SPARE_PERIODS: usize = 2;
+const MIN_PERIOD_ROWS: usize = 4;
 
 fn value<'a>(fields: &'a Fields, name: &str) -> &'a str {
     fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
@@ -515,12 +518,14 @@ fn fields_of(input: &ProposalInput) -> Fields {
     push("discount_rate".into(), format!("{}", input.case.discount_rate * 100.0));
     push("one_off_cost".into(), major_units(input.case.one_off_cost));
     push("recurring_cost".into(), major_units(input.case.recurring_cost));
-    for (name, amounts) in [
-        ("benefits_low", &input.case.benefits.low),
-        ("benefits_expected", &input.case.benefits.expected),
-        ("benefits_high", &input.case.benefits.high),
+    for (case, amounts) in [
+        ("low", &input.case.benefits.low),
+        ("expected", &input.case.benefits.expected),
+        ("high", &input.case.benefits.high),
     ] {
-        push(name.into(), amounts.iter().map(|a| major_units(*a)).collect::<Vec<_>>().join("; "));
+        for (n, amount) in amounts.iter().enumerate() {
+            push(period_field(n + 1, case), major_units(*amount));
+        }
     }
     push("ask_decision".into(), input.ask.decision.clone());
     push("ask_money".into(), input.ask.money.map(major_units).unwrap_or_default());
@@ -592,24 +597,29 @@ fn input_of(fields: &Fields) -> (ProposalInput, ValidationErrors) {
             |percent| percent / 100.0,
         ),
     };
-    let amounts = |name: &str, errors: &mut ValidationErrors| -> Vec<i64> {
-        text(name)
-            .split([';', '\n'])
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .filter_map(|v| {
-                parse_major_units(v).or_else(|| {
-                    errors.add(name, format!("'{v}' is not an amount; give one amount per period, separated by ';'"));
+    // Every period up to the last one written needs its three amounts.
+    let mut benefits = BenefitsInput { low: Vec::new(), expected: Vec::new(), high: Vec::new() };
+    for n in 1..=written_periods(fields) {
+        for (case, _) in BENEFIT_CASES {
+            let name = period_field(n, case);
+            let amount = match optional(&name) {
+                None => {
+                    errors.add(&name, "is empty: every period up to the last needs its low, expected and high benefit");
                     None
-                })
-            })
-            .collect()
-    };
-    let benefits = BenefitsInput {
-        low: amounts("benefits_low", &mut errors),
-        expected: amounts("benefits_expected", &mut errors),
-        high: amounts("benefits_high", &mut errors),
-    };
+                }
+                Some(v) => parse_major_units(&v).or_else(|| {
+                    errors.add(&name, format!("'{v}' is not an amount, e.g. 12500 or 12,500.50"));
+                    None
+                }),
+            };
+            let list = match case {
+                "low" => &mut benefits.low,
+                "expected" => &mut benefits.expected,
+                _ => &mut benefits.high,
+            };
+            list.extend(amount);
+        }
+    }
     let case = BusinessCaseInput {
         discount_rate,
         one_off_cost: money("one_off_cost", &mut errors).unwrap_or(0),
@@ -644,6 +654,24 @@ fn input_of(fields: &Fields) -> (ProposalInput, ValidationErrors) {
 }
 
 /// How many risk rows the form holds up to its last written one.
+/// The benefit columns of the editor: the form's name and heading of each case.
+const BENEFIT_CASES: [(&str, &str); 3] = [("low", "Low"), ("expected", "Expected"), ("high", "High")];
+
+/// The form field of period `n`'s (from 1) benefit in `case` (`low`, `expected`, `high`).
+fn period_field(n: usize, case: &str) -> String {
+    format!("period_{n}_{case}")
+}
+
+/// The number of periods written: the last one with any benefit.
+fn written_periods(fields: &Fields) -> usize {
+    fields
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .filter_map(|(k, _)| k.strip_prefix("period_")?.split_once('_')?.0.parse::<usize>().ok())
+        .max()
+        .unwrap_or(0)
+}
+
 fn written_risks(fields: &Fields) -> usize {
     fields
         .iter()
@@ -679,9 +707,11 @@ fn label(field: &str, input_beneficiaries: &[String]) -> String {
         "discount_rate" => "Discount rate".into(),
         "one_off_cost" => "One-off cost".into(),
         "recurring_cost" => "Recurring cost".into(),
-        "benefits_low" => "Low benefits".into(),
-        "benefits_expected" => "Expected benefits".into(),
-        "benefits_high" => "High benefits".into(),
+        other if other.starts_with("period_") => {
+            let (n, case) = other["period_".len()..].split_once('_').unwrap_or(("?", ""));
+            let heading = BENEFIT_CASES.iter().find(|(c, _)| *c == case).map_or("A", |(_, h)| h);
+            format!("{heading} benefit, period {n}")
+        }
         "currency" => "Currency".into(),
         "ask" if field.contains("money") => "Money asked".into(),
         "ask" if field.contains("decide_by") => "Decide by".into(),
@@ -725,26 +755,15 @@ async fn render_form(
         .map(|w| (*w).to_owned())
         .collect();
     let risk_rows = written_risks(fields) + SPARE_RISKS;
-    let picker = |name: &str| {
-        let chosen = values(fields, &format!("{name}_evidence"));
-        html! {
-            select.evidence-select name={ (name) "_evidence" } multiple size="4" aria-label={ "Evidence for " (label(name, &[])) } {
-                @for piece in &evidence {
-                    option value=(piece.id) selected[chosen.contains(&piece.id.to_string().as_str())] {
-                        "#" (piece.id) " · " (piece.kind.label())
-                        @if let Some(customer) = &piece.customer { " · " (customer) }
-                        " · " (piece.summary.chars().take(80).collect::<String>())
-                    }
-                }
-            }
-        }
-    };
+    let period_rows = (written_periods(fields) + SPARE_PERIODS).max(MIN_PERIOD_ROWS);
     let claim = |name: &str, heading: &str, hint: &str, rows: u8| {
+        let field = format!("{name}_evidence");
+        let chosen: Vec<i64> = values(fields, &field).iter().filter_map(|v| v.parse().ok()).collect();
         html! {
             div.claim {
                 label.field.wide { span.label { (heading) }
                     textarea name=(name) rows=(rows) placeholder=(hint) { (v(name)) } }
-                label.field.wide { span.label.muted { "Evidence behind it" } (picker(name)) }
+                (evidence_picker::picker(&field, "Evidence behind it", heading, &evidence, &chosen))
             }
         }
     };
@@ -752,12 +771,12 @@ async fn render_form(
     let content = html! {
         p.crumbs { a href="/proposals" { "Proposals" } " / " (team.name) " / " (crumb) }
         h1 { (title) }
-        p.muted.lead { "A claim without evidence is shown as " strong { "opinion" } " in the brief. Pick evidence from the library for each claim (Ctrl- or ⌘-click picks several); "
+        p.muted.lead { "A claim without evidence is shown as " strong { "opinion" } " in the brief. Tick the evidence from the library behind each claim; "
             a href="/evidence/new" target="_blank" { "record new evidence" } " first if it is missing." }
         @if let Some(errors) = errors {
             section.card.alert role="alert" {
                 h2 { "The proposal was not saved" }
-                ul { @for e in &errors.0 { li { strong { (label(&e.field, &given_beneficiaries)) } ": " (e.message) " " span.muted { "(" (e.field) ")" } } } }
+                ul { @for e in &errors.0 { li { strong { (label(&e.field, &given_beneficiaries)) } ": " (e.message) } } }
             }
         }
         form.card.proposal-form method="post" action=(action) {
@@ -799,12 +818,20 @@ async fn render_form(
                 label.field { span.label { "One-off cost" } input type="text" inputmode="decimal" name="one_off_cost" value=(v("one_off_cost")) placeholder="e.g. 120,000"; }
                 label.field { span.label { "Recurring cost per period" } input type="text" inputmode="decimal" name="recurring_cost" value=(v("recurring_cost")) placeholder="e.g. 10,000"; }
             }
-            p.muted.hint { "Benefits: one amount per period, separated by ';'. The three rows must cover the same periods." }
-            div.field-grid.benefits {
-                label.field { span.label { "Low benefits" } input type="text" name="benefits_low" value=(v("benefits_low")) placeholder="e.g. 30,000; 40,000; 40,000"; }
-                label.field { span.label { "Expected benefits" } input type="text" name="benefits_expected" value=(v("benefits_expected")) placeholder="e.g. 50,000; 70,000; 70,000"; }
-                label.field { span.label { "High benefits" } input type="text" name="benefits_high" value=(v("benefits_high")) placeholder="e.g. 80,000; 100,000; 100,000"; }
-            }
+            p.muted.hint { "Benefits per period, from the first: low, expected and high for each. Leave the rows after the last period empty; saving the draft adds more rows." }
+            div.scroll { table.benefits-table {
+                thead { tr { th { "Period" } @for (_, case) in BENEFIT_CASES { th { (case) " benefit" } } } }
+                tbody { @for n in 1..=period_rows {
+                    tr {
+                        th scope="row" { (n) }
+                        @for (case, heading) in BENEFIT_CASES {
+                            @let name = period_field(n, case);
+                            td { input type="text" inputmode="decimal" name=(name) value=(v(&name)) aria-label={ (heading) " benefit, period " (n) }
+                                placeholder=[(n == 1).then_some("e.g. 40,000")]; }
+                        }
+                    }
+                } }
+            } }
             h2 { "The ask" }
             label.field.wide { span.label { "Decision wanted" } input type="text" name="ask_decision" value=(v("ask_decision")) placeholder="e.g. Fund a two-person team for a quarter"; }
             div.field-grid {
@@ -814,6 +841,7 @@ async fn render_form(
             }
             div.actions { button type="submit" { "Save draft" } }
         }
+        (evidence_picker::script())
     };
     Ok(layout::page(&title, workspace.as_ref(), Some(Section::Proposals), caller, &content))
 }
