@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 const ASSETS: &[(&str, &str, &str)] = &[
     ("style.css", "text/css; charset=utf-8", include_str!("../assets/style.css")),
     ("evidence-picker.js", "text/javascript; charset=utf-8", include_str!("../assets/evidence-picker.js")),
+    ("upload-progress.js", "text/javascript; charset=utf-8", include_str!("../assets/upload-progress.js")),
 ];
 
 /// `GET /assets/{name}`: one of [`ASSETS`], cached for five minutes; 404 for any other name.

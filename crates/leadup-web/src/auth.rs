@@ -227,12 +227,13 @@ pub(crate) async fn authenticate(State(state): State<AppState>, request: Request
 }
 
 /// The Content-Security-Policy of every answer: nothing but this site's own stylesheet, forms
-/// and script files (never inline script or event handlers), no plugins, never inside another
-/// site's frame. Inline styles are
+/// and script files (never inline script or event handlers), which may talk only to this site
+/// (the upload form sends its file itself, to show its progress), no plugins, never inside
+/// another site's frame. Inline styles are
 /// allowed (bar widths are `style` attributes, and the printable brief carries its own
 /// stylesheet); user text never reaches them unescaped.
-pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-     img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Adds the security headers to `response`: the [`CONTENT_SECURITY_POLICY`], no framing, no
 /// MIME sniffing, no referrer to other sites, and, for a `private` answer that does not say

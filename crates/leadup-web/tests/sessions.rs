@@ -352,6 +352,7 @@ async fn every_answer_carries_the_security_headers_and_private_ones_are_not_stor
             assert!(csp.contains(directive), "{what}: {csp}");
         }
         assert!(csp.contains("script-src 'self';"), "only the site's own script files run: {csp}");
+        assert!(csp.contains("connect-src 'self';"), "and talk only to this site: {csp}");
         assert_eq!(header(header::X_CONTENT_TYPE_OPTIONS).as_deref(), Some("nosniff"), "{what}");
         assert_eq!(header(header::X_FRAME_OPTIONS).as_deref(), Some("DENY"), "{what}");
         assert_eq!(header(header::REFERRER_POLICY).as_deref(), Some("same-origin"), "{what}");

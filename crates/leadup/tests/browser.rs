@@ -179,6 +179,36 @@ fn dashboards_render_in_chromium() {
     let with_base = report.replacen("<head>", &format!("<head><base href=\"{}\">", server.url("/")), 1);
     std::fs::write(saved.path(), with_base).expect("the report is saved");
     chromium.screenshot(&format!("file://{}", saved.path().display()), &shots.join("import-report.png"));
+
+    // A larger file through the form itself: the page's script sends it, shows the upload
+    // going (the screenshot is taken right after the click) and then the report.
+    let mut big = String::from("Key,Created,Resolved,Summary\n");
+    for n in 0..60_000 {
+        writeln!(big, "BIG-{n},2026-01-05,2026-01-{:02},Imported from a large export (row {n})", 6 + n % 20).unwrap();
+    }
+    let file = tempfile::Builder::new().prefix("big").suffix(".csv").tempfile().expect("a file to upload");
+    std::fs::write(file.path(), &big).expect("the file is written");
+    chromium.open(&server.url(&format!("/teams/{payments}/import")));
+    assert!(chromium.source().contains("data-progress=\"ready\""), "the upload script runs");
+    chromium.click("input[name=format][value=csv]");
+    for (field, column) in [("key", "Key"), ("created", "Created"), ("done", "Resolved"), ("title", "Summary")] {
+        chromium.fill(&format!("input[name={field}]"), column);
+    }
+    chromium.attach("input[name=file]", file.path());
+    chromium.click("form.import-form button[type=submit]");
+    // The status shows until the report replaces the page (if the import is quick, too briefly
+    // to be caught, and then there is no screenshot of it).
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::time::Instant::now() < until && !chromium.source().contains("Imported ") {
+        if chromium.source().contains("class=\"upload-status\"") {
+            chromium.screenshot_now(&shots.join("import-uploading.png"), 1300);
+            break;
+        }
+    }
+    let name = file.path().file_name().unwrap().to_string_lossy().into_owned();
+    let imported = chromium.wait_for(&format!("Imported {name}"));
+    assert!(imported.contains("<dt>New items</dt><dd>60000</dd>"), "{imported}");
+    assert!(chromium.current_url().ends_with(&format!("/teams/{payments}/import")), "{}", chromium.current_url());
 }
 
 /// Signing in and out, a member kept out of another team, a manager's share link opened by

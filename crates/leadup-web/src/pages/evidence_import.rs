@@ -223,6 +223,7 @@ async fn render(
             }
             div.actions { button type="submit" { "Import" } }
         }
+        (layout::script("upload-progress.js"))
         section.card.muted-card {
             h2 { "From the command line or the API" }
             p { code { "leadup evidence import evidence.csv [--strict]" } }

@@ -30,5 +30,5 @@ pub(super) fn picker(name: &str, legend: &str, claim: &str, evidence: &[Evidence
 
 /// The script that adds the filter box; once per page that has pickers.
 pub(super) fn script() -> Markup {
-    html! { script src="/assets/evidence-picker.js" defer {} }
+    super::layout::script("evidence-picker.js")
 }

@@ -295,6 +295,7 @@ async fn render(state: &AppState, caller: &Caller, team: &Team, form: &Form<'_>,
             }
             div.actions { button type="submit" { "Import" } }
         }
+        (layout::script("upload-progress.js"))
         section.card.muted-card {
             h2 { "From the command line or the API" }
             p { code { "leadup import jira export.csv --team \"" (team.name) "\"" } }

@@ -181,3 +181,9 @@ pub(crate) fn origin(headers: &axum::http::HeaderMap) -> String {
         .is_some_and(|proto| proto.eq_ignore_ascii_case("https"));
     format!("{}://{host}", if tls { "https" } else { "http" })
 }
+
+/// The tag that runs one of the site's script files (`crate::assets`), deferred until the page
+/// is read; pages work without it.
+pub(super) fn script(name: &str) -> Markup {
+    html! { script src={ "/assets/" (name) } defer {} }
+}
