@@ -140,6 +140,7 @@ fn a_proposal_is_written_presented_approved_and_briefed_in_chromium() {
     browser.sign_in(&server.url(""), MATEO, server.password(MATEO));
     browser.open(&server.url(&format!("/proposals/{id}")));
     browser.wait_for("Presented: waiting for an executive");
+    browser.screenshot_at(&shots.join("proposal-decide-390.png"), 390, 1200);
     browser.fill(".status-actions textarea[name=reason]", "Suppliers ask for it every week; fund it.");
     browser.click(".status-actions button[value=approve]");
     let approved = browser.wait_for("Approved: this business case is final.");
