@@ -143,6 +143,9 @@ pub fn commitment(c: &super::CommitmentLine, as_of: Date) -> String {
     let stands = match (c.state.as_str(), c.met_on, c.chance_now) {
         ("met", Some(on), _) => format!("met {}", date::format(on)),
         ("open", _, _) if c.due < as_of => format!("overdue; {stated}"),
+        ("open", _, Some(chance)) if chance < c.confidence => {
+            format!("{stated}; {:.0}% likely now: below what was stated", chance * 100.0)
+        }
         ("open", _, Some(chance)) => format!("{stated}; {:.0}% likely now", chance * 100.0),
         ("open", _, None) => stated,
         (state, _, _) => state.to_owned(),
