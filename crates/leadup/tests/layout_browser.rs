@@ -72,9 +72,11 @@ fn pages(browser: &Browser, server: &Server) -> Vec<String> {
             "/share",
             "/briefs/new",
             "/initiatives/new",
+            "/proposals/new",
         ]
         .map(|sub| format!("{team}{sub}")),
     );
+    pages.push(format!("{plan}/change-requests/new"));
     pages.push(plan);
     let initiative = first_link(&roadmap, "/initiatives/");
     pages.push(format!("{initiative}/edit"));
