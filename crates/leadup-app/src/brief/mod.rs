@@ -1246,7 +1246,9 @@ pub(crate) mod tests {
         // Commitments: overdue, below the confidence stated, and met, as of the period's end.
         assert!(text.contains(", to Mateo \\<b\\>Fernández\\</b\\>, due 2027-01-10 (overdue; 80% stated)"), "{text}");
         assert!(
-            text.contains("- Payout reports live, to Mateo, due 2027-01-31 (90% stated; 35% likely now: below what was stated)"),
+            text.contains(
+                "- Payout reports live, to Mateo, due 2027-01-31 (90% stated; 35% likely now: below what was stated)"
+            ),
             "{text}"
         );
         assert!(
