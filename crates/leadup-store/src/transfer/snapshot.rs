@@ -53,7 +53,20 @@ pub async fn backup_file(
     tokio::task::spawn_blocking(move || -> Result<(), rusqlite::Error> {
         let copy = rusqlite::Connection::open(&file)?;
         copy.busy_timeout(crate::connect::SQLITE_BUSY_TIMEOUT)?;
-        copy.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
+        // Leaving WAL mode needs the only connection to the file, and SQLite does not wait
+        // for it (the busy timeout does not apply): the pool's last connection may still be
+        // closing on its own thread, so try again until it has.
+        let deadline = std::time::Instant::now() + crate::connect::SQLITE_BUSY_TIMEOUT;
+        loop {
+            match copy.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(())) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                done => return done,
+            }
+        }
     })
     .await
     .expect("the journal mode thread does not panic")?;
