@@ -11,11 +11,13 @@ use leadup_core::team::Team;
 use leadup_core::work_item::WorkItem;
 use leadup_forecast::{
     BacktestReport, BacktestSettings, CalibratedHowMany, CalibratedWhen, ForecastError, Initiative, Method,
-    PastForecasts, Percentiles, Portfolio, PortfolioForecast, Prior, Question, ReferenceHistories, Risk, Simulation,
-    SplitRate, TeamForecast, TeamHistory, TeamSettings, backtest, simulate, team_backtest, team_how_many, team_when,
+    PastForecasts, Percentiles, Portfolio, PortfolioForecast, Prior, Question, Risk, Simulation, SplitRate,
+    TeamForecast, TeamHistory, TeamSettings, backtest, simulate, team_backtest, team_how_many, team_when,
 };
 use leadup_store::{Store, StoreError};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
+
+use crate::replays;
 
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -44,13 +46,14 @@ pub enum ForecastFailure {
     NoForecast(String),
 }
 
-/// One team's done dates and those of every other team in the workspace. The other teams are
+/// One team's done dates and those of every other team in the workspace, each with its team's
+/// id (`None` for histories that are not a stored team's, e.g. in tests). The other teams are
 /// kept in order of their content (their done dates), never of their ids or of the order they
 /// were imported in, so the same workspace always gives the same forecasts.
 #[derive(Debug, Clone)]
 pub struct Histories {
-    own: Option<TeamHistory>,
-    others: Vec<TeamHistory>,
+    own: Option<(Option<i64>, TeamHistory)>,
+    others: Vec<(Option<i64>, TeamHistory)>,
 }
 
 impl Histories {
@@ -60,15 +63,19 @@ impl Histories {
         let mut others = Vec::new();
         for team in store.teams().await? {
             let dates = store.done_times(team.id).await?.into_iter().map(utc_date);
-            let history = TeamHistory::new(dates).ok();
+            let history = TeamHistory::new(dates).ok().map(|h| (Some(team.id), h));
             if team.id == team_id {
                 own = history;
             } else {
                 others.extend(history);
             }
         }
-        others.sort_unstable();
-        Ok(Self { own, others })
+        Ok(Self::new(own, others))
+    }
+
+    fn new(own: Option<(Option<i64>, TeamHistory)>, mut others: Vec<(Option<i64>, TeamHistory)>) -> Self {
+        others.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        Self { own, others }
     }
 
     /// The histories of every team of the workspace (each with the other teams'), in the
@@ -77,14 +84,13 @@ impl Histories {
         let teams = store.teams().await?;
         let mut all = Vec::with_capacity(teams.len());
         for team in &teams {
-            all.push(TeamHistory::new(store.done_times(team.id).await?.into_iter().map(utc_date)).ok());
+            let history = TeamHistory::new(store.done_times(team.id).await?.into_iter().map(utc_date)).ok();
+            all.push(history.map(|h| (Some(team.id), h)));
         }
         let histories = (0..teams.len())
             .map(|i| {
-                let mut others: Vec<TeamHistory> =
-                    all.iter().enumerate().filter(|&(j, _)| j != i).filter_map(|(_, h)| h.clone()).collect();
-                others.sort_unstable();
-                Self { own: all[i].clone(), others }
+                let others = all.iter().enumerate().filter(|&(j, _)| j != i).filter_map(|(_, h)| h.clone()).collect();
+                Self::new(all[i].clone(), others)
             })
             .collect::<Vec<_>>();
         Ok(teams.into_iter().zip(histories).collect())
@@ -92,24 +98,53 @@ impl Histories {
 
     /// Histories from done dates: the team's own, and each other team's.
     pub fn from_done_dates(own: impl IntoIterator<Item = Date>, others: Vec<Vec<Date>>) -> Self {
-        let mut others: Vec<TeamHistory> =
-            others.into_iter().filter_map(|dates| TeamHistory::new(dates).ok()).collect();
-        others.sort_unstable();
-        Self { own: TeamHistory::new(own).ok(), others }
+        let others = others.into_iter().filter_map(|dates| TeamHistory::new(dates).ok()).map(|h| (None, h)).collect();
+        Self::new(TeamHistory::new(own).ok().map(|h| (None, h)), others)
+    }
+
+    /// Reads the replayed past forecasts of `question` the database keeps for these teams
+    /// (and the reference histories), for forecasts as of the end of each of `days`, so that
+    /// those replay only what changed; [`crate::replays::write`] keeps what they replayed.
+    pub async fn read_replays(
+        &self,
+        store: &Store,
+        days: &[Date],
+        question: Question,
+        settings: &TeamSettings,
+    ) -> Result<(), StoreError> {
+        if days.is_empty() {
+            return Ok(());
+        }
+        let teams: Vec<(i64, &TeamHistory)> =
+            self.own.iter().chain(&self.others).filter_map(|(id, h)| id.map(|id| (id, h))).collect();
+        replays::read(store, &teams, days, question, &settings.calibration_settings()).await
     }
 
     /// The team's own history; fails when it has nothing done.
     pub fn own(&self) -> Result<&TeamHistory, ForecastError> {
-        self.own.as_ref().ok_or(ForecastError::NoDoneItems)
+        self.own.as_ref().map(|(_, h)| h).ok_or(ForecastError::NoDoneItems)
+    }
+
+    /// The team's own past forecasts of `question` replayed as of the end of `today`.
+    fn own_replay(
+        &self,
+        today: Date,
+        question: Question,
+        settings: &TeamSettings,
+    ) -> Result<Arc<PastForecasts>, ForecastError> {
+        let (id, history) = self.own.as_ref().ok_or(ForecastError::NoDoneItems)?;
+        let known = history.known_on(today).ok_or(ForecastError::NoDoneItems)?;
+        replays::replay(id.map(replays::team_subject), &known, today, question, &settings.calibration_settings())
     }
 
     /// A summary of the other teams' histories (size and span of each) and of the reference
     /// histories, for digests of what a forecast was computed from.
     pub fn others_digest(&self) -> String {
         use std::fmt::Write;
-        let reference = reference_histories().projects();
-        let start = format!("reference {}:{};", reference.len(), reference.iter().map(|(_, h)| h.len()).sum::<usize>());
-        self.others.iter().fold(start, |mut out, h| {
+        let reference = replays::reference_histories();
+        let start =
+            format!("reference {}:{};", reference.len(), reference.iter().map(|(_, h, _)| h.len()).sum::<usize>());
+        self.others.iter().fold(start, |mut out, (_, h)| {
             let _ = write!(out, "{}:{}..{};", h.len(), h.first_done(), h.last_done());
             out
         })
@@ -117,7 +152,7 @@ impl Histories {
 
     /// The day the team last finished something.
     pub fn last_done(&self) -> Option<Date> {
-        self.own.as_ref().map(TeamHistory::last_done)
+        self.own.as_ref().map(|(_, h)| h.last_done())
     }
 
     /// "When will the next `items` be done?" as of the end of `today`. More items than
@@ -130,8 +165,10 @@ impl Histories {
         settings: &TeamSettings,
     ) -> Result<TeamForecast<CalibratedWhen>, ForecastError> {
         self.check_reach(today, items, settings.history_days)?;
-        let prior = self.prior(today, Question::When { items }, settings)?;
-        team_when(self.own()?, today, items, settings, prior.as_ref())
+        let question = Question::When { items };
+        let prior = self.prior(today, question, settings)?;
+        let own = self.own_replay(today, question, settings)?;
+        team_when(self.own()?, today, items, settings, prior.as_ref(), Some(&own))
     }
 
     /// Refuses a "when" question too far out to answer honestly or cheaply: calibrating it
@@ -163,8 +200,10 @@ impl Histories {
         days: u32,
         settings: &TeamSettings,
     ) -> Result<TeamForecast<CalibratedHowMany>, ForecastError> {
-        let prior = self.prior(today, Question::HowMany { days }, settings)?;
-        team_how_many(self.own()?, today, days, settings, prior.as_ref())
+        let question = Question::HowMany { days };
+        let prior = self.prior(today, question, settings)?;
+        let own = self.own_replay(today, question, settings)?;
+        team_how_many(self.own()?, today, days, settings, prior.as_ref(), Some(&own))
     }
 
     /// The backtest, up to the end of `today`, of the calibrated "when will the next `items` be
@@ -172,7 +211,8 @@ impl Histories {
     pub fn backtest(&self, today: Date, items: u32, settings: &TeamSettings) -> Result<BacktestReport, ForecastError> {
         let question = Question::When { items };
         let prior = self.prior(today, question, settings)?;
-        team_backtest(self.own()?, today, question, settings, prior.as_ref())
+        let own = self.own_replay(today, question, settings)?;
+        team_backtest(self.own()?, today, question, settings, prior.as_ref(), Some(&own))
     }
 
     /// The team's initiatives sharing its throughput: a seeded Monte Carlo of `portfolio`'s
@@ -205,108 +245,28 @@ impl Histories {
     /// its own future in its prior, nor another team count twice.
     fn prior(&self, today: Date, question: Question, settings: &TeamSettings) -> Result<Option<Prior>, ForecastError> {
         let calibration = settings.calibration_settings();
-        let workspace: Vec<&TeamHistory> = self.own.iter().chain(&self.others).collect();
-        let reference = reference_replays(question, &calibration)?
-            .iter()
-            .filter(|(history, _)| !workspace.contains(&history))
-            .map(|(_, past)| Arc::clone(past))
+        let workspace: Vec<&TeamHistory> = self.own.iter().chain(&self.others).map(|(_, h)| h).collect();
+        let reference = replays::reference_replays(question, &calibration)?
+            .into_iter()
+            .filter(|(history, _)| !workspace.contains(history))
+            .map(|(_, past)| past)
             .collect();
+        // Each other team's whole history, replayed as of the later of today and its last done
+        // item: a calibration uses of it only what was known at the end of today, which is what
+        // a replay of the history as known today would tell, and one replay serves every
+        // team's calibration whatever its day (as `leadup backtest` has).
         let others = self
             .others
             .iter()
-            .filter_map(|h| h.known_on(today))
-            .map(|known| workspace_replay(&known, today, question, &calibration))
+            .filter(|(_, h)| h.first_done() <= today)
+            .map(|(id, h)| {
+                let as_of = today.max(h.last_done());
+                replays::replay(id.map(replays::team_subject), h, as_of, question, &calibration)
+            })
             .collect::<Result<_, _>>()?;
         let prior = Prior::shared(others).with_reference(reference);
         Ok((!prior.is_empty()).then_some(prior))
     }
-}
-
-/// How many replays of the workspace's histories a process keeps.
-const WORKSPACE_REPLAYS_KEPT: usize = 256;
-
-/// What a replay of a workspace history is kept by: the history as known on the day (its
-/// size, first and last day and a hash of its done days), the day, the question and how it
-/// was replayed.
-type ReplayKey = (usize, Date, Date, u64, Date, Question, u32, u32);
-
-/// A workspace team's `known` history replayed as of the end of `as_of` for `question`, from
-/// the most recent [`WORKSPACE_REPLAYS_KEPT`] the process made. Every other team's calibration
-/// pools it on the same day, and `leadup backtest` calibrates every team: without this, a
-/// workspace of n teams replayed each history n times a day.
-fn workspace_replay(
-    known: &TeamHistory,
-    as_of: Date,
-    question: Question,
-    settings: &leadup_forecast::CalibrationSettings,
-) -> Result<Arc<PastForecasts>, ForecastError> {
-    use std::hash::{Hash, Hasher};
-    static KEPT: Mutex<Vec<(ReplayKey, Arc<PastForecasts>)>> = Mutex::new(Vec::new());
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    known.hash(&mut hasher);
-    let key = (
-        known.len(),
-        known.first_done(),
-        known.last_done(),
-        hasher.finish(),
-        as_of,
-        question,
-        settings.history_days,
-        settings.replay_step_days,
-    );
-    if let Some((_, replay)) = KEPT.lock().expect("not poisoned").iter().find(|(k, _)| *k == key) {
-        return Ok(Arc::clone(replay));
-    }
-    let replay = Arc::new(PastForecasts::replay(known, as_of, question, settings)?);
-    let mut kept = KEPT.lock().expect("not poisoned");
-    if !kept.iter().any(|(k, _)| *k == key) {
-        if kept.len() >= WORKSPACE_REPLAYS_KEPT {
-            kept.remove(0);
-        }
-        kept.push((key, Arc::clone(&replay)));
-    }
-    Ok(replay)
-}
-
-/// How many replays of the reference histories (one per question and replay setting) a process
-/// keeps.
-const REFERENCE_REPLAYS_KEPT: usize = 8;
-
-/// The reference histories shipped with leadup, decoded once per process.
-fn reference_histories() -> &'static ReferenceHistories {
-    static REFERENCE: OnceLock<ReferenceHistories> = OnceLock::new();
-    REFERENCE.get_or_init(ReferenceHistories::shipped)
-}
-
-/// The reference histories, each with its replayed past forecasts of one question.
-type ReferenceReplays = Arc<Vec<(TeamHistory, Arc<PastForecasts>)>>;
-
-/// Replays of the reference histories, each with its history, for `question`: replayed once per
-/// process and question (they are compiled in and never change), the most recent
-/// [`REFERENCE_REPLAYS_KEPT`] kept.
-fn reference_replays(
-    question: Question,
-    settings: &leadup_forecast::CalibrationSettings,
-) -> Result<ReferenceReplays, ForecastError> {
-    type Key = (Question, u32, u32);
-    type Replays = ReferenceReplays;
-    static KEPT: Mutex<Vec<(Key, Replays)>> = Mutex::new(Vec::new());
-    let key = (question, settings.history_days, settings.replay_step_days);
-    if let Some((_, replays)) = KEPT.lock().expect("not poisoned").iter().find(|(k, _)| *k == key) {
-        return Ok(Arc::clone(replays));
-    }
-    let reference = reference_histories();
-    let replays: Replays = Arc::new(
-        reference.projects().iter().map(|(_, h)| h.clone()).zip(reference.replay(question, settings)?).collect(),
-    );
-    let mut kept = KEPT.lock().expect("not poisoned");
-    if !kept.iter().any(|(k, _)| *k == key) {
-        if kept.len() >= REFERENCE_REPLAYS_KEPT {
-            kept.remove(0);
-        }
-        kept.push((key, Arc::clone(&replays)));
-    }
-    Ok(replays)
 }
 
 /// The UTC calendar day of a timestamp.

@@ -38,6 +38,7 @@ pub mod plan_progress;
 pub mod process;
 pub mod progress;
 pub mod refresher;
+pub mod replays;
 pub mod snapshots;
 pub mod stakeholders;
 pub mod wins;

@@ -118,7 +118,7 @@ fn replays_kept_by_the_process_give_the_forecasts_fresh_replays_give() {
     other_histories.sort_unstable();
     let reference = ReferenceHistories::shipped().replay(question, &calibration).unwrap();
     let fresh = Prior::replay(&other_histories, today, question, &calibration).unwrap().with_reference(reference);
-    let expected = team_when(&TeamHistory::new(own).unwrap(), today, 15, &settings, Some(&fresh)).unwrap();
+    let expected = team_when(&TeamHistory::new(own).unwrap(), today, 15, &settings, Some(&fresh), None).unwrap();
     for answer in [&first, &kept] {
         assert_eq!(answer.forecast.percentiles().unwrap(), expected.forecast.percentiles().unwrap());
         assert_eq!(answer.backtest, expected.backtest);

@@ -227,15 +227,19 @@ pub struct TeamForecast<F> {
 
 /// "When will the next `items` items be done?" for a team, as of the end of `today`,
 /// calibrated on its own past forecasts (and `prior`: other teams' past forecasts of the same
-/// question, see [`Prior::replay`]), with the backtest of that method on its history.
+/// question, see [`Prior::replay`]), with the backtest of that method on its history. `own` is
+/// the team's past forecasts of the question replayed as of `today` with
+/// [`TeamSettings::calibration_settings`], when they were kept from before; without it they
+/// are replayed here.
 pub fn team_when(
     history: &TeamHistory,
     today: Date,
     items: u32,
     settings: &TeamSettings,
     prior: Option<&Prior>,
+    own: Option<&PastForecasts>,
 ) -> Result<TeamForecast<CalibratedWhen>, ForecastError> {
-    let (known, calibration, backtest) = learn(history, today, Question::When { items }, settings, prior)?;
+    let (known, calibration, backtest) = learn(history, today, Question::When { items }, settings, prior, own)?;
     let forecast = calibrated_when(&known.daily_throughput(today, settings.history_days), items, &calibration)?;
     Ok(TeamForecast { forecast, backtest })
 }
@@ -248,8 +252,9 @@ pub fn team_how_many(
     days: u32,
     settings: &TeamSettings,
     prior: Option<&Prior>,
+    own: Option<&PastForecasts>,
 ) -> Result<TeamForecast<CalibratedHowMany>, ForecastError> {
-    let (known, calibration, backtest) = learn(history, today, Question::HowMany { days }, settings, prior)?;
+    let (known, calibration, backtest) = learn(history, today, Question::HowMany { days }, settings, prior, own)?;
     let forecast = calibrated_how_many(&known.daily_throughput(today, settings.history_days), days, &calibration)?;
     Ok(TeamForecast { forecast, backtest })
 }
@@ -263,8 +268,9 @@ pub fn team_backtest(
     question: Question,
     settings: &TeamSettings,
     prior: Option<&Prior>,
+    own: Option<&PastForecasts>,
 ) -> Result<BacktestReport, ForecastError> {
-    learn(history, today, question, settings, prior).map(|(_, _, report)| report)
+    learn(history, today, question, settings, prior, own).map(|(_, _, report)| report)
 }
 
 fn learn(
@@ -273,17 +279,25 @@ fn learn(
     question: Question,
     settings: &TeamSettings,
     prior: Option<&Prior>,
+    own: Option<&PastForecasts>,
 ) -> Result<(TeamHistory, Calibration, BacktestReport), ForecastError> {
     let known = history.known_on(today).ok_or(ForecastError::NoDoneItems)?;
-    let past = PastForecasts::replay(&known, today, question, &settings.calibration_settings())?;
-    let calibration = Calibration::from_past(&past, today, prior);
+    let replayed;
+    let past = if let Some(own) = own {
+        own.check_made_for(&known, today, question, &settings.calibration_settings())?;
+        own
+    } else {
+        replayed = PastForecasts::replay(&known, today, question, &settings.calibration_settings())?;
+        &replayed
+    };
+    let calibration = Calibration::from_past(past, today, prior);
     let backtest_settings = BacktestSettings {
         question,
         history_days: settings.history_days,
         step_days: settings.backtest_step_days,
         end_margin_days: 0,
     };
-    let mut report = backtest(&known, today, &backtest_settings, &Method::Replayed { own: &past, prior })?;
+    let mut report = backtest(&known, today, &backtest_settings, &Method::Replayed { own: past, prior })?;
     report.basis = calibration.basis();
     Ok((known, calibration, report))
 }
@@ -320,7 +334,7 @@ mod tests {
     fn calibration_widens_the_forecast_of_a_slowing_team() {
         let team = slowing_team();
         let today = team.last_done();
-        let f = team_when(&team, today, 30, &TeamSettings::default(), None).unwrap();
+        let f = team_when(&team, today, 30, &TeamSettings::default(), None, None).unwrap();
         let raw = f.forecast.raw().percentiles();
         let calibrated = f.forecast.percentiles().unwrap();
         assert!(calibrated.p85 > raw.p85 && calibrated.p95 > raw.p95, "{raw:?} {calibrated:?}");
@@ -335,7 +349,7 @@ mod tests {
     #[test]
     fn how_many_calibrated_is_consistent_with_its_probabilities() {
         let team = slowing_team();
-        let f = team_how_many(&team, team.last_done(), 30, &TeamSettings::default(), None).unwrap();
+        let f = team_how_many(&team, team.last_done(), 30, &TeamSettings::default(), None, None).unwrap();
         let p = f.forecast.percentiles();
         assert!(p.p95 <= f.forecast.raw().percentiles().p95);
         for (level, c) in LEVELS.into_iter().zip(p.to_array()) {
@@ -361,7 +375,7 @@ mod tests {
         // One item every day: 10 items take exactly 10 days, and every past forecast was met.
         let start = date!(2026 - 01 - 01);
         let team = TeamHistory::new((0..200).map(|d| start + time::Duration::days(d))).unwrap();
-        let f = team_when(&team, team.last_done(), 10, &TeamSettings::default(), None).unwrap();
+        let f = team_when(&team, team.last_done(), 10, &TeamSettings::default(), None, None).unwrap();
         assert_eq!(f.forecast.percentiles().unwrap(), Percentiles::from_array([10; 4]));
         assert_eq!(f.forecast.probability_within(5), 0.0);
         assert_eq!(f.forecast.probability_within(9), 0.0);
@@ -371,7 +385,24 @@ mod tests {
     #[test]
     fn a_team_with_nothing_done_by_today_cannot_be_forecast() {
         let team = slowing_team();
-        let err = team_when(&team, date!(2019 - 01 - 01), 5, &TeamSettings::default(), None).unwrap_err();
+        let err = team_when(&team, date!(2019 - 01 - 01), 5, &TeamSettings::default(), None, None).unwrap_err();
         assert_eq!(err, ForecastError::NoDoneItems);
+    }
+
+    #[test]
+    fn a_kept_replay_gives_the_same_forecast_and_a_wrong_one_is_refused() {
+        let team = slowing_team();
+        let today = team.last_done();
+        let settings = TeamSettings::default();
+        let question = Question::When { items: 30 };
+        let own = PastForecasts::replay(&team, today, question, &settings.calibration_settings()).unwrap();
+        let fresh = team_when(&team, today, 30, &settings, None, None).unwrap();
+        let kept = team_when(&team, today, 30, &settings, None, Some(&own)).unwrap();
+        assert_eq!(kept.forecast.percentiles().unwrap(), fresh.forecast.percentiles().unwrap());
+        assert_eq!(kept.backtest, fresh.backtest);
+        let err = team_when(&team, today, 31, &settings, None, Some(&own)).unwrap_err().to_string();
+        assert!(err.contains("replayed for \"when will 30 items be done\""), "{err}");
+        let yesterday = today - time::Duration::days(1);
+        assert!(team_when(&team, yesterday, 30, &settings, None, Some(&own)).is_err());
     }
 }

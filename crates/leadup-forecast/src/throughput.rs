@@ -103,6 +103,12 @@ impl TeamHistory {
         Ok(Self { done })
     }
 
+    /// The Julian day numbers of the done dates, ascending, one per item: the history's whole
+    /// content (e.g. to digest it).
+    pub fn julian_days(&self) -> &[i32] {
+        &self.done
+    }
+
     /// The number of done items.
     pub fn len(&self) -> usize {
         self.done.len()

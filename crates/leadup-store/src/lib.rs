@@ -17,6 +17,7 @@ mod deliveries;
 mod error;
 mod evidence;
 mod evidence_links;
+mod forecast_replays;
 mod initiative_forecasts;
 mod initiatives;
 mod job_leases;
@@ -52,6 +53,7 @@ pub use deliveries::{
 };
 pub use error::StoreError;
 pub use evidence::{EvidenceImport, refusal as evidence_refusal};
+pub use forecast_replays::StoredReplay;
 pub use job_leases::JobLease;
 pub use key_result_values::KeyResultValue;
 pub use plan_forecasts::VersionForecasts;

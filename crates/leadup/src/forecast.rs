@@ -7,10 +7,11 @@ use anyhow::Context;
 use leadup_app::forecasts::{
     Growth, Histories, HowManyAnswer, PortfolioSettings, WhenAnswer, calibration_of, raw_calibration, team_portfolio,
 };
+use leadup_app::replays;
 use leadup_app::snapshots::refresh_team;
 use leadup_core::forecast::{Calibration, DatePercentiles};
 use leadup_core::{ValidationErrors, date};
-use leadup_forecast::{BacktestReport, Risk, Simulation, SplitRate, TeamSettings};
+use leadup_forecast::{BacktestReport, Question, Risk, Simulation, SplitRate, TeamSettings};
 use leadup_store::Store;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
@@ -50,8 +51,11 @@ pub async fn forecast(store: Option<&Store>, command: ForecastCommand) -> anyhow
                 let probability = |d| raw.probability_within(d);
                 WhenAnswer::new(items, today, history_days, raw.percentiles(), probability, by, raw_calibration())
             } else {
-                let (histories, settings) = team(store()?, &source).await?;
+                let store = store()?;
+                let (histories, settings) = team(store, &source).await?;
+                histories.read_replays(store, &[today], Question::When { items }, &settings).await?;
                 let forecast = histories.when(today, items, &settings)?;
+                keep_replays(store).await;
                 let days = forecast.forecast.percentiles()?;
                 let probability = |d| forecast.forecast.probability_within(d);
                 let calibration = calibration_of(&forecast.backtest);
@@ -85,8 +89,11 @@ pub async fn forecast(store: Option<&Store>, command: ForecastCommand) -> anyhow
                 let p = leadup_forecast::how_many(counts, days)?.percentiles();
                 (counts.len() as u32, p, raw_calibration())
             } else {
-                let (histories, settings) = team(store()?, &source).await?;
+                let store = store()?;
+                let (histories, settings) = team(store, &source).await?;
+                histories.read_replays(store, &[today], Question::HowMany { days }, &settings).await?;
                 let forecast = histories.how_many(today, days, &settings)?;
+                keep_replays(store).await;
                 (settings.history_days, forecast.forecast.percentiles(), calibration_of(&forecast.backtest))
             };
             let answer = HowManyAnswer::new(days, today, history_days, counts, calibration);
@@ -288,6 +295,10 @@ pub async fn backtest(store: &Store, args: BacktestArgs) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     let teams: Vec<_> =
         Histories::load_all(store).await?.into_iter().filter(|(team, _)| only.is_none_or(|id| id == team.id)).collect();
+    let days: Vec<Date> = teams.iter().filter_map(|(_, h)| pinned.or(h.last_done())).collect();
+    if let Some((_, histories)) = teams.first() {
+        histories.read_replays(store, &days, Question::When { items: args.items }, &settings).await?;
+    }
     let mut bar =
         output::Progress::new("backtesting", teams.len() as u64, !args.json && std::io::stderr().is_terminal());
     for (done, (team, histories)) in teams.into_iter().enumerate() {
@@ -304,6 +315,7 @@ pub async fn backtest(store: &Store, args: BacktestArgs) -> anyhow::Result<()> {
         reports.push(report);
     }
     bar.clear();
+    keep_replays(store).await;
     if reports.is_empty() {
         anyhow::bail!("no team has done items to replay (import some with `leadup import`)");
     }
@@ -376,4 +388,13 @@ pub(crate) fn today(given: Option<&str>) -> Result<Date, ValidationErrors> {
 
 fn parse_date(flag: &str, text: &str) -> Result<Date, ValidationErrors> {
     date::parse(text).ok_or_else(|| ValidationErrors::single(flag, format!("'{text}' is not a date (YYYY-MM-DD)")))
+}
+
+/// Keeps the past forecasts this command replayed in the database, for the next command to
+/// reuse (`leadup_app::replays`). They are derived data: failing to keep them (a read-only
+/// database, say) costs the next command time, not an answer, so it is said and not fatal.
+async fn keep_replays(store: &Store) {
+    if let Err(error) = replays::write(store).await {
+        eprintln!("note: the replayed past forecasts could not be kept for the next forecast: {error}");
+    }
 }

@@ -415,3 +415,69 @@ fn backtests_are_the_same_whatever_order_the_teams_were_imported_in() {
         );
     }
 }
+
+/// `forecast when --team` for Flow as of `today` with two other teams (public projects that
+/// are also reference histories), as JSON.
+fn when_as_of(url: &str, today: &str) -> Value {
+    json(url, &["forecast", "when", "--items", "20", "--team", "Flow", "--today", today, "--json"])
+}
+
+fn import_three_teams(url: &str) {
+    import_flowpulse(url);
+    let apache = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/apache-resolutions");
+    for name in ["fc", "vysper"] {
+        let file = format!("{apache}/{name}.csv");
+        let args =
+            ["import", "csv", &file, "--team", name, "--key", "key", "--created", "created", "--done", "resolved"];
+        let output = leadup(url, &args);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+}
+
+/// The replays a `--team` forecast and a backtest keep in the database are used by the next
+/// command, carried forward to a later day, and give exactly what fresh replays give.
+async fn replays_are_kept_between_commands(url: &str) {
+    import_three_teams(url);
+    let first = when_as_of(url, "2025-03-01");
+    let store = leadup_store::Store::connect(url).await.unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    let question = "when will 20 items be done";
+    let teams = store.forecast_replays(question, 90, 7, today).await.unwrap();
+    let subjects: Vec<&str> = teams.iter().map(|r| r.subject.as_str()).collect();
+    assert_eq!(subjects, ["team 1", "team 2", "team 3"]);
+    assert!(teams.iter().all(|r| r.as_of == time::macros::date!(2025 - 03 - 01) && r.replay.len() > 1000));
+    assert_eq!(store.forecast_replays(question, 90, 28, today).await.unwrap().len(), 31, "the reference histories");
+    assert_eq!(when_as_of(url, "2025-03-01"), first, "from the kept replays");
+
+    // What is kept is what is used: fc's replay swapped for vysper's changes the answer.
+    let swapped = leadup_store::StoredReplay { replay: teams[2].replay.clone(), ..teams[1].clone() };
+    store.put_forecast_replays(&[swapped], today).await.unwrap();
+    let with_swapped = when_as_of(url, "2025-03-01");
+    assert_ne!(with_swapped, first);
+    store.put_forecast_replays(&teams, today).await.unwrap();
+    assert_eq!(when_as_of(url, "2025-03-01"), first);
+
+    // Six weeks later the kept replays are carried forward, and agree with a fresh workspace.
+    let later = when_as_of(url, "2025-04-15");
+    let carried = store.forecast_replays(question, 90, 7, today).await.unwrap();
+    assert!(carried.iter().all(|r| r.as_of == time::macros::date!(2025 - 04 - 15)), "{carried:?}");
+    let fresh = TestDatabase::sqlite();
+    import_three_teams(&fresh.url);
+    assert_eq!(later, when_as_of(&fresh.url, "2025-04-15"));
+    // Carried forward, not kept as it was: six more weeks of pending outcomes and new forecasts.
+    assert!(carried.iter().zip(&teams).all(|(now, then)| now.replay.len() > then.replay.len()));
+
+    let backtest = ["backtest", "--items", "20", "--json"];
+    let kept = json(url, &backtest);
+    assert_eq!(json(url, &backtest), kept);
+    assert_eq!(json(&fresh.url, &backtest), kept);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn replays_are_kept_between_commands_on_sqlite_and_postgres() {
+    replays_are_kept_between_commands(&TestDatabase::sqlite().url).await;
+    if let Some(postgres) = TestDatabase::postgres().await {
+        replays_are_kept_between_commands(&postgres.url).await;
+    }
+}

@@ -62,7 +62,9 @@ use crate::ForecastError;
 use crate::exact::{HowManyForecast, WhenForecast};
 use crate::percentiles::surprise_of_level;
 use crate::question::{Question, RawForecast};
-use crate::throughput::{DailyDistribution, TeamHistory};
+use crate::throughput::{self, DailyDistribution, TeamHistory};
+
+mod stored;
 
 /// How a calibration replays and weighs the past.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -187,6 +189,8 @@ pub struct PastForecasts {
     settings: CalibrationSettings,
     /// Julian day of the team's first done item.
     first_day: i32,
+    /// Julian day at whose end the outcomes were last looked at.
+    as_of: i32,
     forecasts: Vec<PastForecast>,
     /// The known outcomes, ascending by surprise.
     known_by_surprise: Vec<KnownOutcome>,
@@ -214,7 +218,17 @@ impl PastForecasts {
             day += settings.replay_step_days as i32;
         }
         let known_by_surprise = known_by_surprise(&forecasts);
-        Ok(Self { question, settings, first_day: history.first_day(), forecasts, known_by_surprise })
+        Ok(Self { question, settings, first_day: history.first_day(), as_of, forecasts, known_by_surprise })
+    }
+
+    /// The day at whose end the outcomes were last looked at.
+    pub fn as_of(&self) -> Date {
+        throughput::date_of(self.as_of)
+    }
+
+    /// The settings the forecasts were replayed with.
+    pub fn settings(&self) -> &CalibrationSettings {
+        &self.settings
     }
 
     /// The question these forecasts answered.
