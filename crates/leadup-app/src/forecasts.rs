@@ -103,21 +103,18 @@ impl Histories {
     }
 
     /// Reads the replayed past forecasts of `question` the database keeps for these teams
-    /// (and the reference histories), for forecasts as of the end of each of `days`, so that
-    /// those replay only what changed; [`crate::replays::write`] keeps what they replayed.
+    /// (and the reference histories), for forecasts as of `day` or before, so that those replay
+    /// only what changed; [`crate::replays::write`] keeps what they replayed.
     pub async fn read_replays(
         &self,
         store: &Store,
-        days: &[Date],
+        day: Date,
         question: Question,
         settings: &TeamSettings,
     ) -> Result<(), StoreError> {
-        if days.is_empty() {
-            return Ok(());
-        }
         let teams: Vec<(i64, &TeamHistory)> =
             self.own.iter().chain(&self.others).filter_map(|(id, h)| id.map(|id| (id, h))).collect();
-        replays::read(store, &teams, days, question, &settings.calibration_settings()).await
+        replays::read(store, &teams, day, question, &settings.calibration_settings()).await
     }
 
     /// The team's own history; fails when it has nothing done.
@@ -125,7 +122,8 @@ impl Histories {
         self.own.as_ref().map(|(_, h)| h).ok_or(ForecastError::NoDoneItems)
     }
 
-    /// The team's own past forecasts of `question` replayed as of the end of `today`.
+    /// The team's own past forecasts of `question`, replayed as of the end of `today` or later
+    /// (see [`replays`]).
     fn own_replay(
         &self,
         today: Date,
@@ -133,8 +131,7 @@ impl Histories {
         settings: &TeamSettings,
     ) -> Result<Arc<PastForecasts>, ForecastError> {
         let (id, history) = self.own.as_ref().ok_or(ForecastError::NoDoneItems)?;
-        let known = history.known_on(today).ok_or(ForecastError::NoDoneItems)?;
-        replays::replay(id.map(replays::team_subject), &known, today, question, &settings.calibration_settings())
+        replays::replay(id.map(replays::team_subject), history, today, question, &settings.calibration_settings())
     }
 
     /// A summary of the other teams' histories (size and span of each) and of the reference
@@ -252,17 +249,12 @@ impl Histories {
             .map(|(_, past)| past)
             .collect();
         // Each other team's whole history, replayed as of the later of today and its last done
-        // item: a calibration uses of it only what was known at the end of today, which is what
-        // a replay of the history as known today would tell, and one replay serves every
-        // team's calibration whatever its day (as `leadup backtest` has).
+        // item (see `replays`): one replay serves every team's calibration whatever its day.
         let others = self
             .others
             .iter()
             .filter(|(_, h)| h.first_done() <= today)
-            .map(|(id, h)| {
-                let as_of = today.max(h.last_done());
-                replays::replay(id.map(replays::team_subject), h, as_of, question, &calibration)
-            })
+            .map(|(id, h)| replays::replay(id.map(replays::team_subject), h, today, question, &calibration))
             .collect::<Result<_, _>>()?;
         let prior = Prior::shared(others).with_reference(reference);
         Ok((!prior.is_empty()).then_some(prior))

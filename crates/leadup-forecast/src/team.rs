@@ -228,9 +228,9 @@ pub struct TeamForecast<F> {
 /// "When will the next `items` items be done?" for a team, as of the end of `today`,
 /// calibrated on its own past forecasts (and `prior`: other teams' past forecasts of the same
 /// question, see [`Prior::replay`]), with the backtest of that method on its history. `own` is
-/// the team's past forecasts of the question replayed as of `today` with
-/// [`TeamSettings::calibration_settings`], when they were kept from before; without it they
-/// are replayed here.
+/// the team's past forecasts of the question replayed from its history as of `today` or a later
+/// day with [`TeamSettings::calibration_settings`], when they were kept from before; without it
+/// they are replayed here.
 pub fn team_when(
     history: &TeamHistory,
     today: Date,
@@ -392,17 +392,19 @@ mod tests {
     #[test]
     fn a_kept_replay_gives_the_same_forecast_and_a_wrong_one_is_refused() {
         let team = slowing_team();
-        let today = team.last_done();
         let settings = TeamSettings::default();
         let question = Question::When { items: 30 };
-        let own = PastForecasts::replay(&team, today, question, &settings.calibration_settings()).unwrap();
-        let fresh = team_when(&team, today, 30, &settings, None, None).unwrap();
-        let kept = team_when(&team, today, 30, &settings, None, Some(&own)).unwrap();
-        assert_eq!(kept.forecast.percentiles().unwrap(), fresh.forecast.percentiles().unwrap());
-        assert_eq!(kept.backtest, fresh.backtest);
-        let err = team_when(&team, today, 31, &settings, None, Some(&own)).unwrap_err().to_string();
+        // Kept from a later day: it tells the calibrations of earlier days what they knew then.
+        let own = PastForecasts::replay(&team, team.last_done(), question, &settings.calibration_settings()).unwrap();
+        for today in [team.last_done(), team.last_done() - time::Duration::days(200)] {
+            let fresh = team_when(&team, today, 30, &settings, None, None).unwrap();
+            let kept = team_when(&team, today, 30, &settings, None, Some(&own)).unwrap();
+            assert_eq!(kept.forecast.percentiles().unwrap(), fresh.forecast.percentiles().unwrap());
+            assert_eq!(kept.backtest, fresh.backtest);
+        }
+        let err = team_when(&team, team.last_done(), 31, &settings, None, Some(&own)).unwrap_err().to_string();
         assert!(err.contains("replayed for \"when will 30 items be done\""), "{err}");
-        let yesterday = today - time::Duration::days(1);
-        assert!(team_when(&team, yesterday, 30, &settings, None, Some(&own)).is_err());
+        let tomorrow = team.last_done() + time::Duration::days(1);
+        assert!(team_when(&team, tomorrow, 30, &settings, None, Some(&own)).is_err());
     }
 }

@@ -53,7 +53,7 @@ pub async fn forecast(store: Option<&Store>, command: ForecastCommand) -> anyhow
             } else {
                 let store = store()?;
                 let (histories, settings) = team(store, &source).await?;
-                histories.read_replays(store, &[today], Question::When { items }, &settings).await?;
+                histories.read_replays(store, today, Question::When { items }, &settings).await?;
                 let forecast = histories.when(today, items, &settings)?;
                 keep_replays(store).await;
                 let days = forecast.forecast.percentiles()?;
@@ -91,7 +91,7 @@ pub async fn forecast(store: Option<&Store>, command: ForecastCommand) -> anyhow
             } else {
                 let store = store()?;
                 let (histories, settings) = team(store, &source).await?;
-                histories.read_replays(store, &[today], Question::HowMany { days }, &settings).await?;
+                histories.read_replays(store, today, Question::HowMany { days }, &settings).await?;
                 let forecast = histories.how_many(today, days, &settings)?;
                 keep_replays(store).await;
                 (settings.history_days, forecast.forecast.percentiles(), calibration_of(&forecast.backtest))
@@ -295,9 +295,10 @@ pub async fn backtest(store: &Store, args: BacktestArgs) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     let teams: Vec<_> =
         Histories::load_all(store).await?.into_iter().filter(|(team, _)| only.is_none_or(|id| id == team.id)).collect();
-    let days: Vec<Date> = teams.iter().filter_map(|(_, h)| pinned.or(h.last_done())).collect();
-    if let Some((_, histories)) = teams.first() {
-        histories.read_replays(store, &days, Question::When { items: args.items }, &settings).await?;
+    // The latest day any team is backtested up to: one replay per team serves them all.
+    let latest = teams.iter().filter_map(|(_, h)| pinned.or(h.last_done())).max();
+    if let (Some((_, histories)), Some(latest)) = (teams.first(), latest) {
+        histories.read_replays(store, latest, Question::When { items: args.items }, &settings).await?;
     }
     let mut bar =
         output::Progress::new("backtesting", teams.len() as u64, !args.json && std::io::stderr().is_terminal());

@@ -51,8 +51,10 @@ impl PastForecasts {
     }
 
     /// Refuses these forecasts for a calibration of `question` as of `as_of` with `settings`
-    /// on `history`, unless they were replayed for exactly that (the history is checked by its
-    /// first day: its content is the caller's to vouch for).
+    /// on `history`, unless they were replayed for that question with those settings, from
+    /// that history (checked by its first day: its content is the caller's to vouch for), as
+    /// of `as_of` or a later day: a calibration uses only what was known at the end of its day,
+    /// which a later replay of the same history tells exactly as one as of that day would.
     pub(crate) fn check_made_for(
         &self,
         history: &TeamHistory,
@@ -60,9 +62,8 @@ impl PastForecasts {
         question: Question,
         settings: &CalibrationSettings,
     ) -> Result<(), ForecastError> {
-        let made_for = (self.question, self.settings, self.first_day, self.as_of);
-        let asked = (question, *settings, history.first_day(), as_of.to_julian_day());
-        if made_for == asked {
+        let made_for = (self.question, self.settings, self.first_day);
+        if made_for == (question, *settings, history.first_day()) && self.as_of >= as_of.to_julian_day() {
             return Ok(());
         }
         Err(ForecastError::InvalidParameter {
