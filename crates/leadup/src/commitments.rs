@@ -30,12 +30,8 @@ fn flag(field: &str) -> String {
 /// An amount written in whole units (`25000`, `25,000.50`) as minor units; `flag` is named
 /// when it is not one.
 fn amount(flag: &str, text: Option<&str>) -> Result<Option<i64>, ValidationErrors> {
-    text.map(|text| {
-        leadup_core::money::parse_major_units(text).ok_or_else(|| {
-            ValidationErrors::single(flag, format!("'{text}' is not an amount such as 25000 or 25,000.50"))
-        })
-    })
-    .transpose()
+    text.map(|text| leadup_core::money::parse_amount(text).map_err(|reason| ValidationErrors::single(flag, reason)))
+        .transpose()
 }
 
 /// Store errors with their fields named as flags.

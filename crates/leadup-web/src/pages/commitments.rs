@@ -15,7 +15,7 @@ use leadup_core::ValidationErrors;
 use leadup_core::access::Action;
 use leadup_core::commitment::{CommitmentInput, Outcome, OutcomeInput, State as CommitmentState, Verdict};
 use leadup_core::date::format;
-use leadup_core::money::{Money, parse_major_units};
+use leadup_core::money::{Money, parse_amount};
 use leadup_core::team::Team;
 use leadup_store::StoreError;
 use maud::{Markup, html};
@@ -54,11 +54,7 @@ fn amount(errors: &mut ValidationErrors, field: &str, text: &str) -> Option<i64>
     if text.is_empty() {
         return None;
     }
-    let parsed = parse_major_units(text);
-    if parsed.is_none() {
-        errors.add(field, format!("'{text}' is not an amount such as 25000 or 25,000.50"));
-    }
-    parsed
+    parse_amount(text).map_err(|reason| errors.add(field, reason)).ok()
 }
 
 const LEDGER_HELP: &str = "What the team promised, to whom and by when, with the confidence stated when it was \

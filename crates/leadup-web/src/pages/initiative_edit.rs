@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leadup_core::ValidationErrors;
 use leadup_core::date;
 use leadup_core::initiative::{DEFAULT_CURRENCY, Horizon, Initiative, InitiativeInput, Status};
-use leadup_core::money::{major_units, parse_major_units};
+use leadup_core::money::{major_units, parse_amount};
 use leadup_core::team::Team;
 use leadup_store::StoreError;
 use maud::html;
@@ -73,8 +73,8 @@ fn input_of(fields: &Fields, team: i64) -> (InitiativeInput, ValidationErrors) {
         if text.trim().is_empty() {
             return 0;
         }
-        parse_major_units(&text).unwrap_or_else(|| {
-            errors.add(field, format!("'{}' is not an amount such as 25000 or 25,000.50", text.trim()));
+        parse_amount(&text).unwrap_or_else(|reason| {
+            errors.add(field, reason);
             0
         })
     };
@@ -399,7 +399,10 @@ mod tests {
         assert_eq!(input.horizon, None);
         assert_eq!(input.budget_planned, 12_000_050);
         assert_eq!(input.currency, "EUR");
-        assert_eq!(errors.summary(), "budget_actual: 'lots' is not an amount such as 25000 or 25,000.50");
+        assert_eq!(
+            errors.summary(),
+            "budget_actual: 'lots' is not an amount in whole units, such as 12500 or 12,500.50"
+        );
         assert_eq!(super::label("budget_actual").as_deref(), Some("Spent so far"));
     }
 }

@@ -25,7 +25,7 @@ use leadup_core::date;
 use leadup_core::disruption::DisruptionRecord;
 use leadup_core::headline::{Headline, percent};
 use leadup_core::initiative::Initiative;
-use leadup_core::money::{Money, major_units, parse_major_units};
+use leadup_core::money::{Money, major_units, parse_amount};
 use leadup_core::plan::{
     Origin, Period, Plan, PlanContent, PlanDecision, PlanDiff, PlanInput, PlanItemInput, PlanVersion, StatedConfidence,
     VersionStatus, diff, validate_items,
@@ -211,10 +211,7 @@ fn items_of(rows: &[Row], view: &Context) -> Result<Vec<PlanItemInput>, Validati
         if priority.is_none() {
             errors.add(format!("{title}: priority"), format!("'{}' is not a whole number from 1", row.priority));
         }
-        let budget = parse_major_units(&row.budget);
-        if budget.is_none() {
-            errors.add(format!("{title}: budget"), format!("'{}' is not an amount such as 250,000", row.budget));
-        }
+        let budget = parse_amount(&row.budget).map_err(|reason| errors.add(format!("{title}: budget"), reason)).ok();
         let scope = row.scope.parse::<i64>().ok();
         if scope.is_none() {
             errors.add(format!("{title}: scope"), format!("'{}' is not a number of work items", row.scope));
