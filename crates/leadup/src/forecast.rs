@@ -32,6 +32,15 @@ pub fn is_raw(command: &ForecastCommand) -> bool {
 /// `leadup forecast when|how-many|initiatives|portfolio ...`; `store` is `None` only for a
 /// command that [`is_raw`].
 pub async fn forecast(store: Option<&Store>, command: ForecastCommand) -> anyhow::Result<()> {
+    let answered = answer(store, command).await;
+    if let Some(store) = store {
+        keep_replays(store).await;
+    }
+    answered
+}
+
+/// Prints the answer to a forecast command.
+async fn answer(store: Option<&Store>, command: ForecastCommand) -> anyhow::Result<()> {
     let store = || store.context("this forecast needs the workspace's database");
     match command {
         ForecastCommand::When { items, by, by_days, source } => {
@@ -55,7 +64,6 @@ pub async fn forecast(store: Option<&Store>, command: ForecastCommand) -> anyhow
                 let (histories, settings) = team(store, &source).await?;
                 histories.read_replays(store, today, Question::When { items }, &settings).await?;
                 let forecast = histories.when(today, items, &settings)?;
-                keep_replays(store).await;
                 let days = forecast.forecast.percentiles()?;
                 let probability = |d| forecast.forecast.probability_within(d);
                 let calibration = calibration_of(&forecast.backtest);
@@ -93,7 +101,6 @@ pub async fn forecast(store: Option<&Store>, command: ForecastCommand) -> anyhow
                 let (histories, settings) = team(store, &source).await?;
                 histories.read_replays(store, today, Question::HowMany { days }, &settings).await?;
                 let forecast = histories.how_many(today, days, &settings)?;
-                keep_replays(store).await;
                 (settings.history_days, forecast.forecast.percentiles(), calibration_of(&forecast.backtest))
             };
             let answer = HowManyAnswer::new(days, today, history_days, counts, calibration);
@@ -284,6 +291,13 @@ struct BacktestAnswer {
 
 /// `leadup backtest ...`
 pub async fn backtest(store: &Store, args: BacktestArgs) -> anyhow::Result<()> {
+    let answered = backtest_answer(store, args).await;
+    keep_replays(store).await;
+    answered
+}
+
+/// Prints the answer to `leadup backtest`.
+async fn backtest_answer(store: &Store, args: BacktestArgs) -> anyhow::Result<()> {
     let only = match &args.team {
         Some(team) => Some(find_team(store, team).await?.id),
         None => None,
@@ -316,7 +330,6 @@ pub async fn backtest(store: &Store, args: BacktestArgs) -> anyhow::Result<()> {
         reports.push(report);
     }
     bar.clear();
-    keep_replays(store).await;
     if reports.is_empty() {
         anyhow::bail!("no team has done items to replay (import some with `leadup import`)");
     }
@@ -392,7 +405,7 @@ fn parse_date(flag: &str, text: &str) -> Result<Date, ValidationErrors> {
 }
 
 /// Keeps the past forecasts this command replayed in the database, for the next command to
-/// reuse (`leadup_app::replays`). They are derived data: failing to keep them (a read-only
+/// reuse (`leadup_app::replays`), once its answer is out. They are derived data: failing to keep them (a read-only
 /// database, say) costs the next command time, not an answer, so it is said and not fatal.
 async fn keep_replays(store: &Store) {
     if let Err(error) = replays::write(store).await {
