@@ -21,6 +21,7 @@ use leadup_store::StoreError;
 use maud::{Markup, html};
 
 use super::Query;
+use super::form::Fields;
 use super::layout::{self, Section, flag};
 use super::plans::error_list;
 use super::{PageError, PageResult, missing};
@@ -30,7 +31,6 @@ use crate::charts::reliability;
 use crate::{AppError, AppState};
 
 /// A form as browsers send it.
-type Fields = Vec<(String, String)>;
 
 fn value(fields: Option<&Fields>, name: &str) -> String {
     fields.and_then(|f| f.iter().find(|(k, _)| k == name)).map_or_else(String::new, |(_, v)| v.clone())

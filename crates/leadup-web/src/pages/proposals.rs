@@ -21,6 +21,7 @@ use leadup_core::{ValidationErrors, date};
 use maud::{Markup, html};
 
 use super::evidence::{strength_badge, strength_reasons};
+use super::form::Fields;
 use super::layout::{self, Section, date_time, flag};
 use super::{PageError, PageResult, evidence_picker, missing};
 use crate::auth::{CSRF_FIELD, Caller};
@@ -28,7 +29,6 @@ use crate::proposals::{Brief, check_draft};
 use crate::{AppError, AppState};
 
 /// The form as browsers send it: repeated names (evidence, objectives) in order.
-type Fields = Vec<(String, String)>;
 
 /// How many risk rows the editor offers beyond those already written.
 const SPARE_RISKS: usize = 2;

@@ -15,13 +15,13 @@ use leadup_core::stakeholder::{Cadence, Channel, PreferencesInput, Schedule, Top
 use leadup_store::StoreError;
 use maud::html;
 
+use super::form::Fields;
 use super::layout::{self, Section, date_time};
 use super::{PageError, PageResult, missing};
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::{AppError, AppState};
 
 /// The form as browsers send it: repeated names (topic, objective, initiative) in order.
-type Fields = Vec<(String, String)>;
 
 const HELP: &str = "A stakeholder is an executive of a team: everyone given the executive role in a team you \
     manage is listed here at once, with a profile that starts as progress, risks and decisions, fortnightly, by \
