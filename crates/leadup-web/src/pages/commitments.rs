@@ -21,7 +21,7 @@ use leadup_store::StoreError;
 use maud::{Markup, html};
 
 use super::Query;
-use super::form::Fields;
+use super::form::{Fields, value};
 use super::layout::{self, Section, flag};
 use super::plans::error_list;
 use super::{PageError, PageResult, missing};
@@ -29,12 +29,6 @@ use crate::api::commitments::Period;
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::charts::reliability;
 use crate::{AppError, AppState};
-
-/// A form as browsers send it.
-
-fn value(fields: Option<&Fields>, name: &str) -> String {
-    fields.and_then(|f| f.iter().find(|(k, _)| k == name)).map_or_else(String::new, |(_, v)| v.clone())
-}
 
 fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
