@@ -28,8 +28,6 @@ use crate::auth::{CSRF_FIELD, Caller};
 use crate::proposals::{Brief, check_draft};
 use crate::{AppError, AppState};
 
-/// The form as browsers send it: repeated names (evidence, objectives) in order.
-
 /// How many risk rows the editor offers beyond those already written.
 const SPARE_RISKS: usize = 2;
 /// Empty benefit rows offered after the last period written, and the fewest rows shown.

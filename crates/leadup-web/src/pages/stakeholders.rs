@@ -21,8 +21,6 @@ use super::{PageError, PageResult, missing};
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::{AppError, AppState};
 
-/// The form as browsers send it: repeated names (topic, objective, initiative) in order.
-
 const HELP: &str = "A stakeholder is an executive of a team: everyone given the executive role in a team you \
     manage is listed here at once, with a profile that starts as progress, risks and decisions, fortnightly, by \
     e-mail, until you save it. The team's manager keeps the profile; its executives can read it.";
