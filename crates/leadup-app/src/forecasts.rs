@@ -62,8 +62,7 @@ impl Histories {
         let mut own = None;
         let mut others = Vec::new();
         for team in store.teams().await? {
-            let dates = store.done_times(team.id).await?.into_iter().map(utc_date);
-            let history = TeamHistory::new(dates).ok().map(|h| (Some(team.id), h));
+            let history = history_of(store, team.id).await?.map(|h| (Some(team.id), h));
             if team.id == team_id {
                 own = history;
             } else {
@@ -84,8 +83,7 @@ impl Histories {
         let teams = store.teams().await?;
         let mut all = Vec::with_capacity(teams.len());
         for team in &teams {
-            let history = TeamHistory::new(store.done_times(team.id).await?.into_iter().map(utc_date)).ok();
-            all.push(history.map(|h| (Some(team.id), h)));
+            all.push(history_of(store, team.id).await?.map(|h| (Some(team.id), h)));
         }
         let histories = (0..teams.len())
             .map(|i| {
@@ -259,6 +257,12 @@ impl Histories {
         let prior = Prior::shared(others).with_reference(reference);
         Ok((!prior.is_empty()).then_some(prior))
     }
+}
+
+/// Team `team_id`'s done dates (UTC calendar days), `None` when it has nothing done.
+async fn history_of(store: &Store, team_id: i64) -> Result<Option<TeamHistory>, StoreError> {
+    let days = store.done_days(team_id).await?;
+    Ok(TeamHistory::new(days.into_iter().flat_map(|(day, n)| std::iter::repeat_n(day, n as usize))).ok())
 }
 
 /// The UTC calendar day of a timestamp.

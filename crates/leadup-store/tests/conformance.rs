@@ -603,11 +603,27 @@ async fn work_items_import_and_reimport_updates(store: Store) {
         store.done_times(t.id).await.unwrap(),
         vec![datetime!(2026-02-01 17:00 UTC), datetime!(2026-02-03 10:00 UTC)]
     );
+    assert_eq!(store.done_days(t.id).await.unwrap(), vec![(date!(2026 - 02 - 01), 1), (date!(2026 - 02 - 03), 1)]);
     assert!(matches!(store.begin_import(9_999).await, Err(StoreError::NotFound { entity: "team", id: 9_999 })));
     let refused = store.delete_team(other.id).await.unwrap_err().to_string();
     assert!(
         refused.ends_with("still has 1 imported work items, its throughput history; they would be lost"),
         "{refused}"
+    );
+    // Counted by UTC day, whatever the offset an item was done at, before 1970 too.
+    let mut days = store.begin_import(other.id).await.unwrap();
+    for (key, done) in [
+        ("D-1", datetime!(2026-03-01 23:59:59 UTC)),
+        ("D-2", datetime!(2026-03-02 00:30 +02:00)),
+        ("D-3", datetime!(2026-03-02 00:00 UTC)),
+        ("D-4", datetime!(1969-12-31 12:00 UTC)),
+    ] {
+        days.upsert(item(key, Some(done))).await.unwrap();
+    }
+    days.commit().await.unwrap();
+    assert_eq!(
+        store.done_days(other.id).await.unwrap(),
+        vec![(date!(1969 - 12 - 31), 1), (date!(2026 - 03 - 01), 2), (date!(2026 - 03 - 02), 1)]
     );
 }
 
